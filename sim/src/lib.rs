@@ -1,0 +1,13 @@
+//! flopmarket-sim: a deterministic discrete-event simulator of decentralized GPU compute
+//! markets. No I/O beyond reading scenario text, no Polars, no CUDA: records leave through
+//! [`output::RecordSink`].
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod model;
+pub mod queue;
+pub mod rng;
+pub mod scenario;
+pub mod time;
+
+pub use scenario::{Scenario, ScenarioError};

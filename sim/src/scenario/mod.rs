@@ -1,0 +1,248 @@
+//! Scenarios: TOML files parsed into a raw form ([`raw`]), then validated into the model's
+//! types ([`Scenario`]) with file:line:col errors. `--set` overrides are applied to the
+//! text first ([`overrides`]).
+
+pub mod error;
+pub mod overrides;
+pub mod raw;
+pub mod spanned;
+mod validate;
+
+use std::path::Path;
+
+pub use error::ScenarioError;
+
+use crate::model::catalog::{Catalog, GpuId};
+use crate::model::dist::Dist;
+use crate::model::throughput::{JobKind, Throughput};
+use crate::time::SimTime;
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// What it represents.
+    pub description: String,
+    /// Simulated horizon [µs].
+    pub duration: SimTime,
+    /// Accounting epoch [µs].
+    pub epoch: SimTime,
+    /// Master seed.
+    pub seed: u64,
+    /// GPU that job sizes are measured on.
+    pub reference_gpu: GpuId,
+    /// GPU specs and cloud prices.
+    pub catalog: Catalog,
+    /// Effective throughput per GPU and job kind.
+    pub throughput: Throughput,
+    /// Market mechanism and fees.
+    pub market: MarketSpec,
+    /// Cloud baseline.
+    pub cloud: CloudSpec,
+    /// Token.
+    pub token: TokenSpec,
+    /// Provider cohorts.
+    pub cohorts: Vec<Cohort>,
+    /// Workloads.
+    pub workloads: Vec<Workload>,
+}
+
+/// Market mechanism and fees.
+#[derive(Debug, Clone)]
+pub struct MarketSpec {
+    /// Which mechanism, with its parameters.
+    pub mechanism: MechanismSpec,
+    /// Fraction of each payment kept as a network fee [fraction].
+    pub take_rate: f64,
+}
+
+/// Mechanism parameters.
+#[derive(Debug, Clone)]
+pub enum MechanismSpec {
+    /// Reverse auction (Akash).
+    ReverseAuction {
+        /// Most bids an order accepts.
+        max_bids: usize,
+        /// Time providers take to bid [µs].
+        bid_window: SimTime,
+        /// A bid not taken within this time closes [µs].
+        bid_timeout: SimTime,
+        /// Extra time the tenant takes to choose [s].
+        tenant_delay: Dist,
+        /// How the tenant picks.
+        selection: Selection,
+    },
+    /// Posted price per GPU model [USD per GPU-hour]; `None` where the model is not offered.
+    PostedPrice {
+        /// Indexed by GPU id.
+        prices: Vec<Option<f64>>,
+    },
+}
+
+/// How a tenant picks among bids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Lowest bid; ties at random.
+    Lowest,
+    /// Any bid, uniformly.
+    Uniform,
+}
+
+/// The cloud baseline.
+#[derive(Debug, Clone)]
+pub struct CloudSpec {
+    /// aws, gcp, azure.
+    pub name: String,
+    /// on_demand, spot, capacity_block.
+    pub offering: String,
+    /// Price per GPU id [USD per GPU-hour]; `None` where not offered.
+    pub usd_per_gpu_hour: Vec<Option<f64>>,
+}
+
+/// The network's token.
+#[derive(Debug, Clone)]
+pub struct TokenSpec {
+    /// Ticker.
+    pub symbol: String,
+    /// Supply at the start [tokens].
+    pub supply_start: f64,
+    /// Price [USD per token].
+    pub price_usd: f64,
+    /// Yearly inflation [fraction per year].
+    pub inflation_per_year: f64,
+}
+
+/// How a provider prices its GPUs.
+#[derive(Debug, Clone)]
+pub enum Pricing {
+    /// Hourly cost x (1 + markup), markup drawn once per provider [fraction].
+    CostPlus {
+        /// Markup distribution.
+        markup: Dist,
+    },
+    /// Fixed price [USD per GPU-hour].
+    PriceList {
+        /// Price.
+        usd_per_gpu_hour: f64,
+    },
+}
+
+/// Up/down renewal process [s].
+#[derive(Debug, Clone)]
+pub struct Availability {
+    /// Time between failures [s].
+    pub mtbf: Dist,
+    /// Time to repair [s].
+    pub mttr: Dist,
+}
+
+/// A cohort of identical providers.
+#[derive(Debug, Clone)]
+pub struct Cohort {
+    /// Name.
+    pub name: String,
+    /// Number of providers.
+    pub count: u32,
+    /// GPU model.
+    pub gpu: GpuId,
+    /// GPUs per provider.
+    pub gpus_per_provider: u16,
+    /// Region label.
+    pub region: String,
+    /// Capex [USD per GPU].
+    pub capex_usd_per_gpu: f64,
+    /// Write-off period [h].
+    pub amortization_hours: f64,
+    /// Electricity [USD per kWh].
+    pub electricity_usd_per_kwh: f64,
+    /// Idle power as a fraction of TDP [fraction].
+    pub idle_power_fraction: f64,
+    /// Hosting [USD per GPU-hour].
+    pub hosting_usd_per_gpu_hour: f64,
+    /// Pricing strategy.
+    pub pricing: Pricing,
+    /// Churn; `None` = always up.
+    pub availability: Option<Availability>,
+}
+
+/// Willingness to pay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxPrice {
+    /// Absolute cap [USD per GPU-hour].
+    UsdPerGpuHour(f64),
+    /// Fraction of the cloud cost of the same work [fraction].
+    RelativeToCloud(f64),
+}
+
+/// What happens when patience runs out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// Run on the cloud.
+    Cloud,
+    /// Give up.
+    Drop,
+}
+
+/// A stream of jobs.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Name.
+    pub name: String,
+    /// Kind of job.
+    pub kind: JobKind,
+    /// Arrival rate at time 0 [jobs per hour].
+    pub rate_per_hour: f64,
+    /// Rate growth [fraction per year].
+    pub growth_per_year: f64,
+    /// Daily cycle amplitude [fraction].
+    pub diurnal_amplitude: f64,
+    /// Hour of peak demand [h, UTC].
+    pub peak_hour: f64,
+    /// Job size per GPU on the reference GPU [s].
+    pub size: Dist,
+    /// GPUs per job.
+    pub gpus: u16,
+    /// Accepted GPU models.
+    pub gpu_models: Vec<GpuId>,
+    /// Cloud GPU the consumer would otherwise rent.
+    pub cloud_gpu: GpuId,
+    /// Willingness to pay.
+    pub max_price: MaxPrice,
+    /// Wait before falling back [µs]; `NEVER` = forever.
+    pub patience: SimTime,
+    /// What to do then.
+    pub fallback: Fallback,
+    /// Checkpoint interval [µs]; `None` = no checkpoints.
+    pub checkpoint_interval: Option<SimTime>,
+    /// Interruptions tolerated before failure.
+    pub max_restarts: u32,
+    /// Fraction of jobs that go straight to the cloud [fraction].
+    pub cloud_only_fraction: f64,
+}
+
+impl Scenario {
+    /// Reads, overrides and validates the scenario at `path`.
+    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ScenarioError::Io { path: path.display().to_string(), source })?;
+        Scenario::parse(&text, &path.display().to_string(), overrides)
+    }
+
+    /// Overrides and validates scenario `text`; `file` names it in errors.
+    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let edited = overrides::apply_overrides(text, overrides)?;
+        let file = if overrides.is_empty() { file.to_string() } else { format!("{file} (with --set)") };
+        validate::validate(&edited, &file)
+    }
+
+    /// Per-GPU-hour price on the cloud for `gpu` [USD per GPU-hour].
+    pub fn cloud_price(&self, gpu: GpuId) -> Option<f64> {
+        self.cloud.usd_per_gpu_hour[gpu as usize]
+    }
+}
+
+/// The JSON Schema of the scenario format, for editors.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(raw::RawScenario)).expect("schema serializes")
+}

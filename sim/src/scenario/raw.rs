@@ -1,0 +1,335 @@
+//! The scenario file as written: serde structs that mirror the TOML one to one. Unknown
+//! keys and wrong types are rejected here (with their position); ranges, names and
+//! cross-references are checked in `validate`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::spanned::{Dur, Sp};
+
+/// A flopmarket scenario: one market, its providers and its workloads.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Name, horizon, epoch and seed.
+    pub scenario: RawMeta,
+    /// The market mechanism that matches orders to providers.
+    #[serde(default)]
+    pub market: Option<Sp<RawMarket>>,
+    /// The centralized cloud the network is compared with (and falls back to).
+    #[serde(default)]
+    pub cloud: Option<RawCloud>,
+    /// The network's token (supply, price, emissions).
+    #[serde(default)]
+    pub token: Option<RawToken>,
+    /// Effective-throughput settings: measured calibration tables and assumed efficiencies.
+    #[serde(default)]
+    pub calibration: Option<RawCalibration>,
+    /// Provider cohorts; each cohort becomes `count` individual providers.
+    pub providers: Sp<Vec<RawCohort>>,
+    /// Workloads (consumers' job streams).
+    pub workloads: Sp<Vec<RawWorkload>>,
+}
+
+/// Name, horizon, epoch and seed.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    /// Short name used in outputs.
+    pub name: Sp<String>,
+    /// One or two sentences on what the scenario represents.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Simulated horizon, e.g. "365d".
+    pub duration: Sp<Dur>,
+    /// Accounting epoch: leases are settled and time series rows written once per epoch. Default "1d".
+    #[serde(default)]
+    pub epoch: Option<Sp<Dur>>,
+    /// Master seed; `--seed` overrides it. Default 1.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// GPU model that job sizes are expressed on (reference GPU-hours). Default "A100-80G".
+    #[serde(default)]
+    pub reference_gpu: Option<Sp<String>>,
+}
+
+/// Which market mechanism clears orders.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawMechanism {
+    /// Akash-style reverse auction: providers bid, the tenant takes a bid.
+    ReverseAuction,
+    /// Posted price per GPU model, first come first served.
+    PostedPrice,
+}
+
+/// How the tenant picks among the bids of a reverse auction.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawSelection {
+    /// The lowest bid (what Akash's tooling does); ties broken at random.
+    Lowest,
+    /// Any open bid, uniformly (the chain allows any bid to be taken).
+    Uniform,
+}
+
+/// The market mechanism and its parameters.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarket {
+    /// reverse_auction or posted_price.
+    pub mechanism: RawMechanism,
+    /// Reverse auction: most bids an order accepts (Akash: 20).
+    #[serde(default)]
+    pub max_bids: Option<Sp<u32>>,
+    /// Reverse auction: time providers take to bid before the tenant can choose. Default "30s".
+    #[serde(default)]
+    pub bid_window: Option<Sp<Dur>>,
+    /// Reverse auction: a bid not taken within this time is closed (Akash: "5m").
+    #[serde(default)]
+    pub bid_timeout: Option<Sp<Dur>>,
+    /// Reverse auction: extra time the tenant takes to choose, after the bid window. Default fixed 0s.
+    #[serde(default)]
+    pub tenant_delay: Option<Sp<RawDist<Dur>>>,
+    /// Reverse auction: lowest or uniform. Default lowest.
+    #[serde(default)]
+    pub selection: Option<RawSelection>,
+    /// Posted price: USD per GPU-hour for each GPU model offered, e.g. { "A100-80G" = 1.2 }.
+    #[serde(default)]
+    pub posted_prices: Option<Sp<BTreeMap<String, f64>>>,
+    /// Fraction of each payment kept by the network as a fee (Akash pre-BME: 0.02 on AKT, 0.20 on USDC). Default 0.
+    #[serde(default)]
+    pub take_rate: Option<Sp<f64>>,
+}
+
+/// The cloud baseline.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCloud {
+    /// aws, gcp or azure (rows of scenarios/data/cloud_prices.csv). Default aws.
+    #[serde(default)]
+    pub name: Option<Sp<String>>,
+    /// on_demand, spot or capacity_block. Default on_demand.
+    #[serde(default)]
+    pub offering: Option<Sp<String>>,
+}
+
+/// The network's token.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawToken {
+    /// Ticker, e.g. "AKT".
+    pub symbol: String,
+    /// Circulating supply at the start [tokens].
+    pub supply_start: Sp<f64>,
+    /// Token price, held constant [USD per token].
+    pub price_usd: Sp<f64>,
+    /// Yearly inflation of supply, minted each epoch [fraction per year]. Default 0.
+    #[serde(default)]
+    pub inflation_per_year: Option<Sp<f64>>,
+}
+
+/// Effective-throughput settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibration {
+    /// Assumed fraction of spec peak reached, per job kind, where nothing is measured.
+    #[serde(default)]
+    pub default_efficiency: Option<Sp<BTreeMap<String, f64>>>,
+}
+
+/// A cohort of identical providers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawCohort {
+    /// Cohort name, used in outputs.
+    pub name: Sp<String>,
+    /// Number of providers in the cohort.
+    pub count: Sp<u32>,
+    /// GPU model key from scenarios/data/gpus.csv, e.g. "H100-SXM".
+    pub gpu: Sp<String>,
+    /// GPUs per provider. Default 1.
+    #[serde(default)]
+    pub gpus_per_provider: Option<Sp<u32>>,
+    /// Region label. Default "global".
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Purchase price per GPU [USD]. Default: midpoint of the street price in gpus.csv.
+    #[serde(default)]
+    pub capex_usd_per_gpu: Option<Sp<f64>>,
+    /// Period over which capex is written off. Default "3y".
+    #[serde(default)]
+    pub amortization: Option<Sp<Dur>>,
+    /// Electricity price [USD per kWh]. Default 0.12.
+    #[serde(default)]
+    pub electricity_usd_per_kwh: Option<Sp<f64>>,
+    /// Power drawn by an idle GPU as a fraction of TDP. Default 0.25.
+    #[serde(default)]
+    pub idle_power_fraction: Option<Sp<f64>>,
+    /// Hosting (rack, cooling, bandwidth) [USD per GPU-hour]. Default 0.
+    #[serde(default)]
+    pub hosting_usd_per_gpu_hour: Option<Sp<f64>>,
+    /// How the provider prices its GPUs.
+    pub pricing: Sp<RawPricing>,
+    /// Up/down renewal process; absent means always up.
+    #[serde(default)]
+    pub availability: Option<RawAvailability>,
+}
+
+/// A provider's pricing strategy.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "strategy", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawPricing {
+    /// Ask = hourly cost (amortized capex + busy power + hosting) x (1 + markup), markup drawn once per provider.
+    CostPlus {
+        /// Markup over cost [fraction], a distribution, e.g. { dist = "uniform", min = 0.1, max = 0.6 }.
+        markup: RawDist<f64>,
+    },
+    /// Fixed price list, as Akash's provider pricing script [USD per GPU-month].
+    PriceList {
+        /// Price per GPU-month [USD]; per hour = / 730.5.
+        usd_per_gpu_month: f64,
+    },
+}
+
+/// Alternating up/down renewal process.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAvailability {
+    /// Time up between failures.
+    pub mtbf: Sp<RawDist<Dur>>,
+    /// Time down per failure.
+    pub mttr: Sp<RawDist<Dur>>,
+}
+
+/// A probability distribution; `V` is a duration string or a plain number.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawDist<V> {
+    /// Log-normal with the given median and log-space standard deviation.
+    Lognormal {
+        /// Median.
+        median: V,
+        /// Standard deviation of ln(X).
+        sigma: f64,
+    },
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean.
+        mean: V,
+    },
+    /// Uniform on [min, max].
+    Uniform {
+        /// Lower bound.
+        min: V,
+        /// Upper bound.
+        max: V,
+    },
+    /// Always the same value.
+    Fixed {
+        /// The value.
+        value: V,
+    },
+    /// Weibull with shape k and scale lambda.
+    Weibull {
+        /// Shape k (> 0).
+        shape: f64,
+        /// Scale lambda.
+        scale: V,
+    },
+}
+
+/// Kind of job: decides which GPU figure its speed follows.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawJobKind {
+    /// LLM inference (decode): memory-bandwidth bound.
+    Inference,
+    /// Training: bf16 tensor throughput.
+    Training,
+    /// Rendering: fp32 throughput.
+    Rendering,
+    /// Generic batch compute: fp32 throughput.
+    Batch,
+}
+
+/// What a consumer does when patience runs out.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawFallback {
+    /// Run the job on the cloud baseline.
+    Cloud,
+    /// Give up on the job.
+    Drop,
+}
+
+/// A stream of jobs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    /// Workload name, used in outputs.
+    pub name: Sp<String>,
+    /// inference, training, rendering or batch.
+    pub kind: RawJobKind,
+    /// Arrival process.
+    pub arrivals: RawArrivals,
+    /// Job size in reference-GPU time per GPU, e.g. { dist = "lognormal", median = "2h", sigma = 1.0 }.
+    pub size: Sp<RawDist<Dur>>,
+    /// GPUs per job (all on one provider). Default 1.
+    #[serde(default)]
+    pub gpus: Option<Sp<u32>>,
+    /// GPU models the job accepts. Default: any.
+    #[serde(default)]
+    pub gpu_models: Option<Sp<Vec<String>>>,
+    /// The cloud GPU this consumer would otherwise rent. Default: the reference GPU.
+    #[serde(default)]
+    pub cloud_gpu: Option<Sp<String>>,
+    /// Most the consumer pays: { usd_per_gpu_hour = 2.0 } or { relative_to_cloud = 0.6 } (per unit of work).
+    pub max_price: Sp<RawMaxPrice>,
+    /// How long a job waits for capacity before falling back. Default "inf".
+    #[serde(default)]
+    pub patience: Option<Sp<Dur>>,
+    /// cloud or drop when patience runs out. Default drop.
+    #[serde(default)]
+    pub fallback: Option<RawFallback>,
+    /// Interval between checkpoints; absent means work is lost entirely on interruption.
+    #[serde(default)]
+    pub checkpoint_interval: Option<Sp<Dur>>,
+    /// Interruptions tolerated before the job counts as failed. Default 5.
+    #[serde(default)]
+    pub max_restarts: Option<u32>,
+    /// Fraction of jobs that need an SLA and go straight to the cloud. Default 0.
+    #[serde(default)]
+    pub cloud_only_fraction: Option<Sp<f64>>,
+}
+
+/// Poisson arrivals with growth and a daily cycle.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// Mean arrival rate at time 0 [jobs per hour].
+    pub rate_per_hour: Sp<f64>,
+    /// Growth of the rate [fraction per year], e.g. 0.5 for +50 %/year. Default 0.
+    #[serde(default)]
+    pub growth_per_year: Option<Sp<f64>>,
+    /// Relative amplitude of the daily cycle, in [0, 1). Default 0.
+    #[serde(default)]
+    pub diurnal_amplitude: Option<Sp<f64>>,
+    /// Hour of day (UTC) of peak demand. Default 15.
+    #[serde(default)]
+    pub peak_hour: Option<Sp<f64>>,
+}
+
+/// Willingness to pay; exactly one field.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaxPrice {
+    /// Absolute cap [USD per GPU-hour].
+    #[serde(default)]
+    pub usd_per_gpu_hour: Option<f64>,
+    /// Cap as a fraction of what the same work costs on the cloud GPU [fraction].
+    #[serde(default)]
+    pub relative_to_cloud: Option<f64>,
+}
