@@ -56,7 +56,10 @@ impl<M: Model> Simulation<M> {
     pub fn new(model: M) -> Self {
         Self {
             model,
-            scheduler: Scheduler { now: 0, queue: EventQueue::with_capacity(1024) },
+            scheduler: Scheduler {
+                now: 0,
+                queue: EventQueue::with_capacity(1024),
+            },
             events: 0,
         }
     }
@@ -84,7 +87,9 @@ impl<M: Model> Simulation<M> {
             if t > until {
                 break;
             }
-            let Some((t, event)) = self.scheduler.queue.pop() else { break };
+            let Some((t, event)) = self.scheduler.queue.pop() else {
+                break;
+            };
             self.scheduler.now = t;
             self.model.handle(t, event, &mut self.scheduler);
             self.events += 1;

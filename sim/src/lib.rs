@@ -11,3 +11,9 @@ pub mod scenario;
 pub mod time;
 
 pub use scenario::{Scenario, ScenarioError};
+pub mod output;
+pub mod run;
+pub mod theory;
+
+pub use output::{RecordSink, Summary, VecSink};
+pub use run::{RunOptions, RunResult, run};

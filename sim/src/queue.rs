@@ -30,12 +30,18 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
-        Self { heap: Vec::new(), next_seq: 0 }
+        Self {
+            heap: Vec::new(),
+            next_seq: 0,
+        }
     }
 
     /// An empty queue with room for `n` pending events.
     pub fn with_capacity(n: usize) -> Self {
-        Self { heap: Vec::with_capacity(n), next_seq: 0 }
+        Self {
+            heap: Vec::with_capacity(n),
+            next_seq: 0,
+        }
     }
 
     /// Number of pending events.

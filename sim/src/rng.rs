@@ -70,20 +70,25 @@ mod tests {
     #[test]
     fn same_seed_and_stream_give_same_numbers() {
         let id = StreamId::new(StreamKind::Churn, 7);
-        let a: Vec<u64> = (0..5).map({
-            let mut r = stream_rng(42, id);
-            move |_| r.random()
-        }).collect();
-        let b: Vec<u64> = (0..5).map({
-            let mut r = stream_rng(42, id);
-            move |_| r.random()
-        }).collect();
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = stream_rng(42, id);
+                move |_| r.random()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = stream_rng(42, id);
+                move |_| r.random()
+            })
+            .collect();
         assert_eq!(a, b);
     }
 
     #[test]
     fn streams_and_seeds_differ() {
-        let first = |seed, kind, index| -> u64 { stream_rng(seed, StreamId::new(kind, index)).random() };
+        let first =
+            |seed, kind, index| -> u64 { stream_rng(seed, StreamId::new(kind, index)).random() };
         let base = first(1, StreamKind::Churn, 0);
         assert_ne!(base, first(2, StreamKind::Churn, 0));
         assert_ne!(base, first(1, StreamKind::Churn, 1));

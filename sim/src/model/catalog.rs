@@ -84,18 +84,25 @@ impl Catalog {
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            Catalog::parse(GPUS_CSV, CLOUD_PRICES_CSV).expect("embedded data files are checked by tests")
+            Catalog::parse(GPUS_CSV, CLOUD_PRICES_CSV)
+                .expect("embedded data files are checked by tests")
         })
     }
 
     /// Parses the two tables; errors name the table and record.
     pub fn parse(gpus_csv: &str, cloud_csv: &str) -> Result<Catalog, String> {
-        Ok(Catalog { gpus: read_rows(gpus_csv, "gpus.csv")?, cloud_prices: read_rows(cloud_csv, "cloud_prices.csv")? })
+        Ok(Catalog {
+            gpus: read_rows(gpus_csv, "gpus.csv")?,
+            cloud_prices: read_rows(cloud_csv, "cloud_prices.csv")?,
+        })
     }
 
     /// The id of GPU model `key`, if known.
     pub fn gpu_id(&self, key: &str) -> Option<GpuId> {
-        self.gpus.iter().position(|g| g.gpu == key).map(|i| i as GpuId)
+        self.gpus
+            .iter()
+            .position(|g| g.gpu == key)
+            .map(|i| i as GpuId)
     }
 
     /// The spec of GPU `id`.
@@ -105,7 +112,11 @@ impl Catalog {
 
     /// All GPU keys, for error messages.
     pub fn gpu_keys(&self) -> String {
-        self.gpus.iter().map(|g| g.gpu.as_str()).collect::<Vec<_>>().join(", ")
+        self.gpus
+            .iter()
+            .map(|g| g.gpu.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Price of GPU `key` on `cloud`'s `offering` [USD per GPU-hour], if listed.
@@ -134,13 +145,26 @@ mod tests {
         let c = Catalog::embedded();
         assert!(c.gpus.len() >= 12);
         for g in &c.gpus {
-            assert!(!g.source.is_empty() && !g.date.is_empty() && !g.label.is_empty(), "{}", g.gpu);
+            assert!(
+                !g.source.is_empty() && !g.date.is_empty() && !g.label.is_empty(),
+                "{}",
+                g.gpu
+            );
             assert!(g.bf16_tflops > 0.0 && g.bandwidth_gb_s > 0.0 && g.tdp_w > 0.0);
         }
         for p in &c.cloud_prices {
-            assert!(c.gpu_id(&p.gpu).is_some(), "cloud price for unknown GPU {}", p.gpu);
+            assert!(
+                c.gpu_id(&p.gpu).is_some(),
+                "cloud price for unknown GPU {}",
+                p.gpu
+            );
             let per_gpu = p.usd_per_instance_hour / p.gpus_per_instance as f64;
-            assert!((per_gpu - p.usd_per_gpu_hour).abs() < 0.01, "{} {}", p.instance, p.gpu);
+            assert!(
+                (per_gpu - p.usd_per_gpu_hour).abs() < 0.01,
+                "{} {}",
+                p.instance,
+                p.gpu
+            );
         }
         assert_eq!(c.cloud_price("aws", "on_demand", "H100-SXM"), Some(6.88));
     }

@@ -58,19 +58,30 @@ impl DistParams {
     /// Builds the sampler, or says which parameter is out of range.
     pub fn build(self) -> Result<Dist, String> {
         let finite_pos = |v: f64, what: &str| {
-            if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("{what} must be finite and > 0, got {v}")) }
+            if v.is_finite() && v > 0.0 {
+                Ok(v)
+            } else {
+                Err(format!("{what} must be finite and > 0, got {v}"))
+            }
         };
         let finite_nonneg = |v: f64, what: &str| {
-            if v.is_finite() && v >= 0.0 { Ok(v) } else { Err(format!("{what} must be finite and >= 0, got {v}")) }
+            if v.is_finite() && v >= 0.0 {
+                Ok(v)
+            } else {
+                Err(format!("{what} must be finite and >= 0, got {v}"))
+            }
         };
         Ok(match self {
             DistParams::Fixed { value } => Dist::Fixed(finite_nonneg(value, "value")?),
-            DistParams::Exponential { mean } => {
-                Dist::Exponential(Exp::new(1.0 / finite_pos(mean, "mean")?).map_err(|e| e.to_string())?)
-            }
+            DistParams::Exponential { mean } => Dist::Exponential(
+                Exp::new(1.0 / finite_pos(mean, "mean")?).map_err(|e| e.to_string())?,
+            ),
             DistParams::LogNormal { median, sigma } => Dist::LogNormal(
-                LogNormal::new(finite_pos(median, "median")?.ln(), finite_nonneg(sigma, "sigma")?)
-                    .map_err(|e| e.to_string())?,
+                LogNormal::new(
+                    finite_pos(median, "median")?.ln(),
+                    finite_nonneg(sigma, "sigma")?,
+                )
+                .map_err(|e| e.to_string())?,
             ),
             DistParams::Uniform { min, max } => {
                 finite_nonneg(min, "min")?;
@@ -81,7 +92,8 @@ impl DistParams {
                 Dist::Uniform(Uniform::new_inclusive(min, max).map_err(|e| e.to_string())?)
             }
             DistParams::Weibull { shape, scale } => Dist::Weibull(
-                Weibull::new(finite_pos(scale, "scale")?, finite_pos(shape, "shape")?).map_err(|e| e.to_string())?,
+                Weibull::new(finite_pos(scale, "scale")?, finite_pos(shape, "shape")?)
+                    .map_err(|e| e.to_string())?,
             ),
         })
     }
@@ -153,9 +165,15 @@ mod tests {
     fn sample_means_match_closed_forms() {
         let cases = [
             DistParams::Exponential { mean: 3.0 },
-            DistParams::LogNormal { median: 2.0, sigma: 0.5 },
+            DistParams::LogNormal {
+                median: 2.0,
+                sigma: 0.5,
+            },
             DistParams::Uniform { min: 1.0, max: 5.0 },
-            DistParams::Weibull { shape: 1.5, scale: 2.0 },
+            DistParams::Weibull {
+                shape: 1.5,
+                scale: 2.0,
+            },
             DistParams::Fixed { value: 4.0 },
         ];
         for params in cases {
@@ -163,16 +181,33 @@ mod tests {
             let mut rng = stream_rng(3, StreamId::new(StreamKind::Custom, 1));
             let n = 200_000;
             let mean = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
-            assert!((mean - params.mean()).abs() / params.mean() < 0.01, "{params:?}: {mean}");
+            assert!(
+                (mean - params.mean()).abs() / params.mean() < 0.01,
+                "{params:?}: {mean}"
+            );
         }
     }
 
     #[test]
     fn rejects_out_of_range_parameters() {
         assert!(DistParams::Exponential { mean: -1.0 }.build().is_err());
-        assert!(DistParams::LogNormal { median: 1.0, sigma: -0.1 }.build().is_err());
+        assert!(
+            DistParams::LogNormal {
+                median: 1.0,
+                sigma: -0.1
+            }
+            .build()
+            .is_err()
+        );
         assert!(DistParams::Uniform { min: 3.0, max: 1.0 }.build().is_err());
-        assert!(DistParams::Weibull { shape: 0.0, scale: 1.0 }.build().is_err());
+        assert!(
+            DistParams::Weibull {
+                shape: 0.0,
+                scale: 1.0
+            }
+            .build()
+            .is_err()
+        );
         assert!(DistParams::Fixed { value: f64::NAN }.build().is_err());
     }
 }

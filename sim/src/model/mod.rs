@@ -1,5 +1,12 @@
 //! The market model: providers, workloads, mechanisms and the world that ties them.
 
+pub mod book;
 pub mod catalog;
 pub mod dist;
+pub mod job;
+pub mod ledger;
+pub mod market;
+pub mod provider;
 pub mod throughput;
+pub mod workload;
+pub mod world;

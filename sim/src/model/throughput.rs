@@ -19,7 +19,12 @@ pub enum JobKind {
 
 impl JobKind {
     /// All kinds, in a fixed order.
-    pub const ALL: [JobKind; 4] = [JobKind::Inference, JobKind::Training, JobKind::Rendering, JobKind::Batch];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::Inference,
+        JobKind::Training,
+        JobKind::Rendering,
+        JobKind::Batch,
+    ];
 
     /// Lower-case name used in scenarios and outputs.
     pub fn name(self) -> &'static str {
@@ -90,9 +95,17 @@ impl Throughput {
         let efficiency = catalog
             .gpus
             .iter()
-            .map(|_| defaults.map(|value| Efficiency { value, provenance: Provenance::Assumed }))
+            .map(|_| {
+                defaults.map(|value| Efficiency {
+                    value,
+                    provenance: Provenance::Assumed,
+                })
+            })
             .collect();
-        let mut t = Throughput { efficiency, effective: Vec::new() };
+        let mut t = Throughput {
+            efficiency,
+            effective: Vec::new(),
+        };
         t.recompute(catalog);
         t
     }

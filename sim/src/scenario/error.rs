@@ -59,7 +59,12 @@ impl Locator<'_> {
     /// An error at the start of `span` saying `message`.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>) -> ScenarioError {
         let (line, col) = self.line_col(span.start);
-        ScenarioError::Invalid { file: self.file.to_string(), line, col, message: message.into() }
+        ScenarioError::Invalid {
+            file: self.file.to_string(),
+            line,
+            col,
+            message: message.into(),
+        }
     }
 }
 
@@ -76,7 +81,10 @@ mod tests {
 
     #[test]
     fn locates_lines_and_columns() {
-        let loc = Locator { file: "f.toml", src: "a = 1\nbé = 2\n" };
+        let loc = Locator {
+            file: "f.toml",
+            src: "a = 1\nbé = 2\n",
+        };
         assert_eq!(loc.line_col(0), (1, 1));
         assert_eq!(loc.line_col(6), (2, 1));
         assert_eq!(loc.line_col(10), (2, 4));

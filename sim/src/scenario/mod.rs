@@ -224,15 +224,34 @@ pub struct Workload {
 impl Scenario {
     /// Reads, overrides and validates the scenario at `path`.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ScenarioError::Io { path: path.display().to_string(), source })?;
-        Scenario::parse(&text, &path.display().to_string(), overrides)
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let prefix = std::str::from_utf8(valid).expect("valid_up_to marks valid UTF-8");
+            let loc = error::Locator {
+                file: &file,
+                src: prefix,
+            };
+            loc.error(
+                prefix.len()..prefix.len(),
+                "file is not valid UTF-8 text (a TOML scenario was expected)",
+            )
+        })?;
+        Scenario::parse(&text, &file, overrides)
     }
 
     /// Overrides and validates scenario `text`; `file` names it in errors.
     pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let edited = overrides::apply_overrides(text, overrides)?;
-        let file = if overrides.is_empty() { file.to_string() } else { format!("{file} (with --set)") };
+        let file = if overrides.is_empty() {
+            file.to_string()
+        } else {
+            format!("{file} (with --set)")
+        };
         validate::validate(&edited, &file)
     }
 

@@ -15,10 +15,12 @@ pub fn apply_overrides(src: &str, assignments: &[String]) -> Result<String, Scen
     if assignments.is_empty() {
         return Ok(src.to_string());
     }
-    let mut doc: DocumentMut = src.parse().map_err(|e: toml_edit::TomlError| ScenarioError::Override {
-        assignment: assignments[0].clone(),
-        message: format!("the scenario itself is not valid TOML: {}", e.message()),
-    })?;
+    let mut doc: DocumentMut =
+        src.parse()
+            .map_err(|e: toml_edit::TomlError| ScenarioError::Override {
+                assignment: assignments[0].clone(),
+                message: format!("the scenario itself is not valid TOML: {}", e.message()),
+            })?;
     for assignment in assignments {
         apply_one(&mut doc, assignment)?;
     }
@@ -26,21 +28,30 @@ pub fn apply_overrides(src: &str, assignments: &[String]) -> Result<String, Scen
 }
 
 fn apply_one(doc: &mut DocumentMut, assignment: &str) -> Result<(), ScenarioError> {
-    let err = |message: String| ScenarioError::Override { assignment: assignment.to_string(), message };
+    let err = |message: String| ScenarioError::Override {
+        assignment: assignment.to_string(),
+        message,
+    };
     let (path, raw_value) = assignment
         .split_once('=')
         .ok_or_else(|| err("expected key=value, e.g. --set scenario.duration=30d".into()))?;
     let keys: Vec<&str> = path.trim().split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
-        return Err(err(format!("`{path}` is not a dotted path such as market.take_rate")));
+        return Err(err(format!(
+            "`{path}` is not a dotted path such as market.take_rate"
+        )));
     }
     let value = parse_value(raw_value.trim());
     let (last, parents) = keys.split_last().expect("split yields at least one key");
     let mut cursor = Cursor::Item(doc.as_item_mut());
     for (depth, key) in parents.iter().enumerate() {
-        cursor = cursor.step(key).map_err(|m| err(format!("{}: {m}", keys[..=depth].join("."))))?;
+        cursor = cursor
+            .step(key)
+            .map_err(|m| err(format!("{}: {m}", keys[..=depth].join("."))))?;
     }
-    let table = cursor.table().ok_or_else(|| err(format!("{}: is not a table", parents.join("."))))?;
+    let table = cursor
+        .table()
+        .ok_or_else(|| err(format!("{}: is not a table", parents.join("."))))?;
     match table.get_mut(last) {
         Some(item) => {
             let mut new_value = value;
@@ -83,7 +94,10 @@ impl<'a> Cursor<'a> {
                 .ok_or_else(|| format!("index {index} out of range (there are {len})"));
         }
         let table = self.table().ok_or_else(|| "is not a table".to_string())?;
-        table.get_mut(key).map(Cursor::Item).ok_or_else(|| format!("no table `{key}` here"))
+        table
+            .get_mut(key)
+            .map(Cursor::Item)
+            .ok_or_else(|| format!("no table `{key}` here"))
     }
 }
 
@@ -100,11 +114,19 @@ mod tests {
         let src = "[scenario]\nname = \"x\"\nduration = \"1y\"\n\n[[providers]]\ncount = 3\n";
         let out = apply_overrides(
             src,
-            &["scenario.duration=\"30d\"".into(), "providers.0.count=7".into(), "market.x=lowest".into()],
+            &[
+                "scenario.duration=\"30d\"".into(),
+                "providers.0.count=7".into(),
+                "market.x=lowest".into(),
+            ],
         );
         // `market` does not exist: a clear error, not a panic.
         assert!(out.unwrap_err().to_string().contains("market"));
-        let out = apply_overrides(src, &["scenario.duration=30d".into(), "providers.0.count=7".into()]).unwrap();
+        let out = apply_overrides(
+            src,
+            &["scenario.duration=30d".into(), "providers.0.count=7".into()],
+        )
+        .unwrap();
         assert!(out.contains("duration = \"30d\""), "{out}");
         assert!(out.lines().nth(5).unwrap().contains("count = 7"), "{out}");
     }
@@ -112,7 +134,12 @@ mod tests {
     #[test]
     fn rejects_bad_assignments() {
         let src = "[scenario]\nname = \"x\"\n";
-        for bad in ["noequals", ".x=1", "scenario.name.deeper=1", "providers.0.count=1"] {
+        for bad in [
+            "noequals",
+            ".x=1",
+            "scenario.name.deeper=1",
+            "providers.0.count=1",
+        ] {
             assert!(apply_overrides(src, &[bad.to_string()]).is_err(), "{bad}");
         }
     }

@@ -32,7 +32,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = toml::Spanned::<T>::deserialize(d)?;
         let span = spanned.span();
-        Ok(Sp { value: spanned.into_inner(), span })
+        Ok(Sp {
+            value: spanned.into_inner(),
+            span,
+        })
     }
 }
 

@@ -19,7 +19,11 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
         let span = e.span().unwrap_or(0..0);
         loc.error(span, e.message().trim_end().to_string())
     })?;
-    Validator { loc, catalog: Catalog::embedded() }.scenario(raw)
+    Validator {
+        loc,
+        catalog: Catalog::embedded(),
+    }
+    .scenario(raw)
 }
 
 struct Validator<'a> {
@@ -33,13 +37,28 @@ impl Validator<'_> {
     }
 
     fn check<T: Copy>(&self, v: &Sp<T>, ok: impl Fn(T) -> bool, expected: &str) -> Res<T> {
-        if ok(*v.get()) { Ok(*v.get()) } else { Err(self.err(v.span(), format!("expected {expected}"))) }
+        if ok(*v.get()) {
+            Ok(*v.get())
+        } else {
+            Err(self.err(v.span(), format!("expected {expected}")))
+        }
     }
 
-    fn fraction(&self, v: &Option<Sp<f64>>, default: f64, lo: f64, hi: f64, what: &str) -> Res<f64> {
+    fn fraction(
+        &self,
+        v: &Option<Sp<f64>>,
+        default: f64,
+        lo: f64,
+        hi: f64,
+        what: &str,
+    ) -> Res<f64> {
         match v {
             None => Ok(default),
-            Some(v) => self.check(v, |x| x.is_finite() && x >= lo && x < hi, &format!("{what} in [{lo}, {hi})")),
+            Some(v) => self.check(
+                v,
+                |x| x.is_finite() && x >= lo && x < hi,
+                &format!("{what} in [{lo}, {hi})"),
+            ),
         }
     }
 
@@ -53,7 +72,11 @@ impl Validator<'_> {
     fn duration(&self, v: &Sp<Dur>, allow_inf: bool, what: &str) -> Res<SimTime> {
         let s = v.get().secs();
         if s <= 0.0 || (!allow_inf && !s.is_finite()) {
-            let bound = if allow_inf { "a duration > 0 or \"inf\"" } else { "a finite duration > 0" };
+            let bound = if allow_inf {
+                "a duration > 0 or \"inf\""
+            } else {
+                "a finite duration > 0"
+            };
             return Err(self.err(v.span(), format!("{what}: expected {bound}")));
         }
         Ok(from_secs(s))
@@ -61,19 +84,38 @@ impl Validator<'_> {
 
     fn gpu(&self, key: &Sp<String>) -> Res<GpuId> {
         self.catalog.gpu_id(key.get()).ok_or_else(|| {
-            self.err(key.span(), format!("unknown GPU model `{}`; expected one of: {}", key.get(), self.catalog.gpu_keys()))
+            self.err(
+                key.span(),
+                format!(
+                    "unknown GPU model `{}`; expected one of: {}",
+                    key.get(),
+                    self.catalog.gpu_keys()
+                ),
+            )
         })
     }
 
     fn dist_secs(&self, d: &Sp<RawDist<Dur>>, what: &str) -> Res<Dist> {
         let p = match *d.get() {
-            RawDist::Lognormal { median, sigma } => DistParams::LogNormal { median: median.secs(), sigma },
+            RawDist::Lognormal { median, sigma } => DistParams::LogNormal {
+                median: median.secs(),
+                sigma,
+            },
             RawDist::Exponential { mean } => DistParams::Exponential { mean: mean.secs() },
-            RawDist::Uniform { min, max } => DistParams::Uniform { min: min.secs(), max: max.secs() },
-            RawDist::Fixed { value } => DistParams::Fixed { value: value.secs() },
-            RawDist::Weibull { shape, scale } => DistParams::Weibull { shape, scale: scale.secs() },
+            RawDist::Uniform { min, max } => DistParams::Uniform {
+                min: min.secs(),
+                max: max.secs(),
+            },
+            RawDist::Fixed { value } => DistParams::Fixed {
+                value: value.secs(),
+            },
+            RawDist::Weibull { shape, scale } => DistParams::Weibull {
+                shape,
+                scale: scale.secs(),
+            },
         };
-        p.build().map_err(|m| self.err(d.span(), format!("{what}: {m}")))
+        p.build()
+            .map_err(|m| self.err(d.span(), format!("{what}: {m}")))
     }
 
     fn dist_num(&self, d: &RawDist<f64>, span: Range<usize>, what: &str) -> Res<Dist> {
@@ -84,7 +126,8 @@ impl Validator<'_> {
             RawDist::Fixed { value } => DistParams::Fixed { value },
             RawDist::Weibull { shape, scale } => DistParams::Weibull { shape, scale },
         };
-        p.build().map_err(|m| self.err(span, format!("{what}: {m}")))
+        p.build()
+            .map_err(|m| self.err(span, format!("{what}: {m}")))
     }
 
     fn scenario(&self, raw: RawScenario) -> Res<Scenario> {
@@ -98,23 +141,43 @@ impl Validator<'_> {
             None => DAY,
         };
         if epoch > duration {
-            let span = meta.epoch.as_ref().map_or(meta.duration.span(), |e| e.span());
-            return Err(self.err(span, "scenario.epoch must not be longer than scenario.duration"));
+            let span = meta
+                .epoch
+                .as_ref()
+                .map_or(meta.duration.span(), |e| e.span());
+            return Err(self.err(
+                span,
+                "scenario.epoch must not be longer than scenario.duration",
+            ));
         }
         let reference_gpu = match &meta.reference_gpu {
             Some(g) => self.gpu(g)?,
-            None => self.catalog.gpu_id("A100-80G").expect("A100-80G is in gpus.csv"),
+            None => self
+                .catalog
+                .gpu_id("A100-80G")
+                .expect("A100-80G is in gpus.csv"),
         };
         let cloud = self.cloud(raw.cloud.as_ref())?;
         let throughput = self.throughput(raw.calibration.as_ref())?;
         let market = self.market(raw.market.as_ref())?;
         let token = self.token(raw.token.as_ref())?;
         if raw.providers.get().is_empty() {
-            return Err(self.err(raw.providers.span(), "expected at least one provider cohort ([[providers]])"));
+            return Err(self.err(
+                raw.providers.span(),
+                "expected at least one provider cohort ([[providers]])",
+            ));
         }
-        let cohorts = raw.providers.get().iter().map(|c| self.cohort(c)).collect::<Res<Vec<_>>>()?;
+        let cohorts = raw
+            .providers
+            .get()
+            .iter()
+            .map(|c| self.cohort(c))
+            .collect::<Res<Vec<_>>>()?;
         if raw.workloads.get().is_empty() {
-            return Err(self.err(raw.workloads.span(), "expected at least one workload ([[workloads]])"));
+            return Err(self.err(
+                raw.workloads.span(),
+                "expected at least one workload ([[workloads]])",
+            ));
         }
         let workloads = raw
             .workloads
@@ -147,15 +210,32 @@ impl Validator<'_> {
         let prices = &self.catalog.cloud_prices;
         if !prices.iter().any(|p| p.cloud == name_s) {
             let span = name.map_or(0..0, |n| n.span());
-            return Err(self.err(span, format!("unknown cloud `{name_s}`; expected aws, gcp or azure")));
+            return Err(self.err(
+                span,
+                format!("unknown cloud `{name_s}`; expected aws, gcp or azure"),
+            ));
         }
-        if !prices.iter().any(|p| p.cloud == name_s && p.offering == offering_s) {
+        if !prices
+            .iter()
+            .any(|p| p.cloud == name_s && p.offering == offering_s)
+        {
             let span = offering.map_or(0..0, |o| o.span());
-            return Err(self.err(span, format!("cloud `{name_s}` has no offering `{offering_s}` in cloud_prices.csv")));
+            return Err(self.err(
+                span,
+                format!("cloud `{name_s}` has no offering `{offering_s}` in cloud_prices.csv"),
+            ));
         }
-        let usd_per_gpu_hour =
-            self.catalog.gpus.iter().map(|g| self.catalog.cloud_price(&name_s, &offering_s, &g.gpu)).collect();
-        Ok(CloudSpec { name: name_s, offering: offering_s, usd_per_gpu_hour })
+        let usd_per_gpu_hour = self
+            .catalog
+            .gpus
+            .iter()
+            .map(|g| self.catalog.cloud_price(&name_s, &offering_s, &g.gpu))
+            .collect();
+        Ok(CloudSpec {
+            name: name_s,
+            offering: offering_s,
+            usd_per_gpu_hour,
+        })
     }
 
     fn throughput(&self, raw: Option<&RawCalibration>) -> Res<Throughput> {
@@ -166,7 +246,10 @@ impl Validator<'_> {
                     self.err(table.span(), format!("unknown job kind `{kind}`; expected inference, training, rendering or batch"))
                 })?;
                 if !(value.is_finite() && *value > 0.0 && *value <= 1.0) {
-                    return Err(self.err(table.span(), format!("efficiency for `{kind}` must be in (0, 1], got {value}")));
+                    return Err(self.err(
+                        table.span(),
+                        format!("efficiency for `{kind}` must be in (0, 1], got {value}"),
+                    ));
                 }
                 defaults[k as usize] = *value;
             }
@@ -192,7 +275,9 @@ impl Validator<'_> {
         let mechanism = match m.mechanism {
             RawMechanism::ReverseAuction => {
                 let max_bids = match &m.max_bids {
-                    Some(b) => self.check(b, |x| (1..=1000).contains(&x), "max_bids in 1..=1000")? as usize,
+                    Some(b) => {
+                        self.check(b, |x| (1..=1000).contains(&x), "max_bids in 1..=1000")? as usize
+                    }
                     None => 20,
                 };
                 let bid_window = match &m.bid_window {
@@ -212,7 +297,13 @@ impl Validator<'_> {
                     RawSelection::Lowest => Selection::Lowest,
                     RawSelection::Uniform => Selection::Uniform,
                 };
-                MechanismSpec::ReverseAuction { max_bids, bid_window, bid_timeout, tenant_delay, selection }
+                MechanismSpec::ReverseAuction {
+                    max_bids,
+                    bid_window,
+                    bid_timeout,
+                    tenant_delay,
+                    selection,
+                }
             }
             RawMechanism::PostedPrice => {
                 let table = m.posted_prices.as_ref().ok_or_else(|| {
@@ -221,28 +312,59 @@ impl Validator<'_> {
                 let mut prices = vec![None; self.catalog.gpus.len()];
                 for (key, price) in table.get() {
                     let id = self.catalog.gpu_id(key).ok_or_else(|| {
-                        self.err(table.span(), format!("unknown GPU model `{key}`; expected one of: {}", self.catalog.gpu_keys()))
+                        self.err(
+                            table.span(),
+                            format!(
+                                "unknown GPU model `{key}`; expected one of: {}",
+                                self.catalog.gpu_keys()
+                            ),
+                        )
                     })?;
                     if !(price.is_finite() && *price > 0.0) {
-                        return Err(self.err(table.span(), format!("posted price for `{key}` must be > 0, got {price}")));
+                        return Err(self.err(
+                            table.span(),
+                            format!("posted price for `{key}` must be > 0, got {price}"),
+                        ));
                     }
                     prices[id as usize] = Some(*price);
                 }
                 MechanismSpec::PostedPrice { prices }
             }
         };
-        Ok(MarketSpec { mechanism, take_rate })
+        Ok(MarketSpec {
+            mechanism,
+            take_rate,
+        })
     }
 
     fn token(&self, raw: Option<&RawToken>) -> Res<TokenSpec> {
         let Some(t) = raw else {
-            return Ok(TokenSpec { symbol: "-".into(), supply_start: 0.0, price_usd: 0.0, inflation_per_year: 0.0 });
+            return Ok(TokenSpec {
+                symbol: "-".into(),
+                supply_start: 0.0,
+                price_usd: 0.0,
+                inflation_per_year: 0.0,
+            });
         };
         Ok(TokenSpec {
             symbol: t.symbol.clone(),
-            supply_start: self.check(&t.supply_start, |x| x.is_finite() && x >= 0.0, "token.supply_start >= 0")?,
-            price_usd: self.check(&t.price_usd, |x| x.is_finite() && x >= 0.0, "token.price_usd >= 0")?,
-            inflation_per_year: self.fraction(&t.inflation_per_year, 0.0, 0.0, 10.0, "token.inflation_per_year")?,
+            supply_start: self.check(
+                &t.supply_start,
+                |x| x.is_finite() && x >= 0.0,
+                "token.supply_start >= 0",
+            )?,
+            price_usd: self.check(
+                &t.price_usd,
+                |x| x.is_finite() && x >= 0.0,
+                "token.price_usd >= 0",
+            )?,
+            inflation_per_year: self.fraction(
+                &t.inflation_per_year,
+                0.0,
+                0.0,
+                10.0,
+                "token.inflation_per_year",
+            )?,
         })
     }
 
@@ -251,7 +373,9 @@ impl Validator<'_> {
         let spec = self.catalog.gpu(gpu);
         let count = self.check(&c.count, |x| x >= 1, "count >= 1 providers")?;
         let gpus_per_provider = match &c.gpus_per_provider {
-            Some(g) => self.check(g, |x| (1..=64).contains(&x), "gpus_per_provider in 1..=64")? as u16,
+            Some(g) => {
+                self.check(g, |x| (1..=64).contains(&x), "gpus_per_provider in 1..=64")? as u16
+            }
             None => 1,
         };
         let street = (spec.street_price_usd_low + spec.street_price_usd_high) / 2.0;
@@ -260,14 +384,19 @@ impl Validator<'_> {
             None => 3.0 * 8760.0,
         };
         let pricing = match c.pricing.get() {
-            RawPricing::CostPlus { markup } => {
-                Pricing::CostPlus { markup: self.dist_num(markup, c.pricing.span(), "pricing.markup")? }
-            }
+            RawPricing::CostPlus { markup } => Pricing::CostPlus {
+                markup: self.dist_num(markup, c.pricing.span(), "pricing.markup")?,
+            },
             RawPricing::PriceList { usd_per_gpu_month } => {
                 if !(usd_per_gpu_month.is_finite() && *usd_per_gpu_month > 0.0) {
-                    return Err(self.err(c.pricing.span(), "pricing.usd_per_gpu_month: expected a price > 0"));
+                    return Err(self.err(
+                        c.pricing.span(),
+                        "pricing.usd_per_gpu_month: expected a price > 0",
+                    ));
                 }
-                Pricing::PriceList { usd_per_gpu_hour: usd_per_gpu_month / crate::time::HOURS_PER_MONTH }
+                Pricing::PriceList {
+                    usd_per_gpu_hour: usd_per_gpu_month / crate::time::HOURS_PER_MONTH,
+                }
             }
         };
         let availability = match &c.availability {
@@ -283,11 +412,29 @@ impl Validator<'_> {
             gpu,
             gpus_per_provider,
             region: c.region.clone().unwrap_or_else(|| "global".into()),
-            capex_usd_per_gpu: self.non_negative(&c.capex_usd_per_gpu, street, "capex_usd_per_gpu")?,
+            capex_usd_per_gpu: self.non_negative(
+                &c.capex_usd_per_gpu,
+                street,
+                "capex_usd_per_gpu",
+            )?,
             amortization_hours,
-            electricity_usd_per_kwh: self.non_negative(&c.electricity_usd_per_kwh, 0.12, "electricity_usd_per_kwh")?,
-            idle_power_fraction: self.fraction(&c.idle_power_fraction, 0.25, 0.0, 1.0001, "idle_power_fraction")?,
-            hosting_usd_per_gpu_hour: self.non_negative(&c.hosting_usd_per_gpu_hour, 0.0, "hosting_usd_per_gpu_hour")?,
+            electricity_usd_per_kwh: self.non_negative(
+                &c.electricity_usd_per_kwh,
+                0.12,
+                "electricity_usd_per_kwh",
+            )?,
+            idle_power_fraction: self.fraction(
+                &c.idle_power_fraction,
+                0.25,
+                0.0,
+                1.0001,
+                "idle_power_fraction",
+            )?,
+            hosting_usd_per_gpu_hour: self.non_negative(
+                &c.hosting_usd_per_gpu_hour,
+                0.0,
+                "hosting_usd_per_gpu_hour",
+            )?,
             pricing,
             availability,
         })
@@ -302,10 +449,25 @@ impl Validator<'_> {
         market: &MarketSpec,
     ) -> Res<Workload> {
         let a = &w.arrivals;
-        let rate_per_hour =
-            self.check(&a.rate_per_hour, |x| x.is_finite() && x > 0.0, "arrivals.rate_per_hour > 0 jobs per hour")?;
-        let growth_per_year = self.fraction(&a.growth_per_year, 0.0, -0.99, 100.0, "arrivals.growth_per_year")?;
-        let diurnal_amplitude = self.fraction(&a.diurnal_amplitude, 0.0, 0.0, 1.0, "arrivals.diurnal_amplitude")?;
+        let rate_per_hour = self.check(
+            &a.rate_per_hour,
+            |x| x.is_finite() && x > 0.0,
+            "arrivals.rate_per_hour > 0 jobs per hour",
+        )?;
+        let growth_per_year = self.fraction(
+            &a.growth_per_year,
+            0.0,
+            -0.99,
+            100.0,
+            "arrivals.growth_per_year",
+        )?;
+        let diurnal_amplitude = self.fraction(
+            &a.diurnal_amplitude,
+            0.0,
+            0.0,
+            1.0,
+            "arrivals.diurnal_amplitude",
+        )?;
         let peak_hour = self.fraction(&a.peak_hour, 15.0, 0.0, 24.0, "arrivals.peak_hour")?;
         let gpus = match &w.gpus {
             Some(g) => self.check(g, |x| (1..=64).contains(&x), "gpus in 1..=64")? as u16,
@@ -314,22 +476,37 @@ impl Validator<'_> {
         let (gpu_models, models_span) = match &w.gpu_models {
             Some(list) => {
                 if list.get().is_empty() {
-                    return Err(self.err(list.span(), "gpu_models: expected at least one GPU model (or leave it out for any)"));
+                    return Err(self.err(
+                        list.span(),
+                        "gpu_models: expected at least one GPU model (or leave it out for any)",
+                    ));
                 }
                 let ids = list
                     .get()
                     .iter()
                     .map(|k| {
                         self.catalog.gpu_id(k).ok_or_else(|| {
-                            self.err(list.span(), format!("unknown GPU model `{k}`; expected one of: {}", self.catalog.gpu_keys()))
+                            self.err(
+                                list.span(),
+                                format!(
+                                    "unknown GPU model `{k}`; expected one of: {}",
+                                    self.catalog.gpu_keys()
+                                ),
+                            )
                         })
                     })
                     .collect::<Res<Vec<_>>>()?;
                 (ids, list.span())
             }
-            None => ((0..self.catalog.gpus.len() as GpuId).collect(), w.name.span()),
+            None => (
+                (0..self.catalog.gpus.len() as GpuId).collect(),
+                w.name.span(),
+            ),
         };
-        if !cohorts.iter().any(|c| gpu_models.contains(&c.gpu) && c.gpus_per_provider >= gpus) {
+        if !cohorts
+            .iter()
+            .any(|c| gpu_models.contains(&c.gpu) && c.gpus_per_provider >= gpus)
+        {
             return Err(self.err(
                 models_span,
                 format!("workload `{}` needs {gpus} GPUs of one provider, but no cohort offers that many of its GPU models", w.name.get()),
@@ -338,7 +515,13 @@ impl Validator<'_> {
         if let MechanismSpec::PostedPrice { prices } = &market.mechanism
             && !gpu_models.iter().any(|g| prices[*g as usize].is_some())
         {
-            return Err(self.err(models_span, format!("workload `{}`: none of its GPU models has a posted price", w.name.get())));
+            return Err(self.err(
+                models_span,
+                format!(
+                    "workload `{}`: none of its GPU models has a posted price",
+                    w.name.get()
+                ),
+            ));
         }
         let cloud_gpu = match &w.cloud_gpu {
             Some(g) => (self.gpu(g)?, g.span()),
@@ -401,7 +584,13 @@ impl Validator<'_> {
             },
             checkpoint_interval,
             max_restarts: w.max_restarts.unwrap_or(5),
-            cloud_only_fraction: self.fraction(&w.cloud_only_fraction, 0.0, 0.0, 1.0001, "cloud_only_fraction")?,
+            cloud_only_fraction: self.fraction(
+                &w.cloud_only_fraction,
+                0.0,
+                0.0,
+                1.0001,
+                "cloud_only_fraction",
+            )?,
         })
     }
 }

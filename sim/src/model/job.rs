@@ -1,0 +1,164 @@
+//! Jobs in flight, kept in a slab whose slots are reused, so memory follows the number of
+//! live jobs, not the length of the run.
+
+use super::catalog::GpuId;
+use super::provider::ProviderId;
+use crate::time::{NEVER, SimTime};
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    /// Queued for capacity.
+    Waiting,
+    /// Its bids expired; the order will be posted again.
+    Reposting,
+    /// A provider's GPUs are reserved; the lease starts after the tenant's decision.
+    Reserved,
+    /// Running under a lease.
+    Running,
+    /// Slot unused.
+    Free,
+}
+
+/// A live job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Bumped on every state change; events carrying an older value are stale.
+    pub generation: u32,
+    /// State.
+    pub state: JobState,
+    /// Sequential job number.
+    pub id: u64,
+    /// Workload index.
+    pub workload: u16,
+    /// GPUs needed.
+    pub gpus: u16,
+    /// Size per GPU on the reference GPU [s].
+    pub size_ref_s: f64,
+    /// Work still to do per GPU, in reference-GPU time [s].
+    pub work_left_ref_s: f64,
+    /// Submission time [µs].
+    pub submitted: SimTime,
+    /// When it joined the wait queue [µs].
+    pub queued_at: SimTime,
+    /// First lease start [µs]; NEVER if not yet.
+    pub first_start: SimTime,
+    /// Whether it had to queue for capacity.
+    pub waited: bool,
+    /// Provider of the current or last lease.
+    pub provider: ProviderId,
+    /// GPU model of the current or last lease.
+    pub gpu: GpuId,
+    /// Whether it was ever placed.
+    pub placed: bool,
+    /// Lease price [USD per GPU-hour].
+    pub price_usd_per_gpu_hour: f64,
+    /// Speed on the current GPU relative to the reference [ratio].
+    pub speed: f64,
+    /// Lease start [µs].
+    pub lease_start: SimTime,
+    /// Lease paid up to [µs].
+    pub paid_until: SimTime,
+    /// Interruptions so far.
+    pub restarts: u32,
+    /// Paid on the network [USD].
+    pub spend_usd: f64,
+    /// Paid on the cloud [USD].
+    pub cloud_spend_usd: f64,
+    /// Cloud cost of the whole job [USD].
+    pub cloud_equivalent_usd: f64,
+}
+
+impl Job {
+    fn blank() -> Job {
+        Job {
+            generation: 0,
+            state: JobState::Free,
+            id: 0,
+            workload: 0,
+            gpus: 0,
+            size_ref_s: 0.0,
+            work_left_ref_s: 0.0,
+            submitted: 0,
+            queued_at: 0,
+            first_start: NEVER,
+            waited: false,
+            provider: 0,
+            gpu: 0,
+            placed: false,
+            price_usd_per_gpu_hour: 0.0,
+            speed: 1.0,
+            lease_start: 0,
+            paid_until: 0,
+            restarts: 0,
+            spend_usd: 0.0,
+            cloud_spend_usd: 0.0,
+            cloud_equivalent_usd: 0.0,
+        }
+    }
+}
+
+/// Slab of live jobs.
+#[derive(Debug, Default)]
+pub struct JobSlab {
+    jobs: Vec<Job>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl JobSlab {
+    /// Takes a slot for a new job, reset but keeping its generation counter.
+    pub fn alloc(&mut self) -> u32 {
+        self.live += 1;
+        if let Some(slot) = self.free.pop() {
+            let generation = self.jobs[slot as usize].generation.wrapping_add(1);
+            self.jobs[slot as usize] = Job {
+                generation,
+                ..Job::blank()
+            };
+            slot
+        } else {
+            self.jobs.push(Job::blank());
+            (self.jobs.len() - 1) as u32
+        }
+    }
+
+    /// Returns a slot; pending events for it become stale.
+    pub fn release(&mut self, slot: u32) {
+        let job = &mut self.jobs[slot as usize];
+        job.state = JobState::Free;
+        job.generation = job.generation.wrapping_add(1);
+        self.free.push(slot);
+        self.live -= 1;
+    }
+
+    /// The job in `slot`.
+    pub fn get(&self, slot: u32) -> &Job {
+        &self.jobs[slot as usize]
+    }
+
+    /// The job in `slot`, mutably.
+    pub fn get_mut(&mut self, slot: u32) -> &mut Job {
+        &mut self.jobs[slot as usize]
+    }
+
+    /// Whether `slot` holds a job of generation `generation`.
+    pub fn is_current(&self, slot: u32, generation: u32) -> bool {
+        let job = &self.jobs[slot as usize];
+        job.generation == generation && job.state != JobState::Free
+    }
+
+    /// Live jobs.
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Slots of all live jobs, in slot order.
+    pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
+        self.jobs
+            .iter()
+            .enumerate()
+            .filter(|(_, j)| j.state != JobState::Free)
+            .map(|(i, _)| i as u32)
+    }
+}

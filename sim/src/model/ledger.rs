@@ -1,0 +1,385 @@
+//! Accounting: job counters, USD flows (consumers -> providers + fees), GPU-time, tokens,
+//! and the epoch and provider records built from them.
+
+use super::catalog::GpuId;
+use super::job::{Job, JobSlab, JobState};
+use super::provider::Provider;
+use crate::output::{EpochRecord, JobRecord, JobStatus, ProviderRecord, RecordSink};
+use crate::scenario::Scenario;
+use crate::time::{NEVER, SimTime, YEAR, to_hours, to_secs};
+
+/// Run-wide counters.
+#[derive(Debug, Clone, Default)]
+pub struct Counters {
+    /// Jobs submitted.
+    pub submitted: u64,
+    /// Jobs completed.
+    pub completed: u64,
+    /// Jobs failed.
+    pub failed: u64,
+    /// Jobs dropped.
+    pub dropped: u64,
+    /// Jobs sent to the cloud.
+    pub to_cloud: u64,
+    /// Interruptions.
+    pub interrupted: u64,
+    /// Leases started.
+    pub leases: u64,
+    /// Orders cleared (a bid was chosen).
+    pub orders_cleared: u64,
+    /// Bids received over all cleared orders.
+    pub bids: u64,
+    /// Orders whose bids expired.
+    pub orders_expired: u64,
+    /// Jobs that started at least once.
+    pub started: u64,
+    /// Of those, jobs that queued.
+    pub started_after_queueing: u64,
+    /// Sum of waits of started jobs [s].
+    pub wait_sum_s: f64,
+    /// Sum of times in system of completed jobs [s].
+    pub time_in_system_sum_s: f64,
+    /// Consumer payments on the network [USD].
+    pub consumer_spend_usd: f64,
+    /// Provider receipts [USD].
+    pub provider_revenue_usd: f64,
+    /// Network fees [USD].
+    pub fees_usd: f64,
+    /// Cloud fallback spend [USD].
+    pub cloud_spend_usd: f64,
+    /// Cloud cost of the completed jobs [USD].
+    pub cloud_equivalent_usd: f64,
+    /// Network spend of jobs that ended [USD].
+    pub spend_on_ended_usd: f64,
+}
+
+/// Per-epoch flows, for one GPU model or in total.
+#[derive(Debug, Clone, Default)]
+struct EpochFlows {
+    spend_usd: f64,
+    fees_usd: f64,
+    leases: u64,
+    completed: u64,
+    interrupted: u64,
+}
+
+/// Token state.
+#[derive(Debug, Clone)]
+pub struct TokenState {
+    /// Supply [tokens].
+    pub supply: f64,
+    /// Minted so far [tokens].
+    pub minted: f64,
+    /// Burned so far [tokens].
+    pub burned: f64,
+    /// Price [USD per token].
+    pub price_usd: f64,
+}
+
+/// All accounting of one run.
+#[derive(Debug)]
+pub struct Ledger {
+    /// Run-wide counters.
+    pub counters: Counters,
+    /// Token state.
+    pub token: TokenState,
+    epoch_index: u32,
+    epoch_start: SimTime,
+    epoch_total: EpochFlows,
+    epoch_by_gpu: Vec<EpochFlows>,
+    epoch_counts: [u64; 4],
+    gpu_models_present: Vec<GpuId>,
+    take_rate: f64,
+}
+
+impl Ledger {
+    /// A ledger for `sc` whose providers are `providers`.
+    pub fn new(sc: &Scenario, providers: &[Provider]) -> Ledger {
+        let mut present: Vec<GpuId> = providers.iter().map(|p| p.gpu).collect();
+        present.sort_unstable();
+        present.dedup();
+        Ledger {
+            counters: Counters::default(),
+            token: TokenState {
+                supply: sc.token.supply_start,
+                minted: 0.0,
+                burned: 0.0,
+                price_usd: sc.token.price_usd,
+            },
+            epoch_index: 0,
+            epoch_start: 0,
+            epoch_total: EpochFlows::default(),
+            epoch_by_gpu: vec![EpochFlows::default(); sc.catalog.gpus.len()],
+            epoch_counts: [0; 4],
+            gpu_models_present: present,
+            take_rate: sc.market.take_rate,
+        }
+    }
+
+    /// A job was submitted.
+    pub fn job_submitted(&mut self) {
+        self.counters.submitted += 1;
+        self.epoch_counts[0] += 1;
+    }
+
+    /// An order found offers.
+    pub fn order_cleared(&mut self, bids: u32) {
+        self.counters.orders_cleared += 1;
+        self.counters.bids += bids as u64;
+    }
+
+    /// An order's bids expired.
+    pub fn order_expired(&mut self) {
+        self.counters.orders_expired += 1;
+    }
+
+    /// A job started for the first time after waiting `wait_s` [s].
+    pub fn job_started(&mut self, wait_s: f64, queued: bool) {
+        self.counters.started += 1;
+        self.counters.wait_sum_s += wait_s;
+        self.counters.started_after_queueing += queued as u64;
+    }
+
+    /// A lease started on a `gpu` host.
+    pub fn lease_started(&mut self, gpu: GpuId) {
+        self.counters.leases += 1;
+        self.epoch_total.leases += 1;
+        self.epoch_by_gpu[gpu as usize].leases += 1;
+    }
+
+    /// Pays `job`'s running lease up to `now` [µs]: consumer -> provider + fee.
+    pub fn settle(&mut self, job: &mut Job, providers: &mut [Provider], now: SimTime) {
+        if job.state != JobState::Running || now <= job.paid_until {
+            return;
+        }
+        let amount = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
+        let fee = amount * self.take_rate;
+        job.paid_until = now;
+        job.spend_usd += amount;
+        let p = &mut providers[job.provider as usize];
+        p.totals.revenue_usd += amount - fee;
+        p.epoch.revenue_usd += amount - fee;
+        self.counters.consumer_spend_usd += amount;
+        self.counters.fees_usd += fee;
+        self.counters.provider_revenue_usd += amount - fee;
+        for flows in [
+            &mut self.epoch_total,
+            &mut self.epoch_by_gpu[job.gpu as usize],
+        ] {
+            flows.spend_usd += amount;
+            flows.fees_usd += fee;
+        }
+    }
+
+    /// `job` completed at `now`.
+    pub fn job_completed(&mut self, job: &Job, now: SimTime) {
+        self.counters.completed += 1;
+        self.counters.time_in_system_sum_s += to_secs(now - job.submitted);
+        self.counters.cloud_equivalent_usd += job.cloud_equivalent_usd;
+        self.counters.spend_on_ended_usd += job.spend_usd;
+        self.epoch_total.completed += 1;
+        self.epoch_by_gpu[job.gpu as usize].completed += 1;
+    }
+
+    /// A job that did not complete ended after spending `spend_usd` on the network.
+    pub fn job_ended_unfinished(&mut self, spend_usd: f64) {
+        self.counters.spend_on_ended_usd += spend_usd;
+    }
+
+    /// A running job on a `gpu` host was interrupted.
+    pub fn job_interrupted(&mut self, gpu: GpuId) {
+        self.counters.interrupted += 1;
+        self.epoch_total.interrupted += 1;
+        self.epoch_by_gpu[gpu as usize].interrupted += 1;
+    }
+
+    /// A job failed.
+    pub fn job_failed(&mut self) {
+        self.counters.failed += 1;
+        self.epoch_counts[1] += 1;
+    }
+
+    /// A job was dropped.
+    pub fn job_dropped(&mut self) {
+        self.counters.dropped += 1;
+        self.epoch_counts[2] += 1;
+    }
+
+    /// A job went to the cloud, costing `usd` there.
+    pub fn job_to_cloud(&mut self, usd: f64) {
+        self.counters.to_cloud += 1;
+        self.counters.cloud_spend_usd += usd;
+        self.epoch_counts[3] += 1;
+    }
+
+    /// Closes the epoch ending at `now`: settles running leases, mints tokens, and emits
+    /// one row per GPU model present plus an "all" row.
+    pub fn close_epoch(
+        &mut self,
+        sc: &Scenario,
+        providers: &mut [Provider],
+        jobs: &mut JobSlab,
+        waiting: u64,
+        now: SimTime,
+        sink: &mut impl RecordSink,
+    ) {
+        for i in 0..providers.len() {
+            providers[i].advance(now);
+            for k in 0..providers[i].jobs.len() {
+                let slot = providers[i].jobs[k];
+                self.settle(jobs.get_mut(slot), providers, now);
+            }
+        }
+        let minted = self.token.supply
+            * ((1.0 + sc.token.inflation_per_year)
+                .powf((now - self.epoch_start) as f64 / YEAR as f64)
+                - 1.0);
+        self.token.supply += minted;
+        self.token.minted += minted;
+        let n = sc.catalog.gpus.len();
+        let (mut online, mut sold, mut revenue, mut up) =
+            (vec![0u64; n], vec![0u64; n], vec![0.0; n], vec![0u32; n]);
+        for p in providers.iter_mut() {
+            let g = p.gpu as usize;
+            online[g] += p.epoch.online_gpu_us;
+            sold[g] += p.epoch.leased_gpu_us;
+            revenue[g] += p.epoch.revenue_usd;
+            up[g] += p.up as u32;
+            p.epoch = Default::default();
+        }
+        let base =
+            |model: String, on: u64, so: u64, rev: f64, ups: u32, f: &EpochFlows| EpochRecord {
+                epoch: self.epoch_index,
+                t_start_h: to_hours(self.epoch_start),
+                t_end_h: to_hours(now),
+                gpu_model: model,
+                providers_up: ups,
+                gpu_hours_online: to_hours(on),
+                gpu_hours_sold: to_hours(so),
+                utilization: to_hours(so) / to_hours(on),
+                consumer_spend_usd: f.spend_usd,
+                provider_revenue_usd: rev,
+                fees_usd: f.fees_usd,
+                mean_price_usd_per_gpu_hour: f.spend_usd / to_hours(so),
+                leases_started: f.leases,
+                jobs_completed: f.completed,
+                jobs_interrupted: f.interrupted,
+                jobs_submitted: None,
+                jobs_failed: None,
+                jobs_dropped: None,
+                jobs_to_cloud: None,
+                jobs_waiting: None,
+                tokens_minted: None,
+                tokens_burned: None,
+                token_supply: None,
+                token_price_usd: None,
+            };
+        for &g in &self.gpu_models_present {
+            let gi = g as usize;
+            let key = sc.catalog.gpu(g).gpu.clone();
+            sink.epoch(&base(
+                key,
+                online[gi],
+                sold[gi],
+                revenue[gi],
+                up[gi],
+                &self.epoch_by_gpu[gi],
+            ));
+        }
+        let mut all = base(
+            "all".into(),
+            online.iter().sum(),
+            sold.iter().sum(),
+            revenue.iter().sum(),
+            up.iter().sum(),
+            &self.epoch_total,
+        );
+        all.jobs_submitted = Some(self.epoch_counts[0]);
+        all.jobs_failed = Some(self.epoch_counts[1]);
+        all.jobs_dropped = Some(self.epoch_counts[2]);
+        all.jobs_to_cloud = Some(self.epoch_counts[3]);
+        all.jobs_waiting = Some(waiting);
+        all.tokens_minted = Some(minted);
+        all.tokens_burned = Some(0.0);
+        all.token_supply = Some(self.token.supply);
+        all.token_price_usd = Some(self.token.price_usd);
+        sink.epoch(&all);
+        self.epoch_index += 1;
+        self.epoch_start = now;
+        self.epoch_total = EpochFlows::default();
+        self.epoch_by_gpu
+            .iter_mut()
+            .for_each(|f| *f = EpochFlows::default());
+        self.epoch_counts = [0; 4];
+    }
+
+    /// The record of `job`, ending at `end` (None: in flight) with `status`.
+    pub fn job_record(
+        &self,
+        sc: &Scenario,
+        job: &Job,
+        end: Option<SimTime>,
+        status: JobStatus,
+    ) -> JobRecord {
+        let wl = &sc.workloads[job.workload as usize];
+        let started = job.first_start != NEVER;
+        JobRecord {
+            job_id: job.id,
+            workload: wl.name.clone(),
+            kind: wl.kind.name().into(),
+            gpus: job.gpus as u32,
+            size_ref_gpu_h: job.size_ref_s / 3600.0,
+            submitted_h: to_hours(job.submitted),
+            first_start_h: started.then(|| to_hours(job.first_start)),
+            end_h: end.map(to_hours),
+            wait_s: started.then(|| to_secs(job.first_start - job.submitted)),
+            waited: job.waited,
+            status: status.name().into(),
+            provider_id: job.placed.then_some(job.provider),
+            gpu_model: job.placed.then(|| sc.catalog.gpu(job.gpu).gpu.clone()),
+            price_usd_per_gpu_hour: job.placed.then_some(job.price_usd_per_gpu_hour),
+            spend_usd: job.spend_usd,
+            cloud_spend_usd: job.cloud_spend_usd,
+            cloud_equivalent_usd: job.cloud_equivalent_usd,
+            restarts: job.restarts,
+        }
+    }
+
+    /// The end-of-run record of provider `id`.
+    pub fn provider_record(sc: &Scenario, id: u32, p: &Provider) -> ProviderRecord {
+        let cohort = &sc.cohorts[p.cohort as usize];
+        let t = &p.totals;
+        let run_h = to_hours(sc.duration);
+        let gpus = p.gpus as f64;
+        let power = p.power_cost_usd(t);
+        let hosting = p.cost.hosting_usd_per_gpu_hour * gpus * run_h;
+        let capex = p.cost.capex_usd_per_gpu * gpus;
+        let amortized = p.cost.capex_usd_per_gpu_hour * gpus * run_h;
+        let monthly_margin =
+            (t.revenue_usd - power - hosting) / (run_h / crate::time::HOURS_PER_MONTH);
+        ProviderRecord {
+            provider_id: id,
+            cohort: cohort.name.clone(),
+            gpu_model: sc.catalog.gpu(p.gpu).gpu.clone(),
+            gpus: p.gpus as u32,
+            region: cohort.region.clone(),
+            ask_usd_per_gpu_hour: p.ask_usd_per_gpu_hour,
+            markup: p.markup,
+            uptime: t.up_us as f64 / sc.duration as f64,
+            utilization: t.leased_gpu_us as f64 / t.online_gpu_us as f64,
+            gpu_hours_online: to_hours(t.online_gpu_us),
+            gpu_hours_sold: to_hours(t.leased_gpu_us),
+            revenue_usd: t.revenue_usd,
+            power_cost_usd: power,
+            hosting_cost_usd: hosting,
+            capex_usd: capex,
+            amortized_capex_usd: amortized,
+            profit_usd: t.revenue_usd - power - hosting - amortized,
+            payback_months: (monthly_margin > 0.0).then(|| capex / monthly_margin),
+            leases: t.leases,
+            jobs_completed: t.jobs_completed,
+            jobs_interrupted: t.jobs_interrupted,
+            failures: t.failures,
+        }
+    }
+}

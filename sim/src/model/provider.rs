@@ -1,0 +1,168 @@
+//! Providers: individuals created from cohorts, with their costs, ask price, capacity and
+//! running totals for accounting.
+
+use rand::RngExt;
+
+use super::catalog::{Catalog, GpuId};
+use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::scenario::{Cohort, Pricing};
+use crate::time::{SimTime, to_hours};
+
+/// Index of a provider in the world.
+pub type ProviderId = u32;
+
+/// A provider's cost structure.
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderCost {
+    /// Capex [USD per GPU].
+    pub capex_usd_per_gpu: f64,
+    /// Amortized capex [USD per GPU-hour].
+    pub capex_usd_per_gpu_hour: f64,
+    /// Power draw at full load [kW per GPU].
+    pub tdp_kw: f64,
+    /// Electricity [USD per kWh].
+    pub electricity_usd_per_kwh: f64,
+    /// Idle power as a fraction of TDP [fraction].
+    pub idle_power_fraction: f64,
+    /// Hosting [USD per GPU-hour].
+    pub hosting_usd_per_gpu_hour: f64,
+}
+
+impl ProviderCost {
+    /// Full hourly cost of one busy GPU: amortized capex + power at TDP + hosting
+    /// [USD per GPU-hour]. Cost-plus asks mark this up.
+    pub fn busy_usd_per_gpu_hour(&self) -> f64 {
+        self.capex_usd_per_gpu_hour
+            + self.tdp_kw * self.electricity_usd_per_kwh
+            + self.hosting_usd_per_gpu_hour
+    }
+}
+
+/// One provider (a host with `gpus` GPUs of one model).
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// Cohort index.
+    pub cohort: u16,
+    /// GPU model.
+    pub gpu: GpuId,
+    /// GPUs installed.
+    pub gpus: u16,
+    /// GPUs neither leased nor reserved.
+    pub free: u16,
+    /// GPUs under a running lease.
+    pub leased: u16,
+    /// Whether the host is up.
+    pub up: bool,
+    /// Ask price [USD per GPU-hour].
+    pub ask_usd_per_gpu_hour: f64,
+    /// Markup over cost used to set the ask [fraction]; 0 for price lists.
+    pub markup: f64,
+    /// Cost structure.
+    pub cost: ProviderCost,
+    /// Jobs reserved on or running on this host (job slots).
+    pub jobs: Vec<u32>,
+    /// The host's churn stream.
+    pub churn_rng: StreamRng,
+    /// Time of the last accounting update [µs].
+    pub last_update: SimTime,
+    /// Totals since the start.
+    pub totals: ProviderTotals,
+    /// Totals since the last epoch boundary.
+    pub epoch: ProviderTotals,
+}
+
+/// Accumulated figures of one provider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProviderTotals {
+    /// Time up [µs].
+    pub up_us: u64,
+    /// GPU-time online [GPU-µs].
+    pub online_gpu_us: u64,
+    /// GPU-time leased [GPU-µs].
+    pub leased_gpu_us: u64,
+    /// Revenue after fees [USD].
+    pub revenue_usd: f64,
+    /// Leases started.
+    pub leases: u64,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs interrupted by this host going down.
+    pub jobs_interrupted: u64,
+    /// Times the host went down.
+    pub failures: u64,
+}
+
+impl ProviderTotals {
+    fn add_time(&mut self, dt: SimTime, gpus: u16, leased: u16) {
+        self.up_us += dt;
+        self.online_gpu_us += dt * gpus as u64;
+        self.leased_gpu_us += dt * leased as u64;
+    }
+}
+
+impl Provider {
+    /// Builds provider number `index` (global) of `cohort`; draws its markup from its
+    /// own setup stream.
+    pub fn new(
+        seed: u64,
+        index: u32,
+        cohort_index: u16,
+        cohort: &Cohort,
+        catalog: &Catalog,
+    ) -> Provider {
+        let spec = catalog.gpu(cohort.gpu);
+        let cost = ProviderCost {
+            capex_usd_per_gpu: cohort.capex_usd_per_gpu,
+            capex_usd_per_gpu_hour: cohort.capex_usd_per_gpu / cohort.amortization_hours,
+            tdp_kw: spec.tdp_w / 1000.0,
+            electricity_usd_per_kwh: cohort.electricity_usd_per_kwh,
+            idle_power_fraction: cohort.idle_power_fraction,
+            hosting_usd_per_gpu_hour: cohort.hosting_usd_per_gpu_hour,
+        };
+        let mut setup = stream_rng(seed, StreamId::new(StreamKind::ProviderSetup, index as u64));
+        let (ask, markup) = match &cohort.pricing {
+            Pricing::CostPlus { markup } => {
+                let m = markup.sample(&mut setup);
+                (cost.busy_usd_per_gpu_hour() * (1.0 + m), m)
+            }
+            Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0),
+        };
+        // Burn one draw so adding pricing parameters later does not shift other streams.
+        let _: u64 = setup.random();
+        Provider {
+            cohort: cohort_index,
+            gpu: cohort.gpu,
+            gpus: cohort.gpus_per_provider,
+            free: cohort.gpus_per_provider,
+            leased: 0,
+            up: true,
+            ask_usd_per_gpu_hour: ask,
+            markup,
+            cost,
+            jobs: Vec::with_capacity(cohort.gpus_per_provider as usize),
+            churn_rng: stream_rng(seed, StreamId::new(StreamKind::Churn, index as u64)),
+            last_update: 0,
+            totals: ProviderTotals::default(),
+            epoch: ProviderTotals::default(),
+        }
+    }
+
+    /// Brings time-based totals up to `now` [µs]; call before any state change.
+    pub fn advance(&mut self, now: SimTime) {
+        let dt = now.saturating_sub(self.last_update);
+        if self.up && dt > 0 {
+            self.totals.add_time(dt, self.gpus, self.leased);
+            self.epoch.add_time(dt, self.gpus, self.leased);
+        }
+        self.last_update = now;
+    }
+
+    /// Energy cost of the time so far [USD]: idle GPUs draw `idle_power_fraction` of TDP,
+    /// leased GPUs full TDP.
+    pub fn power_cost_usd(&self, t: &ProviderTotals) -> f64 {
+        let leased_h = to_hours(t.leased_gpu_us);
+        let idle_h = to_hours(t.online_gpu_us - t.leased_gpu_us);
+        let kwh = self.cost.tdp_kw * (leased_h + self.cost.idle_power_fraction * idle_h);
+        kwh * self.cost.electricity_usd_per_kwh
+    }
+}

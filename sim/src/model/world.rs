@@ -1,0 +1,495 @@
+//! The world: every provider, job and workload of one run, and the handling of each event
+//! by `match` on one state. Accounting (payments, GPU-time, epochs) lives in `ledger`.
+
+use rand::RngExt;
+
+use super::book::{Bid, OrderSpec, ProviderBook};
+use super::job::{JobSlab, JobState};
+use super::ledger::Ledger;
+use super::market::{Market, Mechanism};
+use super::provider::{Provider, ProviderId};
+use super::workload::WorkloadState;
+use crate::engine::{Model, Scheduler};
+use crate::output::{JobStatus, RecordSink};
+use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::scenario::{Fallback, Scenario};
+use crate::time::{NEVER, SimTime, from_secs, to_secs};
+
+/// Everything that can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A job of workload `0` arrives.
+    Arrival(u16),
+    /// The tenant takes the reserved bid: the lease starts.
+    LeaseStart {
+        /// Job slot.
+        job: u32,
+        /// Job generation when scheduled.
+        generation: u32,
+    },
+    /// A running job completes.
+    JobFinish {
+        /// Job slot.
+        job: u32,
+        /// Job generation when scheduled.
+        generation: u32,
+    },
+    /// A waiting job runs out of patience.
+    PatienceExpired {
+        /// Job slot.
+        job: u32,
+        /// Job generation when scheduled.
+        generation: u32,
+    },
+    /// An order whose bids expired is posted again.
+    Repost {
+        /// Job slot.
+        job: u32,
+        /// Job generation when scheduled.
+        generation: u32,
+    },
+    /// A provider goes down.
+    ProviderDown(ProviderId),
+    /// A provider comes back.
+    ProviderUp(ProviderId),
+    /// An accounting epoch ends.
+    EpochEnd,
+}
+
+/// What happened when an order was tried against the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clearing {
+    Matched,
+    Reposted,
+    NoOffer,
+}
+
+/// The state of one run.
+pub struct World<'s, S: RecordSink> {
+    pub(crate) sc: &'s Scenario,
+    pub(crate) market: Market,
+    pub(crate) providers: Vec<Provider>,
+    pub(crate) book: ProviderBook,
+    pub(crate) jobs: JobSlab,
+    pub(crate) workloads: Vec<WorkloadState>,
+    market_rng: StreamRng,
+    bids: Vec<Bid>,
+    blocked: Vec<bool>,
+    pub(crate) ledger: Ledger,
+    pub(crate) sink: S,
+    pub(crate) jobs_log: bool,
+    next_job_id: u64,
+}
+
+impl<'s, S: RecordSink> World<'s, S> {
+    /// Builds the world of `sc` and schedules its first events on `sched`.
+    pub fn new(
+        sc: &'s Scenario,
+        sink: S,
+        jobs_log: bool,
+        schedule: &mut impl FnMut(SimTime, Event),
+    ) -> Self {
+        let market = Market::from_spec(&sc.market);
+        let mut providers = Vec::new();
+        for (ci, cohort) in sc.cohorts.iter().enumerate() {
+            for _ in 0..cohort.count {
+                providers.push(Provider::new(
+                    sc.seed,
+                    providers.len() as u32,
+                    ci as u16,
+                    cohort,
+                    &sc.catalog,
+                ));
+            }
+        }
+        let max_gpus = sc
+            .cohorts
+            .iter()
+            .map(|c| c.gpus_per_provider)
+            .max()
+            .unwrap_or(1);
+        let mut book = ProviderBook::new(sc.catalog.gpus.len(), max_gpus);
+        for (i, p) in providers.iter_mut().enumerate() {
+            book.insert(i as ProviderId, p);
+            if let Some(av) = &sc.cohorts[p.cohort as usize].availability {
+                schedule(
+                    from_secs(av.mtbf.sample(&mut p.churn_rng)),
+                    Event::ProviderDown(i as ProviderId),
+                );
+            }
+        }
+        let mut workloads: Vec<WorkloadState> = (0..sc.workloads.len())
+            .map(|i| WorkloadState::new(sc, i, |g, c| market.book_cap(g, c)))
+            .collect();
+        for (i, w) in workloads.iter_mut().enumerate() {
+            if let Some(t) = w.next_arrival(&sc.workloads[i], 0, sc.duration) {
+                schedule(t, Event::Arrival(i as u16));
+            }
+        }
+        schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
+        let ledger = Ledger::new(sc, &providers);
+        World {
+            sc,
+            market,
+            providers,
+            book,
+            jobs: JobSlab::default(),
+            blocked: vec![false; workloads.len()],
+            workloads,
+            market_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Market, 0)),
+            bids: Vec::with_capacity(64),
+            ledger,
+            sink,
+            jobs_log,
+            next_job_id: 0,
+        }
+    }
+
+    fn arrival(&mut self, w: u16, now: SimTime, q: &mut Scheduler<Event>) {
+        let wl = &self.sc.workloads[w as usize];
+        let state = &mut self.workloads[w as usize];
+        if let Some(t) = state.next_arrival(wl, now, self.sc.duration) {
+            q.at(t, Event::Arrival(w));
+        }
+        let size = wl.size.sample(&mut state.sizes_rng).max(1e-6);
+        let cloud_only = wl.cloud_only_fraction > 0.0
+            && state.sizes_rng.random::<f64>() < wl.cloud_only_fraction;
+        let slot = self.jobs.alloc();
+        let job = self.jobs.get_mut(slot);
+        job.id = self.next_job_id;
+        job.workload = w;
+        job.gpus = wl.gpus;
+        job.size_ref_s = size;
+        job.work_left_ref_s = size;
+        job.submitted = now;
+        job.cloud_equivalent_usd = size * wl.gpus as f64 * state.cloud_usd_per_ref_gpu_s;
+        self.next_job_id += 1;
+        self.ledger.job_submitted();
+        if cloud_only {
+            self.send_to_cloud(slot, now);
+        } else {
+            self.submit(slot, now, q);
+        }
+    }
+
+    /// Posts the job's order; queues it if nothing is on offer.
+    fn submit(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
+        if self.try_clear(slot, now, q) != Clearing::NoOffer {
+            return;
+        }
+        let w = self.jobs.get(slot).workload as usize;
+        let patience = self.sc.workloads[w].patience;
+        if patience == 0 {
+            self.give_up(slot, now);
+            return;
+        }
+        let job = self.jobs.get_mut(slot);
+        job.state = JobState::Waiting;
+        job.waited = true;
+        job.queued_at = now;
+        job.generation = job.generation.wrapping_add(1);
+        let generation = job.generation;
+        self.workloads[w].queue.push_back((slot, generation, now));
+        if patience != NEVER {
+            q.after(
+                patience,
+                Event::PatienceExpired {
+                    job: slot,
+                    generation,
+                },
+            );
+        }
+    }
+
+    fn try_clear(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) -> Clearing {
+        let job = self.jobs.get(slot);
+        let w = job.workload as usize;
+        let order = OrderSpec {
+            gpus: job.gpus,
+            caps: &self.workloads[w].caps,
+        };
+        let Some(m) = self
+            .market
+            .clear(order, &self.book, &mut self.market_rng, &mut self.bids)
+        else {
+            return Clearing::NoOffer;
+        };
+        self.ledger.order_cleared(m.bids);
+        let job = self.jobs.get_mut(slot);
+        job.generation = job.generation.wrapping_add(1);
+        let generation = job.generation;
+        if m.expired {
+            job.state = JobState::Reposting;
+            self.ledger.order_expired();
+            q.after(
+                m.start_delay,
+                Event::Repost {
+                    job: slot,
+                    generation,
+                },
+            );
+            return Clearing::Reposted;
+        }
+        job.state = JobState::Reserved;
+        job.provider = m.bid.provider;
+        job.gpu = m.bid.gpu;
+        job.placed = true;
+        job.price_usd_per_gpu_hour = m.usd_per_gpu_hour;
+        let gpus = job.gpus;
+        let p = m.bid.provider;
+        self.book.remove(p, &self.providers[p as usize]);
+        self.providers[p as usize].free -= gpus;
+        self.providers[p as usize].jobs.push(slot);
+        self.book.insert(p, &self.providers[p as usize]);
+        if m.start_delay == 0 {
+            self.start_lease(slot, now, q);
+        } else {
+            q.after(
+                m.start_delay,
+                Event::LeaseStart {
+                    job: slot,
+                    generation,
+                },
+            );
+        }
+        Clearing::Matched
+    }
+
+    fn start_lease(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
+        let job = self.jobs.get_mut(slot);
+        let wl = &self.sc.workloads[job.workload as usize];
+        let p = &mut self.providers[job.provider as usize];
+        p.advance(now);
+        p.leased += job.gpus;
+        p.totals.leases += 1;
+        job.state = JobState::Running;
+        job.speed = self
+            .sc
+            .throughput
+            .speed(job.gpu, self.sc.reference_gpu, wl.kind);
+        job.lease_start = now;
+        job.paid_until = now;
+        if job.first_start == NEVER {
+            job.first_start = now;
+            self.ledger
+                .job_started(to_secs(now - job.submitted), job.waited);
+        }
+        job.generation = job.generation.wrapping_add(1);
+        let run_for = from_secs(job.work_left_ref_s / job.speed).max(1);
+        q.after(
+            run_for,
+            Event::JobFinish {
+                job: slot,
+                generation: job.generation,
+            },
+        );
+        self.ledger.lease_started(job.gpu);
+    }
+
+    fn finish(&mut self, slot: u32, now: SimTime) {
+        self.ledger
+            .settle(self.jobs.get_mut(slot), &mut self.providers, now);
+        let job = self.jobs.get(slot);
+        let (pid, gpus) = (job.provider, job.gpus);
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        p.leased -= gpus;
+        p.totals.jobs_completed += 1;
+        if let Some(i) = p.jobs.iter().position(|&j| j == slot) {
+            p.jobs.swap_remove(i);
+        }
+        self.book.remove(pid, p);
+        p.free += gpus;
+        self.book.insert(pid, p);
+        self.ledger.job_completed(self.jobs.get(slot), now);
+        self.end_job(slot, now, JobStatus::Completed);
+    }
+
+    /// Interrupts `slot` on a provider going down at `now`.
+    fn interrupt(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
+        let job = self.jobs.get_mut(slot);
+        job.generation = job.generation.wrapping_add(1);
+        if job.state == JobState::Reserved {
+            self.submit(slot, now, q);
+            return;
+        }
+        self.ledger.settle(job, &mut self.providers, now);
+        let wl = &self.sc.workloads[job.workload as usize];
+        let elapsed = now - job.lease_start;
+        let saved = wl.checkpoint_interval.map_or(0, |ci| elapsed / ci * ci);
+        job.work_left_ref_s = (job.work_left_ref_s - to_secs(saved) * job.speed).max(0.0);
+        job.restarts += 1;
+        self.providers[job.provider as usize]
+            .totals
+            .jobs_interrupted += 1;
+        self.ledger.job_interrupted(job.gpu);
+        if job.restarts > wl.max_restarts {
+            self.ledger.job_failed();
+            self.end_job(slot, now, JobStatus::Failed);
+        } else {
+            self.submit(slot, now, q);
+        }
+    }
+
+    fn provider_down(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        p.totals.failures += 1;
+        self.book.remove(pid, p);
+        let mut jobs = std::mem::take(&mut p.jobs);
+        for &slot in &jobs {
+            self.interrupt(slot, now, q);
+        }
+        jobs.clear();
+        let p = &mut self.providers[pid as usize];
+        p.jobs = jobs;
+        p.up = false;
+        p.free = p.gpus;
+        p.leased = 0;
+        let av = self.sc.cohorts[p.cohort as usize]
+            .availability
+            .as_ref()
+            .expect("only churning hosts go down");
+        q.after(
+            from_secs(av.mttr.sample(&mut p.churn_rng)).max(1),
+            Event::ProviderUp(pid),
+        );
+    }
+
+    fn provider_up(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        p.up = true;
+        self.book.insert(pid, p);
+        let av = self.sc.cohorts[p.cohort as usize]
+            .availability
+            .as_ref()
+            .expect("only churning hosts come up");
+        q.after(
+            from_secs(av.mtbf.sample(&mut p.churn_rng)).max(1),
+            Event::ProviderDown(pid),
+        );
+        let gpu = p.gpu;
+        self.drain_waiting(gpu, now, q);
+    }
+
+    /// Capacity of model `gpu` was freed: serve waiting orders, oldest head first, until
+    /// every workload that could use `gpu` is served or blocked at its head.
+    fn drain_waiting(&mut self, gpu: u16, now: SimTime, q: &mut Scheduler<Event>) {
+        self.blocked.iter_mut().for_each(|b| *b = false);
+        loop {
+            let mut best: Option<(usize, SimTime)> = None;
+            for (w, state) in self.workloads.iter_mut().enumerate() {
+                if self.blocked[w] || !state.caps.iter().any(|&(g, _)| g == gpu) {
+                    continue;
+                }
+                while let Some(&(slot, generation, _)) = state.queue.front() {
+                    if self.jobs.is_current(slot, generation) {
+                        break;
+                    }
+                    state.queue.pop_front();
+                }
+                if let Some(&(_, _, since)) = state.queue.front()
+                    && best.is_none_or(|(_, t)| since < t)
+                {
+                    best = Some((w, since));
+                }
+            }
+            let Some((w, _)) = best else { break };
+            let (slot, _, _) = *self.workloads[w]
+                .queue
+                .front()
+                .expect("chosen queue has a head");
+            if self.try_clear(slot, now, q) == Clearing::NoOffer {
+                self.blocked[w] = true;
+            } else {
+                self.workloads[w].queue.pop_front();
+            }
+        }
+    }
+
+    fn give_up(&mut self, slot: u32, now: SimTime) {
+        let w = self.jobs.get(slot).workload as usize;
+        match self.sc.workloads[w].fallback {
+            Fallback::Cloud => self.send_to_cloud(slot, now),
+            Fallback::Drop => {
+                self.ledger.job_dropped();
+                self.end_job(slot, now, JobStatus::Dropped);
+            }
+        }
+    }
+
+    fn send_to_cloud(&mut self, slot: u32, now: SimTime) {
+        let job = self.jobs.get_mut(slot);
+        let w = &self.workloads[job.workload as usize];
+        job.cloud_spend_usd = job.work_left_ref_s * job.gpus as f64 * w.cloud_usd_per_ref_gpu_s;
+        self.ledger.job_to_cloud(job.cloud_spend_usd);
+        self.end_job(slot, now, JobStatus::Cloud);
+    }
+
+    fn end_job(&mut self, slot: u32, now: SimTime, status: JobStatus) {
+        let job = self.jobs.get(slot);
+        if status != JobStatus::Completed {
+            self.ledger.job_ended_unfinished(job.spend_usd);
+        }
+        if self.jobs_log {
+            let record = self.ledger.job_record(self.sc, job, Some(now), status);
+            self.sink.job(&record);
+        }
+        self.jobs.release(slot);
+    }
+
+    fn epoch_end(&mut self, now: SimTime, q: &mut Scheduler<Event>) {
+        let waiting = self
+            .jobs
+            .live_slots()
+            .filter(|&s| self.jobs.get(s).state == JobState::Waiting)
+            .count();
+        self.ledger.close_epoch(
+            self.sc,
+            &mut self.providers,
+            &mut self.jobs,
+            waiting as u64,
+            now,
+            &mut self.sink,
+        );
+        if now < self.sc.duration {
+            q.at((now + self.sc.epoch).min(self.sc.duration), Event::EpochEnd);
+        }
+    }
+}
+
+impl<S: RecordSink> Model for World<'_, S> {
+    type Event = Event;
+
+    fn handle(&mut self, now: SimTime, event: Event, q: &mut Scheduler<Event>) {
+        match event {
+            Event::Arrival(w) => self.arrival(w, now, q),
+            Event::LeaseStart { job, generation } => {
+                if self.jobs.is_current(job, generation) {
+                    self.start_lease(job, now, q);
+                }
+            }
+            Event::JobFinish { job, generation } => {
+                if self.jobs.is_current(job, generation) {
+                    let gpu = self.jobs.get(job).gpu;
+                    self.finish(job, now);
+                    self.drain_waiting(gpu, now, q);
+                }
+            }
+            Event::PatienceExpired { job, generation } => {
+                if self.jobs.is_current(job, generation) {
+                    self.give_up(job, now);
+                }
+            }
+            Event::Repost { job, generation } => {
+                if self.jobs.is_current(job, generation) {
+                    self.submit(job, now, q);
+                }
+            }
+            Event::ProviderDown(p) => self.provider_down(p, now, q),
+            Event::ProviderUp(p) => self.provider_up(p, now, q),
+            Event::EpochEnd => self.epoch_end(now, q),
+        }
+    }
+}

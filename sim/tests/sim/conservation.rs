@@ -1,0 +1,109 @@
+//! Conservation of jobs, money and GPU-time, in the default scenario and in harsher
+//! variants that exercise every exit (failures, drops, cloud fallback, expired bids).
+
+use flopmarket_sim::VecSink;
+
+use crate::common::{run_all, scenario};
+
+fn check(name: &str, overrides: &[&str]) -> (flopmarket_sim::Summary, VecSink) {
+    let (s, sink) = run_all(&scenario(name, overrides), true);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    // Jobs: every submitted job is in exactly one end state, and the log agrees.
+    assert_eq!(
+        s.jobs_submitted,
+        s.jobs_completed + s.jobs_failed + s.jobs_dropped + s.jobs_to_cloud + s.jobs_in_flight
+    );
+    assert_eq!(sink.jobs.len() as u64, s.jobs_submitted);
+    let count = |status: &str| sink.jobs.iter().filter(|j| j.status == status).count() as u64;
+    assert_eq!(count("completed"), s.jobs_completed);
+    assert_eq!(count("failed"), s.jobs_failed);
+    assert_eq!(count("dropped"), s.jobs_dropped);
+    assert_eq!(count("cloud"), s.jobs_to_cloud);
+    assert_eq!(count("in_flight"), s.jobs_in_flight);
+    // Money: consumers = providers + fees, per job log, per epoch and per provider.
+    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    let by_jobs: f64 = sink.jobs.iter().map(|j| j.spend_usd).sum();
+    assert!(
+        rel(by_jobs, s.consumer_spend_usd),
+        "job spend {by_jobs} vs {}",
+        s.consumer_spend_usd
+    );
+    let all: Vec<_> = sink
+        .epochs
+        .iter()
+        .filter(|e| e.gpu_model == "all")
+        .collect();
+    let epoch_spend: f64 = all.iter().map(|e| e.consumer_spend_usd).sum();
+    assert!(
+        rel(epoch_spend, s.consumer_spend_usd),
+        "epoch spend {epoch_spend} vs {}",
+        s.consumer_spend_usd
+    );
+    let revenue: f64 = sink.providers.iter().map(|p| p.revenue_usd).sum();
+    assert!(rel(revenue, s.provider_revenue_usd));
+    assert!(rel(
+        s.provider_revenue_usd + s.fees_usd,
+        s.consumer_spend_usd
+    ));
+    // GPU-time: sold <= online for every provider and every epoch row.
+    assert!(
+        sink.providers
+            .iter()
+            .all(|p| p.gpu_hours_sold <= p.gpu_hours_online + 1e-9)
+    );
+    assert!(
+        sink.epochs
+            .iter()
+            .all(|e| e.gpu_hours_sold <= e.gpu_hours_online + 1e-9)
+    );
+    let per_model: f64 = sink
+        .epochs
+        .iter()
+        .filter(|e| e.gpu_model != "all")
+        .map(|e| e.gpu_hours_sold)
+        .sum();
+    assert!(
+        rel(per_model, s.gpu_hours_sold),
+        "{per_model} vs {}",
+        s.gpu_hours_sold
+    );
+    let submitted: u64 = all.iter().map(|e| e.jobs_submitted.unwrap()).sum();
+    assert_eq!(submitted, s.jobs_submitted);
+    (s, sink)
+}
+
+#[test]
+fn default_scenario_conserves_jobs_money_and_gpu_time() {
+    let (s, _) = check("akash", &["scenario.duration=\"60d\""]);
+    assert!(s.jobs_completed > 0 && s.fees_usd > 0.0 && s.jobs_interrupted > 0);
+}
+
+#[test]
+fn harsh_churn_with_drops_and_fallback_conserves() {
+    let (s, _) = check(
+        "akash",
+        &[
+            "scenario.duration=\"30d\"",
+            "providers.2.availability.mtbf={ dist = \"exponential\", mean = \"6h\" }",
+            "workloads.0.patience=\"5m\"",
+            "workloads.0.max_restarts=0",
+            "workloads.0.arrivals.rate_per_hour=200.0",
+            "workloads.3.cloud_only_fraction=0.2",
+            "workloads.3.arrivals.rate_per_hour=400.0",
+            "market.tenant_delay={ dist = \"exponential\", mean = \"4m\" }",
+        ],
+    );
+    assert!(s.jobs_failed > 0, "failures exercised");
+    assert!(s.jobs_dropped > 0, "drops exercised");
+    assert!(s.jobs_to_cloud > 0, "cloud fallback exercised");
+    assert!(s.orders_expired > 0, "bid expiry exercised");
+}
+
+#[test]
+fn token_supply_is_conserved() {
+    let (s, sink) = check("akash", &["scenario.duration=\"90d\""]);
+    assert!(s.tokens_minted > 0.0);
+    assert!((s.supply_end - (s.supply_start + s.tokens_minted - s.tokens_burned)).abs() < 1e-3);
+    let minted: f64 = sink.epochs.iter().filter_map(|e| e.tokens_minted).sum();
+    assert!((minted - s.tokens_minted).abs() < 1e-3);
+}

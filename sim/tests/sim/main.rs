@@ -1,0 +1,8 @@
+//! Integration tests of the simulator, one file per thing that can go wrong.
+
+mod auction_oracle;
+mod bad_input;
+mod common;
+mod conservation;
+mod determinism;
+mod queueing;
