@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod engine;
+pub mod mm1;
 pub mod model;
 pub mod queue;
 pub mod rng;

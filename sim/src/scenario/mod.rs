@@ -261,6 +261,25 @@ impl Scenario {
     }
 }
 
+/// Scenarios shipped in scenarios/, embedded so `flopmarket run akash` works anywhere.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("akash", include_str!("../../../scenarios/akash.toml")),
+    ("mmc", include_str!("../../../scenarios/mmc.toml")),
+];
+
+impl Scenario {
+    /// Loads `name_or_path`: a file if one exists there, else a built-in scenario by name.
+    pub fn load_named(name_or_path: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        let path = Path::new(name_or_path);
+        if !path.exists()
+            && let Some((name, text)) = BUILTIN.iter().find(|(n, _)| *n == name_or_path)
+        {
+            return Scenario::parse(text, &format!("<built-in {name}>"), overrides);
+        }
+        Scenario::load(path, overrides)
+    }
+}
+
 /// The JSON Schema of the scenario format, for editors.
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(raw::RawScenario)).expect("schema serializes")
