@@ -10,6 +10,7 @@ pub mod queue;
 pub mod rng;
 pub mod scenario;
 pub mod time;
+pub mod token;
 
 pub use scenario::{Scenario, ScenarioError};
 pub mod output;

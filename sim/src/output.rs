@@ -30,6 +30,8 @@ pub struct EpochRecord {
     pub provider_revenue_usd: f64,
     /// Kept by the network [USD].
     pub fees_usd: f64,
+    /// Spent buying tokens to burn [USD].
+    pub burn_usd: f64,
     /// Consumer spend / GPU-hours sold [USD per GPU-hour]; NaN when none sold.
     pub mean_price_usd_per_gpu_hour: f64,
     /// Leases started.
@@ -56,6 +58,14 @@ pub struct EpochRecord {
     pub token_supply: Option<f64>,
     /// Token price at the epoch's end ("all" rows only) [USD per token].
     pub token_price_usd: Option<f64>,
+    /// Tokens staked at the epoch's end ("all" rows only) [tokens].
+    pub tokens_staked: Option<f64>,
+    /// Tokens slashed during the epoch ("all" rows only) [tokens].
+    pub tokens_slashed: Option<f64>,
+    /// Emissions paid to providers during the epoch ("all" rows only) [tokens].
+    pub provider_token_rewards: Option<f64>,
+    /// USD providers got selling rewards during the epoch ("all" rows only) [USD].
+    pub provider_token_income_usd: Option<f64>,
 }
 
 /// One provider's totals over the run.
@@ -93,9 +103,15 @@ pub struct ProviderRecord {
     pub capex_usd: f64,
     /// Capex written off over the run [USD].
     pub amortized_capex_usd: f64,
-    /// Revenue - power - hosting - amortized capex [USD].
+    /// Token emissions received [tokens].
+    pub token_rewards: f64,
+    /// USD from selling token rewards [USD].
+    pub token_income_usd: f64,
+    /// Token rewards kept [tokens].
+    pub tokens_held: f64,
+    /// Revenue + token income - power - hosting - amortized capex [USD].
     pub profit_usd: f64,
-    /// Capex / monthly (revenue - power - hosting) [months]; None if that margin is <= 0.
+    /// Capex / monthly (revenue + token income - power - hosting) [months]; None if that margin is <= 0.
     pub payback_months: Option<f64>,
     /// Leases started.
     pub leases: u64,
@@ -261,6 +277,10 @@ pub struct Summary {
     pub provider_revenue_usd: f64,
     /// Kept by the network [USD].
     pub fees_usd: f64,
+    /// Collected from payments to buy and burn tokens [USD].
+    pub burn_purchases_usd: f64,
+    /// USD providers got selling token rewards [USD].
+    pub provider_token_income_usd: f64,
     /// Paid by consumers on the cloud fallback [USD].
     pub cloud_spend_usd: f64,
     /// What the completed jobs would have cost on the cloud baseline [USD].
@@ -271,7 +291,7 @@ pub struct Summary {
     pub savings_pct: f64,
     /// consumer_spend / gpu_hours_sold [USD per GPU-hour].
     pub mean_price_usd_per_gpu_hour: f64,
-    /// Sum of provider profit (revenue - power - hosting - amortized capex) [USD].
+    /// Sum of provider profit (revenue + token income - power - hosting - amortized capex) [USD].
     pub provider_profit_usd: f64,
     /// Median provider payback [months]; NaN if fewer than half pay back.
     pub median_payback_months: f64,
@@ -287,6 +307,10 @@ pub struct Summary {
     pub supply_end: f64,
     /// Token price at the end [USD per token].
     pub token_price_end_usd: f64,
+    /// Tokens staked at the end [tokens].
+    pub tokens_staked: f64,
+    /// Tokens slashed [tokens].
+    pub tokens_slashed: f64,
     /// Events handled.
     pub events: u64,
     /// Wall time of the simulation [s].
@@ -310,11 +334,14 @@ impl Summary {
                 self.jobs_submitted
             ));
         }
-        let paid_out = self.provider_revenue_usd + self.fees_usd;
+        let paid_out = self.provider_revenue_usd + self.fees_usd + self.burn_purchases_usd;
         if (self.consumer_spend_usd - paid_out).abs() > 1e-6 * self.consumer_spend_usd.max(1.0) {
             v.push(format!(
-                "USD: consumers paid {} != providers {} + fees {}",
-                self.consumer_spend_usd, self.provider_revenue_usd, self.fees_usd
+                "USD: consumers paid {} != providers {} + fees {} + burn purchases {}",
+                self.consumer_spend_usd,
+                self.provider_revenue_usd,
+                self.fees_usd,
+                self.burn_purchases_usd
             ));
         }
         if self.gpu_hours_sold > self.gpu_hours_online * (1.0 + 1e-12) {

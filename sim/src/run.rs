@@ -10,6 +10,7 @@ use crate::model::world::World;
 use crate::output::{JobStatus, RecordSink, Summary};
 use crate::scenario::Scenario;
 use crate::time::{DAY, SimTime, to_hours};
+use crate::token::PriceModel;
 
 /// Options of one run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -115,6 +116,8 @@ fn finish<S: RecordSink>(
         consumer_spend_usd: c.consumer_spend_usd,
         provider_revenue_usd: c.provider_revenue_usd,
         fees_usd: c.fees_usd,
+        burn_purchases_usd: c.burn_usd,
+        provider_token_income_usd: world.providers.iter().map(|p| p.tokens.sales_usd).sum(),
         cloud_spend_usd: c.cloud_spend_usd,
         cloud_equivalent_usd: c.cloud_equivalent_usd,
         spend_on_ended_jobs_usd: c.spend_on_ended_usd,
@@ -125,9 +128,11 @@ fn finish<S: RecordSink>(
         token_symbol: sc.token.symbol.clone(),
         tokens_minted: token.minted,
         tokens_burned: token.burned,
-        supply_start: sc.token.supply_start,
+        supply_start: sc.token.supply,
         supply_end: token.supply,
-        token_price_end_usd: token.price_usd,
+        token_price_end_usd: token.price.price(),
+        tokens_staked: token.staked,
+        tokens_slashed: token.slashed,
         events,
         wall_s,
         events_per_s: events as f64 / wall_s.max(1e-9),

@@ -5,8 +5,10 @@ use super::catalog::GpuId;
 use super::job::{Job, JobSlab, JobState};
 use super::provider::Provider;
 use crate::output::{EpochRecord, JobRecord, JobStatus, ProviderRecord, RecordSink};
+use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::Scenario;
-use crate::time::{NEVER, SimTime, YEAR, to_hours, to_secs};
+use crate::time::{NEVER, SimTime, to_hours, to_secs};
+use crate::token::{EpochTokens, PriceModel, RewardBasis, TokenEconomy};
 
 /// Run-wide counters.
 #[derive(Debug, Clone, Default)]
@@ -43,8 +45,10 @@ pub struct Counters {
     pub consumer_spend_usd: f64,
     /// Provider receipts [USD].
     pub provider_revenue_usd: f64,
-    /// Network fees [USD].
+    /// Network fees kept [USD].
     pub fees_usd: f64,
+    /// USD collected to buy and burn tokens [USD].
+    pub burn_usd: f64,
     /// Cloud fallback spend [USD].
     pub cloud_spend_usd: f64,
     /// Cloud cost of the completed jobs [USD].
@@ -58,22 +62,10 @@ pub struct Counters {
 struct EpochFlows {
     spend_usd: f64,
     fees_usd: f64,
+    burn_usd: f64,
     leases: u64,
     completed: u64,
     interrupted: u64,
-}
-
-/// Token state.
-#[derive(Debug, Clone)]
-pub struct TokenState {
-    /// Supply [tokens].
-    pub supply: f64,
-    /// Minted so far [tokens].
-    pub minted: f64,
-    /// Burned so far [tokens].
-    pub burned: f64,
-    /// Price [USD per token].
-    pub price_usd: f64,
 }
 
 /// All accounting of one run.
@@ -81,8 +73,10 @@ pub struct TokenState {
 pub struct Ledger {
     /// Run-wide counters.
     pub counters: Counters,
-    /// Token state.
-    pub token: TokenState,
+    /// Token economy (state moves as the run goes).
+    pub token: TokenEconomy,
+    token_rng: StreamRng,
+    slashed_this_epoch: f64,
     epoch_index: u32,
     epoch_start: SimTime,
     epoch_total: EpochFlows,
@@ -100,12 +94,13 @@ impl Ledger {
         present.dedup();
         Ledger {
             counters: Counters::default(),
-            token: TokenState {
-                supply: sc.token.supply_start,
-                minted: 0.0,
-                burned: 0.0,
-                price_usd: sc.token.price_usd,
+            token: {
+                let mut t = sc.token.clone();
+                t.staked = t.stake_per_gpu * providers.iter().map(|p| p.gpus as f64).sum::<f64>();
+                t
             },
+            token_rng: stream_rng(sc.seed, StreamId::new(StreamKind::TokenPrice, 0)),
+            slashed_this_epoch: 0.0,
             epoch_index: 0,
             epoch_start: 0,
             epoch_total: EpochFlows::default(),
@@ -153,21 +148,24 @@ impl Ledger {
             return;
         }
         let amount = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
-        let fee = amount * self.take_rate;
+        let split = self.token.burn.split(amount, self.take_rate);
         job.paid_until = now;
         job.spend_usd += amount;
         let p = &mut providers[job.provider as usize];
-        p.totals.revenue_usd += amount - fee;
-        p.epoch.revenue_usd += amount - fee;
+        p.totals.revenue_usd += split.provider_usd;
+        p.epoch.revenue_usd += split.provider_usd;
         self.counters.consumer_spend_usd += amount;
-        self.counters.fees_usd += fee;
-        self.counters.provider_revenue_usd += amount - fee;
+        self.counters.fees_usd += split.fee_usd;
+        self.counters.burn_usd += split.burn_usd;
+        self.counters.provider_revenue_usd += split.provider_usd;
+        self.token.burn_usd_pending += split.burn_usd;
         for flows in [
             &mut self.epoch_total,
             &mut self.epoch_by_gpu[job.gpu as usize],
         ] {
             flows.spend_usd += amount;
-            flows.fees_usd += fee;
+            flows.fees_usd += split.fee_usd;
+            flows.burn_usd += split.burn_usd;
         }
     }
 
@@ -186,8 +184,10 @@ impl Ledger {
         self.counters.spend_on_ended_usd += spend_usd;
     }
 
-    /// A running job on a `gpu` host was interrupted.
-    pub fn job_interrupted(&mut self, gpu: GpuId) {
+    /// A running job of `gpus` GPUs on a `gpu` host was interrupted; the host's stake
+    /// for those GPUs is slashed.
+    pub fn job_interrupted(&mut self, gpu: GpuId, gpus: u16) {
+        self.slashed_this_epoch += self.token.slash(gpus);
         self.counters.interrupted += 1;
         self.epoch_total.interrupted += 1;
         self.epoch_by_gpu[gpu as usize].interrupted += 1;
@@ -230,12 +230,13 @@ impl Ledger {
                 self.settle(jobs.get_mut(slot), providers, now);
             }
         }
-        let minted = self.token.supply
-            * ((1.0 + sc.token.inflation_per_year)
-                .powf((now - self.epoch_start) as f64 / YEAR as f64)
-                - 1.0);
-        self.token.supply += minted;
-        self.token.minted += minted;
+        let tokens = self.token.close_epoch(
+            to_hours(self.epoch_start),
+            to_hours(now),
+            std::mem::take(&mut self.slashed_this_epoch),
+            &mut self.token_rng,
+        );
+        self.share_rewards(providers, &tokens);
         let n = sc.catalog.gpus.len();
         let (mut online, mut sold, mut revenue, mut up) =
             (vec![0u64; n], vec![0u64; n], vec![0.0; n], vec![0u32; n]);
@@ -260,6 +261,7 @@ impl Ledger {
                 consumer_spend_usd: f.spend_usd,
                 provider_revenue_usd: rev,
                 fees_usd: f.fees_usd,
+                burn_usd: f.burn_usd,
                 mean_price_usd_per_gpu_hour: f.spend_usd / to_hours(so),
                 leases_started: f.leases,
                 jobs_completed: f.completed,
@@ -273,6 +275,10 @@ impl Ledger {
                 tokens_burned: None,
                 token_supply: None,
                 token_price_usd: None,
+                tokens_staked: None,
+                tokens_slashed: None,
+                provider_token_rewards: None,
+                provider_token_income_usd: None,
             };
         for &g in &self.gpu_models_present {
             let gi = g as usize;
@@ -299,10 +305,14 @@ impl Ledger {
         all.jobs_dropped = Some(self.epoch_counts[2]);
         all.jobs_to_cloud = Some(self.epoch_counts[3]);
         all.jobs_waiting = Some(waiting);
-        all.tokens_minted = Some(minted);
-        all.tokens_burned = Some(0.0);
+        all.tokens_minted = Some(tokens.minted);
+        all.tokens_burned = Some(tokens.burned);
         all.token_supply = Some(self.token.supply);
-        all.token_price_usd = Some(self.token.price_usd);
+        all.token_price_usd = Some(self.token.price.price());
+        all.tokens_staked = Some(self.token.staked);
+        all.tokens_slashed = Some(tokens.slashed);
+        all.provider_token_rewards = Some(tokens.provider_rewards);
+        all.provider_token_income_usd = Some(tokens.provider_sales_usd);
         sink.epoch(&all);
         self.epoch_index += 1;
         self.epoch_start = now;
@@ -311,6 +321,28 @@ impl Ledger {
             .iter_mut()
             .for_each(|f| *f = EpochFlows::default());
         self.epoch_counts = [0; 4];
+    }
+
+    /// Shares the epoch's provider emissions (and the USD from selling part of them) by
+    /// GPU-hours online or sold in the epoch.
+    fn share_rewards(&self, providers: &mut [Provider], tokens: &EpochTokens) {
+        if tokens.provider_rewards <= 0.0 {
+            return;
+        }
+        let weight = |p: &Provider| match self.token.reward_basis {
+            RewardBasis::Online => p.epoch.online_gpu_us as f64,
+            RewardBasis::Sold => p.epoch.leased_gpu_us as f64,
+        };
+        let total: f64 = providers.iter().map(weight).sum();
+        if total <= 0.0 {
+            return;
+        }
+        for p in providers.iter_mut() {
+            let share = weight(p) / total;
+            p.tokens.rewards += tokens.provider_rewards * share;
+            p.tokens.held += (tokens.provider_rewards - tokens.provider_sold) * share;
+            p.tokens.sales_usd += tokens.provider_sales_usd * share;
+        }
     }
 
     /// The record of `job`, ending at `end` (None: in flight) with `status`.
@@ -355,8 +387,8 @@ impl Ledger {
         let hosting = p.cost.hosting_usd_per_gpu_hour * gpus * run_h;
         let capex = p.cost.capex_usd_per_gpu * gpus;
         let amortized = p.cost.capex_usd_per_gpu_hour * gpus * run_h;
-        let monthly_margin =
-            (t.revenue_usd - power - hosting) / (run_h / crate::time::HOURS_PER_MONTH);
+        let income = t.revenue_usd + p.tokens.sales_usd;
+        let monthly_margin = (income - power - hosting) / (run_h / crate::time::HOURS_PER_MONTH);
         ProviderRecord {
             provider_id: id,
             cohort: cohort.name.clone(),
@@ -374,7 +406,10 @@ impl Ledger {
             hosting_cost_usd: hosting,
             capex_usd: capex,
             amortized_capex_usd: amortized,
-            profit_usd: t.revenue_usd - power - hosting - amortized,
+            token_rewards: p.tokens.rewards,
+            token_income_usd: p.tokens.sales_usd,
+            tokens_held: p.tokens.held,
+            profit_usd: income - power - hosting - amortized,
             payback_months: (monthly_margin > 0.0).then(|| capex / monthly_margin),
             leases: t.leases,
             jobs_completed: t.jobs_completed,

@@ -69,6 +69,19 @@ pub struct Provider {
     pub totals: ProviderTotals,
     /// Totals since the last epoch boundary.
     pub epoch: ProviderTotals,
+    /// Token rewards and what became of them.
+    pub tokens: ProviderTokens,
+}
+
+/// A provider's token rewards.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProviderTokens {
+    /// Emissions received [tokens].
+    pub rewards: f64,
+    /// Kept (not sold) [tokens].
+    pub held: f64,
+    /// USD from selling rewards [USD].
+    pub sales_usd: f64,
 }
 
 /// Accumulated figures of one provider.
@@ -144,6 +157,7 @@ impl Provider {
             last_update: 0,
             totals: ProviderTotals::default(),
             epoch: ProviderTotals::default(),
+            tokens: ProviderTokens::default(),
         }
     }
 

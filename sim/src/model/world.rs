@@ -322,7 +322,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.providers[job.provider as usize]
             .totals
             .jobs_interrupted += 1;
-        self.ledger.job_interrupted(job.gpu);
+        self.ledger.job_interrupted(job.gpu, job.gpus);
         if job.restarts > wl.max_restarts {
             self.ledger.job_failed();
             self.end_job(slot, now, JobStatus::Failed);

@@ -16,6 +16,7 @@ use crate::model::catalog::{Catalog, GpuId};
 use crate::model::dist::Dist;
 use crate::model::throughput::{JobKind, Throughput};
 use crate::time::SimTime;
+use crate::token::TokenEconomy;
 
 /// A validated scenario, ready to run.
 #[derive(Debug, Clone)]
@@ -40,8 +41,8 @@ pub struct Scenario {
     pub market: MarketSpec,
     /// Cloud baseline.
     pub cloud: CloudSpec,
-    /// Token.
-    pub token: TokenSpec,
+    /// Token economy (parameters and starting state).
+    pub token: TokenEconomy,
     /// Provider cohorts.
     pub cohorts: Vec<Cohort>,
     /// Workloads.
@@ -98,19 +99,6 @@ pub struct CloudSpec {
     pub offering: String,
     /// Price per GPU id [USD per GPU-hour]; `None` where not offered.
     pub usd_per_gpu_hour: Vec<Option<f64>>,
-}
-
-/// The network's token.
-#[derive(Debug, Clone)]
-pub struct TokenSpec {
-    /// Ticker.
-    pub symbol: String,
-    /// Supply at the start [tokens].
-    pub supply_start: f64,
-    /// Price [USD per token].
-    pub price_usd: f64,
-    /// Yearly inflation [fraction per year].
-    pub inflation_per_year: f64,
 }
 
 /// How a provider prices its GPUs.

@@ -116,7 +116,7 @@ pub struct RawCloud {
     pub offering: Option<Sp<String>>,
 }
 
-/// The network's token.
+/// The network's token: supply, price model, emissions, burns, staking.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawToken {
@@ -124,11 +124,123 @@ pub struct RawToken {
     pub symbol: String,
     /// Circulating supply at the start [tokens].
     pub supply_start: Sp<f64>,
-    /// Token price, held constant [USD per token].
-    pub price_usd: Sp<f64>,
-    /// Yearly inflation of supply, minted each epoch [fraction per year]. Default 0.
+    /// Price model: constant, gbm, path or amm.
+    pub price: Sp<RawPrice>,
+    /// Emission schedule. Default none.
     #[serde(default)]
-    pub inflation_per_year: Option<Sp<f64>>,
+    pub emission: Option<Sp<RawEmission>>,
+    /// Fraction of emissions paid to providers (the rest to stakers, foundation...) [fraction]. Default 0.
+    #[serde(default)]
+    pub emission_to_providers: Option<Sp<f64>>,
+    /// How provider emissions are shared: online (availability) or sold (work). Default sold.
+    #[serde(default)]
+    pub reward_basis: Option<RawRewardBasis>,
+    /// Burn rule. Default none.
+    #[serde(default)]
+    pub burn: Option<Sp<RawBurn>>,
+    /// Fraction of token rewards providers sell each epoch [fraction]. Default 1.
+    #[serde(default)]
+    pub provider_sell_fraction: Option<Sp<f64>>,
+    /// Tokens each provider stakes per GPU [tokens]. Default 0.
+    #[serde(default)]
+    pub stake_per_gpu: Option<Sp<f64>>,
+    /// Fraction of a provider's stake slashed per interrupted lease [fraction]. Default 0.
+    #[serde(default)]
+    pub slash_fraction: Option<Sp<f64>>,
+}
+
+/// How emissions to providers are shared.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawRewardBasis {
+    /// By GPU-hours online.
+    Online,
+    /// By GPU-hours sold.
+    Sold,
+}
+
+/// Token price model.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "model", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawPrice {
+    /// Fixed price.
+    Constant {
+        /// Price [USD per token].
+        usd: f64,
+    },
+    /// Geometric Brownian motion stepped once per epoch.
+    Gbm {
+        /// Starting price [USD per token].
+        usd: f64,
+        /// Drift [per year].
+        drift_per_year: f64,
+        /// Volatility [per sqrt(year)].
+        volatility_per_year: f64,
+    },
+    /// A price path: [[hour, usd], ...], held constant between points.
+    Path {
+        /// (hours since start, USD per token) points.
+        points: Vec<(f64, f64)>,
+    },
+    /// Constant-product pool: burn purchases buy, provider sales sell.
+    Amm {
+        /// Starting price [USD per token].
+        usd: f64,
+        /// USD side of the pool at the start [USD].
+        pool_usd: f64,
+    },
+}
+
+/// Emission schedule.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "schedule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawEmission {
+    /// Supply grows by a yearly rate.
+    Inflation {
+        /// [fraction per year].
+        inflation_per_year: f64,
+    },
+    /// Tokens per year by table, then damped (Render).
+    YearlyTable {
+        /// Tokens in years 1, 2, ...
+        per_year: Vec<f64>,
+        /// Year after which damping applies (the last table value is held until then).
+        damping_after_year: usize,
+        /// Yearly damping factor after that [ratio].
+        damping: f64,
+    },
+    /// Hourly rate falling monthly (io.net).
+    HourlyDecline {
+        /// Tokens in the first hour.
+        first_hour: f64,
+        /// Decline per 730.5-hour month [fraction].
+        monthly_decline: f64,
+        /// Months of emission.
+        months: u32,
+    },
+    /// Yearly amount halving every period.
+    Halving {
+        /// Tokens per year before the first halving.
+        initial_per_year: f64,
+        /// Time between halvings.
+        period: Dur,
+    },
+}
+
+/// Burn rule.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawBurn {
+    /// A fraction of each payment buys and burns tokens (Render: 0.95).
+    PaymentFraction {
+        /// [fraction].
+        fraction: f64,
+    },
+    /// A fraction of the network fee buys back and burns tokens (io.net).
+    FeeBuyback {
+        /// [fraction].
+        fraction: f64,
+    },
 }
 
 /// Effective-throughput settings.

@@ -9,6 +9,7 @@ use super::spanned::{Dur, Sp};
 use super::*;
 use crate::model::dist::DistParams;
 use crate::time::{DAY, NEVER, from_secs};
+use crate::token::{BurnRule, Emission, Price, RewardBasis, TokenEconomy};
 
 type Res<T> = Result<T, ScenarioError>;
 
@@ -160,7 +161,7 @@ impl Validator<'_> {
         let cloud = self.cloud(raw.cloud.as_ref())?;
         let throughput = self.throughput(raw.calibration.as_ref())?;
         let market = self.market(raw.market.as_ref())?;
-        let token = self.token(raw.token.as_ref())?;
+        let token = self.token(raw.token.as_ref(), market.take_rate)?;
         if raw.providers.get().is_empty() {
             return Err(self.err(
                 raw.providers.span(),
@@ -337,35 +338,177 @@ impl Validator<'_> {
         })
     }
 
-    fn token(&self, raw: Option<&RawToken>) -> Res<TokenSpec> {
-        let Some(t) = raw else {
-            return Ok(TokenSpec {
-                symbol: "-".into(),
-                supply_start: 0.0,
-                price_usd: 0.0,
-                inflation_per_year: 0.0,
-            });
+    fn token(&self, raw: Option<&RawToken>, take_rate: f64) -> Res<TokenEconomy> {
+        let mut economy = TokenEconomy {
+            symbol: "-".into(),
+            emission: Emission::None,
+            emission_to_providers: 0.0,
+            reward_basis: RewardBasis::Sold,
+            burn: BurnRule::None,
+            price: Price::Constant { usd: 0.0 },
+            provider_sell_fraction: 1.0,
+            stake_per_gpu: 0.0,
+            slash_fraction: 0.0,
+            supply: 0.0,
+            minted: 0.0,
+            burned: 0.0,
+            staked: 0.0,
+            slashed: 0.0,
+            burn_usd_pending: 0.0,
+            burn_usd_total: 0.0,
         };
-        Ok(TokenSpec {
-            symbol: t.symbol.clone(),
-            supply_start: self.check(
-                &t.supply_start,
-                |x| x.is_finite() && x >= 0.0,
-                "token.supply_start >= 0",
-            )?,
-            price_usd: self.check(
-                &t.price_usd,
-                |x| x.is_finite() && x >= 0.0,
-                "token.price_usd >= 0",
-            )?,
-            inflation_per_year: self.fraction(
-                &t.inflation_per_year,
-                0.0,
-                0.0,
-                10.0,
-                "token.inflation_per_year",
-            )?,
-        })
+        let Some(t) = raw else { return Ok(economy) };
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        economy.symbol = t.symbol.clone();
+        economy.supply = self.check(
+            &t.supply_start,
+            |x| x.is_finite() && x >= 0.0,
+            "token.supply_start >= 0",
+        )?;
+        let bad_price = |m: &str| self.err(t.price.span(), format!("token.price: {m}"));
+        economy.price = match t.price.get() {
+            RawPrice::Constant { usd } if usd.is_finite() && *usd >= 0.0 => {
+                Price::Constant { usd: *usd }
+            }
+            RawPrice::Gbm {
+                usd,
+                drift_per_year,
+                volatility_per_year,
+            } if positive(*usd)
+                && drift_per_year.is_finite()
+                && volatility_per_year.is_finite()
+                && *volatility_per_year >= 0.0 =>
+            {
+                Price::Gbm {
+                    usd: *usd,
+                    drift_per_year: *drift_per_year,
+                    volatility_per_year: *volatility_per_year,
+                }
+            }
+            RawPrice::Path { points }
+                if !points.is_empty()
+                    && points
+                        .iter()
+                        .all(|(h, p)| h.is_finite() && *h >= 0.0 && positive(*p)) =>
+            {
+                if points.windows(2).any(|w| w[1].0 <= w[0].0) {
+                    return Err(bad_price("path points must have strictly increasing hours"));
+                }
+                Price::Path {
+                    points: points.clone(),
+                    usd: points[0].1,
+                }
+            }
+            RawPrice::Amm { usd, pool_usd } if positive(*usd) && positive(*pool_usd) => {
+                Price::amm(*usd, *pool_usd)
+            }
+            _ => {
+                return Err(bad_price(
+                    "expected finite, positive prices (and volatility >= 0, a non-empty path)",
+                ));
+            }
+        };
+        if let Some(e) = &t.emission {
+            let bad = |m: &str| self.err(e.span(), format!("token.emission: {m}"));
+            economy.emission = match e.get() {
+                RawEmission::Inflation { inflation_per_year }
+                    if (0.0..10.0).contains(inflation_per_year) =>
+                {
+                    Emission::Inflation {
+                        inflation_per_year: *inflation_per_year,
+                    }
+                }
+                RawEmission::YearlyTable {
+                    per_year,
+                    damping_after_year,
+                    damping,
+                } if !per_year.is_empty()
+                    && per_year.iter().all(|v| v.is_finite() && *v >= 0.0)
+                    && *damping_after_year >= 1
+                    && (0.0..=1.0).contains(damping) =>
+                {
+                    Emission::YearlyTable {
+                        per_year: per_year.clone(),
+                        damping_after_year: *damping_after_year,
+                        damping: *damping,
+                    }
+                }
+                RawEmission::HourlyDecline {
+                    first_hour,
+                    monthly_decline,
+                    months,
+                } if first_hour.is_finite()
+                    && *first_hour >= 0.0
+                    && (0.0..1.0).contains(monthly_decline) =>
+                {
+                    Emission::HourlyDecline {
+                        first_hour: *first_hour,
+                        monthly_decline: *monthly_decline,
+                        months: *months,
+                    }
+                }
+                RawEmission::Halving {
+                    initial_per_year,
+                    period,
+                } if initial_per_year.is_finite()
+                    && *initial_per_year >= 0.0
+                    && period.secs() > 0.0
+                    && period.secs().is_finite() =>
+                {
+                    Emission::Halving {
+                        initial_per_year: *initial_per_year,
+                        period_years: period.secs() / 31_536_000.0,
+                    }
+                }
+                _ => {
+                    return Err(bad(
+                        "parameter out of range (rates >= 0, declines and damping in [0, 1], a non-empty table)",
+                    ));
+                }
+            };
+        }
+        economy.emission_to_providers = self.fraction(
+            &t.emission_to_providers,
+            0.0,
+            0.0,
+            1.0001,
+            "token.emission_to_providers",
+        )?;
+        economy.reward_basis = match t.reward_basis.unwrap_or(RawRewardBasis::Sold) {
+            RawRewardBasis::Online => RewardBasis::Online,
+            RawRewardBasis::Sold => RewardBasis::Sold,
+        };
+        if let Some(b) = &t.burn {
+            let (rule, fraction) = match b.get() {
+                RawBurn::PaymentFraction { fraction } => {
+                    (BurnRule::PaymentFraction(*fraction), *fraction)
+                }
+                RawBurn::FeeBuyback { fraction } => (BurnRule::FeeBuyback(*fraction), *fraction),
+            };
+            if !(0.0..=1.0).contains(&fraction) {
+                return Err(self.err(
+                    b.span(),
+                    "token.burn.fraction: expected a fraction in [0, 1]",
+                ));
+            }
+            if let BurnRule::PaymentFraction(f) = rule
+                && f + take_rate > 1.0 + 1e-12
+            {
+                return Err(self.err(b.span(), format!("token.burn.fraction {f} plus market.take_rate {take_rate} exceeds 1: providers would be paid a negative amount")));
+            }
+            economy.burn = rule;
+        }
+        economy.provider_sell_fraction = self.fraction(
+            &t.provider_sell_fraction,
+            1.0,
+            0.0,
+            1.0001,
+            "token.provider_sell_fraction",
+        )?;
+        economy.stake_per_gpu = self.non_negative(&t.stake_per_gpu, 0.0, "token.stake_per_gpu")?;
+        economy.slash_fraction =
+            self.fraction(&t.slash_fraction, 0.0, 0.0, 1.0001, "token.slash_fraction")?;
+        Ok(economy)
     }
 
     fn cohort(&self, c: &RawCohort) -> Res<Cohort> {

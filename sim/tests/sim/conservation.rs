@@ -20,7 +20,7 @@ fn check(name: &str, overrides: &[&str]) -> (flopmarket_sim::Summary, VecSink) {
     assert_eq!(count("dropped"), s.jobs_dropped);
     assert_eq!(count("cloud"), s.jobs_to_cloud);
     assert_eq!(count("in_flight"), s.jobs_in_flight);
-    // Money: consumers = providers + fees, per job log, per epoch and per provider.
+    // Money: consumers = providers + fees + burn purchases, per job log, per epoch, per provider.
     let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
     let by_jobs: f64 = sink.jobs.iter().map(|j| j.spend_usd).sum();
     assert!(

@@ -5,4 +5,5 @@ mod bad_input;
 mod common;
 mod conservation;
 mod determinism;
+mod properties;
 mod queueing;

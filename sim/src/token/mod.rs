@@ -1,0 +1,206 @@
+//! The token economy as composable parts: an emission schedule, a burn rule, a price
+//! model, staking with slashing, and providers' selling of their rewards. The ledger
+//! drives it once per epoch.
+
+pub mod burn;
+pub mod emission;
+pub mod price;
+
+pub use burn::{BurnRule, PaymentSplit};
+pub use emission::{Emission, EmissionSchedule};
+pub use price::{Price, PriceModel};
+
+use crate::rng::StreamRng;
+
+/// How emissions to providers are shared among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RewardBasis {
+    /// In proportion to GPU-hours online (availability rewards).
+    Online,
+    /// In proportion to GPU-hours sold (work rewards).
+    Sold,
+}
+
+/// A token economy's parameters and state.
+#[derive(Debug, Clone)]
+pub struct TokenEconomy {
+    /// Ticker.
+    pub symbol: String,
+    /// Emission schedule.
+    pub emission: Emission,
+    /// Fraction of emissions paid to providers; the rest goes to other holders [fraction].
+    pub emission_to_providers: f64,
+    /// How provider emissions are shared.
+    pub reward_basis: RewardBasis,
+    /// Burn rule applied to payments.
+    pub burn: BurnRule,
+    /// Price model.
+    pub price: Price,
+    /// Fraction of their token rewards providers sell each epoch [fraction].
+    pub provider_sell_fraction: f64,
+    /// Tokens staked per GPU [tokens].
+    pub stake_per_gpu: f64,
+    /// Fraction of a provider's stake slashed per interrupted lease [fraction].
+    pub slash_fraction: f64,
+    /// Supply [tokens].
+    pub supply: f64,
+    /// Minted so far [tokens].
+    pub minted: f64,
+    /// Burned so far, by purchases and slashing [tokens].
+    pub burned: f64,
+    /// Staked now [tokens].
+    pub staked: f64,
+    /// Slashed so far [tokens].
+    pub slashed: f64,
+    /// USD collected for burning, not yet spent [USD].
+    pub burn_usd_pending: f64,
+    /// USD spent on burn purchases so far [USD].
+    pub burn_usd_total: f64,
+}
+
+/// What one epoch did to the token.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EpochTokens {
+    /// Minted [tokens].
+    pub minted: f64,
+    /// Burned by purchases and slashing [tokens].
+    pub burned: f64,
+    /// Emitted to providers [tokens].
+    pub provider_rewards: f64,
+    /// Sold by providers [tokens].
+    pub provider_sold: f64,
+    /// USD providers got for them [USD].
+    pub provider_sales_usd: f64,
+    /// Spent on burn purchases [USD].
+    pub burn_usd: f64,
+    /// Slashed [tokens].
+    pub slashed: f64,
+}
+
+impl TokenEconomy {
+    /// Slashes one interrupted lease's host of `gpus` GPUs; returns tokens slashed.
+    pub fn slash(&mut self, gpus: u16) -> f64 {
+        let amount = (self.stake_per_gpu * gpus as f64 * self.slash_fraction).min(self.staked);
+        self.staked -= amount;
+        self.slashed += amount;
+        self.burned += amount;
+        self.supply -= amount;
+        amount
+    }
+
+    /// Closes the epoch [t0_h, t1_h): mints, buys and burns with the pending USD, lets
+    /// providers sell their share of the emission, then moves the exogenous price.
+    /// `slashed` is what [`TokenEconomy::slash`] took during the epoch.
+    pub fn close_epoch(
+        &mut self,
+        t0_h: f64,
+        t1_h: f64,
+        slashed: f64,
+        rng: &mut StreamRng,
+    ) -> EpochTokens {
+        let minted = self.emission.minted(t0_h, t1_h, self.supply);
+        self.supply += minted;
+        self.minted += minted;
+        let burn_usd = std::mem::take(&mut self.burn_usd_pending);
+        let bought = if burn_usd > 0.0 {
+            self.price.buy_with_usd(burn_usd)
+        } else {
+            0.0
+        };
+        self.supply -= bought;
+        self.burned += bought;
+        self.burn_usd_total += burn_usd;
+        let provider_rewards = minted * self.emission_to_providers;
+        let provider_sold = provider_rewards * self.provider_sell_fraction;
+        let provider_sales_usd = if provider_sold > 0.0 {
+            self.price.sell_tokens(provider_sold)
+        } else {
+            0.0
+        };
+        self.price
+            .step(t1_h, (t1_h - t0_h) / emission::HOURS_PER_YEAR, rng);
+        EpochTokens {
+            minted,
+            burned: bought + slashed,
+            provider_rewards,
+            provider_sold,
+            provider_sales_usd,
+            burn_usd,
+            slashed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{StreamId, StreamKind, stream_rng};
+
+    fn economy(price: Price, emission_per_epoch: f64) -> TokenEconomy {
+        TokenEconomy {
+            symbol: "T".into(),
+            emission: Emission::PerEpoch {
+                epoch_h: 168.0,
+                amounts: vec![emission_per_epoch; 100_000],
+            },
+            emission_to_providers: 1.0,
+            reward_basis: RewardBasis::Sold,
+            burn: BurnRule::PaymentFraction(1.0),
+            price,
+            provider_sell_fraction: 1.0,
+            stake_per_gpu: 0.0,
+            slash_fraction: 0.0,
+            supply: 1e9,
+            minted: 0.0,
+            burned: 0.0,
+            staked: 0.0,
+            slashed: 0.0,
+            burn_usd_pending: 0.0,
+            burn_usd_total: 0.0,
+        }
+    }
+
+    /// Burn-mint equilibrium: constant USD demand D burned per epoch, emission E per epoch
+    /// sold by providers into a constant-product pool: the price converges to D / E.
+    /// At the fixed point (x - E)(y + D) = x y, so p = (D / E)(1 - E / x): a bias of
+    /// E / x = D / y, here 0.2 %, and the gap closes like exp(-2 D / y per epoch), so
+    /// 4,000 epochs leave nothing of any start price.
+    #[test]
+    fn burn_mint_equilibrium_price_is_demand_over_emission() {
+        let (d, e): (f64, f64) = (250_000.0, 100_000.0);
+        let pool_usd_at_equilibrium = d / 0.002;
+        let k = pool_usd_at_equilibrium * pool_usd_at_equilibrium / (d / e);
+        for start in [0.5f64, 2.5, 8.0] {
+            let mut t = economy(
+                Price::Amm {
+                    tokens: (k / start).sqrt(),
+                    usd: (k * start).sqrt(),
+                },
+                e,
+            );
+            let mut rng = stream_rng(1, StreamId::new(StreamKind::TokenPrice, 0));
+            for w in 0..4_000 {
+                t.burn_usd_pending += d;
+                t.close_epoch(w as f64 * 168.0, (w + 1) as f64 * 168.0, 0.0, &mut rng);
+            }
+            let p = t.price.price();
+            assert!(
+                (p - d / e).abs() / (d / e) < 0.01,
+                "start {start}: price {p} vs D/E {}",
+                d / e
+            );
+            assert!((t.supply - (1e9 + t.minted - t.burned)).abs() < 1e-3);
+        }
+    }
+
+    #[test]
+    fn slashing_burns_stake() {
+        let mut t = economy(Price::Constant { usd: 1.0 }, 0.0);
+        t.stake_per_gpu = 200.0;
+        t.slash_fraction = 0.1;
+        t.staked = 1600.0;
+        assert_eq!(t.slash(8), 160.0);
+        assert_eq!(t.staked, 1440.0);
+        assert_eq!(t.supply, 1e9 - 160.0);
+    }
+}
