@@ -96,7 +96,11 @@ impl Ledger {
             counters: Counters::default(),
             token: {
                 let mut t = sc.token.clone();
-                t.staked = t.stake_per_gpu * providers.iter().map(|p| p.gpus as f64).sum::<f64>();
+                t.staked = t.stake_per_gpu
+                    * providers
+                        .iter()
+                        .map(|p| p.gpus as f64 * p.stake_multiplier)
+                        .sum::<f64>();
                 t
             },
             token_rng: stream_rng(sc.seed, StreamId::new(StreamKind::TokenPrice, 0)),
@@ -186,7 +190,7 @@ impl Ledger {
 
     /// A running job of `gpus` GPUs on a `gpu` host was interrupted; the host's stake
     /// for those GPUs is slashed.
-    pub fn job_interrupted(&mut self, gpu: GpuId, gpus: u16) {
+    pub fn job_interrupted(&mut self, gpu: GpuId, gpus: f64) {
         self.slashed_this_epoch += self.token.slash(gpus);
         self.counters.interrupted += 1;
         self.epoch_total.interrupted += 1;
@@ -236,7 +240,7 @@ impl Ledger {
             std::mem::take(&mut self.slashed_this_epoch),
             &mut self.token_rng,
         );
-        self.share_rewards(providers, &tokens);
+        self.share_rewards(providers, &tokens, now - self.epoch_start, now);
         let n = sc.catalog.gpus.len();
         let (mut online, mut sold, mut revenue, mut up) =
             (vec![0u64; n], vec![0u64; n], vec![0.0; n], vec![0u32; n]);
@@ -325,13 +329,29 @@ impl Ledger {
 
     /// Shares the epoch's provider emissions (and the USD from selling part of them) by
     /// GPU-hours online or sold in the epoch.
-    fn share_rewards(&self, providers: &mut [Provider], tokens: &EpochTokens) {
+    /// Eligibility: at least `reward_min_uptime` of the epoch up (Render: 50 %), and up
+    /// without a break for `reward_min_streak` at the epoch's end (io.net: 5 h).
+    fn share_rewards(
+        &self,
+        providers: &mut [Provider],
+        tokens: &EpochTokens,
+        epoch_len: SimTime,
+        now: SimTime,
+    ) {
         if tokens.provider_rewards <= 0.0 {
             return;
         }
-        let weight = |p: &Provider| match self.token.reward_basis {
-            RewardBasis::Online => p.epoch.online_gpu_us as f64,
-            RewardBasis::Sold => p.epoch.leased_gpu_us as f64,
+        let (min_uptime, min_streak) = (self.token.reward_min_uptime, self.token.reward_min_streak);
+        let weight = |p: &Provider| {
+            let eligible = p.epoch.up_us as f64 >= min_uptime * epoch_len as f64
+                && (min_streak == 0 || (p.up && now - p.up_since >= min_streak));
+            if !eligible {
+                return 0.0;
+            }
+            match self.token.reward_basis {
+                RewardBasis::Online => p.epoch.online_gpu_us as f64,
+                RewardBasis::Sold => p.epoch.leased_gpu_us as f64,
+            }
         };
         let total: f64 = providers.iter().map(weight).sum();
         if total <= 0.0 {

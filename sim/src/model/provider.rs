@@ -53,6 +53,10 @@ pub struct Provider {
     pub leased: u16,
     /// Whether the host is up.
     pub up: bool,
+    /// When the host last came up [µs] (0 if up from the start).
+    pub up_since: SimTime,
+    /// Stake weight per GPU relative to the token's `stake_per_gpu` (io.net: H100 = 10) [ratio].
+    pub stake_multiplier: f64,
     /// Ask price [USD per GPU-hour].
     pub ask_usd_per_gpu_hour: f64,
     /// Markup over cost used to set the ask [fraction]; 0 for price lists.
@@ -149,6 +153,8 @@ impl Provider {
             free: cohort.gpus_per_provider,
             leased: 0,
             up: true,
+            up_since: 0,
+            stake_multiplier: cohort.stake_multiplier,
             ask_usd_per_gpu_hour: ask,
             markup,
             cost,

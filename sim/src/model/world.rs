@@ -322,7 +322,8 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.providers[job.provider as usize]
             .totals
             .jobs_interrupted += 1;
-        self.ledger.job_interrupted(job.gpu, job.gpus);
+        let stake_gpus = job.gpus as f64 * self.providers[job.provider as usize].stake_multiplier;
+        self.ledger.job_interrupted(job.gpu, stake_gpus);
         if job.restarts > wl.max_restarts {
             self.ledger.job_failed();
             self.end_job(slot, now, JobStatus::Failed);
@@ -360,6 +361,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         let p = &mut self.providers[pid as usize];
         p.advance(now);
         p.up = true;
+        p.up_since = now;
         self.book.insert(pid, p);
         let av = self.sc.cohorts[p.cohort as usize]
             .availability

@@ -148,6 +148,8 @@ pub struct Cohort {
     pub idle_power_fraction: f64,
     /// Hosting [USD per GPU-hour].
     pub hosting_usd_per_gpu_hour: f64,
+    /// Stake weight per GPU [ratio].
+    pub stake_multiplier: f64,
     /// Pricing strategy.
     pub pricing: Pricing,
     /// Churn; `None` = always up.
@@ -253,6 +255,8 @@ impl Scenario {
 pub const BUILTIN: &[(&str, &str)] = &[
     ("akash", include_str!("../../../scenarios/akash.toml")),
     ("mmc", include_str!("../../../scenarios/mmc.toml")),
+    ("render", include_str!("../../../scenarios/render.toml")),
+    ("ionet", include_str!("../../../scenarios/ionet.toml")),
 ];
 
 impl Scenario {

@@ -135,6 +135,12 @@ pub struct RawToken {
     /// How provider emissions are shared: online (availability) or sold (work). Default sold.
     #[serde(default)]
     pub reward_basis: Option<RawRewardBasis>,
+    /// Fraction of each epoch a provider must be up to earn emissions (Render: 0.5) [fraction]. Default 0.
+    #[serde(default)]
+    pub reward_min_uptime: Option<Sp<f64>>,
+    /// Unbroken uptime needed at an epoch's end to earn emissions (io.net: "5h"). Default none.
+    #[serde(default)]
+    pub reward_min_streak: Option<Sp<Dur>>,
     /// Burn rule. Default none.
     #[serde(default)]
     pub burn: Option<Sp<RawBurn>>,
@@ -283,6 +289,9 @@ pub struct RawCohort {
     /// Hosting (rack, cooling, bandwidth) [USD per GPU-hour]. Default 0.
     #[serde(default)]
     pub hosting_usd_per_gpu_hour: Option<Sp<f64>>,
+    /// Stake weight per GPU relative to token.stake_per_gpu (io.net: H100 = 10) [ratio]. Default 1.
+    #[serde(default)]
+    pub stake_multiplier: Option<Sp<f64>>,
     /// How the provider prices its GPUs.
     pub pricing: Sp<RawPricing>,
     /// Up/down renewal process; absent means always up.

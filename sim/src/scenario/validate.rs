@@ -344,6 +344,8 @@ impl Validator<'_> {
             emission: Emission::None,
             emission_to_providers: 0.0,
             reward_basis: RewardBasis::Sold,
+            reward_min_uptime: 0.0,
+            reward_min_streak: 0,
             burn: BurnRule::None,
             price: Price::Constant { usd: 0.0 },
             provider_sell_fraction: 1.0,
@@ -498,6 +500,17 @@ impl Validator<'_> {
             }
             economy.burn = rule;
         }
+        economy.reward_min_uptime = self.fraction(
+            &t.reward_min_uptime,
+            0.0,
+            0.0,
+            1.0001,
+            "token.reward_min_uptime",
+        )?;
+        economy.reward_min_streak = match &t.reward_min_streak {
+            Some(d) => self.duration(d, false, "token.reward_min_streak")?,
+            None => 0,
+        };
         economy.provider_sell_fraction = self.fraction(
             &t.provider_sell_fraction,
             1.0,
@@ -578,6 +591,7 @@ impl Validator<'_> {
                 0.0,
                 "hosting_usd_per_gpu_hour",
             )?,
+            stake_multiplier: self.non_negative(&c.stake_multiplier, 1.0, "stake_multiplier")?,
             pricing,
             availability,
         })

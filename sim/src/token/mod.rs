@@ -32,6 +32,10 @@ pub struct TokenEconomy {
     pub emission_to_providers: f64,
     /// How provider emissions are shared.
     pub reward_basis: RewardBasis,
+    /// Fraction of an epoch a provider must be up to earn rewards (Render: 0.5) [fraction].
+    pub reward_min_uptime: f64,
+    /// Unbroken uptime needed at the epoch's end to earn rewards (io.net: 5 h) [µs].
+    pub reward_min_streak: crate::time::SimTime,
     /// Burn rule applied to payments.
     pub burn: BurnRule,
     /// Price model.
@@ -78,9 +82,10 @@ pub struct EpochTokens {
 }
 
 impl TokenEconomy {
-    /// Slashes one interrupted lease's host of `gpus` GPUs; returns tokens slashed.
-    pub fn slash(&mut self, gpus: u16) -> f64 {
-        let amount = (self.stake_per_gpu * gpus as f64 * self.slash_fraction).min(self.staked);
+    /// Slashes the stake behind one interrupted lease of `stake_gpus` GPUs (GPU count x the
+    /// host's stake multiplier); returns tokens slashed.
+    pub fn slash(&mut self, stake_gpus: f64) -> f64 {
+        let amount = (self.stake_per_gpu * stake_gpus * self.slash_fraction).min(self.staked);
         self.staked -= amount;
         self.slashed += amount;
         self.burned += amount;
@@ -145,6 +150,8 @@ mod tests {
             },
             emission_to_providers: 1.0,
             reward_basis: RewardBasis::Sold,
+            reward_min_uptime: 0.0,
+            reward_min_streak: 0,
             burn: BurnRule::PaymentFraction(1.0),
             price,
             provider_sell_fraction: 1.0,
@@ -199,7 +206,7 @@ mod tests {
         t.stake_per_gpu = 200.0;
         t.slash_fraction = 0.1;
         t.staked = 1600.0;
-        assert_eq!(t.slash(8), 160.0);
+        assert_eq!(t.slash(8.0), 160.0);
         assert_eq!(t.staked, 1440.0);
         assert_eq!(t.supply, 1e9 - 160.0);
     }

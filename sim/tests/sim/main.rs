@@ -5,5 +5,6 @@ mod bad_input;
 mod common;
 mod conservation;
 mod determinism;
+mod networks;
 mod properties;
 mod queueing;
