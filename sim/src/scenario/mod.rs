@@ -257,6 +257,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("mmc", include_str!("../../../scenarios/mmc.toml")),
     ("render", include_str!("../../../scenarios/render.toml")),
     ("ionet", include_str!("../../../scenarios/ionet.toml")),
+    ("aws", include_str!("../../../scenarios/aws.toml")),
 ];
 
 impl Scenario {
