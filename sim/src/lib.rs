@@ -3,6 +3,7 @@
 //! [`output::RecordSink`].
 #![warn(missing_docs)]
 
+pub mod claims;
 pub mod engine;
 pub mod mm1;
 pub mod model;

@@ -26,6 +26,8 @@ pub struct RunResult<S> {
     pub summary: Summary,
     /// The sink, holding whatever it kept.
     pub sink: S,
+    /// The scenario's published claims, checked against this run.
+    pub claims: Vec<crate::claims::ClaimCheck>,
 }
 
 /// Runs `sc` (with its seed) to its horizon, sending records to `sink`; `progress` is
@@ -61,6 +63,7 @@ fn finish<S: RecordSink>(
     wall_s: f64,
 ) -> RunResult<S> {
     let mut paybacks = Vec::with_capacity(world.providers.len());
+    let mut records = Vec::new();
     let (mut profit, mut gpus, mut online_us, mut sold_us) = (0.0, 0u64, 0u64, 0u64);
     for (i, p) in world.providers.iter_mut().enumerate() {
         p.advance(sc.duration);
@@ -71,6 +74,9 @@ fn finish<S: RecordSink>(
         sold_us += p.totals.leased_gpu_us;
         paybacks.push(record.payback_months.unwrap_or(f64::INFINITY));
         world.sink.provider(&record);
+        if !sc.claims.is_empty() {
+            records.push(record);
+        }
     }
     if world.jobs_log {
         let slots: Vec<u32> = world.jobs.live_slots().collect();
@@ -137,8 +143,11 @@ fn finish<S: RecordSink>(
         wall_s,
         events_per_s: events as f64 / wall_s.max(1e-9),
     };
+    let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;
+    let claims = crate::claims::check(&sc.claims, &summary, &records, run_months);
     RunResult {
         summary,
         sink: world.sink,
+        claims,
     }
 }

@@ -142,6 +142,7 @@ impl Provider {
                 let m = markup.sample(&mut setup);
                 (cost.busy_usd_per_gpu_hour() * (1.0 + m), m)
             }
+            Pricing::RandomRange { min, max } => (min + (max - min) * setup.random::<f64>(), 0.0),
             Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0),
         };
         // Burn one draw so adding pricing parameters later does not shift other streams.

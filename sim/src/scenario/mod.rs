@@ -47,6 +47,8 @@ pub struct Scenario {
     pub cohorts: Vec<Cohort>,
     /// Workloads.
     pub workloads: Vec<Workload>,
+    /// Published claims to check.
+    pub claims: Vec<crate::claims::Claim>,
 }
 
 /// Market mechanism and fees.
@@ -108,6 +110,13 @@ pub enum Pricing {
     CostPlus {
         /// Markup distribution.
         markup: Dist,
+    },
+    /// Uniform ask in [min, max], drawn once per provider [USD per GPU-hour].
+    RandomRange {
+        /// Lowest.
+        min: f64,
+        /// Highest.
+        max: f64,
     },
     /// Fixed price [USD per GPU-hour].
     PriceList {
@@ -258,6 +267,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("render", include_str!("../../../scenarios/render.toml")),
     ("ionet", include_str!("../../../scenarios/ionet.toml")),
     ("aws", include_str!("../../../scenarios/aws.toml")),
+    (
+        "seed-article",
+        include_str!("../../../scenarios/seed-article.toml"),
+    ),
 ];
 
 impl Scenario {

@@ -27,6 +27,9 @@ pub struct RawScenario {
     /// Effective-throughput settings: measured calibration tables and assumed efficiencies.
     #[serde(default)]
     pub calibration: Option<RawCalibration>,
+    /// Published claims to check against the simulated figures (see README, "Claims").
+    #[serde(default)]
+    pub claims: Option<Vec<Sp<RawClaim>>>,
     /// Provider cohorts; each cohort becomes `count` individual providers.
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).
@@ -308,6 +311,13 @@ pub enum RawPricing {
         /// Markup over cost [fraction], a distribution, e.g. { dist = "uniform", min = 0.1, max = 0.6 }.
         markup: RawDist<f64>,
     },
+    /// Akash's randomRange strategy: a price drawn uniformly once per provider [USD per GPU-hour].
+    RandomRange {
+        /// Lowest ask.
+        min_usd_per_gpu_hour: f64,
+        /// Highest ask.
+        max_usd_per_gpu_hour: f64,
+    },
     /// Fixed price list, as Akash's provider pricing script [USD per GPU-month].
     PriceList {
         /// Price per GPU-month [USD]; per hour = / 730.5.
@@ -453,4 +463,34 @@ pub struct RawMaxPrice {
     /// Cap as a fraction of what the same work costs on the cloud GPU [fraction].
     #[serde(default)]
     pub relative_to_cloud: Option<f64>,
+}
+
+/// A published claim: a metric's claimed range, its source, and optionally the inputs the
+/// claim was derived from, so its arithmetic can be re-done.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawClaim {
+    /// provider_monthly_revenue_usd_per_gpu, payback_months, utilization, savings_pct or mean_price_usd_per_gpu_hour.
+    pub metric: String,
+    /// Claimed lower bound.
+    pub low: f64,
+    /// Claimed upper bound.
+    pub high: f64,
+    /// Restrict provider metrics to one cohort.
+    #[serde(default)]
+    pub cohort: Option<String>,
+    /// Who claims it, and where.
+    pub source: String,
+    /// Claimed input: price range [USD per GPU-hour] (revenue claims).
+    #[serde(default)]
+    pub from_price_usd_per_gpu_hour: Option<[f64; 2]>,
+    /// Claimed input: utilization [fraction] (revenue claims).
+    #[serde(default)]
+    pub from_utilization: Option<f64>,
+    /// Claimed input: capex range [USD per GPU] (payback claims).
+    #[serde(default)]
+    pub from_capex_usd: Option<[f64; 2]>,
+    /// Claimed input: monthly income range [USD per GPU] (payback claims).
+    #[serde(default)]
+    pub from_monthly_usd: Option<[f64; 2]>,
 }

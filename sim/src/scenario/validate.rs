@@ -186,7 +186,15 @@ impl Validator<'_> {
             .iter()
             .map(|w| self.workload(w, reference_gpu, &cloud, &cohorts, &market))
             .collect::<Res<Vec<_>>>()?;
+        let claims = match &raw.claims {
+            Some(list) => list
+                .iter()
+                .map(|c| self.claim(c, &cohorts))
+                .collect::<Res<Vec<_>>>()?,
+            None => Vec::new(),
+        };
         Ok(Scenario {
+            claims,
             name: meta.name.get().clone(),
             description: meta.description.clone().unwrap_or_default(),
             duration,
@@ -524,6 +532,39 @@ impl Validator<'_> {
         Ok(economy)
     }
 
+    fn claim(&self, c: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<crate::claims::Claim> {
+        let raw = c.get();
+        let metric = crate::claims::Metric::from_name(&raw.metric).ok_or_else(|| {
+            self.err(
+                c.span(),
+                format!(
+                    "claims: unknown metric `{}`; expected one of: {}",
+                    raw.metric,
+                    crate::claims::Metric::NAMES.join(", ")
+                ),
+            )
+        })?;
+        if !(raw.low.is_finite() && raw.high.is_finite() && raw.low <= raw.high) {
+            return Err(self.err(c.span(), "claims: expected finite low <= high"));
+        }
+        if let Some(name) = &raw.cohort
+            && !cohorts.iter().any(|k| &k.name == name)
+        {
+            return Err(self.err(c.span(), format!("claims: no cohort named `{name}`")));
+        }
+        Ok(crate::claims::Claim {
+            metric,
+            low: raw.low,
+            high: raw.high,
+            cohort: raw.cohort.clone(),
+            source: raw.source.clone(),
+            from_price: raw.from_price_usd_per_gpu_hour,
+            from_utilization: raw.from_utilization,
+            from_capex: raw.from_capex_usd,
+            from_monthly: raw.from_monthly_usd,
+        })
+    }
+
     fn cohort(&self, c: &RawCohort) -> Res<Cohort> {
         let gpu = self.gpu(&c.gpu)?;
         let spec = self.catalog.gpu(gpu);
@@ -543,6 +584,18 @@ impl Validator<'_> {
             RawPricing::CostPlus { markup } => Pricing::CostPlus {
                 markup: self.dist_num(markup, c.pricing.span(), "pricing.markup")?,
             },
+            RawPricing::RandomRange {
+                min_usd_per_gpu_hour: lo,
+                max_usd_per_gpu_hour: hi,
+            } => {
+                if !(lo.is_finite() && hi.is_finite() && *lo >= 0.0 && lo <= hi) {
+                    return Err(self.err(
+                        c.pricing.span(),
+                        "pricing: expected 0 <= min_usd_per_gpu_hour <= max_usd_per_gpu_hour",
+                    ));
+                }
+                Pricing::RandomRange { min: *lo, max: *hi }
+            }
             RawPricing::PriceList { usd_per_gpu_month } => {
                 if !(usd_per_gpu_month.is_finite() && *usd_per_gpu_month > 0.0) {
                     return Err(self.err(

@@ -73,3 +73,41 @@ fn ionet_stakes_slashes_and_buys_back() {
     };
     assert!(rate("rtx4090-suppliers") < rate("h100-suppliers"));
 }
+
+#[test]
+fn seed_article_claims_are_checked() {
+    let sc = scenario("seed-article", &[]);
+    let r = flopmarket_sim::run(
+        &sc,
+        flopmarket_sim::VecSink::default(),
+        Default::default(),
+        |_| {},
+    );
+    assert_eq!(r.summary.invariant_violations(), Vec::<String>::new());
+    assert_eq!(r.claims.len(), 4);
+    let revenue = &r.claims[0];
+    assert_eq!(revenue.metric, "provider_monthly_revenue_usd_per_gpu");
+    assert!(
+        revenue
+            .arithmetic
+            .as_ref()
+            .unwrap()
+            .contains("does not hold")
+    );
+    // Providers at the cheap end of 0.50-1.50 $/h win most auctions: revenue spreads widely.
+    assert!(revenue.simulated_p10 < revenue.simulated_p90);
+    let utilization = &r.claims[2];
+    assert_eq!(
+        utilization.verdict, "agrees",
+        "demand is sized for 80 %: {utilization:?}"
+    );
+    // Payback with power and hosting counted is longer than capex / revenue.
+    let payback = &r.claims[1];
+    assert!(
+        payback
+            .arithmetic
+            .as_ref()
+            .unwrap()
+            .contains("leaving out power and hosting")
+    );
+}
