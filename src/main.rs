@@ -1,1 +1,42 @@
-fn main() {}
+//! The flopmarket command line: argument parsing, progress and wiring. No model logic.
+
+mod cli;
+mod commands;
+mod exit;
+
+use clap::Parser;
+
+fn main() {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::BAD_INPUT
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let result = match cli.command {
+        cli::Command::Run {
+            scenario,
+            seed,
+            out,
+            set,
+            jobs_log,
+            format,
+            quiet,
+        } => commands::run::run(&scenario, seed, out, &set, jobs_log, format, quiet),
+        cli::Command::Validate { scenario, set } => commands::validate::validate(&scenario, &set),
+        cli::Command::Schema => commands::schema::schema(),
+        cli::Command::Calibrate { device, quick, out } => {
+            commands::calibrate::calibrate(&device, quick, out)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e:#}");
+        std::process::exit(exit::code_for(&e));
+    }
+}

@@ -1,1 +1,34 @@
-//! placeholder
+//! flopmarket-reports: the edge where a run's records become files.
+//!
+//! - [`FrameSink`] collects the simulator's records ([`flopmarket_sim::RecordSink`]) into
+//!   column vectors and turns them into Polars frames ([`RunFrames`]).
+//! - [`write_run`] writes `summary.json`, the frames as Parquet and/or CSV, and the human
+//!   report (`report.md`, `report.html` with inline SVG charts), each file atomically.
+//!
+//! Aggregations for the report (per GPU model, per cohort, per period) are Polars lazy
+//! queries ([`analysis`]); rendering is plain string building, with no external assets.
+#![warn(missing_docs)]
+// Units are written in brackets, e.g. "[USD]", as across the project: not doc links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
+pub mod analysis;
+mod atomic;
+mod charts;
+mod columns;
+mod context;
+mod document;
+mod error;
+mod fmt;
+mod html;
+mod markdown;
+mod report;
+mod sink;
+pub mod svg;
+mod table;
+mod write;
+
+pub use context::ReportContext;
+pub use error::ReportError;
+pub use sink::{FrameSink, RunFrames};
+pub use table::csv_to_parquet;
+pub use write::{Format, write_run};

@@ -1,6 +1,7 @@
 //! The market model: providers, workloads, mechanisms and the world that ties them.
 
 pub mod book;
+pub mod calibration;
 pub mod catalog;
 pub mod dist;
 pub mod job;

@@ -259,6 +259,12 @@ pub struct RawCalibration {
     /// Assumed fraction of spec peak reached, per job kind, where nothing is measured.
     #[serde(default)]
     pub default_efficiency: Option<Sp<BTreeMap<String, f64>>>,
+    /// Use the committed tables (kernels/calibrations/*.csv, embedded). Default true.
+    #[serde(default)]
+    pub committed_tables: Option<bool>,
+    /// More calibration tables (CSV from `flopmarket calibrate`), relative to the scenario file; later ones win.
+    #[serde(default)]
+    pub tables: Option<Sp<Vec<String>>>,
 }
 
 /// A cohort of identical providers.

@@ -7,6 +7,9 @@ use super::error::{Locator, ScenarioError};
 use super::raw::*;
 use super::spanned::{Dur, Sp};
 use super::*;
+use std::path::Path;
+
+use crate::model::calibration::{self, CalibrationTable};
 use crate::model::dist::DistParams;
 use crate::time::{DAY, NEVER, from_secs};
 use crate::token::{BurnRule, Emission, Price, RewardBasis, TokenEconomy};
@@ -263,7 +266,30 @@ impl Validator<'_> {
                 defaults[k as usize] = *value;
             }
         }
-        Ok(Throughput::assumed(self.catalog, defaults))
+        let mut throughput = Throughput::assumed(self.catalog, defaults);
+        let mut tables = Vec::new();
+        if raw.and_then(|c| c.committed_tables).unwrap_or(true) {
+            tables.extend(CalibrationTable::embedded());
+        }
+        if let Some(list) = raw.and_then(|c| c.tables.as_ref()) {
+            let base = Path::new(self.loc.file.split(" (with --set)").next().unwrap_or(""))
+                .parent()
+                .unwrap_or(Path::new(""));
+            for name in list.get() {
+                let path = base.join(name);
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    self.err(
+                        list.span(),
+                        format!("calibration table {}: {e}", path.display()),
+                    )
+                })?;
+                let table = CalibrationTable::parse(&path.display().to_string(), &text)
+                    .map_err(|m| self.err(list.span(), m))?;
+                tables.push(table);
+            }
+        }
+        calibration::apply(&tables, self.catalog, &mut throughput);
+        Ok(throughput)
     }
 
     fn market(&self, raw: Option<&Sp<RawMarket>>) -> Res<MarketSpec> {

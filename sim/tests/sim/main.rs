@@ -2,6 +2,7 @@
 
 mod auction_oracle;
 mod bad_input;
+mod calibration;
 mod common;
 mod conservation;
 mod determinism;

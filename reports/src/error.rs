@@ -1,0 +1,47 @@
+//! Typed errors of the report writer.
+
+use std::path::PathBuf;
+
+use polars::prelude::PolarsError;
+
+/// Why frames could not be built or a run could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// A file-system operation (create dir, write, sync, rename) failed on `path`.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A Polars operation failed: building a frame, a query, or a Parquet/CSV writer.
+    #[error("{what}: {source}")]
+    Polars {
+        /// What was being done, e.g. "writing epochs.parquet".
+        what: String,
+        /// The underlying error.
+        source: PolarsError,
+    },
+    /// `summary.json` could not be serialized, or did not read back as valid JSON.
+    #[error("summary.json: {source}")]
+    Json {
+        /// The underlying error.
+        source: serde_json::Error,
+    },
+}
+
+impl ReportError {
+    /// Wraps an I/O error with the path it happened on.
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ReportError {
+        let path = path.into();
+        move |source| ReportError::Io { path, source }
+    }
+
+    /// Wraps a Polars error with what was being done.
+    pub(crate) fn polars(what: impl Into<String>) -> impl FnOnce(PolarsError) -> ReportError {
+        let what = what.into();
+        move |source| ReportError::Polars { what, source }
+    }
+}

@@ -1,0 +1,263 @@
+//! Builds the report [`Document`] of one run: headline figures from the summary, network
+//! vs cloud per GPU model, provider economics per cohort, a table over time, and charts.
+
+use flopmarket_sim::Summary;
+use polars::prelude::{DataFrame, PolarsResult};
+
+use crate::analysis::{self, f64s, strings, u64s};
+use crate::charts;
+use crate::context::ReportContext;
+use crate::document::{Block, Document, Table};
+use crate::fmt::{NA, int, num, pct, pct_points, usd};
+
+/// Most rows of the table over time.
+const MAX_PERIOD_ROWS: usize = 24;
+
+/// The whole report.
+pub(crate) fn build(
+    summary: &Summary,
+    epochs: &DataFrame,
+    providers: &DataFrame,
+    ctx: &ReportContext,
+) -> PolarsResult<Document> {
+    let mut doc = Document {
+        title: format!("flopmarket run: {}", summary.scenario),
+        blocks: Vec::new(),
+    };
+    if !ctx.description.is_empty() {
+        doc.paragraph(ctx.description.clone());
+    }
+    doc.paragraph(format!(
+        "Mechanism {}, {} days simulated, seed {}, {} providers with {} GPUs. Cloud baseline: {}. flopmarket {}.",
+        summary.mechanism,
+        day(summary.duration_days),
+        summary.seed,
+        int(summary.providers),
+        int(summary.gpus),
+        if ctx.cloud.is_empty() { NA } else { &ctx.cloud },
+        summary.flopmarket_version
+    ));
+    doc.heading("Headline");
+    doc.table(headline(summary));
+    doc.heading("Network vs cloud by GPU model");
+    doc.paragraph("Network price = consumer spend / GPU-hours sold over the run; discount = 1 - network price / cloud list price.");
+    doc.table(network_vs_cloud(epochs, ctx)?);
+    doc.blocks
+        .push(Block::Chart(charts::price_vs_cloud(epochs, ctx)?));
+    doc.heading("Provider economics by cohort");
+    doc.paragraph("Median payback counts providers that never pay back as infinite (n/a when fewer than half pay back); paid back = payback within the simulated run.");
+    doc.table(cohorts(
+        providers,
+        analysis::run_months(summary.duration_days),
+    )?);
+    let k = analysis::epochs_per_period(epochs, MAX_PERIOD_ROWS)?;
+    doc.heading("Over time");
+    doc.paragraph(format!("All GPU models, summed over periods of {k} epoch(s); waiting jobs and token supply at each period's end."));
+    doc.table(over_time(epochs, k)?);
+    doc.blocks.push(Block::Chart(charts::utilization(epochs)?));
+    doc.blocks
+        .push(Block::Chart(charts::revenue_and_fees(epochs)?));
+    if !ctx.notes.is_empty() {
+        doc.heading("Notes");
+        doc.blocks.push(Block::List(ctx.notes.clone()));
+    }
+    Ok(doc)
+}
+
+/// Headline figures, one per row.
+fn headline(s: &Summary) -> Table {
+    let mut t = Table::new(&["Figure", "Value"]);
+    for (label, n) in [
+        ("Jobs submitted", s.jobs_submitted),
+        ("Jobs completed", s.jobs_completed),
+        ("Jobs failed", s.jobs_failed),
+        ("Jobs dropped", s.jobs_dropped),
+        ("Jobs to cloud", s.jobs_to_cloud),
+        ("Jobs in flight", s.jobs_in_flight),
+    ] {
+        t.pair(label, int(n));
+    }
+    t.pair("Mean wait [s]", num(s.mean_wait_s));
+    t.pair("Jobs that waited (p_wait)", pct(s.p_wait));
+    t.pair("Utilization", pct(s.utilization));
+    t.pair("Consumer spend (network)", usd(s.consumer_spend_usd));
+    t.pair("Cloud equivalent", usd(s.cloud_equivalent_usd));
+    t.pair("Savings vs cloud", pct_points(s.savings_pct));
+    t.pair("Provider revenue", usd(s.provider_revenue_usd));
+    t.pair("Network fees", usd(s.fees_usd));
+    t.pair("Burn purchases", usd(s.burn_purchases_usd));
+    t.pair("Mean price [USD/GPU-h]", usd(s.mean_price_usd_per_gpu_hour));
+    t.pair("Provider token income", usd(s.provider_token_income_usd));
+    t.pair("Provider profit", usd(s.provider_profit_usd));
+    t.pair("Median payback [months]", num(s.median_payback_months));
+    let sym = &s.token_symbol;
+    t.pair(&format!("Tokens minted [{sym}]"), num(s.tokens_minted));
+    t.pair(&format!("Tokens burned [{sym}]"), num(s.tokens_burned));
+    t.pair(
+        &format!("Token supply start → end [{sym}]"),
+        format!("{} → {}", num(s.supply_start), num(s.supply_end)),
+    );
+    t.pair("Token price at end [USD]", usd(s.token_price_end_usd));
+    t.pair(
+        &format!("Tokens staked at end [{sym}]"),
+        num(s.tokens_staked),
+    );
+    t.pair(&format!("Tokens slashed [{sym}]"), num(s.tokens_slashed));
+    t.pair("Events", int(s.events));
+    t.pair("Wall time [s]", num(s.wall_s));
+    t.pair("Events per second", num(s.events_per_s));
+    t
+}
+
+/// Network price per GPU model against the cloud list price.
+fn network_vs_cloud(epochs: &DataFrame, ctx: &ReportContext) -> PolarsResult<Table> {
+    let df = analysis::by_gpu_model(epochs)?;
+    let mut t = Table::new(&[
+        "GPU model",
+        "GPU-hours sold",
+        "Utilization",
+        "Consumer spend",
+        "Network price [USD/GPU-h]",
+        "Cloud price [USD/GPU-h]",
+        "Discount vs cloud",
+    ]);
+    let (sold, util, spend, price) = (
+        f64s(&df, "gpu_hours_sold")?,
+        f64s(&df, "utilization")?,
+        f64s(&df, "consumer_spend_usd")?,
+        f64s(&df, "mean_price_usd_per_gpu_hour")?,
+    );
+    for (i, model) in strings(&df, "gpu_model")?.into_iter().enumerate() {
+        let cloud = ctx.cloud_price(&model);
+        let discount = cloud.map_or(f64::NAN, |c| 100.0 * (1.0 - price[i] / c));
+        t.row(vec![
+            model,
+            num(sold[i]),
+            pct(util[i]),
+            usd(spend[i]),
+            usd(price[i]),
+            cloud.map_or(NA.to_string(), usd),
+            pct_points(discount),
+        ]);
+    }
+    Ok(t)
+}
+
+/// Provider economics per cohort.
+fn cohorts(providers: &DataFrame, run_months: f64) -> PolarsResult<Table> {
+    let df = analysis::by_cohort(providers, run_months)?;
+    let mut t = Table::new(&[
+        "Cohort",
+        "GPU model",
+        "Providers",
+        "GPUs",
+        "Mean utilization",
+        "Mean uptime",
+        "Revenue",
+        "Token income",
+        "Profit",
+        "Median payback [months]",
+        "Paid back within run",
+    ]);
+    t.align[1] = crate::document::Align::Left;
+    let (n, gpus) = (u64s(&df, "providers")?, u64s(&df, "gpus")?);
+    let (util, up, rev, tokens, profit, payback, share) = (
+        f64s(&df, "mean_utilization")?,
+        f64s(&df, "mean_uptime")?,
+        f64s(&df, "revenue_usd")?,
+        f64s(&df, "token_income_usd")?,
+        f64s(&df, "profit_usd")?,
+        f64s(&df, "median_payback_months")?,
+        f64s(&df, "paid_back_share")?,
+    );
+    let count = |v: Option<u64>| v.map_or(NA.to_string(), int);
+    for (i, (cohort, model)) in strings(&df, "cohort")?
+        .into_iter()
+        .zip(strings(&df, "gpu_model")?)
+        .enumerate()
+    {
+        t.row(vec![
+            cohort,
+            model,
+            count(n[i]),
+            count(gpus[i]),
+            pct(util[i]),
+            pct(up[i]),
+            usd(rev[i]),
+            usd(tokens[i]),
+            usd(profit[i]),
+            num(payback[i]),
+            pct(share[i]),
+        ]);
+    }
+    Ok(t)
+}
+
+/// A day count without needless decimals: 30 -> "30", 30.5 -> "30.5".
+fn day(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// The "all" rows summed over periods of `k` epochs.
+fn over_time(epochs: &DataFrame, k: u32) -> PolarsResult<Table> {
+    let df = analysis::by_period(epochs, k)?;
+    let mut t = Table::new(&[
+        "Days",
+        "Utilization",
+        "Consumer spend",
+        "Provider revenue",
+        "Fees",
+        "Burn purchases",
+        "Mean price [USD/GPU-h]",
+        "Jobs submitted",
+        "Jobs completed",
+        "Jobs to cloud",
+        "Waiting at end",
+        "Tokens minted",
+        "Supply at end",
+    ]);
+    let f = |name: &str| f64s(&df, name);
+    let (start, end, util, spend, rev) = (
+        f("start_day")?,
+        f("end_day")?,
+        f("utilization")?,
+        f("consumer_spend_usd")?,
+        f("provider_revenue_usd")?,
+    );
+    let (fees, burn, price) = (
+        f("fees_usd")?,
+        f("burn_usd")?,
+        f("mean_price_usd_per_gpu_hour")?,
+    );
+    let (minted, supply) = (f("tokens_minted")?, f("token_supply")?);
+    let u = |name: &str| u64s(&df, name);
+    let (submitted, completed, to_cloud, waiting) = (
+        u("jobs_submitted")?,
+        u("jobs_completed")?,
+        u("jobs_to_cloud")?,
+        u("jobs_waiting")?,
+    );
+    let count = |v: Option<u64>| v.map_or(NA.to_string(), int);
+    for i in 0..df.height() {
+        t.row(vec![
+            format!("{}-{}", day(start[i]), day(end[i])),
+            pct(util[i]),
+            usd(spend[i]),
+            usd(rev[i]),
+            usd(fees[i]),
+            usd(burn[i]),
+            usd(price[i]),
+            count(submitted[i]),
+            count(completed[i]),
+            count(to_cloud[i]),
+            count(waiting[i]),
+            num(minted[i]),
+            num(supply[i]),
+        ]);
+    }
+    Ok(t)
+}

@@ -1,0 +1,215 @@
+//! A small hand-built run: 3 epochs of 10 days, 2 GPU models (+ "all" rows), 3 providers
+//! in 2 cohorts, 4 jobs. Figures are chosen so the report's aggregates are easy by hand.
+
+use flopmarket_reports::{FrameSink, ReportContext, RunFrames};
+use flopmarket_sim::RecordSink;
+use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, Summary};
+
+/// One epoch row; `all` adds the "all"-only fields.
+fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> EpochRecord {
+    let fees = 0.2 * spend;
+    let burn = 0.05 * spend;
+    let some = |v: f64| all.then_some(v);
+    let count = |v: u64| all.then_some(v);
+    EpochRecord {
+        epoch: e,
+        t_start_h: 240.0 * f64::from(e),
+        t_end_h: 240.0 * f64::from(e + 1),
+        gpu_model: model.into(),
+        providers_up: 3,
+        gpu_hours_online: online,
+        gpu_hours_sold: sold,
+        utilization: sold / online,
+        consumer_spend_usd: spend,
+        provider_revenue_usd: spend - fees - burn,
+        fees_usd: fees,
+        burn_usd: burn,
+        mean_price_usd_per_gpu_hour: spend / sold,
+        leases_started: 2,
+        jobs_completed: 1,
+        jobs_interrupted: 0,
+        jobs_submitted: count(2),
+        jobs_failed: count(0),
+        jobs_dropped: count(0),
+        jobs_to_cloud: count(1),
+        jobs_waiting: count(u64::from(e)),
+        tokens_minted: some(10.0),
+        tokens_burned: some(1.0),
+        token_supply: some(1000.0 + 9.0 * f64::from(e + 1)),
+        token_price_usd: some(1.2),
+        tokens_staked: some(100.0),
+        tokens_slashed: some(0.0),
+        provider_token_rewards: some(5.0),
+        provider_token_income_usd: some(6.0),
+    }
+}
+
+/// The epoch rows: H100-SXM sells 50, 60, 90 of 100 GPU-h for 100, 120, 180 USD (2.00
+/// USD/GPU-h over the run); RTX-4090 sells 0, 20, 30 of 50 GPU-h for 0, 10, 20 USD
+/// (0.60 USD/GPU-h); the first RTX-4090 epoch has NaN price.
+pub fn epochs() -> Vec<EpochRecord> {
+    let h100 = [(50.0, 100.0), (60.0, 120.0), (90.0, 180.0)];
+    let rtx = [(0.0, 0.0), (20.0, 10.0), (30.0, 20.0)];
+    let mut rows = Vec::new();
+    for e in 0..3u32 {
+        let (hs, hp) = h100[e as usize];
+        let (rs, rp) = rtx[e as usize];
+        rows.push(epoch(e, "H100-SXM", 100.0, hs, hp, false));
+        rows.push(epoch(e, "RTX-4090", 50.0, rs, rp, false));
+        rows.push(epoch(e, "all", 150.0, hs + rs, hp + rp, true));
+    }
+    rows
+}
+
+fn provider(
+    id: u32,
+    cohort: &str,
+    model: &str,
+    gpus: u32,
+    util: f64,
+    uptime: f64,
+    payback: Option<f64>,
+) -> ProviderRecord {
+    ProviderRecord {
+        provider_id: id,
+        cohort: cohort.into(),
+        gpu_model: model.into(),
+        gpus,
+        region: "us".into(),
+        ask_usd_per_gpu_hour: 2.0,
+        markup: 0.0,
+        uptime,
+        utilization: util,
+        gpu_hours_online: 100.0,
+        gpu_hours_sold: 100.0 * if util.is_nan() { 0.0 } else { util },
+        revenue_usd: 100.0,
+        power_cost_usd: 10.0,
+        hosting_cost_usd: 5.0,
+        capex_usd: 1000.0,
+        amortized_capex_usd: 20.0,
+        token_rewards: 1.0,
+        token_income_usd: 2.0,
+        tokens_held: 0.0,
+        profit_usd: 67.0,
+        payback_months: payback,
+        leases: 3,
+        jobs_completed: 2,
+        jobs_interrupted: 0,
+        failures: 1,
+    }
+}
+
+/// Cohort h100-dc: providers 0 and 1 (8 GPUs each), utilization 0.5 and 0.8, payback 0.5
+/// months and never. Cohort rtx-home: provider 2 (1 GPU), never online (NaN), payback 2.
+pub fn providers() -> Vec<ProviderRecord> {
+    vec![
+        provider(0, "h100-dc", "H100-SXM", 8, 0.5, 1.0, Some(0.5)),
+        provider(1, "h100-dc", "H100-SXM", 8, 0.8, 0.9, None),
+        provider(2, "rtx-home", "RTX-4090", 1, f64::NAN, 0.5, Some(2.0)),
+    ]
+}
+
+fn job(id: u64, status: &str, started: bool) -> JobRecord {
+    JobRecord {
+        job_id: id,
+        workload: "inference".into(),
+        kind: "inference".into(),
+        gpus: 1,
+        size_ref_gpu_h: 2.0,
+        submitted_h: id as f64,
+        first_start_h: started.then_some(id as f64 + 0.5),
+        end_h: (status != "in_flight").then_some(id as f64 + 3.0),
+        wait_s: started.then_some(1800.0),
+        waited: started,
+        status: status.into(),
+        provider_id: started.then_some(0),
+        gpu_model: started.then(|| "H100-SXM".to_string()),
+        price_usd_per_gpu_hour: started.then_some(2.0),
+        spend_usd: if started { 5.0 } else { 0.0 },
+        cloud_spend_usd: if status == "cloud" { 9.0 } else { 0.0 },
+        cloud_equivalent_usd: 9.0,
+        restarts: 0,
+    }
+}
+
+/// Two completed jobs, one sent to the cloud (never started), one in flight (never started).
+pub fn jobs() -> Vec<JobRecord> {
+    vec![
+        job(0, "completed", true),
+        job(1, "completed", true),
+        job(2, "cloud", false),
+        job(3, "in_flight", false),
+    ]
+}
+
+/// Headline figures consistent with the rows; median payback NaN (written as null).
+pub fn summary() -> Summary {
+    Summary {
+        scenario: "tiny".into(),
+        flopmarket_version: "0.1.0".into(),
+        seed: 7,
+        mechanism: "reverse_auction".into(),
+        duration_days: 30.0,
+        providers: 3,
+        gpus: 17,
+        jobs_submitted: 4,
+        jobs_completed: 2,
+        jobs_failed: 0,
+        jobs_dropped: 0,
+        jobs_to_cloud: 1,
+        jobs_in_flight: 1,
+        jobs_interrupted: 0,
+        orders_expired: 0,
+        mean_wait_s: 1800.0,
+        p_wait: 1.0,
+        mean_time_in_system_s: 10_800.0,
+        utilization: 250.0 / 450.0,
+        gpu_hours_online: 450.0,
+        gpu_hours_sold: 250.0,
+        consumer_spend_usd: 430.0,
+        provider_revenue_usd: 322.5,
+        fees_usd: 86.0,
+        burn_purchases_usd: 21.5,
+        provider_token_income_usd: 18.0,
+        cloud_spend_usd: 9.0,
+        cloud_equivalent_usd: 1234.6,
+        spend_on_ended_jobs_usd: 10.0,
+        savings_pct: 99.19,
+        mean_price_usd_per_gpu_hour: 1.72,
+        provider_profit_usd: 201.0,
+        median_payback_months: f64::NAN,
+        token_symbol: "AKT".into(),
+        tokens_minted: 30.0,
+        tokens_burned: 3.0,
+        supply_start: 1000.0,
+        supply_end: 1027.0,
+        token_price_end_usd: 1.2,
+        tokens_staked: 100.0,
+        tokens_slashed: 0.0,
+        events: 1_234_567,
+        wall_s: 0.5,
+        events_per_s: 2_469_134.0,
+    }
+}
+
+/// Cloud prices: H100-SXM 4.00 and RTX-4090 0.80 USD/GPU-h.
+pub fn context() -> ReportContext {
+    ReportContext {
+        scenario: "tiny".into(),
+        description: "A tiny <hand-made> run & its report.".into(),
+        cloud: "aws on_demand".into(),
+        cloud_prices: vec![("H100-SXM".into(), 4.0), ("RTX-4090".into(), 0.8)],
+        notes: vec!["Assumed throughput efficiencies: all.".into()],
+    }
+}
+
+/// Every fixture record through a [`FrameSink`]; `with_jobs` false leaves the jobs log off.
+pub fn frames(with_jobs: bool) -> RunFrames {
+    let mut sink = FrameSink::new();
+    epochs().iter().for_each(|r| sink.epoch(r));
+    providers().iter().for_each(|r| sink.provider(r));
+    if with_jobs {
+        jobs().iter().for_each(|r| sink.job(r));
+    }
+    sink.into_frames().expect("fixture frames build")
+}

@@ -1,0 +1,6 @@
+//! Integration tests of flopmarket-reports, one binary; a file per concern.
+
+mod fixtures;
+mod frames;
+mod golden;
+mod write;

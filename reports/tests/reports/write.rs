@@ -1,0 +1,229 @@
+//! write_run: files, JSON validity, Parquet round trip and determinism, atomicity.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use flopmarket_reports::{Format, RunFrames, write_run};
+use polars::prelude::{CsvReadOptions, DataFrame, ParquetReader, SerReader};
+
+use crate::fixtures;
+
+fn write(dir: &Path, format: Format, with_jobs: bool) -> Vec<PathBuf> {
+    write_run(
+        dir,
+        &fixtures::summary(),
+        fixtures::frames(with_jobs),
+        format,
+        &fixtures::context(),
+    )
+    .expect("write_run")
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    ParquetReader::new(fs::File::open(path).unwrap())
+        .finish()
+        .unwrap()
+}
+
+#[test]
+fn both_formats_write_every_file_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run/nested");
+    let written = write(&dir, Format::Both, true);
+    let expected = [
+        "epochs.csv",
+        "epochs.parquet",
+        "jobs.csv",
+        "jobs.parquet",
+        "providers.csv",
+        "providers.parquet",
+        "report.html",
+        "report.md",
+        "summary.json",
+    ];
+    assert_eq!(file_names(&dir), expected);
+    assert_eq!(written.len(), expected.len());
+    assert!(written.iter().all(|p| p.starts_with(&dir) && p.is_file()));
+    assert_eq!(
+        written.last().unwrap().file_name().unwrap(),
+        "summary.json",
+        "summary.json is written last"
+    );
+}
+
+#[test]
+fn single_formats_and_no_jobs_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), Format::Parquet, false);
+    assert_eq!(
+        file_names(tmp.path()),
+        [
+            "epochs.parquet",
+            "providers.parquet",
+            "report.html",
+            "report.md",
+            "summary.json"
+        ]
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), Format::Csv, true);
+    assert!(
+        file_names(tmp.path())
+            .iter()
+            .all(|n| !n.ends_with(".parquet"))
+    );
+    assert!(tmp.path().join("jobs.csv").is_file());
+}
+
+#[test]
+fn summary_json_is_valid_with_non_finite_as_null() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), Format::Parquet, false);
+    let text = fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    for key in [
+        "jobs_submitted",
+        "savings_pct",
+        "tokens_minted",
+        "supply_end",
+        "events_per_s",
+        "seed",
+        "scenario",
+        "flopmarket_version",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    assert_eq!(v["jobs_submitted"], 4);
+    assert_eq!(v["scenario"], "tiny");
+    assert!(v["median_payback_months"].is_null());
+    assert!(!text.contains("NaN"));
+}
+
+#[test]
+fn parquet_and_csv_read_back_equal_to_the_frames() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), Format::Both, true);
+    let RunFrames {
+        epochs,
+        providers,
+        jobs,
+    } = fixtures::frames(true);
+    assert!(read_parquet(&tmp.path().join("epochs.parquet")).equals_missing(&epochs));
+    assert!(read_parquet(&tmp.path().join("providers.parquet")).equals_missing(&providers));
+    assert!(read_parquet(&tmp.path().join("jobs.parquet")).equals_missing(&jobs.unwrap()));
+    let csv = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(tmp.path().join("providers.csv")))
+        .unwrap()
+        .finish()
+        .unwrap();
+    assert_eq!(csv.shape(), providers.shape());
+    assert_eq!(csv.get_column_names(), providers.get_column_names());
+}
+
+#[test]
+fn identical_input_gives_byte_identical_parquet() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(a.path(), Format::Both, true);
+    write(b.path(), Format::Both, true);
+    for name in [
+        "epochs.parquet",
+        "providers.parquet",
+        "jobs.parquet",
+        "epochs.csv",
+        "report.md",
+        "report.html",
+        "summary.json",
+    ] {
+        assert_eq!(
+            fs::read(a.path().join(name)).unwrap(),
+            fs::read(b.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_file_in_place_of_the_directory_is_an_error_and_leaves_no_temp_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    fs::write(&dir, b"not a directory").unwrap();
+    let err = write_run(
+        &dir,
+        &fixtures::summary(),
+        fixtures::frames(true),
+        Format::Both,
+        &fixtures::context(),
+    );
+    assert!(
+        matches!(err, Err(flopmarket_reports::ReportError::Io { .. })),
+        "{err:?}"
+    );
+    assert_eq!(file_names(tmp.path()), ["out"]);
+    assert_eq!(fs::read(&dir).unwrap(), b"not a directory");
+}
+
+#[test]
+fn a_failure_mid_run_keeps_previous_files_and_leaves_no_temp_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("summary.json"), b"{\"old\": true}").unwrap();
+    // A directory where report.md should go: the rename over it fails.
+    fs::create_dir(dir.join("report.md")).unwrap();
+    fs::write(dir.join("report.md/keep"), b"x").unwrap();
+    let err = write_run(
+        dir,
+        &fixtures::summary(),
+        fixtures::frames(true),
+        Format::Parquet,
+        &fixtures::context(),
+    );
+    assert!(
+        matches!(err, Err(flopmarket_reports::ReportError::Io { .. })),
+        "{err:?}"
+    );
+    assert!(
+        file_names(dir).iter().all(|n| !n.starts_with('.')),
+        "{:?}",
+        file_names(dir)
+    );
+    assert_eq!(
+        fs::read(dir.join("summary.json")).unwrap(),
+        b"{\"old\": true}"
+    );
+    assert!(dir.join("report.md/keep").is_file());
+}
+
+#[test]
+fn an_empty_run_still_writes_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let frames = flopmarket_reports::FrameSink::new().into_frames().unwrap();
+    let mut summary = fixtures::summary();
+    summary.utilization = f64::NAN;
+    summary.savings_pct = f64::INFINITY;
+    write_run(
+        tmp.path(),
+        &summary,
+        frames,
+        Format::Both,
+        &flopmarket_reports::ReportContext::default(),
+    )
+    .unwrap();
+    let html = fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.contains("no data") && !html.contains("NaN"));
+    let md = fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    assert!(md.contains("| Utilization | n/a |") && md.contains("| Savings vs cloud | n/a |"));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert!(json["utilization"].is_null() && json["savings_pct"].is_null());
+    assert_eq!(read_parquet(&tmp.path().join("epochs.parquet")).height(), 0);
+}

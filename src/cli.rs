@@ -1,0 +1,87 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  flopmarket run akash                                   # built-in Akash scenario, one simulated year
+  flopmarket run scenarios/akash.toml --seed 7 --out out/akash-7
+  flopmarket run akash --set scenario.duration=30d --set market.take_rate=0.02 --jobs-log
+  flopmarket validate my-scenario.toml                   # exit 2 with file:line:col on errors
+  flopmarket schema > scenario.schema.json               # JSON Schema for editors
+  flopmarket calibrate --device cpu --quick              # time GEMM and decode kernels
+
+Exit codes: 0 success, 2 bad input or usage, 1 internal failure.";
+
+/// flopmarket: a discrete-event simulator of decentralized GPU compute markets.
+#[derive(Debug, Parser)]
+#[command(name = "flopmarket", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output file format for tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Parquet only.
+    Parquet,
+    /// CSV only.
+    Csv,
+    /// Parquet and CSV.
+    Both,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one scenario and write summary.json, epochs/providers(/jobs) tables and a report.
+    #[command(after_help = EXAMPLES)]
+    Run {
+        /// Scenario file, or the name of a built-in scenario (akash, mmc).
+        scenario: String,
+        /// Master seed (overrides scenario.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output directory [default: out/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a scenario value: --set dotted.path=value (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Also write jobs.parquet, one row per job.
+        #[arg(long)]
+        jobs_log: bool,
+        /// Table format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Parquet)]
+        format: FormatArg,
+        /// No progress bar and no summary on stdout.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a scenario; print what it holds, or file:line:col errors (exit 2).
+    Validate {
+        /// Scenario file or built-in name.
+        scenario: String,
+        /// Overrides to check along.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+    /// Print the JSON Schema of the scenario format.
+    Schema,
+    /// Time GEMM and transformer kernels on this machine and write a calibration table.
+    Calibrate {
+        /// cpu, cuda, or auto (cuda when a GPU is usable).
+        #[arg(long, default_value = "auto")]
+        device: String,
+        /// Small sizes only (seconds, for CI).
+        #[arg(long)]
+        quick: bool,
+        /// Output file (.csv; a .parquet is written beside it) [default: calibration.csv].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}

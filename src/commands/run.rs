@@ -1,0 +1,100 @@
+//! `flopmarket run`: one scenario, one seed, every output file.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use flopmarket_reports::{Format, FrameSink, ReportContext, write_run};
+use flopmarket_sim::time::{DAY, to_hours};
+use flopmarket_sim::{RunOptions, Scenario};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::FormatArg;
+
+/// Runs `scenario` and writes its outputs.
+pub fn run(
+    scenario: &str,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    set: &[String],
+    jobs_log: bool,
+    format: FormatArg,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let mut sc = Scenario::load_named(scenario, set)?;
+    if let Some(seed) = seed {
+        sc.seed = seed;
+    }
+    let out = out.unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    let bar = progress_bar(sc.duration, quiet);
+    let result = flopmarket_sim::run(&sc, FrameSink::new(), RunOptions { jobs_log }, |t| {
+        bar.set_position(t / DAY);
+    });
+    bar.finish_and_clear();
+    let summary = result.summary;
+    let frames = result
+        .sink
+        .into_frames()
+        .context("building output tables")?;
+    let format = match format {
+        FormatArg::Parquet => Format::Parquet,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Both => Format::Both,
+    };
+    let written = write_run(
+        &out,
+        &summary,
+        frames,
+        format,
+        &ReportContext::from_scenario(&sc),
+    )
+    .with_context(|| format!("writing outputs to {}", out.display()))?;
+    if !quiet {
+        println!(
+            "{}: {} jobs ({} completed, {} to cloud, {} dropped, {} failed), utilization {:.1} %, savings vs {} {:.1} %",
+            sc.name,
+            summary.jobs_submitted,
+            summary.jobs_completed,
+            summary.jobs_to_cloud,
+            summary.jobs_dropped,
+            summary.jobs_failed,
+            100.0 * summary.utilization,
+            sc.cloud.name,
+            summary.savings_pct
+        );
+        println!(
+            "{:.0} simulated hours, {} events in {:.2} s ({:.2} M events/s)",
+            to_hours(sc.duration),
+            summary.events,
+            summary.wall_s,
+            summary.events_per_s / 1e6
+        );
+        for path in &written {
+            println!("wrote {}", path.display());
+        }
+    }
+    let violations = summary.invariant_violations();
+    if !violations.is_empty() {
+        anyhow::bail!(
+            "conservation check failed (outputs written for inspection): {}",
+            violations.join("; ")
+        );
+    }
+    Ok(())
+}
+
+fn progress_bar(duration: u64, quiet: bool) -> ProgressBar {
+    let days = duration.div_ceil(DAY);
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(days), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(days);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} simulating [{bar:40}] day {pos}/{len} ({elapsed}, eta {eta})",
+        )
+        .expect("static template is valid")
+        .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,10 @@
+//! `flopmarket schema`: the JSON Schema of scenario files.
+
+/// Prints the schema to stdout.
+pub fn schema() -> anyhow::Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&flopmarket_sim::scenario::json_schema())?
+    );
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! The CLI end to end: the output contract, byte-identical reruns, exit codes on bad
+//! input, and that a failed run never clobbers earlier outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn flopmarket(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flopmarket"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn run_short(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "akash",
+        "--quiet",
+        "--set",
+        "scenario.duration=\"20d\"",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    flopmarket(&args)
+}
+
+const SUMMARY_FIELDS: &[&str] = &[
+    "jobs_submitted",
+    "jobs_completed",
+    "jobs_failed",
+    "jobs_dropped",
+    "jobs_to_cloud",
+    "mean_wait_s",
+    "p_wait",
+    "utilization",
+    "consumer_spend_usd",
+    "cloud_equivalent_usd",
+    "savings_pct",
+    "provider_revenue_usd",
+    "tokens_minted",
+    "tokens_burned",
+    "supply_start",
+    "supply_end",
+    "token_price_end_usd",
+    "events",
+    "wall_s",
+    "events_per_s",
+    "seed",
+    "scenario",
+    "flopmarket_version",
+];
+
+#[test]
+fn run_writes_every_output_with_every_summary_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("akash");
+    let o = run_short(&out, &["--jobs-log", "--format", "both"]);
+    assert!(o.status.success(), "{}", text(&o));
+    for f in [
+        "summary.json",
+        "epochs.parquet",
+        "providers.parquet",
+        "jobs.parquet",
+        "epochs.csv",
+        "providers.csv",
+        "jobs.csv",
+        "report.md",
+        "report.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for field in SUMMARY_FIELDS {
+        assert!(summary.get(field).is_some(), "summary.json lacks {field}");
+    }
+    assert_eq!(summary["scenario"], "akash");
+    assert!(summary["jobs_submitted"].as_u64().unwrap() > 1000);
+    // No temp files left behind.
+    let stray: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn same_seed_gives_byte_identical_parquet_and_other_seed_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    assert!(run_short(&a, &["--jobs-log"]).status.success());
+    assert!(run_short(&b, &["--jobs-log"]).status.success());
+    assert!(
+        run_short(&c, &["--jobs-log", "--seed", "99"])
+            .status
+            .success()
+    );
+    for f in ["epochs.parquet", "providers.parquet", "jobs.parquet"] {
+        let (fa, fb, fc) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            std::fs::read(c.join(f)).unwrap(),
+        );
+        assert!(fa == fb, "{f} differs between identical runs");
+        assert!(fa != fc, "{f} identical across seeds");
+    }
+    let strip = |p: &Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p.join("summary.json")).unwrap())
+                .unwrap();
+        v.as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "wall_s" && k != "events_per_s");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+    assert_ne!(strip(&a), strip(&c));
+}
+
+#[test]
+fn every_bad_scenario_exits_2_with_a_located_message() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20);
+    for path in files {
+        for cmd in ["validate", "run"] {
+            let o = flopmarket(
+                &[cmd, path.to_str().unwrap(), "--quiet"]
+                    .into_iter()
+                    .filter(|a| cmd == "run" || *a != "--quiet")
+                    .collect::<Vec<_>>(),
+            );
+            let msg = text(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {}: {msg}", path.display());
+            assert!(!msg.contains("panicked"), "{msg}");
+            let located = msg.lines().any(|l| {
+                l.split(".toml:").nth(1).is_some_and(|rest| {
+                    let mut parts = rest.splitn(3, ':');
+                    parts.next().is_some_and(|x| x.parse::<usize>().is_ok())
+                        && parts.next().is_some_and(|x| x.parse::<usize>().is_ok())
+                })
+            });
+            assert!(
+                located,
+                "{cmd} {}: no file:line:col in `{msg}`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    assert_eq!(flopmarket(&["run"]).status.code(), Some(2));
+    assert_eq!(flopmarket(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        flopmarket(&["run", "no-such-scenario.toml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        flopmarket(&["run", "akash", "--set", "nonsense"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let help = flopmarket(&["--help"]);
+    assert!(help.status.success());
+    assert!(text(&help).contains("Examples:"));
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_outputs_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("keep");
+    assert!(run_short(&out, &[]).status.success());
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let o = run_short(&out, &["--set", "market.take_rate=7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+}
+
+#[test]
+fn validate_and_schema_work() {
+    let o = flopmarket(&["validate", "akash"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1010 providers"));
+    let o = flopmarket(&["schema"]);
+    assert!(o.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for key in ["scenario", "market", "providers", "workloads"] {
+        assert!(props.contains_key(key), "schema lacks {key}");
+    }
+}
+
+#[test]
+fn calibrate_cpu_quick_writes_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cpu.csv");
+    let o = flopmarket(&[
+        "calibrate",
+        "--device",
+        "cpu",
+        "--quick",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let table = std::fs::read_to_string(&csv).unwrap();
+    let header = table.lines().next().unwrap();
+    for column in [
+        "device",
+        "kernel",
+        "dtype",
+        "shape",
+        "batch",
+        "value",
+        "unit",
+        "spec_peak",
+        "efficiency",
+        "roofline_fraction",
+        "timestamp",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "column {column} missing: {header}"
+        );
+    }
+    for kernel in [",gemm,", ",decode,", ",prefill,"] {
+        assert!(table.contains(kernel), "no {kernel} row");
+    }
+    assert!(dir.path().join("cpu.parquet").is_file());
+}
+
+#[test]
+fn calibrate_cuda_without_a_gpu_says_so_and_falls_back_to_cpu() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("auto.csv");
+    let o = flopmarket(&[
+        "calibrate",
+        "--device",
+        "cuda",
+        "--quick",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    let msg = text(&o);
+    assert!(o.status.success(), "{msg}");
+    assert!(!msg.contains("panicked"));
+    // This build has no `cuda` feature (or the machine no GPU): one clear line, CPU rows.
+    assert!(msg.to_lowercase().contains("cuda"), "{msg}");
+    assert!(std::fs::read_to_string(&csv).unwrap().contains(",cpu,"));
+    assert_eq!(
+        flopmarket(&["calibrate", "--device", "tpu"]).status.code(),
+        Some(2)
+    );
+}
