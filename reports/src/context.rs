@@ -2,8 +2,10 @@
 //! words, the cloud baseline and its list prices, and notes on assumed figures.
 
 use flopmarket_sim::Scenario;
+use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::model::catalog::GpuId;
 use flopmarket_sim::model::throughput::{JobKind, Provenance};
+use flopmarket_sim::token::{BurnRule, Emission, Price, RewardBasis};
 
 /// Scenario facts the report prints beside the run's figures.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,6 +20,31 @@ pub struct ReportContext {
     pub cloud_prices: Vec<(String, f64)>,
     /// Free-form notes printed at the end of the report (assumptions, provenance).
     pub notes: Vec<String>,
+    /// Effective throughput per GPU model, for costs per unit of work.
+    pub unit_throughput: Vec<UnitThroughput>,
+    /// The token mechanism in words (emission, burn, staking, price model).
+    pub token_mechanism: Vec<String>,
+    /// The scenario's published claims checked against the run (set by the caller).
+    pub claims: Vec<ClaimCheck>,
+}
+
+/// Bytes read per decoded token of a 7B-parameter model in 16-bit weights, batch 1
+/// (6.74e9 parameters x 2 bytes; the KV cache is small at short context) [bytes].
+pub const DECODE_7B_BYTES_PER_TOKEN: f64 = 13.48e9;
+
+/// What one GPU model delivers per hour, for $/1M tokens and $/PFLOP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitThroughput {
+    /// GPU model key.
+    pub gpu: String,
+    /// 7B decode at batch 1: memory bandwidth x inference efficiency / bytes per token [tokens/s].
+    pub decode_7b_tokens_per_s: f64,
+    /// Whether the inference efficiency behind it was measured.
+    pub decode_measured: bool,
+    /// bf16 tensor throughput x training efficiency [TFLOP/s].
+    pub bf16_tflops: f64,
+    /// Whether the training efficiency behind it was measured.
+    pub bf16_measured: bool,
 }
 
 impl ReportContext {
@@ -39,6 +66,24 @@ impl ReportContext {
             cloud: format!("{} {}", sc.cloud.name, sc.cloud.offering),
             cloud_prices,
             notes: efficiency_notes(sc),
+            unit_throughput: models
+                .iter()
+                .map(|&g| {
+                    let spec = sc.catalog.gpu(g);
+                    let inf = sc.throughput.efficiency(g, JobKind::Inference);
+                    let train = sc.throughput.efficiency(g, JobKind::Training);
+                    UnitThroughput {
+                        gpu: spec.gpu.clone(),
+                        decode_7b_tokens_per_s: spec.bandwidth_gb_s * 1e9 * inf.value
+                            / DECODE_7B_BYTES_PER_TOKEN,
+                        decode_measured: matches!(inf.provenance, Provenance::Measured(_)),
+                        bf16_tflops: spec.bf16_tflops * train.value,
+                        bf16_measured: matches!(train.provenance, Provenance::Measured(_)),
+                    }
+                })
+                .collect(),
+            token_mechanism: token_mechanism(sc),
+            claims: Vec::new(),
         }
     }
 
@@ -99,6 +144,109 @@ fn efficiency_notes(sc: &Scenario) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// The token economy's parts, one line each.
+fn token_mechanism(sc: &Scenario) -> Vec<String> {
+    let t = &sc.token;
+    if t.symbol == "-" {
+        return Vec::new();
+    }
+    let emission = match &t.emission {
+        Emission::None => "no emission".to_string(),
+        Emission::Inflation { inflation_per_year } => {
+            format!("inflation of {:.1} % a year", inflation_per_year * 100.0)
+        }
+        Emission::YearlyTable {
+            per_year,
+            damping_after_year,
+            damping,
+        } => format!(
+            "yearly table {:?} {}, held to year {damping_after_year}, then x{damping} a year",
+            per_year, t.symbol
+        ),
+        Emission::HourlyDecline {
+            first_hour,
+            monthly_decline,
+            months,
+        } => format!(
+            "{first_hour} {} in the first hour, falling {:.2} % a month for {months} months",
+            t.symbol,
+            monthly_decline * 100.0
+        ),
+        Emission::Halving {
+            initial_per_year,
+            period_years,
+        } => {
+            format!(
+                "{initial_per_year} {} a year, halving every {period_years} years",
+                t.symbol
+            )
+        }
+        Emission::PerEpoch { .. } => "per-epoch table".to_string(),
+    };
+    let basis = match t.reward_basis {
+        RewardBasis::Online => "GPU-hours online (availability)",
+        RewardBasis::Sold => "GPU-hours sold (work)",
+    };
+    let mut lines = vec![format!(
+        "Emission: {emission}; {:.0} % to providers, shared by {basis}{}{}.",
+        t.emission_to_providers * 100.0,
+        if t.reward_min_uptime > 0.0 {
+            format!(
+                ", only for providers up at least {:.0} % of an epoch",
+                t.reward_min_uptime * 100.0
+            )
+        } else {
+            String::new()
+        },
+        if t.reward_min_streak > 0 {
+            format!(
+                ", only after {:.1} h of unbroken uptime",
+                flopmarket_sim::time::to_hours(t.reward_min_streak)
+            )
+        } else {
+            String::new()
+        }
+    )];
+    lines.push(match t.burn {
+        BurnRule::None => "Burn: none.".to_string(),
+        BurnRule::PaymentFraction(f) => format!(
+            "Burn: {:.1} % of every job payment buys {} and burns it.",
+            f * 100.0,
+            t.symbol
+        ),
+        BurnRule::FeeBuyback(f) => format!(
+            "Burn: {:.1} % of the network fee buys back {} and burns it.",
+            f * 100.0,
+            t.symbol
+        ),
+    });
+    lines.push(match &t.price {
+        Price::Constant { usd } => format!("Price: constant at ${usd}."),
+        Price::Gbm { usd, drift_per_year, volatility_per_year } => {
+            format!("Price: geometric Brownian motion from ${usd}, drift {drift_per_year}/yr, volatility {volatility_per_year}/sqrt(yr).")
+        }
+        Price::Path { points, .. } => format!("Price: a path of {} points.", points.len()),
+        Price::Amm { tokens, usd } => format!(
+            "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {}: burn purchases buy, provider sales sell.",
+            usd / tokens,
+            t.symbol
+        ),
+    });
+    lines.push(format!(
+        "Providers sell {:.0} % of their rewards each epoch.",
+        t.provider_sell_fraction * 100.0
+    ));
+    if t.stake_per_gpu > 0.0 {
+        lines.push(format!(
+            "Staking: {} {} per GPU (times the cohort's multiplier); {:.1} % of the stake behind a lease is slashed when it is interrupted.",
+            t.stake_per_gpu,
+            t.symbol,
+            t.slash_fraction * 100.0
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]

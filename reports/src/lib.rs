@@ -27,7 +27,7 @@ pub mod svg;
 mod table;
 mod write;
 
-pub use context::ReportContext;
+pub use context::{DECODE_7B_BYTES_PER_TOKEN, ReportContext, UnitThroughput};
 pub use error::ReportError;
 pub use sink::{FrameSink, RunFrames};
 pub use table::csv_to_parquet;

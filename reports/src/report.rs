@@ -8,7 +8,7 @@ use crate::analysis::{self, f64s, strings, u64s};
 use crate::charts;
 use crate::context::ReportContext;
 use crate::document::{Block, Document, Table};
-use crate::fmt::{NA, int, num, pct, pct_points, usd};
+use crate::fmt::{NA, fixed, int, num, pct, pct_points, usd};
 
 /// Most rows of the table over time.
 const MAX_PERIOD_ROWS: usize = 24;
@@ -44,6 +44,41 @@ pub(crate) fn build(
     doc.table(network_vs_cloud(epochs, ctx)?);
     doc.blocks
         .push(Block::Chart(charts::price_vs_cloud(epochs, ctx)?));
+    if !ctx.unit_throughput.is_empty() {
+        doc.heading("Cost per unit of work");
+        doc.paragraph("$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: bandwidth x inference efficiency / 13.48 GB per token), the worst case; batched serving costs far less per token. $/PFLOP: bf16 tensor throughput x training efficiency. Network price = mean price paid on the network; \"measured\" marks efficiencies from a calibration table.");
+        doc.table(unit_costs(epochs, ctx)?);
+    }
+    if !ctx.token_mechanism.is_empty() {
+        doc.heading("Token economy");
+        doc.blocks.push(Block::List(ctx.token_mechanism.clone()));
+        doc.paragraph(format!(
+            "Over the run: {} {sym} minted, {} burned ({} of payments spent on burns), {} slashed; supply {} -> {}; price ${:.4} at the end; providers sold rewards for {}.",
+            num(summary.tokens_minted),
+            num(summary.tokens_burned),
+            usd(summary.burn_purchases_usd),
+            num(summary.tokens_slashed),
+            num(summary.supply_start),
+            num(summary.supply_end),
+            summary.token_price_end_usd,
+            usd(summary.provider_token_income_usd),
+            sym = summary.token_symbol,
+        ));
+    }
+    if !ctx.claims.is_empty() {
+        doc.heading("Claims checked");
+        doc.paragraph("Verdict: agrees = the simulated median lies in the claimed range; partly = the 10-90 % range of providers overlaps it; disagrees = no overlap. Provider metrics are spread over providers; run-wide metrics are single values.");
+        doc.table(claims(ctx));
+        let sums: Vec<String> = ctx
+            .claims
+            .iter()
+            .filter_map(|c| c.arithmetic.as_ref().map(|a| format!("{}: {a}.", c.metric)))
+            .collect();
+        if !sums.is_empty() {
+            doc.paragraph("The claims' own arithmetic:");
+            doc.blocks.push(Block::List(sums));
+        }
+    }
     doc.heading("Provider economics by cohort");
     doc.paragraph("Median payback counts providers that never pay back as infinite (n/a when fewer than half pay back); paid back = payback within the simulated run.");
     doc.table(cohorts(
@@ -260,4 +295,82 @@ fn over_time(epochs: &DataFrame, k: u32) -> PolarsResult<Table> {
         ]);
     }
     Ok(t)
+}
+
+/// $/1M tokens and $/PFLOP per GPU model, on the network and on the cloud.
+fn unit_costs(epochs: &DataFrame, ctx: &ReportContext) -> PolarsResult<Table> {
+    let df = analysis::by_gpu_model(epochs)?;
+    let (models, price) = (
+        strings(&df, "gpu_model")?,
+        f64s(&df, "mean_price_usd_per_gpu_hour")?,
+    );
+    let mut t = Table::new(&[
+        "GPU model",
+        "7B decode [tokens/s]",
+        "Network $/1M tokens",
+        "Cloud $/1M tokens",
+        "bf16 [TFLOP/s]",
+        "Network $/PFLOP",
+        "Cloud $/PFLOP",
+    ]);
+    let per_m_tokens = |usd_h: f64, tps: f64| usd_h / (tps * 3600.0) * 1e6;
+    let per_pflop = |usd_h: f64, tflops: f64| usd_h / (tflops * 3.6);
+    for u in &ctx.unit_throughput {
+        let network = models
+            .iter()
+            .position(|m| m == &u.gpu)
+            .map_or(f64::NAN, |i| price[i]);
+        let cloud = ctx.cloud_price(&u.gpu).unwrap_or(f64::NAN);
+        let tag = |measured: bool| {
+            if measured {
+                " (measured)"
+            } else {
+                " (assumed)"
+            }
+        };
+        t.row(vec![
+            u.gpu.clone(),
+            format!(
+                "{}{}",
+                fixed(u.decode_7b_tokens_per_s, 1),
+                tag(u.decode_measured)
+            ),
+            usd(per_m_tokens(network, u.decode_7b_tokens_per_s)),
+            usd(per_m_tokens(cloud, u.decode_7b_tokens_per_s)),
+            format!("{}{}", fixed(u.bf16_tflops, 1), tag(u.bf16_measured)),
+            usd(per_pflop(network, u.bf16_tflops)),
+            usd(per_pflop(cloud, u.bf16_tflops)),
+        ]);
+    }
+    Ok(t)
+}
+
+/// The claims table.
+fn claims(ctx: &ReportContext) -> Table {
+    let mut t = Table::new(&[
+        "Claim",
+        "Source",
+        "Claimed",
+        "Simulated p10 / p50 / p90",
+        "Verdict",
+    ]);
+    for c in &ctx.claims {
+        let metric = match &c.cohort {
+            Some(cohort) => format!("{} ({cohort})", c.metric),
+            None => c.metric.clone(),
+        };
+        t.row(vec![
+            metric,
+            c.source.clone(),
+            format!("{} - {}", num(c.claimed_low), num(c.claimed_high)),
+            format!(
+                "{} / {} / {}",
+                num(c.simulated_p10),
+                num(c.simulated_p50),
+                num(c.simulated_p90)
+            ),
+            c.verdict.clone(),
+        ]);
+    }
+    t
 }

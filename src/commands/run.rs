@@ -41,14 +41,10 @@ pub fn run(
         FormatArg::Csv => Format::Csv,
         FormatArg::Both => Format::Both,
     };
-    let written = write_run(
-        &out,
-        &summary,
-        frames,
-        format,
-        &ReportContext::from_scenario(&sc),
-    )
-    .with_context(|| format!("writing outputs to {}", out.display()))?;
+    let mut ctx = ReportContext::from_scenario(&sc);
+    ctx.claims = result.claims;
+    let written = write_run(&out, &summary, frames, format, &ctx)
+        .with_context(|| format!("writing outputs to {}", out.display()))?;
     if !quiet {
         println!(
             "{}: {} jobs ({} completed, {} to cloud, {} dropped, {} failed), utilization {:.1} %, savings vs {} {:.1} %",

@@ -1,8 +1,9 @@
 //! A small hand-built run: 3 epochs of 10 days, 2 GPU models (+ "all" rows), 3 providers
 //! in 2 cohorts, 4 jobs. Figures are chosen so the report's aggregates are easy by hand.
 
-use flopmarket_reports::{FrameSink, ReportContext, RunFrames};
+use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
+use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, Summary};
 
 /// One epoch row; `all` adds the "all"-only fields.
@@ -200,6 +201,26 @@ pub fn context() -> ReportContext {
         cloud: "aws on_demand".into(),
         cloud_prices: vec![("H100-SXM".into(), 4.0), ("RTX-4090".into(), 0.8)],
         notes: vec!["Assumed throughput efficiencies: all.".into()],
+        unit_throughput: vec![UnitThroughput {
+            gpu: "H100-SXM".into(),
+            decode_7b_tokens_per_s: 100.0,
+            decode_measured: true,
+            bf16_tflops: 500.0,
+            bf16_measured: false,
+        }],
+        token_mechanism: vec!["Burn: none.".into()],
+        claims: vec![ClaimCheck {
+            metric: "savings_pct".into(),
+            cohort: None,
+            source: "a hand-made claim".into(),
+            claimed_low: 50.0,
+            claimed_high: 80.0,
+            simulated_p10: 60.0,
+            simulated_p50: 60.0,
+            simulated_p90: 60.0,
+            verdict: "agrees".into(),
+            arithmetic: Some("2 + 2 = 4".into()),
+        }],
     }
 }
 

@@ -132,3 +132,38 @@ fn html_is_self_contained_with_charts_and_escaped_text() {
     assert!(html.contains("A tiny &lt;hand-made&gt; run &amp; its report."));
     assert!(html.contains("<td class=\"r\">50.0%</td>"));
 }
+
+#[test]
+fn cost_per_unit_of_work_token_and_claims_sections() {
+    let (md, html) = written();
+    // H100-SXM: $2.00/GPU-h on the network, $4.00 on the cloud; 100 tokens/s, 500 TFLOP/s.
+    // $/1M tokens = 2.00 / (100 x 3600) x 1e6 = 5.556 (cloud 11.11);
+    // $/PFLOP = 2.00 / (500 x 3.6) = 0.001111 (cloud 0.002222).
+    let unit = md
+        .lines()
+        .filter(|l| l.starts_with("| H100-SXM"))
+        .nth(1)
+        .expect("a unit-cost row");
+    let cells: Vec<&str> = unit
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(cells[1], "100.0 (measured)");
+    assert_eq!(cells[2], "$5.56");
+    assert_eq!(cells[3], "$11.11");
+    assert_eq!(cells[4], "500.0 (assumed)");
+    let pflop = |s: &str| s.trim_start_matches('$').parse::<f64>().unwrap();
+    assert!((pflop(cells[5]) - 0.001111).abs() < 0.00001, "{}", cells[5]);
+    assert!((pflop(cells[6]) - 0.002222).abs() < 0.00001, "{}", cells[6]);
+    assert!(md.contains("## Token economy") && md.contains("- Burn: none."));
+    assert!(md.contains("## Claims checked"));
+    assert!(
+        md.contains(
+            "| savings_pct | a hand-made claim | 50.00 - 80.00 | 60.00 / 60.00 / 60.00 | agrees |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("- savings_pct: 2 + 2 = 4."));
+    assert!(html.contains("Claims checked") && html.contains("Cost per unit of work"));
+}
