@@ -73,6 +73,8 @@ columns! {
         tokens_slashed: Option<f64>,
         provider_token_rewards: Option<f64>,
         provider_token_income_usd: Option<f64>,
+        collateral_ratio: Option<f64>,
+        credit_outstanding: Option<f64>,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod model;
 pub mod queue;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod time;
 pub mod token;
 

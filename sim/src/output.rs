@@ -66,6 +66,10 @@ pub struct EpochRecord {
     pub provider_token_rewards: Option<f64>,
     /// USD providers got selling rewards during the epoch ("all" rows only) [USD].
     pub provider_token_income_usd: Option<f64>,
+    /// BME collateral ratio: vault tokens x price / outstanding credit ("all" rows of BME runs) [ratio].
+    pub collateral_ratio: Option<f64>,
+    /// BME credit (ACT) minted and not yet settled at the epoch's end ("all" rows of BME runs) [USD].
+    pub credit_outstanding: Option<f64>,
 }
 
 /// One provider's totals over the run.
@@ -311,6 +315,14 @@ pub struct Summary {
     pub tokens_staked: f64,
     /// Tokens slashed [tokens].
     pub tokens_slashed: f64,
+    /// BME: lowest collateral ratio over the run [ratio]; NaN without BME.
+    pub bme_min_collateral_ratio: f64,
+    /// BME: epochs that closed below the 95 % warning ratio.
+    pub bme_warned_epochs: u64,
+    /// BME: epochs with new credit mints halted (ratio below 90 %).
+    pub bme_halted_epochs: u64,
+    /// BME: tokens reminted to providers beyond the burned credits (net new supply) [tokens].
+    pub bme_minted_beyond_credits: f64,
     /// Events handled.
     pub events: u64,
     /// Wall time of the simulation [s].

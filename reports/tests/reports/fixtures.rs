@@ -42,6 +42,8 @@ fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> 
         tokens_slashed: some(0.0),
         provider_token_rewards: some(5.0),
         provider_token_income_usd: some(6.0),
+        collateral_ratio: None,
+        credit_outstanding: None,
     }
 }
 
@@ -187,6 +189,10 @@ pub fn summary() -> Summary {
         token_price_end_usd: 1.2,
         tokens_staked: 100.0,
         tokens_slashed: 0.0,
+        bme_min_collateral_ratio: f64::NAN,
+        bme_warned_epochs: 0,
+        bme_halted_epochs: 0,
+        bme_minted_beyond_credits: 0.0,
         events: 1_234_567,
         wall_s: 0.5,
         events_per_s: 2_469_134.0,

@@ -8,7 +8,7 @@ use crate::output::{EpochRecord, JobRecord, JobStatus, ProviderRecord, RecordSin
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::Scenario;
 use crate::time::{NEVER, SimTime, to_hours, to_secs};
-use crate::token::{EpochTokens, PriceModel, RewardBasis, TokenEconomy};
+use crate::token::{EpochTokens, PaymentSplit, PriceModel, RewardBasis, TokenEconomy};
 
 /// Run-wide counters.
 #[derive(Debug, Clone, Default)]
@@ -151,8 +151,26 @@ impl Ledger {
         if job.state != JobState::Running || now <= job.paid_until {
             return;
         }
-        let amount = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
-        let split = self.token.burn.split(amount, self.take_rate);
+        let lease = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
+        let (amount, split) = match &mut self.token.bme {
+            // BME: the tenant buys and burns tokens worth the lease plus the mint spread;
+            // the provider is owed the lease in credit, settled in tokens next epoch.
+            Some(bme) => {
+                let usd = bme.tenant_usd(lease);
+                bme.earned_this_epoch += lease;
+                self.token.act_minted_pending += lease;
+                providers[job.provider as usize].tokens.act_this_epoch += lease;
+                (
+                    usd,
+                    PaymentSplit {
+                        provider_usd: 0.0,
+                        fee_usd: 0.0,
+                        burn_usd: usd,
+                    },
+                )
+            }
+            None => (lease, self.token.burn.split(lease, self.take_rate)),
+        };
         job.paid_until = now;
         job.spend_usd += amount;
         let p = &mut providers[job.provider as usize];
@@ -241,6 +259,9 @@ impl Ledger {
             &mut self.token_rng,
         );
         self.share_rewards(providers, &tokens, now - self.epoch_start, now);
+        for p in providers.iter_mut() {
+            p.tokens.act_last_epoch = std::mem::take(&mut p.tokens.act_this_epoch);
+        }
         let n = sc.catalog.gpus.len();
         let (mut online, mut sold, mut revenue, mut up) =
             (vec![0u64; n], vec![0u64; n], vec![0.0; n], vec![0u32; n]);
@@ -283,6 +304,8 @@ impl Ledger {
                 tokens_slashed: None,
                 provider_token_rewards: None,
                 provider_token_income_usd: None,
+                collateral_ratio: None,
+                credit_outstanding: None,
             };
         for &g in &self.gpu_models_present {
             let gi = g as usize;
@@ -317,6 +340,10 @@ impl Ledger {
         all.tokens_slashed = Some(tokens.slashed);
         all.provider_token_rewards = Some(tokens.provider_rewards);
         all.provider_token_income_usd = Some(tokens.provider_sales_usd);
+        if let Some(bme) = &self.token.bme {
+            all.collateral_ratio = Some(tokens.collateral_ratio);
+            all.credit_outstanding = Some(bme.outstanding_act);
+        }
         sink.epoch(&all);
         self.epoch_index += 1;
         self.epoch_start = now;
@@ -342,6 +369,8 @@ impl Ledger {
             return;
         }
         let (min_uptime, min_streak) = (self.token.reward_min_uptime, self.token.reward_min_streak);
+        let emitted = tokens.provider_rewards - tokens.reminted;
+        let act_total: f64 = providers.iter().map(|p| p.tokens.act_last_epoch).sum();
         let weight = |p: &Provider| {
             let eligible = p.epoch.up_us as f64 >= min_uptime * epoch_len as f64
                 && (min_streak == 0 || (p.up && now - p.up_since >= min_streak));
@@ -354,12 +383,20 @@ impl Ledger {
             }
         };
         let total: f64 = providers.iter().map(weight).sum();
-        if total <= 0.0 {
-            return;
-        }
         for p in providers.iter_mut() {
-            let share = weight(p) / total;
-            p.tokens.rewards += tokens.provider_rewards * share;
+            let from_emission = if total > 0.0 {
+                emitted * weight(p) / total
+            } else {
+                0.0
+            };
+            let from_credit = if act_total > 0.0 {
+                tokens.reminted * p.tokens.act_last_epoch / act_total
+            } else {
+                0.0
+            };
+            let received = from_emission + from_credit;
+            let share = received / tokens.provider_rewards;
+            p.tokens.rewards += received;
             p.tokens.held += (tokens.provider_rewards - tokens.provider_sold) * share;
             p.tokens.sales_usd += tokens.provider_sales_usd * share;
         }

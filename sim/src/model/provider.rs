@@ -86,6 +86,10 @@ pub struct ProviderTokens {
     pub held: f64,
     /// USD from selling rewards [USD].
     pub sales_usd: f64,
+    /// BME: credit (ACT) earned this epoch [ACT].
+    pub act_this_epoch: f64,
+    /// BME: credit earned last epoch, settled at this epoch's close [ACT].
+    pub act_last_epoch: f64,
 }
 
 /// Accumulated figures of one provider.

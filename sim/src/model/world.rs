@@ -202,6 +202,10 @@ impl<'s, S: RecordSink> World<'s, S> {
     }
 
     fn try_clear(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) -> Clearing {
+        // BME circuit breaker: with credit mints halted, no tenant can fund a new lease.
+        if self.ledger.token.bme.as_ref().is_some_and(|b| b.halted) {
+            return Clearing::NoOffer;
+        }
         let job = self.jobs.get(slot);
         let w = job.workload as usize;
         let order = OrderSpec {
@@ -455,6 +459,15 @@ impl<'s, S: RecordSink> World<'s, S> {
             now,
             &mut self.sink,
         );
+        // A BME halt may have lifted: retry waiting orders on every GPU model offered.
+        if self.ledger.token.bme.is_some() {
+            let mut models: Vec<u16> = self.providers.iter().map(|p| p.gpu).collect();
+            models.sort_unstable();
+            models.dedup();
+            for gpu in models {
+                self.drain_waiting(gpu, now, q);
+            }
+        }
         if now < self.sc.duration {
             q.at((now + self.sc.epoch).min(self.sc.duration), Event::EpochEnd);
         }

@@ -263,6 +263,10 @@ impl Scenario {
 /// Scenarios shipped in scenarios/, embedded so `flopmarket run akash` works anywhere.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("akash", include_str!("../../../scenarios/akash.toml")),
+    (
+        "akash-bme",
+        include_str!("../../../scenarios/akash-bme.toml"),
+    ),
     ("mmc", include_str!("../../../scenarios/mmc.toml")),
     ("render", include_str!("../../../scenarios/render.toml")),
     ("ionet", include_str!("../../../scenarios/ionet.toml")),

@@ -250,6 +250,14 @@ pub enum RawBurn {
         /// [fraction].
         fraction: f64,
     },
+    /// Akash burn-mint equilibrium (AEP-76): tenants burn tokens for a USD-pegged credit,
+    /// providers burn the credit for reminted tokens one epoch later.
+    Bme {
+        /// Extra tokens burned when minting credit [fraction] (AEP-76: 0.0025).
+        mint_spread: f64,
+        /// Tokens withheld when settling credit [fraction] (AEP-76: 0).
+        settle_spread: f64,
+    },
 }
 
 /// Effective-throughput settings.

@@ -392,6 +392,8 @@ impl Validator<'_> {
             slashed: 0.0,
             burn_usd_pending: 0.0,
             burn_usd_total: 0.0,
+            bme: None,
+            act_minted_pending: 0.0,
         };
         let Some(t) = raw else { return Ok(economy) };
         let positive = |v: f64| v.is_finite() && v > 0.0;
@@ -514,8 +516,22 @@ impl Validator<'_> {
             RawRewardBasis::Online => RewardBasis::Online,
             RawRewardBasis::Sold => RewardBasis::Sold,
         };
-        if let Some(b) = &t.burn {
+        if let Some(b) = &t.burn
+            && let RawBurn::Bme {
+                mint_spread,
+                settle_spread,
+            } = b.get()
+        {
+            if !((0.0..0.1).contains(mint_spread) && (0.0..0.1).contains(settle_spread)) {
+                return Err(self.err(b.span(), "token.burn: BME spreads must be in [0, 0.1)"));
+            }
+            if take_rate > 0.0 {
+                return Err(self.err(b.span(), "token.burn: BME replaces the take rate (AEP-76 removed it); set market.take_rate = 0"));
+            }
+            economy.bme = Some(crate::token::BurnMint::new(*mint_spread, *settle_spread));
+        } else if let Some(b) = &t.burn {
             let (rule, fraction) = match b.get() {
+                RawBurn::Bme { .. } => unreachable!("handled above"),
                 RawBurn::PaymentFraction { fraction } => {
                     (BurnRule::PaymentFraction(*fraction), *fraction)
                 }

@@ -2,10 +2,12 @@
 //! model, staking with slashing, and providers' selling of their rewards. The ledger
 //! drives it once per epoch.
 
+pub mod bme;
 pub mod burn;
 pub mod emission;
 pub mod price;
 
+pub use bme::BurnMint;
 pub use burn::{BurnRule, PaymentSplit};
 pub use emission::{Emission, EmissionSchedule};
 pub use price::{Price, PriceModel};
@@ -60,6 +62,10 @@ pub struct TokenEconomy {
     pub burn_usd_pending: f64,
     /// USD spent on burn purchases so far [USD].
     pub burn_usd_total: f64,
+    /// Akash burn-mint equilibrium, when the network runs one (replaces `burn`).
+    pub bme: Option<BurnMint>,
+    /// ACT minted by tenants this epoch (BME) [ACT].
+    pub act_minted_pending: f64,
 }
 
 /// What one epoch did to the token.
@@ -79,6 +85,10 @@ pub struct EpochTokens {
     pub burn_usd: f64,
     /// Slashed [tokens].
     pub slashed: f64,
+    /// BME: tokens reminted to providers for their ACT [tokens].
+    pub reminted: f64,
+    /// BME: collateral ratio this epoch [ratio]; NaN without BME or with nothing outstanding.
+    pub collateral_ratio: f64,
 }
 
 impl TokenEconomy {
@@ -103,19 +113,34 @@ impl TokenEconomy {
         slashed: f64,
         rng: &mut StreamRng,
     ) -> EpochTokens {
-        let minted = self.emission.minted(t0_h, t1_h, self.supply);
+        let mut minted = self.emission.minted(t0_h, t1_h, self.supply);
         self.supply += minted;
         self.minted += minted;
         let burn_usd = std::mem::take(&mut self.burn_usd_pending);
-        let bought = if burn_usd > 0.0 {
-            self.price.buy_with_usd(burn_usd)
-        } else {
-            0.0
+        let (bought, reminted, collateral_ratio) = match &mut self.bme {
+            Some(bme) => {
+                let act = std::mem::take(&mut self.act_minted_pending);
+                let e = bme.close_epoch(burn_usd, act, &mut self.price);
+                (e.burned, e.reminted, e.collateral_ratio)
+            }
+            None => (
+                if burn_usd > 0.0 {
+                    self.price.buy_with_usd(burn_usd)
+                } else {
+                    0.0
+                },
+                0.0,
+                f64::NAN,
+            ),
         };
         self.supply -= bought;
         self.burned += bought;
         self.burn_usd_total += burn_usd;
-        let provider_rewards = minted * self.emission_to_providers;
+        // Reminted AKT re-enters supply (from credits or new): it counts as minted.
+        self.supply += reminted;
+        self.minted += reminted;
+        minted += reminted;
+        let provider_rewards = (minted - reminted) * self.emission_to_providers + reminted;
         let provider_sold = provider_rewards * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {
             self.price.sell_tokens(provider_sold)
@@ -132,6 +157,8 @@ impl TokenEconomy {
             provider_sales_usd,
             burn_usd,
             slashed,
+            reminted,
+            collateral_ratio,
         }
     }
 }
@@ -164,6 +191,8 @@ mod tests {
             slashed: 0.0,
             burn_usd_pending: 0.0,
             burn_usd_total: 0.0,
+            bme: None,
+            act_minted_pending: 0.0,
         }
     }
 

@@ -75,7 +75,15 @@ fn bad_overrides_are_reported_with_their_assignment() {
 
 #[test]
 fn shipped_scenarios_are_valid() {
-    for name in ["akash", "mmc", "render", "ionet"] {
+    for name in [
+        "akash",
+        "akash-bme",
+        "mmc",
+        "render",
+        "ionet",
+        "aws",
+        "seed-article",
+    ] {
         Scenario::load(&repo_path(&format!("scenarios/{name}.toml")), &[])
             .unwrap_or_else(|e| panic!("{e}"));
     }

@@ -1,0 +1,65 @@
+//! Serde mirror of a sweep file; every value keeps its byte span for error messages.
+
+use serde::Deserialize;
+
+use crate::scenario::spanned::Sp;
+
+/// The whole sweep file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweepFile {
+    /// `[sweep]`: what to run.
+    pub sweep: Sp<RawSweep>,
+    /// `[[axes]]`: the parameters that vary.
+    #[serde(default)]
+    pub axes: Vec<Sp<RawAxis>>,
+}
+
+/// `[sweep]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    /// Sweep name.
+    pub name: Sp<String>,
+    /// Base scenario: built-in name or path relative to the sweep file.
+    pub base: Sp<String>,
+    /// Overrides applied to the base before the axes (`dotted.path=value`).
+    #[serde(default)]
+    pub set: Vec<Sp<String>>,
+    /// `grid`, `random` or `lhs`.
+    pub design: Option<Sp<String>>,
+    /// Points drawn for `random` and `lhs`.
+    pub samples: Option<Sp<i64>>,
+    /// Seeds per design point (common random numbers across points).
+    pub replicates: Option<Sp<i64>>,
+    /// Master seed of the sweep: seeds of replicates and design samples derive from it.
+    pub seed: Option<Sp<i64>>,
+    /// Outputs kept per run: `summary` (always), `epochs`, `providers`, `jobs`.
+    pub keep: Option<Sp<Vec<Sp<String>>>>,
+}
+
+/// One `[[axes]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAxis {
+    /// Dotted path into the scenario, as for `--set`.
+    pub path: Sp<String>,
+    /// Short label for tables and charts [default: the path].
+    pub name: Option<Sp<String>>,
+    /// Explicit values (TOML values: numbers, strings, booleans).
+    pub values: Option<Sp<Vec<Sp<toml::Value>>>>,
+    /// Lowest value of a range.
+    pub min: Option<Sp<f64>>,
+    /// Highest value of a range.
+    pub max: Option<Sp<f64>>,
+    /// Grid points across [min, max] (grid designs).
+    pub steps: Option<Sp<i64>>,
+    /// Spread points (or samples) evenly in log space.
+    #[serde(default)]
+    pub log: bool,
+    /// Round range values to integers.
+    #[serde(default)]
+    pub integer: bool,
+    /// Write range values as duration strings with this unit (`"d"` gives `"3.5d"`).
+    pub unit: Option<Sp<String>>,
+}
