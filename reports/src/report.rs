@@ -65,6 +65,32 @@ pub(crate) fn build(
             sym = summary.token_symbol,
         ));
     }
+    if summary.verification_overhead_usd > 0.0 || summary.verification_cheats > 0 {
+        doc.heading("Verification");
+        doc.paragraph(format!(
+            "{} jobs were finished by cheating solvers; verifiers caught {} of them ({}), the job was redone each time and {} solvers were expelled, their stake slashed ({} tokens to whistleblowers). Proof-of-learning overhead cost consumers {} of {} spent; running every job {} would cost {} instead ({:.1}x the verified network's bill).",
+            int(summary.verification_cheats),
+            int(summary.verification_caught),
+            pct(summary.verification_detection_rate),
+            int(summary.verification_expelled),
+            num(summary.verification_jackpots),
+            usd(summary.verification_overhead_usd),
+            usd(summary.consumer_spend_usd),
+            "with n-way replication",
+            usd(summary.replication_equivalent_usd),
+            summary.replication_equivalent_usd / summary.consumer_spend_usd,
+        ));
+    }
+    if summary.bme_min_collateral_ratio.is_finite() {
+        doc.heading("Burn-mint equilibrium");
+        doc.paragraph(format!(
+            "Lowest collateral ratio {:.3}; {} epochs below the 95 % warning, {} epochs halted below 90 % (no new leases); {} tokens reminted beyond the burned credits (net new supply).",
+            summary.bme_min_collateral_ratio,
+            int(summary.bme_warned_epochs),
+            int(summary.bme_halted_epochs),
+            num(summary.bme_minted_beyond_credits),
+        ));
+    }
     if !ctx.claims.is_empty() {
         doc.heading("Claims checked");
         doc.paragraph("Verdict: agrees = the simulated median lies in the claimed range; partly = the 10-90 % range of providers overlaps it; disagrees = no overlap. Provider metrics are spread over providers; run-wide metrics are single values.");

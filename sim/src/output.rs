@@ -315,6 +315,20 @@ pub struct Summary {
     pub tokens_staked: f64,
     /// Tokens slashed [tokens].
     pub tokens_slashed: f64,
+    /// Verified training: jobs finished by cheating solvers.
+    pub verification_cheats: u64,
+    /// Of those, caught by a verifier (and redone).
+    pub verification_caught: u64,
+    /// caught / cheats [fraction]; NaN without cheats.
+    pub verification_detection_rate: f64,
+    /// Solvers expelled after being caught.
+    pub verification_expelled: u64,
+    /// Tokens paid to whistleblowers from slashed stake [tokens].
+    pub verification_jackpots: f64,
+    /// Part of consumer spend paying for proof-of-learning overhead [USD].
+    pub verification_overhead_usd: f64,
+    /// What the same work would cost with n-way replication instead [USD].
+    pub replication_equivalent_usd: f64,
     /// BME: lowest collateral ratio over the run [ratio]; NaN without BME.
     pub bme_min_collateral_ratio: f64,
     /// BME: epochs that closed below the 95 % warning ratio.

@@ -139,6 +139,18 @@ fn finish<S: RecordSink>(
         token_price_end_usd: token.price.price(),
         tokens_staked: token.staked,
         tokens_slashed: token.slashed,
+        verification_cheats: world.ledger.verification.cheats,
+        verification_caught: world.ledger.verification.caught,
+        verification_detection_rate: world.ledger.verification.caught as f64
+            / world.ledger.verification.cheats as f64,
+        verification_expelled: world.ledger.verification.expelled,
+        verification_jackpots: world.ledger.verification.jackpots,
+        verification_overhead_usd: sc.verification.map_or(0.0, |v| {
+            c.consumer_spend_usd * v.overhead / (1.0 + v.overhead)
+        }),
+        replication_equivalent_usd: sc.verification.map_or(0.0, |v| {
+            c.consumer_spend_usd / (1.0 + v.overhead) * v.replication as f64
+        }),
         bme_min_collateral_ratio: token.bme.as_ref().map_or(f64::NAN, |b| b.min_ratio),
         bme_warned_epochs: token.bme.as_ref().map_or(0, |b| b.warned_epochs),
         bme_halted_epochs: token.bme.as_ref().map_or(0, |b| b.halted_epochs),

@@ -75,6 +75,8 @@ pub struct Ledger {
     pub counters: Counters,
     /// Token economy (state moves as the run goes).
     pub token: TokenEconomy,
+    /// What verification did (verified training).
+    pub verification: crate::model::verification::VerificationTally,
     token_rng: StreamRng,
     slashed_this_epoch: f64,
     epoch_index: u32,
@@ -104,6 +106,7 @@ impl Ledger {
                 t
             },
             token_rng: stream_rng(sc.seed, StreamId::new(StreamKind::TokenPrice, 0)),
+            verification: Default::default(),
             slashed_this_epoch: 0.0,
             epoch_index: 0,
             epoch_start: 0,
@@ -213,6 +216,16 @@ impl Ledger {
         self.counters.interrupted += 1;
         self.epoch_total.interrupted += 1;
         self.epoch_by_gpu[gpu as usize].interrupted += 1;
+    }
+
+    /// A caught cheater's stake is slashed: `jackpot_share` goes to the whistleblower, the
+    /// rest is burned.
+    pub fn slash_cheater(&mut self, stake_gpus: f64, fraction: f64, jackpot_share: f64) {
+        let (slashed, burned) = self
+            .token
+            .slash_with(stake_gpus, fraction, 1.0 - jackpot_share);
+        self.verification.jackpots += slashed - burned;
+        self.slashed_this_epoch += burned;
     }
 
     /// A job failed.

@@ -9,5 +9,6 @@ pub mod ledger;
 pub mod market;
 pub mod provider;
 pub mod throughput;
+pub mod verification;
 pub mod workload;
 pub mod world;

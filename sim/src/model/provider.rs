@@ -53,6 +53,10 @@ pub struct Provider {
     pub leased: u16,
     /// Whether the host is up.
     pub up: bool,
+    /// Whether this solver skips work when it can (verified training).
+    pub cheater: bool,
+    /// Expelled after being caught cheating: never leased again.
+    pub expelled: bool,
     /// When the host last came up [µs] (0 if up from the start).
     pub up_since: SimTime,
     /// Stake weight per GPU relative to the token's `stake_per_gpu` (io.net: H100 = 10) [ratio].
@@ -123,13 +127,26 @@ impl ProviderTotals {
 
 impl Provider {
     /// Builds provider number `index` (global) of `cohort`; draws its markup from its
-    /// own setup stream.
+    /// own setup stream. Nobody cheats (see [`Provider::with_cheaters`]).
     pub fn new(
         seed: u64,
         index: u32,
         cohort_index: u16,
         cohort: &Cohort,
         catalog: &Catalog,
+    ) -> Provider {
+        Provider::with_cheaters(seed, index, cohort_index, cohort, catalog, 0.0)
+    }
+
+    /// As [`Provider::new`], with a chance `cheater_fraction` that this solver cheats when
+    /// the network verifies training.
+    pub fn with_cheaters(
+        seed: u64,
+        index: u32,
+        cohort_index: u16,
+        cohort: &Cohort,
+        catalog: &Catalog,
+        cheater_fraction: f64,
     ) -> Provider {
         let spec = catalog.gpu(cohort.gpu);
         let cost = ProviderCost {
@@ -149,8 +166,9 @@ impl Provider {
             Pricing::RandomRange { min, max } => (min + (max - min) * setup.random::<f64>(), 0.0),
             Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0),
         };
-        // Burn one draw so adding pricing parameters later does not shift other streams.
-        let _: u64 = setup.random();
+        // One more draw, taken whether or not it is used, so streams never shift: whether
+        // this solver cheats when the network verifies training.
+        let cheater = setup.random::<f64>() < cheater_fraction;
         Provider {
             cohort: cohort_index,
             gpu: cohort.gpu,
@@ -158,6 +176,8 @@ impl Provider {
             free: cohort.gpus_per_provider,
             leased: 0,
             up: true,
+            cheater,
+            expelled: false,
             up_since: 0,
             stake_multiplier: cohort.stake_multiplier,
             ask_usd_per_gpu_hour: ask,

@@ -93,12 +93,13 @@ impl<'s, S: RecordSink> World<'s, S> {
         let mut providers = Vec::new();
         for (ci, cohort) in sc.cohorts.iter().enumerate() {
             for _ in 0..cohort.count {
-                providers.push(Provider::new(
+                providers.push(Provider::with_cheaters(
                     sc.seed,
                     providers.len() as u32,
                     ci as u16,
                     cohort,
                     &sc.catalog,
+                    sc.verification.map_or(0.0, |v| v.cheater_fraction),
                 ));
             }
         }
@@ -279,7 +280,10 @@ impl<'s, S: RecordSink> World<'s, S> {
                 .job_started(to_secs(now - job.submitted), job.waited);
         }
         job.generation = job.generation.wrapping_add(1);
-        let run_for = from_secs(job.work_left_ref_s / job.speed).max(1);
+        let factor = self.sc.verification.map_or(1.0, |v| {
+            v.duration_factor(self.providers[job.provider as usize].cheater)
+        });
+        let run_for = from_secs(job.work_left_ref_s / job.speed * factor).max(1);
         q.after(
             run_for,
             Event::JobFinish {
@@ -290,7 +294,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.ledger.lease_started(job.gpu);
     }
 
-    fn finish(&mut self, slot: u32, now: SimTime) {
+    fn finish(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
         self.ledger
             .settle(self.jobs.get_mut(slot), &mut self.providers, now);
         let job = self.jobs.get(slot);
@@ -305,8 +309,42 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.book.remove(pid, p);
         p.free += gpus;
         self.book.insert(pid, p);
+        if let Some(v) = self.sc.verification
+            && self.providers[pid as usize].cheater
+            && self.verify_catches(pid, &v)
+        {
+            // Caught: the work was not done; the job starts over elsewhere.
+            let job = self.jobs.get_mut(slot);
+            job.work_left_ref_s = job.size_ref_s;
+            job.generation = job.generation.wrapping_add(1);
+            self.submit(slot, now, q);
+            return;
+        }
         self.ledger.job_completed(self.jobs.get(slot), now);
         self.end_job(slot, now, JobStatus::Completed);
+    }
+
+    /// A cheating solver `pid` finished a job: a verifier re-checks it with probability
+    /// `verify_probability`. Caught: stake slashed (jackpot to the whistleblower, the rest
+    /// burned) and the solver expelled. Returns whether it was caught.
+    fn verify_catches(
+        &mut self,
+        pid: ProviderId,
+        v: &crate::model::verification::Verification,
+    ) -> bool {
+        self.ledger.verification.cheats += 1;
+        if self.market_rng.random::<f64>() >= v.verify_probability {
+            return false;
+        }
+        let p = &mut self.providers[pid as usize];
+        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
+        self.book.remove(pid, p);
+        p.expelled = true;
+        self.ledger.verification.caught += 1;
+        self.ledger.verification.expelled += 1;
+        self.ledger
+            .slash_cheater(stake_gpus, v.slash_fraction, v.jackpot_share);
+        true
     }
 
     /// Interrupts `slot` on a provider going down at `now`.
@@ -488,7 +526,7 @@ impl<S: RecordSink> Model for World<'_, S> {
             Event::JobFinish { job, generation } => {
                 if self.jobs.is_current(job, generation) {
                     let gpu = self.jobs.get(job).gpu;
-                    self.finish(job, now);
+                    self.finish(job, now, q);
                     self.drain_waiting(gpu, now, q);
                 }
             }

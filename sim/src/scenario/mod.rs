@@ -49,6 +49,8 @@ pub struct Scenario {
     pub workloads: Vec<Workload>,
     /// Published claims to check.
     pub claims: Vec<crate::claims::Claim>,
+    /// Verified training (Gensyn); `None` = results are trusted.
+    pub verification: Option<crate::model::verification::Verification>,
 }
 
 /// Market mechanism and fees.
@@ -271,6 +273,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("render", include_str!("../../../scenarios/render.toml")),
     ("ionet", include_str!("../../../scenarios/ionet.toml")),
     ("aws", include_str!("../../../scenarios/aws.toml")),
+    ("gensyn", include_str!("../../../scenarios/gensyn.toml")),
     (
         "seed-article",
         include_str!("../../../scenarios/seed-article.toml"),

@@ -30,6 +30,9 @@ pub struct RawScenario {
     /// Published claims to check against the simulated figures (see README, "Claims").
     #[serde(default)]
     pub claims: Option<Vec<Sp<RawClaim>>>,
+    /// Verified training (Gensyn): proof-of-learning overhead, cheating solvers, verifiers.
+    #[serde(default)]
+    pub verification: Option<Sp<RawVerification>>,
     /// Provider cohorts; each cohort becomes `count` individual providers.
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).
@@ -507,4 +510,27 @@ pub struct RawClaim {
     /// Claimed input: monthly income range [USD per GPU] (payback claims).
     #[serde(default)]
     pub from_monthly_usd: Option<[f64; 2]>,
+}
+
+/// Verified training (Gensyn litepaper, 2022).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawVerification {
+    /// Extra time for proof-of-learning and verification [fraction] (litepaper: about 0.46).
+    pub overhead: f64,
+    /// Fraction of solvers that cheat [fraction].
+    pub cheater_fraction: f64,
+    /// Fraction of the work a cheater skips [fraction].
+    pub cheat_skip: f64,
+    /// Chance a finished job is re-checked by a verifier [fraction].
+    pub verify_probability: f64,
+    /// Fraction of a caught cheater's stake slashed [fraction]. Default 1.
+    #[serde(default)]
+    pub slash_fraction: Option<f64>,
+    /// Share of the slash paid to the whistleblower [fraction]. Default 0.5.
+    #[serde(default)]
+    pub jackpot_share: Option<f64>,
+    /// Copies in the replication baseline. Default 7.
+    #[serde(default)]
+    pub replication: Option<u32>,
 }

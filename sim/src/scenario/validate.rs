@@ -196,7 +196,12 @@ impl Validator<'_> {
                 .collect::<Res<Vec<_>>>()?,
             None => Vec::new(),
         };
+        let verification = match &raw.verification {
+            Some(v) => Some(self.verification(v)?),
+            None => None,
+        };
         Ok(Scenario {
+            verification,
             claims,
             name: meta.name.get().clone(),
             description: meta.description.clone().unwrap_or_default(),
@@ -605,6 +610,34 @@ impl Validator<'_> {
             from_capex: raw.from_capex_usd,
             from_monthly: raw.from_monthly_usd,
         })
+    }
+
+    fn verification(
+        &self,
+        v: &Sp<RawVerification>,
+    ) -> Res<crate::model::verification::Verification> {
+        let r = v.get();
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        let out = crate::model::verification::Verification {
+            overhead: r.overhead,
+            cheater_fraction: r.cheater_fraction,
+            cheat_skip: r.cheat_skip,
+            verify_probability: r.verify_probability,
+            slash_fraction: r.slash_fraction.unwrap_or(1.0),
+            jackpot_share: r.jackpot_share.unwrap_or(0.5),
+            replication: r.replication.unwrap_or(7),
+        };
+        let ok = (0.0..10.0).contains(&out.overhead)
+            && unit(out.cheater_fraction)
+            && (0.0..1.0).contains(&out.cheat_skip)
+            && unit(out.verify_probability)
+            && unit(out.slash_fraction)
+            && unit(out.jackpot_share)
+            && out.replication >= 1;
+        if !ok {
+            return Err(self.err(v.span(), "verification: expected overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
+        }
+        Ok(out)
     }
 
     fn cohort(&self, c: &RawCohort) -> Res<Cohort> {

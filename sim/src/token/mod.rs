@@ -95,12 +95,19 @@ impl TokenEconomy {
     /// Slashes the stake behind one interrupted lease of `stake_gpus` GPUs (GPU count x the
     /// host's stake multiplier); returns tokens slashed.
     pub fn slash(&mut self, stake_gpus: f64) -> f64 {
-        let amount = (self.stake_per_gpu * stake_gpus * self.slash_fraction).min(self.staked);
+        self.slash_with(stake_gpus, self.slash_fraction, 1.0).1
+    }
+
+    /// Slashes `fraction` of the stake behind `stake_gpus` GPUs, burning `burn_share` of
+    /// it (the rest is paid out, e.g. to a whistleblower). Returns (slashed, burned) [tokens].
+    pub fn slash_with(&mut self, stake_gpus: f64, fraction: f64, burn_share: f64) -> (f64, f64) {
+        let amount = (self.stake_per_gpu * stake_gpus * fraction).min(self.staked);
+        let burned = amount * burn_share;
         self.staked -= amount;
         self.slashed += amount;
-        self.burned += amount;
-        self.supply -= amount;
-        amount
+        self.burned += burned;
+        self.supply -= burned;
+        (amount, burned)
     }
 
     /// Closes the epoch [t0_h, t1_h): mints, buys and burns with the pending USD, lets

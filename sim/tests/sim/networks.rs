@@ -167,3 +167,45 @@ fn bme_breaker_halts_new_leases_when_akt_crashes() {
         "while halted, impatient tenants go to the cloud"
     );
 }
+
+#[test]
+fn gensyn_catches_cheaters_at_the_sampling_rate_and_beats_replication() {
+    let (s, sink) = run_all(&scenario("gensyn", &[]), false);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    eprintln!(
+        "Gensyn: {} cheats, {} caught ({:.3}), {} expelled, overhead ${:.0}, spend ${:.0}, 7-way replication ${:.0}",
+        s.verification_cheats,
+        s.verification_caught,
+        s.verification_detection_rate,
+        s.verification_expelled,
+        s.verification_overhead_usd,
+        s.consumer_spend_usd,
+        s.replication_equivalent_usd
+    );
+    // Each cheated job is caught with probability 0.10 (binomial, within 4 standard
+    // errors). A cheater is expelled when caught, so it cheats about 10 times: with 50
+    // cheating solvers, a few hundred cheats.
+    let n = s.verification_cheats as f64;
+    assert!(n > 200.0, "cheats {n}");
+    let se = (0.1 * 0.9 / n).sqrt();
+    assert!(
+        (s.verification_detection_rate - 0.10).abs() < 4.0 * se + 0.005,
+        "{}",
+        s.verification_detection_rate
+    );
+    // A caught solver is expelled once; expelled solvers cheat no more.
+    assert!(s.verification_expelled == s.verification_caught);
+    assert!(
+        s.verification_expelled < 100,
+        "about 5 % of 1,000 solvers cheat"
+    );
+    assert!(sink.providers.len() == 1_000);
+    // Overhead: 0.46 / 1.46 of the spend; replication: 7 / 1.46 of it.
+    assert!((s.verification_overhead_usd / s.consumer_spend_usd - 0.46 / 1.46).abs() < 1e-9);
+    assert!((s.replication_equivalent_usd / s.consumer_spend_usd - 7.0 / 1.46).abs() < 1e-9);
+    assert!(s.tokens_slashed > 0.0 && s.verification_jackpots > 0.0);
+    assert!(
+        (s.tokens_burned - s.tokens_slashed / 2.0).abs() < 1e-6 * s.tokens_slashed,
+        "half of each slash is burned"
+    );
+}
