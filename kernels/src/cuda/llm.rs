@@ -1,0 +1,185 @@
+//! Transformer prefill and decode on the GPU (bf16 weights and activations), as
+//! calibration rows.
+
+use half::bf16;
+
+use super::{GpuDevice, GpuDtype, GpuTransformer, StepEvents};
+use crate::cpu::Logits;
+use crate::model::TransformerConfig;
+use crate::rows::RowBase;
+use crate::table::{CalibrationRow, KernelKind, Unit};
+use crate::timing::median;
+use crate::{CalibrateOptions, KernelsError};
+
+/// Seed of the device-side random weights.
+const SEED: u64 = 0x5EED;
+
+/// Sizes of one run.
+struct Plan {
+    prefill_len: usize,
+    prefill_reps: usize,
+    decode_prompt: usize,
+    warmup_steps: usize,
+    steps: usize,
+    batches: &'static [usize],
+}
+
+fn plan(cfg: &TransformerConfig, quick: bool) -> Plan {
+    let small = cfg.dim <= 256;
+    Plan {
+        prefill_len: if small {
+            16
+        } else if quick {
+            128
+        } else {
+            512
+        },
+        prefill_reps: if quick { 2 } else { 3 },
+        decode_prompt: if small {
+            16
+        } else if quick {
+            64
+        } else {
+            128
+        },
+        warmup_steps: if quick { 2 } else { 4 },
+        steps: if quick { 16 } else { 64 },
+        batches: if quick { &[1] } else { &[1, 8, 32] },
+    }
+}
+
+/// Measures prefill (batch 1) and decode (batches 1, 8, 32) of `cfg` in bf16.
+pub(crate) fn transformer_rows(
+    opts: &CalibrateOptions,
+    gpu: &GpuDevice,
+    base: &RowBase,
+    cfg: &TransformerConfig,
+    copy_gbs: Option<f64>,
+    check_note: &str,
+    rows: &mut Vec<CalibrationRow>,
+) -> Result<(), KernelsError> {
+    run::<bf16>(opts, gpu, base, cfg, copy_gbs, check_note, rows)
+}
+
+fn tokens(cfg: &TransformerConfig, n: usize, salt: usize) -> Vec<u32> {
+    (0..n)
+        .map(|i| ((i * 7919 + salt * 104_729 + 17) % cfg.vocab) as u32)
+        .collect()
+}
+
+fn run<T: GpuDtype>(
+    opts: &CalibrateOptions,
+    gpu: &GpuDevice,
+    base: &RowBase,
+    cfg: &TransformerConfig,
+    copy_gbs: Option<f64>,
+    check_note: &str,
+    rows: &mut Vec<CalibrationRow>,
+) -> Result<(), KernelsError> {
+    let p = plan(cfg, opts.quick);
+    let dtype = T::DTYPE;
+    let scale = cfg.layer_scale();
+    let extrap = cfg.extrapolation_note();
+    let peak_tflops = gpu.spec.and_then(|s| match dtype.bytes() {
+        2 => s.bf16_tflops.or(Some(s.fp16_tflops)),
+        _ => Some(s.fp32_tflops),
+    });
+    let spec_bw = gpu.spec.map(|s| s.bandwidth_gbs);
+    opts.say(&format!(
+        "cuda transformer {} {}: initializing weights on the device",
+        cfg.name,
+        dtype.as_str()
+    ));
+    let mut model = GpuTransformer::<T>::random(gpu, cfg, SEED, (1, p.prefill_len, p.prefill_len))?;
+
+    // Prefill: batch 1, logits of the last token.
+    let prompt = model.upload_tokens(&tokens(cfg, p.prefill_len, 0))?;
+    let events = (0..=p.prefill_reps)
+        .map(|_| StepEvents::new(gpu))
+        .collect::<Result<Vec<_>, _>>()?;
+    for ev in &events {
+        model.reset();
+        model.timed_step(&prompt, (0, p.prefill_len), Logits::Last, ev)?;
+    }
+    let samples = events[1..]
+        .iter()
+        .map(|e| e.timing().map(|t| t.extrapolated(scale)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let secs = median(&samples);
+    let flops = cfg.step_flops(1, p.prefill_len, 0, 1);
+    let tps = p.prefill_len as f64 / secs;
+    let tflops = flops / secs / 1e12;
+    opts.say(&format!(
+        "cuda prefill {} P={}: {tps:.0} tokens/s, {tflops:.1} TFLOP/s",
+        cfg.name, p.prefill_len
+    ));
+    let mut row = base
+        .row(KernelKind::Prefill, dtype, cfg.name.clone(), 1, tps, Unit::TokensPerS)
+        .with_peak(peak_tflops.map(|pk| p.prefill_len as f64 * pk * 1e12 / flops))
+        .with_notes(format!(
+            "prompt {} tokens; {tflops:.1} TFLOP/s achieved; spec_peak = tokens/s at the datasheet {} peak; cuBLAS GEMMs + NVRTC kernels; {check_note}; median of {}{extrap}",
+            p.prefill_len,
+            dtype.as_str(),
+            p.prefill_reps
+        ));
+    if let (Some(pk), Some(bw)) = (peak_tflops, spec_bw) {
+        let weight_bytes = (cfg.total_params() * dtype.bytes()) as f64;
+        let roof = (flops / (pk * 1e12)).max(weight_bytes / (bw * 1e9));
+        row = row.with_roofline(roof / secs);
+    }
+    rows.push(row);
+
+    // Decode: prefill a prompt per sequence, then time one-token steps.
+    for &batch in p.batches {
+        let max_seq = p.decode_prompt + p.warmup_steps + p.steps;
+        model.resize(batch, max_seq, batch * p.decode_prompt)?;
+        let prompt = model.upload_tokens(&tokens(cfg, batch * p.decode_prompt, batch))?;
+        model.timed_step(
+            &prompt,
+            (0, batch * p.decode_prompt),
+            Logits::Last,
+            &StepEvents::new(gpu)?,
+        )?;
+        let total = p.warmup_steps + p.steps;
+        let next = model.upload_tokens(&tokens(cfg, total * batch, batch + 1))?;
+        let events = (0..total)
+            .map(|_| StepEvents::new(gpu))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (i, ev) in events.iter().enumerate() {
+            model.timed_step(&next, (i * batch, batch), Logits::Last, ev)?;
+        }
+        let samples = events[p.warmup_steps..]
+            .iter()
+            .map(|e| e.timing().map(|t| t.extrapolated(scale)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let secs = median(&samples);
+        let mid_pos = p.decode_prompt + p.warmup_steps + p.steps / 2;
+        let bytes = cfg.decode_step_bytes(batch, mid_pos, dtype.bytes());
+        let achieved = bytes / secs / 1e9;
+        let tps = batch as f64 / secs;
+        opts.say(&format!(
+            "cuda decode {} B={batch}: {tps:.1} tokens/s, {achieved:.0} GB/s{}",
+            cfg.name,
+            spec_bw.map_or(String::new(), |bw| format!(
+                " ({:.0}% of {bw} GB/s datasheet)",
+                100.0 * achieved / bw
+            ))
+        ));
+        let mut row = base
+            .row(KernelKind::Decode, dtype, cfg.name.clone(), batch, tps, Unit::TokensPerS)
+            .with_peak(spec_bw.map(|bw| batch as f64 * bw * 1e9 / bytes))
+            .with_notes(format!(
+                "context {mid_pos} tokens; {:.2} GB read per step ({} weights + KV cache); {achieved:.0} GB/s and {:.2} TFLOP/s achieved; spec_peak = tokens/s at datasheet bandwidth; roofline_fraction vs measured copy {}; {check_note}; median of {} steps{extrap}",
+                bytes / 1e9,
+                dtype.as_str(),
+                cfg.step_flops(batch, 1, mid_pos, batch) / secs / 1e12,
+                copy_gbs.map_or("n/a".to_string(), |g| format!("{g:.0} GB/s")),
+                p.steps
+            ));
+        if let Some(g) = copy_gbs {
+            row = row.with_roofline(achieved / g);
+        }
+        rows.push(row);
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The calibration CSV: round trip, atomic write, and errors with file:line.
+
+use std::path::PathBuf;
+
+use flopmarket_kernels::{
+    CSV_COLUMNS, CalibrationRow, DeviceKind, Dtype, KernelKind, KernelsError, Unit, read_csv,
+    write_csv,
+};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("flopmarket-kernels-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn sample_rows() -> Vec<CalibrationRow> {
+    let base = CalibrationRow {
+        device: "NVIDIA H100 80GB HBM3".into(),
+        device_kind: DeviceKind::Cuda,
+        gpu_model: "H100-SXM".into(),
+        driver_version: "13.0".into(),
+        runtime_version: "cublas 13.0.0; nvrtc 13.0".into(),
+        kernel: KernelKind::Gemm,
+        dtype: Dtype::Bf16,
+        shape: "8192x8192x8192".into(),
+        batch: 1,
+        value: 745.2,
+        unit: Unit::TflopPerS,
+        spec_peak: Some(989.0),
+        efficiency: Some(0.7535),
+        roofline_fraction: Some(0.7535),
+        timestamp: "2026-11-24T17:05:09Z".into(),
+        notes: "cuBLASLt, f32 accumulation; \"quoted\", with commas".into(),
+    };
+    let cpu = CalibrationRow {
+        device: "cpu: AMD EPYC (2 cores)".into(),
+        device_kind: DeviceKind::Cpu,
+        gpu_model: String::new(),
+        driver_version: String::new(),
+        kernel: KernelKind::Decode,
+        dtype: Dtype::F32,
+        shape: "7b-layer".into(),
+        batch: 8,
+        unit: Unit::TokensPerS,
+        spec_peak: None,
+        efficiency: None,
+        roofline_fraction: None,
+        ..base.clone()
+    };
+    vec![base, cpu]
+}
+
+#[test]
+fn rows_survive_a_write_read_round_trip() {
+    let dir = temp_dir("roundtrip");
+    let path = dir.join("nested/h100.csv");
+    let rows = sample_rows();
+    write_csv(&rows, &path).unwrap();
+    assert_eq!(read_csv(&path).unwrap(), rows);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().next().unwrap(), CSV_COLUMNS.join(","));
+    // No temporary file is left beside the output.
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+    write_csv(&[], &path).unwrap();
+    assert!(read_csv(&path).unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_value_is_reported_with_file_and_line() {
+    let dir = temp_dir("badvalue");
+    let path = dir.join("bad.csv");
+    write_csv(&sample_rows(), &path).unwrap();
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace(",decode,", ",warp,");
+    std::fs::write(&path, text).unwrap();
+    match read_csv(&path) {
+        Err(KernelsError::Csv {
+            path: p,
+            line,
+            message,
+        }) => {
+            assert_eq!(p, path);
+            assert_eq!(line, 3, "{message}");
+            let shown = KernelsError::Csv {
+                path: p,
+                line,
+                message,
+            }
+            .to_string();
+            assert!(shown.contains("bad.csv:3:"), "{shown}");
+        }
+        other => panic!("expected a Csv error, got {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_wrong_header_is_rejected_on_line_1() {
+    let dir = temp_dir("header");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("header.csv");
+    std::fs::write(&path, "device,kernel\nx,gemm\n").unwrap();
+    assert!(matches!(
+        read_csv(&path),
+        Err(KernelsError::Csv { line: 1, .. })
+    ));
+    assert!(matches!(
+        read_csv(&dir.join("missing.csv")),
+        Err(KernelsError::Io { .. })
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,5 @@
+//! Integration tests of flopmarket-kernels, one file per concern.
+
+mod csv_table;
+mod cuda;
+mod quick_run;
