@@ -27,11 +27,26 @@ pub struct OrderSpec<'a> {
     pub caps: &'a [(GpuId, f64)],
 }
 
+/// How the book orders the hosts it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BookOrder {
+    /// Cheapest ask first (auctions, posted price with cheapest-to-run assignment).
+    #[default]
+    Price,
+    /// Longest-waiting host first: a FIFO queue of idle nodes per market (Nosana).
+    Queue,
+}
+
 /// Bucketed index of available providers.
 #[derive(Debug, Clone)]
 pub struct ProviderBook {
-    /// `buckets[gpu][free - 1]`: `(ask bits, provider)`, ordered by ask then id.
+    /// `buckets[gpu][free - 1]`: `(key, provider)` in key order; the key is the ask's bits
+    /// (price order) or an insertion sequence number (queue order).
     buckets: Vec<Vec<BTreeSet<(u64, ProviderId)>>>,
+    order: BookOrder,
+    /// Key each provider was inserted with, so removal finds it.
+    keys: Vec<u64>,
+    next_seq: u64,
 }
 
 /// Order key of a non-negative price: IEEE bits of non-negative floats sort like values.
@@ -43,24 +58,42 @@ fn price_key(usd: f64) -> u64 {
 impl ProviderBook {
     /// An empty book for `gpu_models` models and hosts of up to `max_gpus` GPUs.
     pub fn new(gpu_models: usize, max_gpus: u16) -> Self {
+        Self::with_order(gpu_models, max_gpus, BookOrder::Price)
+    }
+
+    /// An empty book ordered by `order`.
+    pub fn with_order(gpu_models: usize, max_gpus: u16, order: BookOrder) -> Self {
         Self {
             buckets: vec![vec![BTreeSet::new(); max_gpus as usize]; gpu_models],
+            order,
+            keys: Vec::new(),
+            next_seq: 0,
         }
     }
 
     /// Puts provider `id` in the book if it is up and has free GPUs.
     pub fn insert(&mut self, id: ProviderId, p: &Provider) {
         if p.up && p.free > 0 && !p.expelled {
-            self.buckets[p.gpu as usize][p.free as usize - 1]
-                .insert((price_key(p.ask_usd_per_gpu_hour), id));
+            let key = match self.order {
+                BookOrder::Price => price_key(p.ask_usd_per_gpu_hour),
+                BookOrder::Queue => {
+                    self.next_seq += 1;
+                    self.next_seq
+                }
+            };
+            if self.keys.len() <= id as usize {
+                self.keys.resize(id as usize + 1, 0);
+            }
+            self.keys[id as usize] = key;
+            self.buckets[p.gpu as usize][p.free as usize - 1].insert((key, id));
         }
     }
 
     /// Takes provider `id` out of the book, as it stood when last inserted.
     pub fn remove(&mut self, id: ProviderId, p: &Provider) {
         if p.up && p.free > 0 && !p.expelled {
-            self.buckets[p.gpu as usize][p.free as usize - 1]
-                .remove(&(price_key(p.ask_usd_per_gpu_hour), id));
+            let key = self.keys[id as usize];
+            self.buckets[p.gpu as usize][p.free as usize - 1].remove(&(key, id));
         }
     }
 
@@ -74,10 +107,17 @@ impl ProviderBook {
             };
             for bucket in by_free.iter().skip(order.gpus as usize - 1) {
                 for &(key, provider) in bucket.iter().take(k) {
+                    // In queue order the bid's price field carries the queue position;
+                    // the mechanism sets the price paid.
                     let usd = f64::from_bits(key);
-                    if usd > cap {
+                    if self.order == BookOrder::Price && usd > cap {
                         break;
                     }
+                    let usd = if self.order == BookOrder::Price {
+                        usd
+                    } else {
+                        key as f64
+                    };
                     out.push(Bid {
                         provider,
                         usd_per_gpu_hour: usd,
@@ -118,4 +158,90 @@ pub fn cheapest_by_scan(providers: &[Provider], order: OrderSpec, k: usize) -> V
     sort_bids(&mut out);
     out.truncate(k);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalog::Catalog;
+    use crate::scenario::{Cohort, Pricing};
+
+    fn host(ask: f64) -> Provider {
+        let catalog = Catalog::embedded();
+        let cohort = Cohort {
+            name: "c".into(),
+            count: 1,
+            gpu: catalog.gpu_id("A100-80G").unwrap(),
+            gpus_per_provider: 1,
+            region: "r".into(),
+            capex_usd_per_gpu: 0.0,
+            amortization_hours: 1.0,
+            electricity_usd_per_kwh: 0.0,
+            idle_power_fraction: 0.0,
+            hosting_usd_per_gpu_hour: 0.0,
+            stake_multiplier: 1.0,
+            pricing: Pricing::PriceList {
+                usd_per_gpu_hour: ask,
+            },
+            availability: None,
+        };
+        Provider::new(1, 0, 0, &cohort, catalog)
+    }
+
+    /// Queue order serves the node that has waited longest, whatever its ask; a node that
+    /// takes work and frees up again goes to the back.
+    #[test]
+    fn queue_order_is_first_in_first_out() {
+        let hosts = [host(3.0), host(1.0), host(2.0)];
+        let gpu = hosts[0].gpu;
+        let mut book =
+            ProviderBook::with_order(Catalog::embedded().gpus.len(), 1, BookOrder::Queue);
+        for (i, h) in hosts.iter().enumerate() {
+            book.insert(i as u32, h);
+        }
+        let caps = [(gpu, f64::MAX)];
+        let mut out = Vec::new();
+        book.cheapest(
+            OrderSpec {
+                gpus: 1,
+                caps: &caps,
+            },
+            3,
+            &mut out,
+        );
+        assert_eq!(
+            out.iter().map(|b| b.provider).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        book.remove(0, &hosts[0]);
+        book.insert(0, &hosts[0]);
+        book.cheapest(
+            OrderSpec {
+                gpus: 1,
+                caps: &caps,
+            },
+            3,
+            &mut out,
+        );
+        assert_eq!(
+            out.iter().map(|b| b.provider).collect::<Vec<_>>(),
+            [1, 2, 0]
+        );
+        let mut by_price = ProviderBook::new(Catalog::embedded().gpus.len(), 1);
+        for (i, h) in hosts.iter().enumerate() {
+            by_price.insert(i as u32, h);
+        }
+        by_price.cheapest(
+            OrderSpec {
+                gpus: 1,
+                caps: &caps,
+            },
+            3,
+            &mut out,
+        );
+        assert_eq!(
+            out.iter().map(|b| b.provider).collect::<Vec<_>>(),
+            [1, 2, 0]
+        );
+    }
 }

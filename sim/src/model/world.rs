@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::book::{Bid, OrderSpec, ProviderBook};
+use super::book::{Bid, BookOrder, OrderSpec, ProviderBook};
 use super::job::{JobSlab, JobState};
 use super::ledger::Ledger;
 use super::market::{Market, Mechanism};
@@ -12,7 +12,7 @@ use super::workload::WorkloadState;
 use crate::engine::{Model, Scheduler};
 use crate::output::{JobStatus, RecordSink};
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::{Fallback, Scenario};
+use crate::scenario::{Fallback, MechanismSpec, Scenario};
 use crate::time::{NEVER, SimTime, from_secs, to_secs};
 
 /// Everything that can happen.
@@ -109,7 +109,11 @@ impl<'s, S: RecordSink> World<'s, S> {
             .map(|c| c.gpus_per_provider)
             .max()
             .unwrap_or(1);
-        let mut book = ProviderBook::new(sc.catalog.gpus.len(), max_gpus);
+        let order = match sc.market.mechanism {
+            MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
+            _ => BookOrder::Price,
+        };
+        let mut book = ProviderBook::with_order(sc.catalog.gpus.len(), max_gpus, order);
         for (i, p) in providers.iter_mut().enumerate() {
             book.insert(i as ProviderId, p);
             if let Some(av) = &sc.cohorts[p.cohort as usize].availability {

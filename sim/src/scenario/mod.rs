@@ -82,6 +82,8 @@ pub enum MechanismSpec {
     PostedPrice {
         /// Indexed by GPU id.
         prices: Vec<Option<f64>>,
+        /// Longest-waiting node first (Nosana) instead of the cheapest to run.
+        queue: bool,
     },
 }
 
@@ -274,6 +276,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("ionet", include_str!("../../../scenarios/ionet.toml")),
     ("aws", include_str!("../../../scenarios/aws.toml")),
     ("gensyn", include_str!("../../../scenarios/gensyn.toml")),
+    ("nosana", include_str!("../../../scenarios/nosana.toml")),
     (
         "seed-article",
         include_str!("../../../scenarios/seed-article.toml"),

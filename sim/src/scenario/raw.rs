@@ -81,6 +81,16 @@ pub enum RawSelection {
     Uniform,
 }
 
+/// How a posted-price market picks the host.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawAssignment {
+    /// The cheapest host to run (lowest own ask).
+    Cheapest,
+    /// The node that has waited longest in the market's queue.
+    Queue,
+}
+
 /// The market mechanism and its parameters.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +115,10 @@ pub struct RawMarket {
     /// Posted price: USD per GPU-hour for each GPU model offered, e.g. { "A100-80G" = 1.2 }.
     #[serde(default)]
     pub posted_prices: Option<Sp<BTreeMap<String, f64>>>,
+    /// Posted price: which host takes a job: "cheapest" (to run) or "queue" (the node
+    /// that has waited longest, Nosana's per-market node queue). Default cheapest.
+    #[serde(default)]
+    pub assignment: Option<RawAssignment>,
     /// Fraction of each payment kept by the network as a fee (Akash pre-BME: 0.02 on AKT, 0.20 on USDC). Default 0.
     #[serde(default)]
     pub take_rate: Option<Sp<f64>>,

@@ -368,7 +368,8 @@ impl Validator<'_> {
                     }
                     prices[id as usize] = Some(*price);
                 }
-                MechanismSpec::PostedPrice { prices }
+                let queue = m.assignment == Some(RawAssignment::Queue);
+                MechanismSpec::PostedPrice { prices, queue }
             }
         };
         Ok(MarketSpec {
@@ -797,7 +798,7 @@ impl Validator<'_> {
                 format!("workload `{}` needs {gpus} GPUs of one provider, but no cohort offers that many of its GPU models", w.name.get()),
             ));
         }
-        if let MechanismSpec::PostedPrice { prices } = &market.mechanism
+        if let MechanismSpec::PostedPrice { prices, .. } = &market.mechanism
             && !gpu_models.iter().any(|g| prices[*g as usize].is_some())
         {
             return Err(self.err(

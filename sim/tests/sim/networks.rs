@@ -209,3 +209,34 @@ fn gensyn_catches_cheaters_at_the_sampling_rate_and_beats_replication() {
         "half of each slash is burned"
     );
 }
+
+#[test]
+fn nosana_queue_spreads_work_evenly_where_cheapest_first_does_not() {
+    // The 4090 market has identical nodes; the queue hands jobs round-robin, so node
+    // utilization is even. Give the nodes different asks: cheapest-first concentrates work
+    // on the cheap ones, the queue ignores asks.
+    let skewed = [
+        "scenario.duration=\"30d\"",
+        "providers.1.pricing={ strategy = \"random_range\", min_usd_per_gpu_hour = 0.1, max_usd_per_gpu_hour = 0.3 }",
+    ];
+    let spread = |assignment: &str| {
+        let mut o = skewed.to_vec();
+        o.push(assignment);
+        let (s, sink) = run_all(&scenario("nosana", &o), false);
+        assert_eq!(s.invariant_violations(), Vec::<String>::new());
+        let u: Vec<f64> = sink
+            .providers
+            .iter()
+            .filter(|p| p.cohort == "rtx4090-nodes")
+            .map(|p| p.utilization)
+            .collect();
+        let mean = u.iter().sum::<f64>() / u.len() as f64;
+        (u.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / u.len() as f64).sqrt()
+    };
+    let queue = spread("market.assignment=\"queue\"");
+    let cheapest = spread("market.assignment=\"cheapest\"");
+    assert!(
+        queue < cheapest / 2.0,
+        "utilization spread: queue {queue:.3} vs cheapest {cheapest:.3}"
+    );
+}

@@ -78,7 +78,7 @@ impl Market {
                 tenant_delay: tenant_delay.clone(),
                 selection: *selection,
             }),
-            MechanismSpec::PostedPrice { prices } => Market::PostedPrice(PostedPrice {
+            MechanismSpec::PostedPrice { prices, .. } => Market::PostedPrice(PostedPrice {
                 prices: prices.clone(),
             }),
         }
