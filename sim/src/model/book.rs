@@ -106,23 +106,28 @@ impl ProviderBook {
                 continue;
             };
             for bucket in by_free.iter().skip(order.gpus as usize - 1) {
-                for &(key, provider) in bucket.iter().take(k) {
-                    // In queue order the bid's price field carries the queue position;
-                    // the mechanism sets the price paid.
-                    let usd = f64::from_bits(key);
-                    if self.order == BookOrder::Price && usd > cap {
-                        break;
+                let first = bucket.iter().take(k);
+                match self.order {
+                    BookOrder::Price => {
+                        for &(key, provider) in first {
+                            let usd = f64::from_bits(key);
+                            if usd > cap {
+                                break;
+                            }
+                            out.push(Bid {
+                                provider,
+                                usd_per_gpu_hour: usd,
+                                gpu,
+                            });
+                        }
                     }
-                    let usd = if self.order == BookOrder::Price {
-                        usd
-                    } else {
-                        key as f64
-                    };
-                    out.push(Bid {
+                    // The bid's price field carries the queue position; the mechanism
+                    // sets the price paid.
+                    BookOrder::Queue => out.extend(first.map(|&(key, provider)| Bid {
                         provider,
-                        usd_per_gpu_hour: usd,
+                        usd_per_gpu_hour: key as f64,
                         gpu,
-                    });
+                    })),
                 }
             }
         }

@@ -1,0 +1,157 @@
+"""Scaling study: cost of a simulated year of the default scenario (akash) as providers
+grow 1k -> 100k (demand fixed) and as jobs grow 100k -> 10M (providers scaled with
+demand, so utilization stays put), with peak memory from /usr/bin/time -v.
+
+Usage: python3 benches/scaling/run.py [--quick] [--cli]
+By default each point runs `flopmarket-gate run akash --set ...` (the simulator alone,
+records dropped: build it with .ci/gate or benches/peers/run.sh); with --cli it runs
+`target/release/flopmarket run akash --set ... --quiet --out TMP` (Polars outputs
+included; `cargo build --release` first). Writes benches/scaling/scaling.csv and, when
+matplotlib is importable (`pip install -r benches/scaling/requirements.txt`),
+benches/scaling.svg and benches/scaling.png. Prints a Markdown table.
+"""
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, "target", "release", "flopmarket")
+GATE = os.path.join(ROOT, "target", "gate", "release", "flopmarket-gate")
+CLI = "--cli" in sys.argv
+HERE = os.path.join(ROOT, "benches", "scaling")
+
+with open(os.path.join(ROOT, "scenarios", "akash.toml"), "rb") as f:
+    AKASH = tomllib.load(f)
+COUNTS = [p["count"] for p in AKASH["providers"]]
+RATES = [w["arrivals"]["rate_per_hour"] for w in AKASH["workloads"]]
+BASE_PROVIDERS = sum(COUNTS)
+
+
+def provider_sets(total):
+    return [f"providers.{i}.count={max(1, round(c * total / BASE_PROVIDERS))}"
+            for i, c in enumerate(COUNTS)]
+
+
+def rate_sets(factor):
+    return [f"workloads.{i}.arrivals.rate_per_hour={r * factor:.6g}" for i, r in enumerate(RATES)]
+
+
+def timed(cmd):
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr).group(1)
+    parts = [float(x) for x in wall.split(":")]
+    return p.stdout, rss_kb, sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+
+
+def run(sets):
+    if CLI:
+        out = tempfile.mkdtemp(prefix="scaling-")
+        cmd = [BIN, "run", "akash", "--quiet", "--out", out]
+        for s in sets:
+            cmd += ["--set", s]
+        _, rss_kb, process_s = timed(cmd)
+        with open(os.path.join(out, "summary.json")) as f:
+            s = json.load(f)
+        subprocess.run(["rm", "-rf", out])
+        s["jobs"] = s["jobs_submitted"]
+    else:
+        stdout, rss_kb, process_s = timed([GATE, "run", "akash"] + sets + ["--time"])
+        s = json.loads(stdout.strip().splitlines()[-1])
+        s["events"] = s["units"]
+    return {
+        "providers": s["providers"], "jobs": s["jobs"], "events": s["events"],
+        "sim_wall_s": round(s["wall_s"], 3), "process_wall_s": round(process_s, 2),
+        "events_per_s": round(s["events"] / s["wall_s"]),
+        "ns_per_event": round(1e9 * s["wall_s"] / s["events"], 1),
+        "peak_rss_mb": round(rss_kb / 1024, 1),
+        "utilization": round(s["utilization"], 3), "jobs_in_flight": s["jobs_in_flight"],
+    }
+
+
+def main():
+    if "--plot-only" in sys.argv:
+        with open(os.path.join(HERE, "scaling.csv")) as f:
+            rows = [{k: (v if k == "series" else float(v)) for k, v in r.items()}
+                    for r in csv.DictReader(f)]
+        plot(rows)
+        return
+    quick = "--quick" in sys.argv
+    rows = []
+    providers = [1_000, 10_000] if quick else [1_000, 3_000, 10_000, 30_000, 100_000]
+    for n in providers:
+        r = run(provider_sets(n))
+        r["series"] = "providers (demand fixed)"
+        rows.append(r)
+        print(f"providers {n}: {r}", file=sys.stderr, flush=True)
+    # Jobs: scale arrivals and providers by the same factor (default ~ 680k jobs/year).
+    default = run([])
+    per_factor = default["jobs"]
+    jobs = [100_000, 1_000_000] if quick else [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000]
+    for j in jobs:
+        f = j / per_factor
+        r = run(rate_sets(f) + provider_sets(max(20, round(BASE_PROVIDERS * f))))
+        r["series"] = "jobs (providers scaled with demand)"
+        rows.append(r)
+        print(f"jobs {j}: {r}", file=sys.stderr, flush=True)
+    cols = ["series", "providers", "jobs", "events", "sim_wall_s", "process_wall_s",
+            "events_per_s", "ns_per_event", "peak_rss_mb", "utilization", "jobs_in_flight"]
+    with open(os.path.join(HERE, "scaling.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+    print("| series | providers | jobs | events | sim wall [s] | process wall [s] | "
+          "ns/event | peak RSS [MB] | utilization |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['series']} | {r['providers']:,} | {r['jobs']:,} | {r['events']:,} | "
+              f"{r['sim_wall_s']:.2f} | {r['process_wall_s']:.2f} | {r['ns_per_event']} | "
+              f"{r['peak_rss_mb']:,.0f} | {r['utilization']:.2f} |")
+    plot(rows)
+
+
+def plot(rows):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib not importable: no chart)", file=sys.stderr)
+        return
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for series, marker in (("providers (demand fixed)", "o"),
+                           ("jobs (providers scaled with demand)", "s")):
+        rs = [r for r in rows if r["series"] == series]
+        ev = [r["events"] for r in rs]
+        a.loglog(ev, [r["sim_wall_s"] for r in rs], marker=marker, label=series)
+        b.loglog(ev, [r["peak_rss_mb"] for r in rs], marker=marker, label=series)
+    lo = min(r["events"] for r in rows)
+    hi = max(r["events"] for r in rows)
+    ref = min(r["sim_wall_s"] / r["events"] for r in rows)
+    a.loglog([lo, hi], [lo * ref, hi * ref], "k:", label="linear in events")
+    a.set_xlabel("events in the simulated year")
+    a.set_ylabel("simulation wall time [s]")
+    a.set_title("Wall time vs events (dotted: exactly linear)")
+    a.legend(fontsize=8)
+    b.set_xlabel("events in the simulated year")
+    b.set_ylabel("peak resident memory [MB]")
+    b.set_title("Peak resident memory (whole process, log scale)")
+    b.axhline(2048, color="r", ls="--", lw=1, label="2 GB target")
+    b.legend(fontsize=8)
+    for ax in (a, b):
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(ROOT, "benches", "scaling.svg"))
+    fig.savefig(os.path.join(ROOT, "benches", "scaling.png"), dpi=110)
+
+
+if __name__ == "__main__":
+    main()
