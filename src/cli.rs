@@ -12,6 +12,9 @@ Examples:
   flopmarket validate my-scenario.toml                   # exit 2 with file:line:col on errors
   flopmarket schema > scenario.schema.json               # JSON Schema for editors
   flopmarket calibrate --device cpu --quick              # time GEMM and decode kernels
+  flopmarket sweep scenarios/sweeps/akash-markup-vs-churn.toml --threads 2
+  flopmarket sweep SWEEP.toml --out shared/sw --shard 3/8 --resume   # one shard of 8
+  flopmarket report shared/sw                            # aggregate shards: tables, report.html
 
 Exit codes: 0 success, 2 bad input or usage, 1 internal failure.";
 
@@ -84,4 +87,47 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a sweep file (parameter grid or samples x replicates) in parallel; resumable and
+    /// shardable. Each run is written to DIR/runs/<id>/ as it finishes.
+    Sweep {
+        /// Sweep file (TOML; see scenarios/sweeps/).
+        file: PathBuf,
+        /// Output directory [default: out/sweeps/<sweep name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run only shard i of n (0 <= i < n): runs whose index mod n is i.
+        #[arg(long, value_name = "i/n", value_parser = parse_shard)]
+        shard: Option<flopmarket_sim::sweep::Shard>,
+        /// Skip runs already complete in the output directory.
+        #[arg(long)]
+        resume: bool,
+        /// No progress bar and no messages on stdout.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Do not write the aggregate report at the end.
+        #[arg(long)]
+        no_report: bool,
+        /// Testing aid: run only the first this many runs still to do (as if killed).
+        #[arg(long, hide = true)]
+        stop_after: Option<usize>,
+    },
+    /// Aggregate a sweep directory (or one run directory) into tables, report.md and
+    /// report.html with charts.
+    Report {
+        /// Sweep or run directory.
+        dir: PathBuf,
+        /// Where to write [default: DIR].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No list of files written.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+fn parse_shard(s: &str) -> Result<flopmarket_sim::sweep::Shard, String> {
+    s.parse()
 }

@@ -34,6 +34,26 @@ fn main() {
         cli::Command::Calibrate { device, quick, out } => {
             commands::calibrate::calibrate(&device, quick, out)
         }
+        cli::Command::Sweep {
+            file,
+            out,
+            threads,
+            shard,
+            resume,
+            quiet,
+            no_report,
+            stop_after,
+        } => commands::sweep::sweep(commands::sweep::SweepArgs {
+            file,
+            out,
+            threads,
+            shard: shard.unwrap_or(flopmarket_sim::sweep::Shard::ALL),
+            resume,
+            quiet,
+            stop_after,
+            no_report,
+        }),
+        cli::Command::Report { dir, out, quiet } => commands::report::report(&dir, out, quiet),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

@@ -24,6 +24,7 @@ mod markdown;
 mod report;
 mod sink;
 pub mod svg;
+pub mod sweep;
 mod table;
 mod write;
 

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod calibrate;
+pub mod report;
 pub mod run;
 pub mod schema;
+pub mod sweep;
 pub mod validate;

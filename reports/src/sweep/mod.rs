@@ -1,0 +1,299 @@
+//! Sweeps on disk: each run's files as it finishes ([`write_sweep_run`],
+//! [`write_failed_run`]), and the aggregate report over a sweep directory or one run
+//! directory ([`aggregate`], [`write_report`]).
+//!
+//! A sweep directory holds `runs/<id>/` (one per run: `run.json`, kept Parquet tables,
+//! `summary.json` last; or `failed.json`), `context.json` (the base scenario's cloud
+//! baseline), and after `flopmarket report`: `runs.parquet`, `arms.parquet`,
+//! `sensitivity.parquet`, `bands.parquet`, `bands_by_arm.parquet`, `payback.parquet`,
+//! `failed.json`, `report.md`, `report.html` and `charts/*.svg`.
+
+mod bands;
+mod collect;
+mod render;
+mod run_files;
+mod stats;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+pub use collect::{FailedRun, SweepData, collect, run_dirs};
+pub use run_files::{
+    COMPLETE_MARKER, FAILED_MARKER, is_complete, run_json, write_failed_run, write_sweep_run,
+};
+pub use stats::{HEADLINE, arm_stats, sensitivity, t975};
+
+use crate::analysis::f64s;
+use crate::atomic::{write_atomic, write_bytes_atomic};
+use crate::context::ReportContext;
+use crate::error::ReportError;
+use crate::write::write_parquet;
+use crate::{html, markdown};
+
+/// Most arms listed in per-arm tables of the report (the Parquet has all).
+pub const MAX_ARM_ROWS: usize = 60;
+
+/// Why a sweep directory could not be reported.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepReportError {
+    /// The directory is not a sweep or run directory, or a file in it is malformed.
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing failed, or a query failed.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+impl SweepReportError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> SweepReportError {
+        SweepReportError::Report(ReportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    pub(crate) fn polars(what: &str) -> impl FnOnce(PolarsError) -> SweepReportError {
+        let what = what.to_string();
+        move |source| SweepReportError::Report(ReportError::Polars { what, source })
+    }
+}
+
+/// One figure pooled over all runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverallRow {
+    /// Summary field.
+    pub metric: String,
+    /// Finite values.
+    pub n: u64,
+    /// Mean.
+    pub mean: f64,
+    /// 95 % CI of the mean (low).
+    pub ci_lo: f64,
+    /// 95 % CI of the mean (high).
+    pub ci_hi: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// Everything the sweep report shows, as frames.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    /// The runs, failures and axes.
+    pub data: SweepData,
+    /// Per arm and headline figure: n, mean, sd, CI, p5/p50/p95 ([`arm_stats`]).
+    pub arms: DataFrame,
+    /// Headline figures pooled over all runs.
+    pub overall: Vec<OverallRow>,
+    /// Sensitivity ranking ([`sensitivity`]).
+    pub sensitivity: DataFrame,
+    /// Time-series bands per epoch across all runs (None when epochs were not kept).
+    pub bands: Option<DataFrame>,
+    /// The same per arm.
+    pub bands_by_arm: Option<DataFrame>,
+    /// Provider payback per arm (None when providers were not kept).
+    pub payback: Option<DataFrame>,
+}
+
+/// Reads `dir` (a sweep or one run) and computes every aggregate.
+pub fn aggregate(dir: &Path) -> Result<Aggregate, SweepReportError> {
+    let data = collect(dir)?;
+    if data.runs.height() == 0 {
+        return Err(SweepReportError::Input(format!(
+            "{}: no complete run to report ({} failed, {} incomplete)",
+            dir.display(),
+            data.failed.len(),
+            data.incomplete.len()
+        )));
+    }
+    let metrics: Vec<&str> = HEADLINE.iter().map(|(m, _)| *m).collect();
+    let q = |what: &'static str| SweepReportError::polars(what);
+    let arms = arm_stats(&data.runs, &data.axes, &metrics).map_err(q("per-arm statistics"))?;
+    let pooled = data
+        .runs
+        .clone()
+        .lazy()
+        .with_column(lit(0u64).alias("arm"))
+        .collect()
+        .map_err(q("pooling runs"))?;
+    let overall = overall_rows(&arm_stats(&pooled, &[], &metrics).map_err(q("pooled statistics"))?)
+        .map_err(q("pooled statistics"))?;
+    let sensitivity =
+        sensitivity(&data.runs, &data.axes, &metrics).map_err(q("sensitivity ranking"))?;
+    let bands = bands::epoch_bands(&data.run_dirs, false).map_err(q("epoch bands"))?;
+    let bands_by_arm =
+        bands::epoch_bands(&data.run_dirs, true).map_err(q("epoch bands per arm"))?;
+    let payback = bands::payback(&data.run_dirs).map_err(q("provider payback"))?;
+    Ok(Aggregate {
+        data,
+        arms,
+        overall,
+        sensitivity,
+        bands,
+        bands_by_arm,
+        payback,
+    })
+}
+
+fn overall_rows(df: &DataFrame) -> PolarsResult<Vec<OverallRow>> {
+    let metric = crate::analysis::strings(df, "metric")?;
+    let n = crate::analysis::u64s(df, "n")?;
+    let get = |c: &str| f64s(df, c);
+    let (mean, lo, hi, p5, p50, p95) = (
+        get("mean")?,
+        get("ci_lo")?,
+        get("ci_hi")?,
+        get("p5")?,
+        get("p50")?,
+        get("p95")?,
+    );
+    Ok((0..df.height())
+        .map(|i| OverallRow {
+            metric: metric[i].clone(),
+            n: n[i].unwrap_or(0),
+            mean: mean[i],
+            ci_lo: lo[i],
+            ci_hi: hi[i],
+            p5: p5[i],
+            p50: p50[i],
+            p95: p95[i],
+        })
+        .collect())
+}
+
+/// `context.json`: the base scenario's name, description, cloud baseline and list prices.
+pub fn context_json(ctx: &ReportContext) -> serde_json::Value {
+    serde_json::json!({
+        "scenario": ctx.scenario,
+        "description": ctx.description,
+        "cloud": ctx.cloud,
+        "cloud_prices": ctx.cloud_prices.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes `context.json` into `dir` atomically.
+pub fn write_context(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError> {
+    std::fs::create_dir_all(dir).map_err(ReportError::io(dir))?;
+    let mut text = serde_json::to_string_pretty(&context_json(ctx))
+        .map_err(|source| ReportError::Json { source })?;
+    text.push('\n');
+    write_bytes_atomic(&dir.join("context.json"), text.as_bytes())
+}
+
+fn read_context(dir: &Path) -> ReportContext {
+    let Ok(text) = std::fs::read_to_string(dir.join("context.json")) else {
+        return ReportContext::default();
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return ReportContext::default();
+    };
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    ReportContext {
+        scenario: s("scenario"),
+        description: s("description"),
+        cloud: s("cloud"),
+        cloud_prices: v["cloud_prices"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| Some((p[0].as_str()?.to_string(), p[1].as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..ReportContext::default()
+    }
+}
+
+/// Aggregates `dir` and writes the tables, `report.md`, `report.html` (charts inline) and
+/// `charts/*.svg` into `out` (default: `dir`); returns the paths written. The report on
+/// one run directory describes that run as a sweep of one.
+pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, SweepReportError> {
+    let agg = aggregate(dir)?;
+    let out = out.unwrap_or(dir);
+    let ctx = read_context(dir);
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sweep".into());
+    let title = if ctx.scenario.is_empty() {
+        format!("flopmarket sweep report: {name}")
+    } else {
+        format!("flopmarket sweep report: {name} ({})", ctx.scenario)
+    };
+    let doc = render::document(&agg, &ctx, &title)
+        .map_err(SweepReportError::polars("building the report"))?;
+    std::fs::create_dir_all(out).map_err(|e| SweepReportError::io(out, e))?;
+    let mut written = Vec::new();
+    let mut tables: Vec<(&str, DataFrame)> = vec![
+        ("runs", agg.data.runs.clone()),
+        ("arms", agg.arms.clone()),
+        ("sensitivity", agg.sensitivity.clone()),
+    ];
+    for (name, frame) in [
+        ("bands", &agg.bands),
+        ("bands_by_arm", &agg.bands_by_arm),
+        ("payback", &agg.payback),
+    ] {
+        if let Some(f) = frame {
+            tables.push((name, f.clone()));
+        }
+    }
+    for (name, mut frame) in tables {
+        let path = out.join(format!("{name}.parquet"));
+        write_atomic(&path, |w| write_parquet(w, &mut frame, &path))?;
+        written.push(path);
+    }
+    let failed: Vec<serde_json::Value> = agg
+        .data
+        .failed
+        .iter()
+        .map(|f| serde_json::json!({"id": f.id, "arm": f.arm, "error": f.error}))
+        .collect();
+    let failed_text = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&failed).map_err(|source| ReportError::Json { source })?
+    );
+    let charts_dir = out.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|e| SweepReportError::io(&charts_dir, e))?;
+    let charts: Vec<_> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            crate::document::Block::Chart(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    for (i, chart) in charts.iter().enumerate() {
+        let path = charts_dir.join(format!("{:02}-{}.svg", i + 1, slug(&chart.title)));
+        write_bytes_atomic(&path, chart.to_svg().as_bytes())?;
+        written.push(path);
+    }
+    for (file, text) in [
+        ("failed_runs.json", failed_text),
+        ("report.md", markdown::render(&doc)),
+        ("report.html", html::render(&doc)),
+    ] {
+        let path = out.join(file);
+        write_bytes_atomic(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// A file-name-safe form of a title.
+fn slug(title: &str) -> String {
+    let mut s: String = title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    while s.contains("--") {
+        s = s.replace("--", "-");
+    }
+    s.trim_matches('-').chars().take(48).collect()
+}
