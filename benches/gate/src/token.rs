@@ -4,7 +4,7 @@
 //! to D / E (2.5 USD here). Built from the simulator's token parts.
 
 use flopmarket_sim::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use flopmarket_sim::token::{BurnRule, Emission, Price, PriceModel, RewardBasis, TokenEconomy};
+use flopmarket_sim::token::{BurnRule, Emission, Price, PriceModel, TokenEconomy};
 
 /// Tokens minted per epoch [tokens].
 pub const EMISSION_PER_EPOCH: f64 = 100_000.0;
@@ -25,9 +25,6 @@ impl TokenBench {
     /// A pool of 50M USD against 50M tokens (1 USD per token), 1e9 tokens supply,
     /// emissions listed for `epochs` epochs.
     pub fn new(epochs: u64) -> TokenBench {
-        // Fields this model does not name keep the default scenario's values (akash:
-        // no burn-mint conversion), so new token parts do not break the benchmark.
-        let base = crate::scenario("akash", &[]).token;
         let economy = TokenEconomy {
             symbol: "BME".into(),
             emission: Emission::PerEpoch {
@@ -35,25 +32,13 @@ impl TokenBench {
                 amounts: vec![EMISSION_PER_EPOCH; epochs as usize],
             },
             emission_to_providers: 1.0,
-            reward_basis: RewardBasis::Sold,
-            reward_min_uptime: 0.0,
-            reward_min_streak: 0,
             burn: BurnRule::PaymentFraction(1.0),
             price: Price::Amm {
                 tokens: 50e6,
                 usd: 50e6,
             },
-            provider_sell_fraction: 1.0,
-            stake_per_gpu: 0.0,
-            slash_fraction: 0.0,
             supply: 1e9,
-            minted: 0.0,
-            burned: 0.0,
-            staked: 0.0,
-            slashed: 0.0,
-            burn_usd_pending: 0.0,
-            burn_usd_total: 0.0,
-            ..base
+            ..TokenEconomy::inactive()
         };
         TokenBench {
             economy,

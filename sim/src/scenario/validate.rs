@@ -379,28 +379,7 @@ impl Validator<'_> {
     }
 
     fn token(&self, raw: Option<&RawToken>, take_rate: f64) -> Res<TokenEconomy> {
-        let mut economy = TokenEconomy {
-            symbol: "-".into(),
-            emission: Emission::None,
-            emission_to_providers: 0.0,
-            reward_basis: RewardBasis::Sold,
-            reward_min_uptime: 0.0,
-            reward_min_streak: 0,
-            burn: BurnRule::None,
-            price: Price::Constant { usd: 0.0 },
-            provider_sell_fraction: 1.0,
-            stake_per_gpu: 0.0,
-            slash_fraction: 0.0,
-            supply: 0.0,
-            minted: 0.0,
-            burned: 0.0,
-            staked: 0.0,
-            slashed: 0.0,
-            burn_usd_pending: 0.0,
-            burn_usd_total: 0.0,
-            bme: None,
-            act_minted_pending: 0.0,
-        };
+        let mut economy = TokenEconomy::inactive();
         let Some(t) = raw else { return Ok(economy) };
         let positive = |v: f64| v.is_finite() && v > 0.0;
         economy.symbol = t.symbol.clone();

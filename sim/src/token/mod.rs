@@ -92,6 +92,33 @@ pub struct EpochTokens {
 }
 
 impl TokenEconomy {
+    /// A network without a token: nothing minted, burned, staked or priced. Scenarios
+    /// and tests start from it and set the parts they use.
+    pub fn inactive() -> TokenEconomy {
+        TokenEconomy {
+            symbol: "-".into(),
+            emission: Emission::None,
+            emission_to_providers: 0.0,
+            reward_basis: RewardBasis::Sold,
+            reward_min_uptime: 0.0,
+            reward_min_streak: 0,
+            burn: BurnRule::None,
+            price: Price::Constant { usd: 0.0 },
+            provider_sell_fraction: 1.0,
+            stake_per_gpu: 0.0,
+            slash_fraction: 0.0,
+            supply: 0.0,
+            minted: 0.0,
+            burned: 0.0,
+            staked: 0.0,
+            slashed: 0.0,
+            burn_usd_pending: 0.0,
+            burn_usd_total: 0.0,
+            bme: None,
+            act_minted_pending: 0.0,
+        }
+    }
+
     /// Slashes the stake behind one interrupted lease of `stake_gpus` GPUs (GPU count x the
     /// host's stake multiplier); returns tokens slashed.
     pub fn slash(&mut self, stake_gpus: f64) -> f64 {
@@ -183,23 +210,10 @@ mod tests {
                 amounts: vec![emission_per_epoch; 100_000],
             },
             emission_to_providers: 1.0,
-            reward_basis: RewardBasis::Sold,
-            reward_min_uptime: 0.0,
-            reward_min_streak: 0,
             burn: BurnRule::PaymentFraction(1.0),
             price,
-            provider_sell_fraction: 1.0,
-            stake_per_gpu: 0.0,
-            slash_fraction: 0.0,
             supply: 1e9,
-            minted: 0.0,
-            burned: 0.0,
-            staked: 0.0,
-            slashed: 0.0,
-            burn_usd_pending: 0.0,
-            burn_usd_total: 0.0,
-            bme: None,
-            act_minted_pending: 0.0,
+            ..TokenEconomy::inactive()
         }
     }
 
