@@ -2,22 +2,10 @@
 //! input, and that a failed run never clobbers earlier outputs.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn flopmarket(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flopmarket"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+mod common;
+use common::{flopmarket, text};
 
 fn run_short(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![

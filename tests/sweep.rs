@@ -4,7 +4,10 @@
 //! the report matches its golden figures, and bad sweep files exit 2 with file:line:col.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{flopmarket, text};
 
 use flopmarket_reports::analysis::{f64s, strings, u64s};
 use flopmarket_reports::sweep::aggregate;
@@ -31,21 +34,6 @@ const TABLES: &[&str] = &[
     "bands_by_arm.parquet",
     "payback.parquet",
 ];
-
-fn flopmarket(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flopmarket"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn sweep_file(dir: &Path) -> PathBuf {
     let path = dir.join("tiny.toml");

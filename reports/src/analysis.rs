@@ -18,21 +18,32 @@ pub fn by_gpu_model(epochs: &DataFrame) -> PolarsResult<DataFrame> {
         .lazy()
         .filter(col("gpu_model").neq(lit(ALL_MODELS)))
         .group_by([col("gpu_model")])
-        .agg([
-            col("gpu_hours_online").sum(),
-            col("gpu_hours_sold").sum(),
-            col("consumer_spend_usd").sum(),
-            col("provider_revenue_usd").sum(),
-            col("fees_usd").sum(),
-            col("burn_usd").sum(),
-        ])
-        .with_columns([
-            (col("gpu_hours_sold") / col("gpu_hours_online")).alias("utilization"),
-            (col("consumer_spend_usd") / col("gpu_hours_sold"))
-                .alias("mean_price_usd_per_gpu_hour"),
-        ])
+        .agg(flow_sums())
+        .with_columns(flow_ratios())
         .sort(["gpu_model"], SortMultipleOptions::default())
         .collect()
+}
+
+/// Sums of the GPU-time and USD flow columns of the epochs table.
+fn flow_sums() -> Vec<Expr> {
+    [
+        "gpu_hours_online",
+        "gpu_hours_sold",
+        "consumer_spend_usd",
+        "provider_revenue_usd",
+        "fees_usd",
+        "burn_usd",
+    ]
+    .map(|c| col(c).sum())
+    .to_vec()
+}
+
+/// Utilization (sold / online) and mean price (spend / sold) from summed flows.
+fn flow_ratios() -> [Expr; 2] {
+    [
+        (col("gpu_hours_sold") / col("gpu_hours_online")).alias("utilization"),
+        (col("consumer_spend_usd") / col("gpu_hours_sold")).alias("mean_price_usd_per_gpu_hour"),
+    ]
 }
 
 /// Provider economics per cohort, in scenario order (by lowest provider id). Columns:
@@ -144,28 +155,25 @@ pub fn by_period(epochs: &DataFrame, epochs_per_period: u32) -> PolarsResult<Dat
                 .alias("period"),
         )
         .group_by([col("period")])
-        .agg([
-            (col("t_start_h").min() / lit(24.0)).alias("start_day"),
-            (col("t_end_h").max() / lit(24.0)).alias("end_day"),
-            len().cast(DataType::UInt64).alias("epochs"),
-            col("gpu_hours_online").sum(),
-            col("gpu_hours_sold").sum(),
-            col("consumer_spend_usd").sum(),
-            col("provider_revenue_usd").sum(),
-            col("fees_usd").sum(),
-            col("burn_usd").sum(),
-            col("jobs_submitted").sum(),
-            col("jobs_completed").sum(),
-            col("jobs_to_cloud").sum(),
-            at_end("jobs_waiting"),
-            col("tokens_minted").sum(),
-            at_end("token_supply"),
-        ])
-        .with_columns([
-            (col("gpu_hours_sold") / col("gpu_hours_online")).alias("utilization"),
-            (col("consumer_spend_usd") / col("gpu_hours_sold"))
-                .alias("mean_price_usd_per_gpu_hour"),
-        ])
+        .agg(
+            [
+                (col("t_start_h").min() / lit(24.0)).alias("start_day"),
+                (col("t_end_h").max() / lit(24.0)).alias("end_day"),
+                len().cast(DataType::UInt64).alias("epochs"),
+            ]
+            .into_iter()
+            .chain(flow_sums())
+            .chain([
+                col("jobs_submitted").sum(),
+                col("jobs_completed").sum(),
+                col("jobs_to_cloud").sum(),
+                at_end("jobs_waiting"),
+                col("tokens_minted").sum(),
+                at_end("token_supply"),
+            ])
+            .collect::<Vec<_>>(),
+        )
+        .with_columns(flow_ratios())
         .sort(["period"], SortMultipleOptions::default())
         .collect()
 }

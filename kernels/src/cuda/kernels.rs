@@ -64,6 +64,15 @@ fn grid_1d(n: usize, threads: u32) -> LaunchConfig {
     }
 }
 
+/// One block of `ROW_THREADS` threads per row, for the row-wise kernels.
+fn per_row(rows: usize) -> Result<LaunchConfig, KernelsError> {
+    Ok(LaunchConfig {
+        grid_dim: (int("rows", rows)? as u32, 1, 1),
+        block_dim: (ROW_THREADS, 1, 1),
+        shared_mem_bytes: 0,
+    })
+}
+
 /// The kernels for one storage type `T`.
 #[derive(Debug)]
 pub(crate) struct Kernels<T> {
@@ -115,11 +124,7 @@ impl<T: GpuDtype> Kernels<T> {
         dim: usize,
     ) -> Result<(), KernelsError> {
         let d = int("dim", dim)?;
-        let cfg = LaunchConfig {
-            grid_dim: (int("rows", rows)? as u32, 1, 1),
-            block_dim: (ROW_THREADS, 1, 1),
-            shared_mem_bytes: 0,
-        };
+        let cfg = per_row(rows)?;
         let mut b = self.stream.launch_builder(&self.embed);
         b.arg(x).arg(emb).arg(tokens).arg(&d);
         // SAFETY: argument types match `embed_T(T*, const T*, const int*, int)`; the
@@ -139,11 +144,7 @@ impl<T: GpuDtype> Kernels<T> {
         eps: f32,
     ) -> Result<(), KernelsError> {
         let d = int("dim", dim)?;
-        let cfg = LaunchConfig {
-            grid_dim: (int("rows", rows)? as u32, 1, 1),
-            block_dim: (ROW_THREADS, 1, 1),
-            shared_mem_bytes: 0,
-        };
+        let cfg = per_row(rows)?;
         let mut b = self.stream.launch_builder(&self.rmsnorm);
         b.arg(out).arg(x).arg(w).arg(&d).arg(&eps);
         // SAFETY: matches `rmsnorm_T(T*, const T*, const float*, int, float)`; block
