@@ -188,6 +188,9 @@ fn token_mechanism(sc: &Scenario) -> Vec<String> {
     let basis = match t.reward_basis {
         RewardBasis::Online => "GPU-hours online (availability)",
         RewardBasis::Sold => "GPU-hours sold (work)",
+        RewardBasis::Split { .. } => {
+            "two pools: GPU-hours online (capacity) and GPU-hours sold (delivery)"
+        }
     };
     let mut lines = vec![format!(
         "Emission: {emission}; {:.0} % to providers, shared by {basis}{}{}.",

@@ -337,12 +337,48 @@ pub struct Summary {
     pub bme_halted_epochs: u64,
     /// BME: tokens reminted to providers beyond the burned credits (net new supply) [tokens].
     pub bme_minted_beyond_credits: f64,
+    /// Providers paid in tokens: their share of payments spent buying the tokens [USD].
+    pub token_payments_usd: f64,
+    /// Providers paid in tokens: tokens bought and paid to them [tokens].
+    pub provider_payment_tokens: f64,
+    /// Linear pricing: start fees paid [USD].
+    pub start_fees_usd: f64,
+    /// Orders that took an offer dearer per hour than the cheapest received (expected-cost
+    /// selection, or a tenant picking any bid).
+    pub orders_not_lowest_price: u64,
+    /// Linear pricing: providers whose start fee is over the requestors' cap, never matched.
+    pub providers_over_start_cap: u64,
+    /// Aggregator clusters: leases spread over several hosts.
+    pub cluster_leases: u64,
+    /// Aggregator clusters: mean hosts per cluster lease; NaN without clusters.
+    pub cluster_mean_hosts: f64,
+    /// Aggregator clusters: mean throughput of a cluster relative to one host [ratio]; NaN without clusters.
+    pub cluster_mean_efficiency: f64,
+    /// Per workload: its tier, jobs started, waits.
+    pub workloads: Vec<WorkloadSummary>,
     /// Events handled.
     pub events: u64,
     /// Wall time of the simulation [s].
     pub wall_s: f64,
     /// events / wall_s [events per second].
     pub events_per_s: f64,
+}
+
+/// One workload's service figures (in summary.json's `workloads` list).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkloadSummary {
+    /// Workload name.
+    pub workload: String,
+    /// Tier name ("-" without tiers).
+    pub tier: String,
+    /// Jobs that started at least once.
+    pub jobs_started: u64,
+    /// Jobs completed on the network.
+    pub jobs_completed: u64,
+    /// Mean wait before the first lease over started jobs [s].
+    pub mean_wait_s: f64,
+    /// Fraction of started jobs that queued [fraction].
+    pub p_wait: f64,
 }
 
 impl Summary {
@@ -360,14 +396,18 @@ impl Summary {
                 self.jobs_submitted
             ));
         }
-        let paid_out = self.provider_revenue_usd + self.fees_usd + self.burn_purchases_usd;
+        let paid_out = self.provider_revenue_usd
+            + self.fees_usd
+            + self.burn_purchases_usd
+            + self.token_payments_usd;
         if (self.consumer_spend_usd - paid_out).abs() > 1e-6 * self.consumer_spend_usd.max(1.0) {
             v.push(format!(
-                "USD: consumers paid {} != providers {} + fees {} + burn purchases {}",
+                "USD: consumers paid {} != providers {} + fees {} + burn purchases {} + token payments {}",
                 self.consumer_spend_usd,
                 self.provider_revenue_usd,
                 self.fees_usd,
-                self.burn_purchases_usd
+                self.burn_purchases_usd,
+                self.token_payments_usd
             ));
         }
         if self.gpu_hours_sold > self.gpu_hours_online * (1.0 + 1e-12) {

@@ -155,6 +155,32 @@ fn finish<S: RecordSink>(
         bme_warned_epochs: token.bme.as_ref().map_or(0, |b| b.warned_epochs),
         bme_halted_epochs: token.bme.as_ref().map_or(0, |b| b.halted_epochs),
         bme_minted_beyond_credits: token.bme.as_ref().map_or(0.0, |b| b.minted_beyond_credits),
+        token_payments_usd: c.token_payments_usd,
+        provider_payment_tokens: token.payment_tokens_total,
+        start_fees_usd: c.start_fees_usd,
+        orders_not_lowest_price: c.orders_not_lowest_price,
+        providers_over_start_cap: c.providers_unlisted,
+        cluster_leases: c.cluster_leases,
+        cluster_mean_hosts: c.cluster_hosts as f64 / c.cluster_leases as f64,
+        cluster_mean_efficiency: c.cluster_efficiency_sum / c.cluster_leases as f64,
+        workloads: sc
+            .workloads
+            .iter()
+            .zip(&world.ledger.by_workload)
+            .map(|(w, n)| crate::output::WorkloadSummary {
+                workload: w.name.clone(),
+                tier: match &sc.market.mechanism {
+                    crate::scenario::MechanismSpec::PostedPrice { tiers, .. } => tiers
+                        .get(w.tier as usize)
+                        .map_or("-".into(), |t| t.name.clone()),
+                    _ => "-".into(),
+                },
+                jobs_started: n.started,
+                jobs_completed: n.completed,
+                mean_wait_s: n.wait_sum_s / n.started as f64,
+                p_wait: n.started_after_queueing as f64 / n.started as f64,
+            })
+            .collect(),
         events,
         wall_s,
         events_per_s: events as f64 / wall_s.max(1e-9),

@@ -97,10 +97,7 @@ impl AuctionBench {
         let mut matched = 0;
         for _ in 0..orders {
             let kind = &self.kinds[self.rng.random_range(0..self.kinds.len())];
-            let order = OrderSpec {
-                gpus: kind.gpus,
-                caps: &kind.caps,
-            };
+            let order = OrderSpec::new(kind.gpus, &kind.caps);
             let gpus = kind.gpus;
             if let Some(m) = self
                 .market

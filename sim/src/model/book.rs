@@ -25,6 +25,29 @@ pub struct OrderSpec<'a> {
     pub gpus: u16,
     /// `(model, cap [USD per GPU-hour])` for each accepted model.
     pub caps: &'a [(GpuId, f64)],
+    /// Work left per GPU on the reference GPU [h]; for mechanisms that price the whole
+    /// task (Golem's expected-cost selection). 0 when unknown.
+    pub work_ref_h: f64,
+    /// Speed of each GPU model for this job's kind, relative to the reference, indexed
+    /// by GPU id [ratio]; empty when unknown (speed 1).
+    pub speeds: &'a [f64],
+}
+
+impl<'a> OrderSpec<'a> {
+    /// An order for `gpus` GPUs on one host under `caps`, with no task-size information.
+    pub fn new(gpus: u16, caps: &'a [(GpuId, f64)]) -> Self {
+        OrderSpec {
+            gpus,
+            caps,
+            work_ref_h: 0.0,
+            speeds: &[],
+        }
+    }
+
+    /// Speed of model `gpu` for this order [ratio] (1 when unknown).
+    pub fn speed(&self, gpu: GpuId) -> f64 {
+        self.speeds.get(gpu as usize).copied().unwrap_or(1.0)
+    }
 }
 
 /// How the book orders the hosts it offers.
@@ -71,9 +94,9 @@ impl ProviderBook {
         }
     }
 
-    /// Puts provider `id` in the book if it is up and has free GPUs.
+    /// Puts provider `id` in the book if it is up, listed, not expelled and has free GPUs.
     pub fn insert(&mut self, id: ProviderId, p: &Provider) {
-        if p.up && p.free > 0 && !p.expelled {
+        if p.up && p.free > 0 && p.listed && !p.expelled {
             let key = match self.order {
                 BookOrder::Price => price_key(p.ask_usd_per_gpu_hour),
                 BookOrder::Queue => {
@@ -91,7 +114,7 @@ impl ProviderBook {
 
     /// Takes provider `id` out of the book, as it stood when last inserted.
     pub fn remove(&mut self, id: ProviderId, p: &Provider) {
-        if p.up && p.free > 0 && !p.expelled {
+        if p.up && p.free > 0 && p.listed && !p.expelled {
             let key = self.keys[id as usize];
             self.buckets[p.gpu as usize][p.free as usize - 1].remove(&(key, id));
         }
@@ -150,7 +173,7 @@ pub fn cheapest_by_scan(providers: &[Provider], order: OrderSpec, k: usize) -> V
     let mut out: Vec<Bid> = providers
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.up && !p.expelled && p.free >= order.gpus)
+        .filter(|(_, p)| p.up && p.listed && !p.expelled && p.free >= order.gpus)
         .filter_map(|(i, p)| {
             let &(_, cap) = order.caps.iter().find(|(g, _)| *g == p.gpu)?;
             (p.ask_usd_per_gpu_hour <= cap).then_some(Bid {
@@ -189,6 +212,7 @@ mod tests {
                 usd_per_gpu_hour: ask,
             },
             availability: None,
+            interconnect: crate::scenario::Interconnect::Nvlink,
         };
         Provider::new(1, 0, 0, &cohort, catalog)
     }
@@ -206,28 +230,14 @@ mod tests {
         }
         let caps = [(gpu, f64::MAX)];
         let mut out = Vec::new();
-        book.cheapest(
-            OrderSpec {
-                gpus: 1,
-                caps: &caps,
-            },
-            3,
-            &mut out,
-        );
+        book.cheapest(OrderSpec::new(1, &caps), 3, &mut out);
         assert_eq!(
             out.iter().map(|b| b.provider).collect::<Vec<_>>(),
             [0, 1, 2]
         );
         book.remove(0, &hosts[0]);
         book.insert(0, &hosts[0]);
-        book.cheapest(
-            OrderSpec {
-                gpus: 1,
-                caps: &caps,
-            },
-            3,
-            &mut out,
-        );
+        book.cheapest(OrderSpec::new(1, &caps), 3, &mut out);
         assert_eq!(
             out.iter().map(|b| b.provider).collect::<Vec<_>>(),
             [1, 2, 0]
@@ -236,14 +246,7 @@ mod tests {
         for (i, h) in hosts.iter().enumerate() {
             by_price.insert(i as u32, h);
         }
-        by_price.cheapest(
-            OrderSpec {
-                gpus: 1,
-                caps: &caps,
-            },
-            3,
-            &mut out,
-        );
+        by_price.cheapest(OrderSpec::new(1, &caps), 3, &mut out);
         assert_eq!(
             out.iter().map(|b| b.provider).collect::<Vec<_>>(),
             [1, 2, 0]

@@ -67,6 +67,19 @@ pub struct Job {
     pub cloud_spend_usd: f64,
     /// Cloud cost of the whole job [USD].
     pub cloud_equivalent_usd: f64,
+    /// Start fee of the current lease not yet paid (linear pricing) [USD].
+    pub start_fee_due_usd: f64,
+    /// Hosts of a multi-host cluster and the GPUs each gives, `(provider, gpus)`; empty
+    /// when the job runs on `provider` alone. Its storage is kept when the slot is reused.
+    pub parts: Vec<(ProviderId, u16)>,
+}
+
+impl Job {
+    /// `(provider, gpus)` of every host the job is placed on.
+    pub fn hosts(&self) -> impl Iterator<Item = (ProviderId, u16)> + '_ {
+        let single = self.parts.is_empty().then_some((self.provider, self.gpus));
+        single.into_iter().chain(self.parts.iter().copied())
+    }
 }
 
 impl Job {
@@ -94,6 +107,8 @@ impl Job {
             spend_usd: 0.0,
             cloud_spend_usd: 0.0,
             cloud_equivalent_usd: 0.0,
+            start_fee_due_usd: 0.0,
+            parts: Vec::new(),
         }
     }
 }
@@ -111,9 +126,13 @@ impl JobSlab {
     pub fn alloc(&mut self) -> u32 {
         self.live += 1;
         if let Some(slot) = self.free.pop() {
-            let generation = self.jobs[slot as usize].generation.wrapping_add(1);
-            self.jobs[slot as usize] = Job {
+            let old = &mut self.jobs[slot as usize];
+            let generation = old.generation.wrapping_add(1);
+            let mut parts = std::mem::take(&mut old.parts);
+            parts.clear();
+            *old = Job {
                 generation,
+                parts,
                 ..Job::blank()
             };
             slot

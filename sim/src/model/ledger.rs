@@ -8,7 +8,9 @@ use crate::output::{EpochRecord, JobRecord, JobStatus, ProviderRecord, RecordSin
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::Scenario;
 use crate::time::{NEVER, SimTime, to_hours, to_secs};
-use crate::token::{EpochTokens, PaymentSplit, PriceModel, RewardBasis, TokenEconomy};
+use crate::token::{
+    EpochTokens, PaymentSplit, PriceModel, ProviderPayment, RewardBasis, TokenEconomy,
+};
 
 /// Run-wide counters.
 #[derive(Debug, Clone, Default)]
@@ -49,12 +51,39 @@ pub struct Counters {
     pub fees_usd: f64,
     /// USD collected to buy and burn tokens [USD].
     pub burn_usd: f64,
+    /// Providers' share of payments spent buying the tokens they are paid in [USD].
+    pub token_payments_usd: f64,
+    /// Start fees paid (linear pricing) [USD].
+    pub start_fees_usd: f64,
+    /// Orders that took an offer dearer per hour than the cheapest they received.
+    pub orders_not_lowest_price: u64,
+    /// Providers whose start fee is over the requestors' cap (never matched).
+    pub providers_unlisted: u64,
+    /// Leases spread over several hosts (aggregator clusters).
+    pub cluster_leases: u64,
+    /// Sum of hosts over cluster leases.
+    pub cluster_hosts: u64,
+    /// Sum of throughput factors over cluster leases [ratio].
+    pub cluster_efficiency_sum: f64,
     /// Cloud fallback spend [USD].
     pub cloud_spend_usd: f64,
     /// Cloud cost of the completed jobs [USD].
     pub cloud_equivalent_usd: f64,
     /// Network spend of jobs that ended [USD].
     pub spend_on_ended_usd: f64,
+}
+
+/// Service counters of one workload.
+#[derive(Debug, Clone, Default)]
+pub struct WorkloadCounters {
+    /// Jobs that started at least once.
+    pub started: u64,
+    /// Of those, jobs that queued.
+    pub started_after_queueing: u64,
+    /// Sum of waits of started jobs [s].
+    pub wait_sum_s: f64,
+    /// Jobs completed.
+    pub completed: u64,
 }
 
 /// Per-epoch flows, for one GPU model or in total.
@@ -77,6 +106,8 @@ pub struct Ledger {
     pub token: TokenEconomy,
     /// What verification did (verified training).
     pub verification: crate::model::verification::VerificationTally,
+    /// Service counters per workload.
+    pub by_workload: Vec<WorkloadCounters>,
     token_rng: StreamRng,
     slashed_this_epoch: f64,
     epoch_index: u32,
@@ -107,6 +138,7 @@ impl Ledger {
             },
             token_rng: stream_rng(sc.seed, StreamId::new(StreamKind::TokenPrice, 0)),
             verification: Default::default(),
+            by_workload: vec![WorkloadCounters::default(); sc.workloads.len()],
             slashed_this_epoch: 0.0,
             epoch_index: 0,
             epoch_start: 0,
@@ -135,11 +167,15 @@ impl Ledger {
         self.counters.orders_expired += 1;
     }
 
-    /// A job started for the first time after waiting `wait_s` [s].
-    pub fn job_started(&mut self, wait_s: f64, queued: bool) {
+    /// A job of workload `workload` started for the first time after waiting `wait_s` [s].
+    pub fn job_started(&mut self, workload: u16, wait_s: f64, queued: bool) {
         self.counters.started += 1;
         self.counters.wait_sum_s += wait_s;
         self.counters.started_after_queueing += queued as u64;
+        let w = &mut self.by_workload[workload as usize];
+        w.started += 1;
+        w.wait_sum_s += wait_s;
+        w.started_after_queueing += queued as u64;
     }
 
     /// A lease started on a `gpu` host.
@@ -149,20 +185,34 @@ impl Ledger {
         self.epoch_by_gpu[gpu as usize].leases += 1;
     }
 
+    /// A lease started on a cluster of `hosts` hosts running at `efficiency` of one host.
+    pub fn cluster_lease_started(&mut self, hosts: usize, efficiency: f64) {
+        self.counters.cluster_leases += 1;
+        self.counters.cluster_hosts += hosts as u64;
+        self.counters.cluster_efficiency_sum += efficiency;
+    }
+
     /// Pays `job`'s running lease up to `now` [µs]: consumer -> provider + fee.
     pub fn settle(&mut self, job: &mut Job, providers: &mut [Provider], now: SimTime) {
         if job.state != JobState::Running || now <= job.paid_until {
             return;
         }
         let lease = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
+        // A start fee (linear pricing) is paid with the first settlement of the lease.
+        let start_fee = std::mem::take(&mut job.start_fee_due_usd);
+        self.counters.start_fees_usd += start_fee;
+        let gpus = job.gpus as f64;
         let (amount, split) = match &mut self.token.bme {
             // BME: the tenant buys and burns tokens worth the lease plus the mint spread;
             // the provider is owed the lease in credit, settled in tokens next epoch.
             Some(bme) => {
-                let usd = bme.tenant_usd(lease);
-                bme.earned_this_epoch += lease;
-                self.token.act_minted_pending += lease;
-                providers[job.provider as usize].tokens.act_this_epoch += lease;
+                let owed = lease + start_fee;
+                let usd = bme.tenant_usd(owed);
+                bme.earned_this_epoch += owed;
+                self.token.act_minted_pending += owed;
+                for (pid, g) in job.hosts() {
+                    providers[pid as usize].tokens.act_this_epoch += owed * g as f64 / gpus;
+                }
                 (
                     usd,
                     PaymentSplit {
@@ -172,17 +222,36 @@ impl Ledger {
                     },
                 )
             }
-            None => (lease, self.token.burn.split(lease, self.take_rate)),
+            None => {
+                let owed = lease + start_fee;
+                (owed, self.token.burn.split(owed, self.take_rate))
+            }
         };
+        // Paid in tokens: the providers' share buys tokens at the epoch's close.
+        let in_tokens = self.token.provider_payment == ProviderPayment::Token;
+        for (pid, g) in job.hosts() {
+            let usd = split.provider_usd * g as f64 / gpus;
+            let p = &mut providers[pid as usize];
+            if in_tokens {
+                p.tokens.payment_usd_this_epoch += usd;
+            } else {
+                p.totals.revenue_usd += usd;
+                p.epoch.revenue_usd += usd;
+            }
+        }
+        let (provider_usd, token_usd) = if in_tokens {
+            (0.0, split.provider_usd)
+        } else {
+            (split.provider_usd, 0.0)
+        };
+        self.token.payment_usd_pending += token_usd;
+        self.counters.token_payments_usd += token_usd;
         job.paid_until = now;
         job.spend_usd += amount;
-        let p = &mut providers[job.provider as usize];
-        p.totals.revenue_usd += split.provider_usd;
-        p.epoch.revenue_usd += split.provider_usd;
         self.counters.consumer_spend_usd += amount;
         self.counters.fees_usd += split.fee_usd;
         self.counters.burn_usd += split.burn_usd;
-        self.counters.provider_revenue_usd += split.provider_usd;
+        self.counters.provider_revenue_usd += provider_usd;
         self.token.burn_usd_pending += split.burn_usd;
         for flows in [
             &mut self.epoch_total,
@@ -197,6 +266,7 @@ impl Ledger {
     /// `job` completed at `now`.
     pub fn job_completed(&mut self, job: &Job, now: SimTime) {
         self.counters.completed += 1;
+        self.by_workload[job.workload as usize].completed += 1;
         self.counters.time_in_system_sum_s += to_secs(now - job.submitted);
         self.counters.cloud_equivalent_usd += job.cloud_equivalent_usd;
         self.counters.spend_on_ended_usd += job.spend_usd;
@@ -274,6 +344,7 @@ impl Ledger {
         self.share_rewards(providers, &tokens, now - self.epoch_start, now);
         for p in providers.iter_mut() {
             p.tokens.act_last_epoch = std::mem::take(&mut p.tokens.act_this_epoch);
+            p.tokens.payment_usd_this_epoch = 0.0;
         }
         let n = sc.catalog.gpus.len();
         let (mut online, mut sold, mut revenue, mut up) =
@@ -368,9 +439,10 @@ impl Ledger {
     }
 
     /// Shares the epoch's provider emissions (and the USD from selling part of them) by
-    /// GPU-hours online or sold in the epoch.
-    /// Eligibility: at least `reward_min_uptime` of the epoch up (Render: 50 %), and up
-    /// without a break for `reward_min_streak` at the epoch's end (io.net: 5 h).
+    /// GPU-hours online or sold in the epoch (or both, in two pools), BME settlements by
+    /// credit earned, and token payments by USD earned.
+    /// Eligibility for emissions: at least `reward_min_uptime` of the epoch up (Render:
+    /// 50 %), and up without a break for `reward_min_streak` at the epoch's end (io.net: 5 h).
     fn share_rewards(
         &self,
         providers: &mut [Provider],
@@ -378,39 +450,50 @@ impl Ledger {
         epoch_len: SimTime,
         now: SimTime,
     ) {
-        if tokens.provider_rewards <= 0.0 {
+        let received_total = tokens.provider_rewards + tokens.payment_tokens;
+        if received_total <= 0.0 {
             return;
         }
         let (min_uptime, min_streak) = (self.token.reward_min_uptime, self.token.reward_min_streak);
         let emitted = tokens.provider_rewards - tokens.reminted;
         let act_total: f64 = providers.iter().map(|p| p.tokens.act_last_epoch).sum();
-        let weight = |p: &Provider| {
+        let pay_total: f64 = providers
+            .iter()
+            .map(|p| p.tokens.payment_usd_this_epoch)
+            .sum();
+        let delivery_share = match self.token.reward_basis {
+            RewardBasis::Online => 0.0,
+            RewardBasis::Sold => 1.0,
+            RewardBasis::Split { delivery_share } => delivery_share,
+        };
+        // (capacity weight, delivery weight) of an eligible provider.
+        let weights = |p: &Provider| {
             let eligible = p.epoch.up_us as f64 >= min_uptime * epoch_len as f64
                 && (min_streak == 0 || (p.up && now - p.up_since >= min_streak));
-            if !eligible {
-                return 0.0;
-            }
-            match self.token.reward_basis {
-                RewardBasis::Online => p.epoch.online_gpu_us as f64,
-                RewardBasis::Sold => p.epoch.leased_gpu_us as f64,
+            if eligible {
+                (p.epoch.online_gpu_us as f64, p.epoch.leased_gpu_us as f64)
+            } else {
+                (0.0, 0.0)
             }
         };
-        let total: f64 = providers.iter().map(weight).sum();
+        let (online_total, sold_total) = providers
+            .iter()
+            .map(weights)
+            .fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+        let part = |w: f64, total: f64| if total > 0.0 { w / total } else { 0.0 };
         for p in providers.iter_mut() {
-            let from_emission = if total > 0.0 {
-                emitted * weight(p) / total
-            } else {
-                0.0
-            };
-            let from_credit = if act_total > 0.0 {
-                tokens.reminted * p.tokens.act_last_epoch / act_total
-            } else {
-                0.0
-            };
-            let received = from_emission + from_credit;
-            let share = received / tokens.provider_rewards;
-            p.tokens.rewards += received;
-            p.tokens.held += (tokens.provider_rewards - tokens.provider_sold) * share;
+            let (online, sold) = weights(p);
+            let from_emission = emitted
+                * ((1.0 - delivery_share) * part(online, online_total)
+                    + delivery_share * part(sold, sold_total));
+            let from_credit = tokens.reminted * part(p.tokens.act_last_epoch, act_total);
+            let from_payment =
+                tokens.payment_tokens * part(p.tokens.payment_usd_this_epoch, pay_total);
+            let received = from_emission + from_credit + from_payment;
+            let share = received / received_total;
+            p.tokens.rewards += from_emission + from_credit;
+            p.tokens.payment_tokens += from_payment;
+            p.tokens.held += (received_total - tokens.provider_sold) * share;
             p.tokens.sales_usd += tokens.provider_sales_usd * share;
         }
     }

@@ -65,6 +65,13 @@ pub struct Provider {
     pub ask_usd_per_gpu_hour: f64,
     /// Markup over cost used to set the ask [fraction]; 0 for price lists.
     pub markup: f64,
+    /// Start fee per lease (linear pricing) [USD].
+    pub start_usd: f64,
+    /// Whether the host's offers can match at all (false: its start fee is over every
+    /// requestor's cap, so the market never shows it).
+    pub listed: bool,
+    /// Interconnect class.
+    pub interconnect: crate::scenario::Interconnect,
     /// Cost structure.
     pub cost: ProviderCost,
     /// Jobs reserved on or running on this host (job slots).
@@ -94,6 +101,10 @@ pub struct ProviderTokens {
     pub act_this_epoch: f64,
     /// BME: credit earned last epoch, settled at this epoch's close [ACT].
     pub act_last_epoch: f64,
+    /// Token payment: USD earned this epoch, paid in tokens at its close [USD].
+    pub payment_usd_this_epoch: f64,
+    /// Token payment: tokens received for work [tokens].
+    pub payment_tokens: f64,
 }
 
 /// Accumulated figures of one provider.
@@ -158,13 +169,22 @@ impl Provider {
             hosting_usd_per_gpu_hour: cohort.hosting_usd_per_gpu_hour,
         };
         let mut setup = stream_rng(seed, StreamId::new(StreamKind::ProviderSetup, index as u64));
-        let (ask, markup) = match &cohort.pricing {
+        let (ask, markup, start_usd) = match &cohort.pricing {
             Pricing::CostPlus { markup } => {
                 let m = markup.sample(&mut setup);
-                (cost.busy_usd_per_gpu_hour() * (1.0 + m), m)
+                (cost.busy_usd_per_gpu_hour() * (1.0 + m), m, 0.0)
             }
-            Pricing::RandomRange { min, max } => (min + (max - min) * setup.random::<f64>(), 0.0),
-            Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0),
+            Pricing::RandomRange { min, max } => {
+                (min + (max - min) * setup.random::<f64>(), 0.0, 0.0)
+            }
+            Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0, 0.0),
+            Pricing::Linear {
+                start_usd,
+                usd_per_gpu_hour,
+            } => {
+                let start = start_usd.sample(&mut setup).max(0.0);
+                (usd_per_gpu_hour.sample(&mut setup).max(0.0), 0.0, start)
+            }
         };
         // One more draw, taken whether or not it is used, so streams never shift: whether
         // this solver cheats when the network verifies training.
@@ -181,7 +201,10 @@ impl Provider {
             up_since: 0,
             stake_multiplier: cohort.stake_multiplier,
             ask_usd_per_gpu_hour: ask,
+            start_usd,
+            listed: true,
             markup,
+            interconnect: cohort.interconnect,
             cost,
             jobs: Vec::with_capacity(cohort.gpus_per_provider as usize),
             churn_rng: stream_rng(seed, StreamId::new(StreamKind::Churn, index as u64)),

@@ -29,6 +29,8 @@ pub struct WorkloadState {
     pub caps: Vec<(GpuId, f64)>,
     /// Cloud cost of one reference-GPU second of work on one GPU [USD].
     pub cloud_usd_per_ref_gpu_s: f64,
+    /// Speed of each GPU model for this workload's kind, by GPU id [ratio to reference].
+    pub speeds: Vec<f64>,
     /// Jobs waiting for capacity, FIFO; stale entries are skipped when met.
     pub queue: VecDeque<QueueEntry>,
 }
@@ -72,6 +74,9 @@ impl WorkloadState {
             rate_max_per_us: rate_max_per_hour / HOUR as f64,
             caps,
             cloud_usd_per_ref_gpu_s: cloud_price / cloud_speed / 3600.0,
+            speeds: (0..sc.catalog.gpus.len())
+                .map(|g| t.speed(g as GpuId, sc.reference_gpu, w.kind))
+                .collect(),
             queue: VecDeque::new(),
         }
     }

@@ -6,7 +6,7 @@ use rand::RngExt;
 use super::book::{Bid, BookOrder, OrderSpec, ProviderBook};
 use super::job::{JobSlab, JobState};
 use super::ledger::Ledger;
-use super::market::{Market, Mechanism};
+use super::market::{Market, Match, Mechanism};
 use super::provider::{Provider, ProviderId};
 use super::workload::WorkloadState;
 use crate::engine::{Model, Scheduler};
@@ -74,7 +74,12 @@ pub struct World<'s, S: RecordSink> {
     pub(crate) workloads: Vec<WorkloadState>,
     market_rng: StreamRng,
     bids: Vec<Bid>,
+    cluster_bids: Vec<Bid>,
     blocked: Vec<bool>,
+    /// Queue priority of each workload's tier (higher first).
+    tier_priority: Vec<u8>,
+    /// Price multiplier of each workload's tier [ratio].
+    tier_multiplier: Vec<f64>,
     pub(crate) ledger: Ledger,
     pub(crate) sink: S,
     pub(crate) jobs_log: bool,
@@ -89,7 +94,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         jobs_log: bool,
         schedule: &mut impl FnMut(SimTime, Event),
     ) -> Self {
-        let market = Market::from_spec(&sc.market);
+        let mut market = Market::from_spec(&sc.market);
         let mut providers = Vec::new();
         for (ci, cohort) in sc.cohorts.iter().enumerate() {
             for _ in 0..cohort.count {
@@ -113,6 +118,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
             _ => BookOrder::Price,
         };
+        let unlisted = market.list_start_fees(&mut providers);
         let mut book = ProviderBook::with_order(sc.catalog.gpus.len(), max_gpus, order);
         for (i, p) in providers.iter_mut().enumerate() {
             book.insert(i as ProviderId, p);
@@ -123,8 +129,22 @@ impl<'s, S: RecordSink> World<'s, S> {
                 );
             }
         }
+
+        let tiers: &[crate::scenario::Tier] = match &sc.market.mechanism {
+            MechanismSpec::PostedPrice { tiers, .. } => tiers,
+            _ => &[],
+        };
+        let tier_of = |i: usize| tiers.get(sc.workloads[i].tier as usize);
+        let tier_multiplier: Vec<f64> = (0..sc.workloads.len())
+            .map(|i| tier_of(i).map_or(1.0, |t| t.price_multiplier))
+            .collect();
+        let tier_priority: Vec<u8> = (0..sc.workloads.len())
+            .map(|i| tier_of(i).map_or(0, |t| t.priority))
+            .collect();
+        // A tier's consumers pay its multiple of the posted price: their cap on the
+        // posted price is their own cap divided by the multiplier.
         let mut workloads: Vec<WorkloadState> = (0..sc.workloads.len())
-            .map(|i| WorkloadState::new(sc, i, |g, c| market.book_cap(g, c)))
+            .map(|i| WorkloadState::new(sc, i, |g, c| market.book_cap(g, c / tier_multiplier[i])))
             .collect();
         for (i, w) in workloads.iter_mut().enumerate() {
             if let Some(t) = w.next_arrival(&sc.workloads[i], 0, sc.duration) {
@@ -132,7 +152,8 @@ impl<'s, S: RecordSink> World<'s, S> {
             }
         }
         schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
-        let ledger = Ledger::new(sc, &providers);
+        let mut ledger = Ledger::new(sc, &providers);
+        ledger.counters.providers_unlisted = unlisted;
         World {
             sc,
             market,
@@ -143,6 +164,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             workloads,
             market_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Market, 0)),
             bids: Vec::with_capacity(64),
+            cluster_bids: Vec::with_capacity(64),
+            tier_priority,
+            tier_multiplier,
             ledger,
             sink,
             jobs_log,
@@ -213,22 +237,33 @@ impl<'s, S: RecordSink> World<'s, S> {
         }
         let job = self.jobs.get(slot);
         let w = job.workload as usize;
+        let state = &self.workloads[w];
         let order = OrderSpec {
-            gpus: job.gpus,
-            caps: &self.workloads[w].caps,
+            work_ref_h: job.work_left_ref_s / 3600.0,
+            speeds: &state.speeds,
+            ..OrderSpec::new(job.gpus, &state.caps)
         };
-        let Some(m) = self
+        let cleared = self
             .market
-            .clear(order, &self.book, &mut self.market_rng, &mut self.bids)
-        else {
+            .clear(order, &self.book, &mut self.market_rng, &mut self.bids);
+        let Some(m) = cleared.or_else(|| self.cluster_offer(slot)) else {
             return Clearing::NoOffer;
         };
         self.ledger.order_cleared(m.bids);
         let job = self.jobs.get_mut(slot);
+        if job.parts.is_empty()
+            && self
+                .bids
+                .first()
+                .is_some_and(|b| m.bid.usd_per_gpu_hour > b.usd_per_gpu_hour)
+        {
+            self.ledger.counters.orders_not_lowest_price += 1;
+        }
         job.generation = job.generation.wrapping_add(1);
         let generation = job.generation;
         if m.expired {
             job.state = JobState::Reposting;
+            job.parts.clear();
             self.ledger.order_expired();
             q.after(
                 m.start_delay,
@@ -243,13 +278,20 @@ impl<'s, S: RecordSink> World<'s, S> {
         job.provider = m.bid.provider;
         job.gpu = m.bid.gpu;
         job.placed = true;
-        job.price_usd_per_gpu_hour = m.usd_per_gpu_hour;
-        let gpus = job.gpus;
-        let p = m.bid.provider;
-        self.book.remove(p, &self.providers[p as usize]);
-        self.providers[p as usize].free -= gpus;
-        self.providers[p as usize].jobs.push(slot);
-        self.book.insert(p, &self.providers[p as usize]);
+        job.price_usd_per_gpu_hour = m.usd_per_gpu_hour * self.tier_multiplier[w];
+        job.start_fee_due_usd = m.start_usd;
+        for i in 0..job.parts.len().max(1) {
+            let job = self.jobs.get(slot);
+            let (p, gpus) = job
+                .parts
+                .get(i)
+                .copied()
+                .unwrap_or((job.provider, job.gpus));
+            self.book.remove(p, &self.providers[p as usize]);
+            self.providers[p as usize].free -= gpus;
+            self.providers[p as usize].jobs.push(slot);
+            self.book.insert(p, &self.providers[p as usize]);
+        }
         if m.start_delay == 0 {
             self.start_lease(slot, now, q);
         } else {
@@ -264,24 +306,141 @@ impl<'s, S: RecordSink> World<'s, S> {
         Clearing::Matched
     }
 
+    /// An aggregator's offer for a job no single host can take (io.net): hosts of one
+    /// accepted model with free GPUs, biggest first (fewest hosts), then cheapest, at most
+    /// `max_hosts` of them, from a bounded number of the book's cheapest hosts. Writes the
+    /// hosts into the job's `parts`; the price is the model's posted price (or, in other
+    /// mechanisms, the highest ask among the hosts).
+    fn cluster_offer(&mut self, slot: u32) -> Option<Match> {
+        let spec = self.sc.market.clusters.as_ref()?;
+        let job = self.jobs.get(slot);
+        let need = job.gpus;
+        if need <= 1 {
+            return None;
+        }
+        let max_hosts = spec.max_hosts as usize;
+        let caps = &self.workloads[job.workload as usize].caps;
+        for &(gpu, cap) in caps {
+            let one = [(gpu, cap)];
+            self.book.cheapest(
+                OrderSpec::new(1, &one),
+                4 * max_hosts,
+                &mut self.cluster_bids,
+            );
+            let providers = &self.providers;
+            self.cluster_bids.sort_by(|a, b| {
+                let free = |x: &Bid| providers[x.provider as usize].free;
+                free(b)
+                    .cmp(&free(a))
+                    .then(a.usd_per_gpu_hour.total_cmp(&b.usd_per_gpu_hour))
+                    .then(a.provider.cmp(&b.provider))
+            });
+            let mut got = 0u16;
+            let mut hosts = 0;
+            for b in &self.cluster_bids {
+                if hosts == max_hosts || got == need {
+                    break;
+                }
+                got += providers[b.provider as usize].free.min(need - got);
+                hosts += 1;
+            }
+            if got < need || hosts < 2 {
+                continue;
+            }
+            let mut left = need;
+            let mut ask = 0.0f64;
+            let job = self.jobs.get_mut(slot);
+            job.parts.clear();
+            for b in self.cluster_bids.iter().take(hosts) {
+                let take = providers[b.provider as usize].free.min(left);
+                job.parts.push((b.provider, take));
+                left -= take;
+                ask = ask.max(b.usd_per_gpu_hour);
+            }
+            let price = self.market.posted_price(gpu).unwrap_or(ask);
+            let lead = self.cluster_bids[0];
+            return Some(Match {
+                bid: Bid {
+                    usd_per_gpu_hour: price,
+                    ..lead
+                },
+                usd_per_gpu_hour: price,
+                start_usd: 0.0,
+                start_delay: 0,
+                bids: hosts as u32,
+                expired: false,
+            });
+        }
+        None
+    }
+
+    /// Gives back the GPUs `slot` holds on each of its hosts except `except` (a host that
+    /// went down and is reset whole); `running` when the lease had started.
+    fn release_hosts(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        running: bool,
+        except: Option<ProviderId>,
+    ) {
+        let parts = std::mem::take(&mut self.jobs.get_mut(slot).parts);
+        let job = self.jobs.get(slot);
+        let single = [(job.provider, job.gpus)];
+        let hosts: &[(ProviderId, u16)] = if parts.is_empty() { &single } else { &parts };
+        for &(pid, gpus) in hosts {
+            if Some(pid) == except {
+                continue;
+            }
+            let p = &mut self.providers[pid as usize];
+            p.advance(now);
+            if running {
+                p.leased -= gpus;
+            }
+            if let Some(i) = p.jobs.iter().position(|&j| j == slot) {
+                p.jobs.swap_remove(i);
+            }
+            self.book.remove(pid, p);
+            p.free += gpus;
+            self.book.insert(pid, p);
+        }
+        let mut parts = parts;
+        parts.clear();
+        self.jobs.get_mut(slot).parts = parts;
+    }
+
     fn start_lease(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
         let job = self.jobs.get_mut(slot);
         let wl = &self.sc.workloads[job.workload as usize];
-        let p = &mut self.providers[job.provider as usize];
-        p.advance(now);
-        p.leased += job.gpus;
-        p.totals.leases += 1;
+        for (pid, gpus) in job.hosts() {
+            let p = &mut self.providers[pid as usize];
+            p.advance(now);
+            p.leased += gpus;
+            p.totals.leases += 1;
+        }
         job.state = JobState::Running;
         job.speed = self
             .sc
             .throughput
             .speed(job.gpu, self.sc.reference_gpu, wl.kind);
+        if let Some(spec) = &self.sc.market.clusters
+            && !job.parts.is_empty()
+        {
+            let providers = &self.providers;
+            let efficiency = spec.efficiency(
+                job.parts
+                    .iter()
+                    .map(|&(p, _)| providers[p as usize].interconnect),
+            );
+            job.speed *= efficiency;
+            self.ledger
+                .cluster_lease_started(job.parts.len(), efficiency);
+        }
         job.lease_start = now;
         job.paid_until = now;
         if job.first_start == NEVER {
             job.first_start = now;
             self.ledger
-                .job_started(to_secs(now - job.submitted), job.waited);
+                .job_started(job.workload, to_secs(now - job.submitted), job.waited);
         }
         job.generation = job.generation.wrapping_add(1);
         let factor = self.sc.verification.map_or(1.0, |v| {
@@ -301,18 +460,11 @@ impl<'s, S: RecordSink> World<'s, S> {
     fn finish(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
         self.ledger
             .settle(self.jobs.get_mut(slot), &mut self.providers, now);
-        let job = self.jobs.get(slot);
-        let (pid, gpus) = (job.provider, job.gpus);
-        let p = &mut self.providers[pid as usize];
-        p.advance(now);
-        p.leased -= gpus;
-        p.totals.jobs_completed += 1;
-        if let Some(i) = p.jobs.iter().position(|&j| j == slot) {
-            p.jobs.swap_remove(i);
+        let pid = self.jobs.get(slot).provider;
+        for (p, _) in self.jobs.get(slot).hosts() {
+            self.providers[p as usize].totals.jobs_completed += 1;
         }
-        self.book.remove(pid, p);
-        p.free += gpus;
-        self.book.insert(pid, p);
+        self.release_hosts(slot, now, true, None);
         if let Some(v) = self.sc.verification
             && self.providers[pid as usize].cheater
             && self.verify_catches(pid, &v)
@@ -351,24 +503,30 @@ impl<'s, S: RecordSink> World<'s, S> {
         true
     }
 
-    /// Interrupts `slot` on a provider going down at `now`.
-    fn interrupt(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
+    /// Interrupts `slot` because host `down` went down at `now`; the job's other hosts
+    /// (a cluster) get their GPUs back.
+    fn interrupt(&mut self, slot: u32, down: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
         let job = self.jobs.get_mut(slot);
         job.generation = job.generation.wrapping_add(1);
+        let down_gpus = job
+            .hosts()
+            .find(|&(p, _)| p == down)
+            .map_or(job.gpus, |(_, g)| g);
         if job.state == JobState::Reserved {
+            self.release_hosts(slot, now, false, Some(down));
             self.submit(slot, now, q);
             return;
         }
         self.ledger.settle(job, &mut self.providers, now);
+        self.release_hosts(slot, now, true, Some(down));
+        let job = self.jobs.get_mut(slot);
         let wl = &self.sc.workloads[job.workload as usize];
         let elapsed = now - job.lease_start;
         let saved = wl.checkpoint_interval.map_or(0, |ci| elapsed / ci * ci);
         job.work_left_ref_s = (job.work_left_ref_s - to_secs(saved) * job.speed).max(0.0);
         job.restarts += 1;
-        self.providers[job.provider as usize]
-            .totals
-            .jobs_interrupted += 1;
-        let stake_gpus = job.gpus as f64 * self.providers[job.provider as usize].stake_multiplier;
+        self.providers[down as usize].totals.jobs_interrupted += 1;
+        let stake_gpus = down_gpus as f64 * self.providers[down as usize].stake_multiplier;
         self.ledger.job_interrupted(job.gpu, stake_gpus);
         if job.restarts > wl.max_restarts {
             self.ledger.job_failed();
@@ -385,7 +543,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.book.remove(pid, p);
         let mut jobs = std::mem::take(&mut p.jobs);
         for &slot in &jobs {
-            self.interrupt(slot, now, q);
+            self.interrupt(slot, pid, now, q);
         }
         jobs.clear();
         let p = &mut self.providers[pid as usize];
@@ -421,12 +579,13 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.drain_waiting(gpu, now, q);
     }
 
-    /// Capacity of model `gpu` was freed: serve waiting orders, oldest head first, until
+    /// Capacity of model `gpu` was freed: serve waiting orders, highest tier then oldest
+    /// head first, until
     /// every workload that could use `gpu` is served or blocked at its head.
     fn drain_waiting(&mut self, gpu: u16, now: SimTime, q: &mut Scheduler<Event>) {
         self.blocked.iter_mut().for_each(|b| *b = false);
         loop {
-            let mut best: Option<(usize, SimTime)> = None;
+            let mut best: Option<(usize, (std::cmp::Reverse<u8>, SimTime))> = None;
             for (w, state) in self.workloads.iter_mut().enumerate() {
                 if self.blocked[w] || !state.caps.iter().any(|&(g, _)| g == gpu) {
                     continue;
@@ -437,10 +596,12 @@ impl<'s, S: RecordSink> World<'s, S> {
                     }
                     state.queue.pop_front();
                 }
+                // Higher tier first, then the oldest head.
+                let rank = std::cmp::Reverse(self.tier_priority[w]);
                 if let Some(&(_, _, since)) = state.queue.front()
-                    && best.is_none_or(|(_, t)| since < t)
+                    && best.is_none_or(|(_, b)| (rank, since) < b)
                 {
-                    best = Some((w, since));
+                    best = Some((w, (rank, since)));
                 }
             }
             let Some((w, _)) = best else { break };

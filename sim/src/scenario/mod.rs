@@ -60,6 +60,80 @@ pub struct MarketSpec {
     pub mechanism: MechanismSpec,
     /// Fraction of each payment kept as a network fee [fraction].
     pub take_rate: f64,
+    /// Multi-host clusters (io.net): an order no single host can fill is assembled from
+    /// several; `None` = every job runs on one host.
+    pub clusters: Option<ClusterSpec>,
+}
+
+/// How an aggregator assembles clusters out of several hosts (io.net).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterSpec {
+    /// Most hosts one job may span.
+    pub max_hosts: u16,
+    /// Throughput of a job spread over hosts, relative to one host, by the slowest
+    /// host interconnect class in the cluster, indexed by [`Interconnect`] [ratio].
+    pub cross_host_efficiency: [f64; 4],
+    /// Extra factor when the hosts' interconnect classes differ [ratio].
+    pub mixed_interconnect_efficiency: f64,
+}
+
+impl ClusterSpec {
+    /// Throughput factor of a cluster whose hosts have `classes` [ratio]: 1 on one host.
+    pub fn efficiency(&self, classes: impl Iterator<Item = Interconnect> + Clone) -> f64 {
+        let hosts = classes.clone().count();
+        if hosts <= 1 {
+            return 1.0;
+        }
+        let slowest = classes
+            .clone()
+            .map(|c| self.cross_host_efficiency[c as usize])
+            .fold(f64::INFINITY, f64::min);
+        let first = classes.clone().next();
+        let mixed = classes.clone().any(|c| Some(c) != first);
+        slowest
+            * if mixed {
+                self.mixed_interconnect_efficiency
+            } else {
+                1.0
+            }
+    }
+}
+
+/// A host's interconnect class: how fast its GPUs talk to other hosts' GPUs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interconnect {
+    /// Data-centre fabric (NVLink within, InfiniBand between hosts).
+    Nvlink = 0,
+    /// PCIe servers on fast data-centre Ethernet.
+    Pcie = 1,
+    /// Ordinary Ethernet between sites.
+    Ethernet = 2,
+    /// Consumer machines on home broadband.
+    Consumer = 3,
+}
+
+impl Interconnect {
+    /// The name used in scenarios and outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interconnect::Nvlink => "nvlink",
+            Interconnect::Pcie => "pcie",
+            Interconnect::Ethernet => "ethernet",
+            Interconnect::Consumer => "consumer",
+        }
+    }
+}
+
+/// A service tier of a posted-price market (Render tiers 1-3): a price multiplier and a
+/// queue priority.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Name.
+    pub name: String,
+    /// Price relative to the posted price [ratio].
+    pub price_multiplier: f64,
+    /// Higher is served first when capacity frees up.
+    pub priority: u8,
 }
 
 /// Mechanism parameters.
@@ -84,6 +158,17 @@ pub enum MechanismSpec {
         prices: Vec<Option<f64>>,
         /// Longest-waiting node first (Nosana) instead of the cheapest to run.
         queue: bool,
+        /// Service tiers (Render); empty = one tier at the posted prices.
+        tiers: Vec<Tier>,
+    },
+    /// Linear-price offers chosen by expected cost (Golem).
+    OfferSelection {
+        /// Most offers the requestor collects.
+        max_offers: usize,
+        /// Time spent collecting offers and negotiating [µs].
+        offer_window: SimTime,
+        /// Highest start fee accepted [USD].
+        max_start_usd: f64,
     },
 }
 
@@ -127,6 +212,14 @@ pub enum Pricing {
         /// Price.
         usd_per_gpu_hour: f64,
     },
+    /// Golem's linear pricing: a start fee and a price per GPU-hour, each drawn once
+    /// per provider.
+    Linear {
+        /// Start fee [USD].
+        start_usd: Dist,
+        /// Price [USD per GPU-hour].
+        usd_per_gpu_hour: Dist,
+    },
 }
 
 /// Up/down renewal process [s].
@@ -167,6 +260,8 @@ pub struct Cohort {
     pub pricing: Pricing,
     /// Churn; `None` = always up.
     pub availability: Option<Availability>,
+    /// Interconnect class (matters when jobs span hosts).
+    pub interconnect: Interconnect,
 }
 
 /// Willingness to pay.
@@ -222,6 +317,8 @@ pub struct Workload {
     pub max_restarts: u32,
     /// Fraction of jobs that go straight to the cloud [fraction].
     pub cloud_only_fraction: f64,
+    /// Service tier, an index into the posted-price market's tiers (0 without tiers).
+    pub tier: u8,
 }
 
 impl Scenario {
@@ -277,6 +374,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("aws", include_str!("../../../scenarios/aws.toml")),
     ("gensyn", include_str!("../../../scenarios/gensyn.toml")),
     ("nosana", include_str!("../../../scenarios/nosana.toml")),
+    ("golem", include_str!("../../../scenarios/golem.toml")),
+    ("aethir", include_str!("../../../scenarios/aethir.toml")),
+    ("theta", include_str!("../../../scenarios/theta.toml")),
     (
         "seed-article",
         include_str!("../../../scenarios/seed-article.toml"),

@@ -69,6 +69,9 @@ pub enum RawMechanism {
     ReverseAuction,
     /// Posted price per GPU model, first come first served.
     PostedPrice,
+    /// Golem: providers offer linear prices (start fee + per hour); the requestor takes
+    /// the offer with the lowest expected cost for its task.
+    OfferSelection,
 }
 
 /// How the tenant picks among the bids of a reverse auction.
@@ -122,6 +125,61 @@ pub struct RawMarket {
     /// Fraction of each payment kept by the network as a fee (Akash pre-BME: 0.02 on AKT, 0.20 on USDC). Default 0.
     #[serde(default)]
     pub take_rate: Option<Sp<f64>>,
+    /// Offer selection: most offers the requestor collects. Default 20.
+    #[serde(default)]
+    pub max_offers: Option<Sp<u32>>,
+    /// Offer selection: time spent collecting offers and negotiating. Default "30s".
+    #[serde(default)]
+    pub offer_window: Option<Sp<Dur>>,
+    /// Offer selection: highest start fee the requestor accepts [USD]. Default: no cap.
+    #[serde(default)]
+    pub max_start_usd: Option<Sp<f64>>,
+    /// Posted price: service tiers (Render tiers 1-3), each with a price multiplier and a queue priority; workloads name theirs.
+    #[serde(default)]
+    pub tiers: Option<Sp<Vec<RawTier>>>,
+    /// Multi-host clusters (io.net): orders no single host can fill are assembled from several hosts.
+    #[serde(default)]
+    pub clusters: Option<Sp<RawClusters>>,
+}
+
+/// A service tier of a posted-price market.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    /// Tier name, named by workloads' `tier`.
+    pub name: Sp<String>,
+    /// Price relative to the posted price [ratio], e.g. 2.0 for twice the price.
+    pub price_multiplier: Sp<f64>,
+    /// Queue priority: higher tiers are served first when capacity frees up (0-255).
+    pub priority: u8,
+}
+
+/// How an aggregator builds multi-host clusters.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawClusters {
+    /// Most hosts one job may span (2-64).
+    pub max_hosts: Sp<u32>,
+    /// Throughput of a job spread over hosts relative to one host, by the slowest host
+    /// interconnect class in the cluster, e.g. { nvlink = 0.9, pcie = 0.8, ethernet = 0.6, consumer = 0.4 } [ratio].
+    pub cross_host_efficiency: Sp<BTreeMap<String, f64>>,
+    /// Extra throughput factor when the hosts' interconnect classes differ [ratio]. Default 1.
+    #[serde(default)]
+    pub mixed_interconnect_efficiency: Option<Sp<f64>>,
+}
+
+/// A host's interconnect class.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawInterconnect {
+    /// Data-centre fabric (NVLink within, InfiniBand between hosts).
+    Nvlink,
+    /// PCIe servers on fast data-centre Ethernet.
+    Pcie,
+    /// Ordinary Ethernet between sites.
+    Ethernet,
+    /// Consumer machines on home broadband.
+    Consumer,
 }
 
 /// The cloud baseline.
@@ -164,15 +222,41 @@ pub struct RawToken {
     /// Burn rule. Default none.
     #[serde(default)]
     pub burn: Option<Sp<RawBurn>>,
-    /// Fraction of token rewards providers sell each epoch [fraction]. Default 1.
+    /// Emissions in two pools (Aethir): { capacity = 0.5, delivery = 0.5 }, shared by GPU-hours online and sold; replaces reward_basis.
+    #[serde(default)]
+    pub reward_split: Option<Sp<RawRewardSplit>>,
+    /// Fraction of token rewards (and token payments) providers sell each epoch [fraction]. Default 1.
     #[serde(default)]
     pub provider_sell_fraction: Option<Sp<f64>>,
+    /// What providers are paid in: usd, or token (their share of each payment buys the token at the epoch's close). Default usd.
+    #[serde(default)]
+    pub provider_payment: Option<RawProviderPayment>,
     /// Tokens each provider stakes per GPU [tokens]. Default 0.
     #[serde(default)]
     pub stake_per_gpu: Option<Sp<f64>>,
     /// Fraction of a provider's stake slashed per interrupted lease [fraction]. Default 0.
     #[serde(default)]
     pub slash_fraction: Option<Sp<f64>>,
+}
+
+/// Emission pools by proof of capacity and proof of delivery; the shares sum to 1.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRewardSplit {
+    /// Share shared by GPU-hours online [fraction].
+    pub capacity: f64,
+    /// Share shared by GPU-hours sold [fraction].
+    pub delivery: f64,
+}
+
+/// What providers are paid in.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawProviderPayment {
+    /// USD or a stablecoin.
+    Usd,
+    /// The network's token, bought with the USD price at the epoch's close.
+    Token,
 }
 
 /// How emissions to providers are shared.
@@ -331,6 +415,9 @@ pub struct RawCohort {
     /// Up/down renewal process; absent means always up.
     #[serde(default)]
     pub availability: Option<RawAvailability>,
+    /// Interconnect class: nvlink, pcie, ethernet or consumer (matters for multi-host clusters). Default: nvlink for data-centre GPUs, consumer for GeForce cards.
+    #[serde(default)]
+    pub interconnect: Option<RawInterconnect>,
 }
 
 /// A provider's pricing strategy.
@@ -353,6 +440,13 @@ pub enum RawPricing {
     PriceList {
         /// Price per GPU-month [USD]; per hour = / 730.5.
         usd_per_gpu_month: f64,
+    },
+    /// Golem's linear pricing: a start fee plus a price per GPU-hour, each drawn once per provider.
+    Linear {
+        /// Start fee [USD], a distribution.
+        start_usd: RawDist<f64>,
+        /// Price [USD per GPU-hour], a distribution.
+        usd_per_gpu_hour: RawDist<f64>,
     },
 }
 
@@ -439,7 +533,7 @@ pub struct RawWorkload {
     pub arrivals: RawArrivals,
     /// Job size in reference-GPU time per GPU, e.g. { dist = "lognormal", median = "2h", sigma = 1.0 }.
     pub size: Sp<RawDist<Dur>>,
-    /// GPUs per job (all on one provider). Default 1.
+    /// GPUs per job (on one provider, or across several when market.clusters is set). Default 1.
     #[serde(default)]
     pub gpus: Option<Sp<u32>>,
     /// GPU models the job accepts. Default: any.
@@ -465,6 +559,9 @@ pub struct RawWorkload {
     /// Fraction of jobs that need an SLA and go straight to the cloud. Default 0.
     #[serde(default)]
     pub cloud_only_fraction: Option<Sp<f64>>,
+    /// Service tier of a posted-price market with tiers (a name from market.tiers). Default: the first tier.
+    #[serde(default)]
+    pub tier: Option<Sp<String>>,
 }
 
 /// Poisson arrivals with growth and a daily cycle.

@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::model::calibration::{self, CalibrationTable};
 use crate::model::dist::DistParams;
 use crate::time::{DAY, NEVER, from_secs};
-use crate::token::{BurnRule, Emission, Price, RewardBasis, TokenEconomy};
+use crate::token::{BurnRule, Emission, Price, PriceModel, RewardBasis, TokenEconomy};
 
 type Res<T> = Result<T, ScenarioError>;
 
@@ -308,6 +308,7 @@ impl Validator<'_> {
                     selection: Selection::Lowest,
                 },
                 take_rate: 0.0,
+                clusters: None,
             });
         };
         let m = sp.get();
@@ -369,12 +370,127 @@ impl Validator<'_> {
                     prices[id as usize] = Some(*price);
                 }
                 let queue = m.assignment == Some(RawAssignment::Queue);
-                MechanismSpec::PostedPrice { prices, queue }
+                let tiers = match &m.tiers {
+                    Some(list) => self.tiers(list)?,
+                    None => Vec::new(),
+                };
+                MechanismSpec::PostedPrice {
+                    prices,
+                    queue,
+                    tiers,
+                }
             }
+            RawMechanism::OfferSelection => MechanismSpec::OfferSelection {
+                max_offers: match &m.max_offers {
+                    Some(b) => {
+                        self.check(b, |x| (1..=1000).contains(&x), "max_offers in 1..=1000")?
+                            as usize
+                    }
+                    None => 20,
+                },
+                offer_window: match &m.offer_window {
+                    Some(d) if d.get().secs() == 0.0 => 0,
+                    Some(d) => self.duration(d, false, "market.offer_window")?,
+                    None => 30 * crate::time::SECOND,
+                },
+                max_start_usd: self.non_negative(
+                    &m.max_start_usd,
+                    f64::INFINITY,
+                    "market.max_start_usd",
+                )?,
+            },
+        };
+        if m.tiers.is_some() && m.mechanism != RawMechanism::PostedPrice {
+            return Err(self.err(
+                m.tiers.as_ref().map_or(sp.span(), |t| t.span()),
+                "market.tiers: tiers belong to the posted_price mechanism",
+            ));
+        }
+        let clusters = match &m.clusters {
+            Some(c) => Some(self.clusters(c)?),
+            None => None,
         };
         Ok(MarketSpec {
             mechanism,
             take_rate,
+            clusters,
+        })
+    }
+
+    fn tiers(&self, list: &Sp<Vec<RawTier>>) -> Res<Vec<Tier>> {
+        if list.get().is_empty() {
+            return Err(self.err(
+                list.span(),
+                "market.tiers: expected at least one tier (or leave tiers out)",
+            ));
+        }
+        let mut out: Vec<Tier> = Vec::new();
+        for t in list.get() {
+            if out.iter().any(|o| &o.name == t.name.get()) {
+                return Err(self.err(
+                    t.name.span(),
+                    format!("market.tiers: tier `{}` is defined twice", t.name.get()),
+                ));
+            }
+            let price_multiplier = self.check(
+                &t.price_multiplier,
+                |x| x.is_finite() && x > 0.0,
+                "price_multiplier > 0",
+            )?;
+            out.push(Tier {
+                name: t.name.get().clone(),
+                price_multiplier,
+                priority: t.priority,
+            });
+        }
+        Ok(out)
+    }
+
+    fn clusters(&self, c: &Sp<RawClusters>) -> Res<ClusterSpec> {
+        let raw = c.get();
+        let max_hosts = self.check(
+            &raw.max_hosts,
+            |x| (2..=64).contains(&x),
+            "max_hosts in 2..=64",
+        )?;
+        let table = &raw.cross_host_efficiency;
+        let mut eff = [f64::NAN; 4];
+        for (key, v) in table.get() {
+            let Some(class) = interconnect_by_name(key) else {
+                return Err(self.err(
+                    table.span(),
+                    format!("cross_host_efficiency: unknown interconnect class `{key}`; expected nvlink, pcie, ethernet or consumer"),
+                ));
+            };
+            if !(v.is_finite() && *v > 0.0 && *v <= 1.0) {
+                return Err(self.err(
+                    table.span(),
+                    format!("cross_host_efficiency.{key}: expected a ratio in (0, 1], got {v}"),
+                ));
+            }
+            eff[class as usize] = *v;
+        }
+        if let Some(missing) = eff.iter().position(|v| v.is_nan()) {
+            return Err(self.err(
+                table.span(),
+                format!(
+                    "cross_host_efficiency: expected a value for each of nvlink, pcie, ethernet, consumer (missing `{}`)",
+                    INTERCONNECTS[missing].name()
+                ),
+            ));
+        }
+        let mixed = match &raw.mixed_interconnect_efficiency {
+            Some(v) => self.check(
+                v,
+                |x| x.is_finite() && x > 0.0 && x <= 1.0,
+                "mixed_interconnect_efficiency in (0, 1]",
+            )?,
+            None => 1.0,
+        };
+        Ok(ClusterSpec {
+            max_hosts: max_hosts as u16,
+            cross_host_efficiency: eff,
+            mixed_interconnect_efficiency: mixed,
         })
     }
 
@@ -497,10 +613,52 @@ impl Validator<'_> {
             1.0001,
             "token.emission_to_providers",
         )?;
-        economy.reward_basis = match t.reward_basis.unwrap_or(RawRewardBasis::Sold) {
-            RawRewardBasis::Online => RewardBasis::Online,
-            RawRewardBasis::Sold => RewardBasis::Sold,
+        economy.reward_basis = match (&t.reward_split, t.reward_basis) {
+            (Some(split), None) => {
+                let r = split.get();
+                let ok = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+                if !(ok(r.capacity)
+                    && ok(r.delivery)
+                    && (r.capacity + r.delivery - 1.0).abs() < 1e-9)
+                {
+                    return Err(self.err(
+                        split.span(),
+                        "token.reward_split: expected capacity and delivery shares in [0, 1] that sum to 1",
+                    ));
+                }
+                RewardBasis::Split {
+                    delivery_share: r.delivery,
+                }
+            }
+            (Some(split), Some(_)) => {
+                return Err(self.err(
+                    split.span(),
+                    "token.reward_split replaces token.reward_basis: set one of them",
+                ));
+            }
+            (None, basis) => match basis.unwrap_or(RawRewardBasis::Sold) {
+                RawRewardBasis::Online => RewardBasis::Online,
+                RawRewardBasis::Sold => RewardBasis::Sold,
+            },
         };
+        if t.provider_payment == Some(RawProviderPayment::Token) {
+            if economy.price.price() <= 0.0 {
+                return Err(self.err(
+                    t.price.span(),
+                    "token.provider_payment = \"token\" needs a token price > 0",
+                ));
+            }
+            if t.burn
+                .as_ref()
+                .is_some_and(|b| matches!(b.get(), RawBurn::Bme { .. }))
+            {
+                return Err(self.err(
+                    t.price.span(),
+                    "token.provider_payment = \"token\" does not combine with the BME burn (providers are paid in credit there)",
+                ));
+            }
+            economy.provider_payment = crate::token::ProviderPayment::Token;
+        }
         if let Some(b) = &t.burn
             && let RawBurn::Bme {
                 mint_spread,
@@ -662,6 +820,17 @@ impl Validator<'_> {
                     usd_per_gpu_hour: usd_per_gpu_month / crate::time::HOURS_PER_MONTH,
                 }
             }
+            RawPricing::Linear {
+                start_usd,
+                usd_per_gpu_hour,
+            } => Pricing::Linear {
+                start_usd: self.dist_num(start_usd, c.pricing.span(), "pricing.start_usd")?,
+                usd_per_gpu_hour: self.dist_num(
+                    usd_per_gpu_hour,
+                    c.pricing.span(),
+                    "pricing.usd_per_gpu_hour",
+                )?,
+            },
         };
         let availability = match &c.availability {
             Some(a) => Some(Availability {
@@ -702,6 +871,13 @@ impl Validator<'_> {
             stake_multiplier: self.non_negative(&c.stake_multiplier, 1.0, "stake_multiplier")?,
             pricing,
             availability,
+            interconnect: match c.interconnect {
+                Some(RawInterconnect::Nvlink) => Interconnect::Nvlink,
+                Some(RawInterconnect::Pcie) => Interconnect::Pcie,
+                Some(RawInterconnect::Ethernet) => Interconnect::Ethernet,
+                Some(RawInterconnect::Consumer) => Interconnect::Consumer,
+                None => interconnect_by_name(&spec.interconnect).unwrap_or(Interconnect::Ethernet),
+            },
         })
     }
 
@@ -768,13 +944,18 @@ impl Validator<'_> {
                 w.name.span(),
             ),
         };
-        if !cohorts
-            .iter()
-            .any(|c| gpu_models.contains(&c.gpu) && c.gpus_per_provider >= gpus)
-        {
+        let host_limit = market.clusters.as_ref().map_or(1, |c| c.max_hosts);
+        if !cohorts.iter().any(|c| {
+            gpu_models.contains(&c.gpu)
+                && c.gpus_per_provider as u32 * (c.count.min(host_limit as u32)) >= gpus as u32
+        }) {
             return Err(self.err(
                 models_span,
-                format!("workload `{}` needs {gpus} GPUs of one provider, but no cohort offers that many of its GPU models", w.name.get()),
+                if host_limit > 1 {
+                    format!("workload `{}` needs {gpus} GPUs on at most {host_limit} hosts of one cohort, but no cohort offers that many of its GPU models", w.name.get())
+                } else {
+                    format!("workload `{}` needs {gpus} GPUs of one provider, but no cohort offers that many of its GPU models", w.name.get())
+                },
             ));
         }
         if let MechanismSpec::PostedPrice { prices, .. } = &market.mechanism
@@ -825,6 +1006,36 @@ impl Validator<'_> {
             Some(c) => Some(self.duration(c, false, "checkpoint_interval")?),
             None => None,
         };
+        let tiers: &[Tier] = match &market.mechanism {
+            MechanismSpec::PostedPrice { tiers, .. } => tiers,
+            _ => &[],
+        };
+        let tier = match &w.tier {
+            Some(name) if tiers.is_empty() => {
+                return Err(self.err(
+                    name.span(),
+                    "tier: this market has no tiers (set market.tiers with mechanism = \"posted_price\")",
+                ));
+            }
+            Some(name) => tiers
+                .iter()
+                .position(|t| &t.name == name.get())
+                .ok_or_else(|| {
+                    self.err(
+                        name.span(),
+                        format!(
+                            "unknown tier `{}`; expected one of: {}",
+                            name.get(),
+                            tiers
+                                .iter()
+                                .map(|t| t.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })? as u8,
+            None => 0,
+        };
         Ok(Workload {
             name: w.name.get().clone(),
             kind: match w.kind {
@@ -856,6 +1067,20 @@ impl Validator<'_> {
                 1.0001,
                 "cloud_only_fraction",
             )?,
+            tier,
         })
     }
+}
+
+/// Interconnect classes in index order.
+const INTERCONNECTS: [Interconnect; 4] = [
+    Interconnect::Nvlink,
+    Interconnect::Pcie,
+    Interconnect::Ethernet,
+    Interconnect::Consumer,
+];
+
+/// The class named `name` (scenario keys and gpus.csv's `interconnect` column).
+fn interconnect_by_name(name: &str) -> Option<Interconnect> {
+    INTERCONNECTS.into_iter().find(|c| c.name() == name)
 }

@@ -15,12 +15,30 @@ pub use price::{Price, PriceModel};
 use crate::rng::StreamRng;
 
 /// How emissions to providers are shared among them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RewardBasis {
     /// In proportion to GPU-hours online (availability rewards).
     Online,
     /// In proportion to GPU-hours sold (work rewards).
     Sold,
+    /// Two pools (Aethir): `delivery_share` of the emission by GPU-hours sold (proof of
+    /// delivery), the rest by GPU-hours online (proof of capacity) [fraction].
+    Split {
+        /// Share of the delivery pool [fraction].
+        delivery_share: f64,
+    },
+}
+
+/// What providers are paid in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderPayment {
+    /// USD (or a stablecoin): the provider's share of each payment is income as is.
+    Usd,
+    /// The network's token: prices are set in USD, the provider's share buys tokens at
+    /// the epoch's close (a buy on the price model: the pool moves), the provider gets
+    /// them and sells `provider_sell_fraction` like rewards (Aethir: fees "denominated in
+    /// fiat, settled in ATH"; Theta: TFUEL; Golem: GLM).
+    Token,
 }
 
 /// A token economy's parameters and state.
@@ -44,6 +62,14 @@ pub struct TokenEconomy {
     pub price: Price,
     /// Fraction of their token rewards providers sell each epoch [fraction].
     pub provider_sell_fraction: f64,
+    /// What providers are paid in.
+    pub provider_payment: ProviderPayment,
+    /// USD owed to providers this epoch, to be paid in tokens at the close [USD].
+    pub payment_usd_pending: f64,
+    /// USD spent buying tokens to pay providers so far [USD].
+    pub payment_usd_total: f64,
+    /// Tokens bought and paid to providers so far [tokens].
+    pub payment_tokens_total: f64,
     /// Tokens staked per GPU [tokens].
     pub stake_per_gpu: f64,
     /// Fraction of a provider's stake slashed per interrupted lease [fraction].
@@ -77,7 +103,9 @@ pub struct EpochTokens {
     pub burned: f64,
     /// Emitted to providers [tokens].
     pub provider_rewards: f64,
-    /// Sold by providers [tokens].
+    /// Tokens bought with the epoch's provider payments and paid to them [tokens].
+    pub payment_tokens: f64,
+    /// Sold by providers (rewards and payments) [tokens].
     pub provider_sold: f64,
     /// USD providers got for them [USD].
     pub provider_sales_usd: f64,
@@ -105,6 +133,10 @@ impl TokenEconomy {
             burn: BurnRule::None,
             price: Price::Constant { usd: 0.0 },
             provider_sell_fraction: 1.0,
+            provider_payment: ProviderPayment::Usd,
+            payment_usd_pending: 0.0,
+            payment_usd_total: 0.0,
+            payment_tokens_total: 0.0,
             stake_per_gpu: 0.0,
             slash_fraction: 0.0,
             supply: 0.0,
@@ -170,12 +202,21 @@ impl TokenEconomy {
         self.supply -= bought;
         self.burned += bought;
         self.burn_usd_total += burn_usd;
+        // Provider payments in tokens: bought on the market, not minted.
+        let payment_usd = std::mem::take(&mut self.payment_usd_pending);
+        let payment_tokens = if payment_usd > 0.0 {
+            self.price.buy_with_usd(payment_usd)
+        } else {
+            0.0
+        };
+        self.payment_usd_total += payment_usd;
+        self.payment_tokens_total += payment_tokens;
         // Reminted AKT re-enters supply (from credits or new): it counts as minted.
         self.supply += reminted;
         self.minted += reminted;
         minted += reminted;
         let provider_rewards = (minted - reminted) * self.emission_to_providers + reminted;
-        let provider_sold = provider_rewards * self.provider_sell_fraction;
+        let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {
             self.price.sell_tokens(provider_sold)
         } else {
@@ -187,6 +228,7 @@ impl TokenEconomy {
             minted,
             burned: bought + slashed,
             provider_rewards,
+            payment_tokens,
             provider_sold,
             provider_sales_usd,
             burn_usd,

@@ -64,10 +64,7 @@ fn book_and_auction_pick_the_same_winners_as_a_scan() {
                 caps.push((g, rng.random_range(0.1..2.0)));
             }
         }
-        let order = OrderSpec {
-            gpus: [1, 1, 2, 4, 8][rng.random_range(0..5)],
-            caps: &caps,
-        };
+        let order = OrderSpec::new([1, 1, 2, 4, 8][rng.random_range(0..5)], &caps);
         let k = rng.random_range(1..=25);
         book.cheapest(order, k, &mut fast);
         let slow = cheapest_by_scan(&providers, order, k);

@@ -74,17 +74,24 @@ fn bad_overrides_are_reported_with_their_assignment() {
 }
 
 #[test]
-fn shipped_scenarios_are_valid() {
-    for name in [
-        "akash",
-        "akash-bme",
-        "mmc",
-        "render",
-        "ionet",
-        "aws",
-        "seed-article",
-    ] {
-        Scenario::load(&repo_path(&format!("scenarios/{name}.toml")), &[])
-            .unwrap_or_else(|e| panic!("{e}"));
+fn shipped_scenarios_are_valid_and_built_in() {
+    let dir = repo_path("scenarios");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            (path.extension()? == "toml").then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 12, "{names:?}");
+    for name in &names {
+        Scenario::load(&dir.join(format!("{name}.toml")), &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            flopmarket_sim::scenario::BUILTIN
+                .iter()
+                .any(|(n, _)| n == name),
+            "scenarios/{name}.toml is not in BUILTIN"
+        );
     }
 }

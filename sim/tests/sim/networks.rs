@@ -240,3 +240,198 @@ fn nosana_queue_spreads_work_evenly_where_cheapest_first_does_not() {
         "utilization spread: queue {queue:.3} vs cheapest {cheapest:.3}"
     );
 }
+
+/// Golem: offers with start fees are chosen by expected cost, so many orders take an
+/// offer dearer per hour than the cheapest; providers over the requestors' start-fee cap
+/// never work; payments reach providers as GLM bought on the market.
+#[test]
+fn golem_selects_by_expected_cost_and_pays_in_glm() {
+    let (s, sink) = run_all(&scenario("golem", &["scenario.duration=\"60d\""]), false);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    assert_eq!(s.mechanism, "offer_selection");
+    assert!(s.orders_not_lowest_price > 0 && s.start_fees_usd > 0.0);
+    // Start fees are part of what consumers paid, on top of the hourly price.
+    let hourly = s.consumer_spend_usd - s.start_fees_usd;
+    assert!(hourly > 0.0 && s.start_fees_usd < s.consumer_spend_usd);
+    // Providers over the cap: 0.6 USD max start drawn uniformly on [0, 0.6] vs a 0.5
+    // cap, so about 1/6 of 500.
+    let over = sink.providers.iter().filter(|p| p.leases == 0).count() as u64;
+    assert!(over >= s.providers_over_start_cap);
+    assert!(
+        (s.providers_over_start_cap as f64 / 500.0 - 1.0 / 6.0).abs() < 0.05,
+        "{} over the cap",
+        s.providers_over_start_cap
+    );
+    // No take rate, paid in tokens: all of the spend bought GLM for providers.
+    assert_eq!(s.provider_revenue_usd, 0.0);
+    assert!((s.token_payments_usd - s.consumer_spend_usd).abs() < 1e-6 * s.consumer_spend_usd);
+    assert!(s.provider_payment_tokens > 0.0);
+    assert_eq!(s.tokens_minted, 0.0);
+    // The GLM providers got are worth about what was paid (a deep pool, small impact).
+    let avg_price = s.token_payments_usd / s.provider_payment_tokens;
+    assert!((avg_price / 0.30 - 1.0).abs() < 0.1, "{avg_price}");
+}
+
+/// Aethir: 80/20 fee split settled in ATH; compute rewards in two pools. With all of
+/// the pool on capacity, idle hosts that are up earn like busy ones; with all of it on
+/// delivery, a host earns nothing unless it sells GPU-hours.
+#[test]
+fn aethir_splits_fees_and_rewards_capacity_and_delivery() {
+    let (s, sink) = run_all(&scenario("aethir", &["scenario.duration=\"90d\""]), false);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    assert!((s.fees_usd / s.consumer_spend_usd - 0.20).abs() < 1e-9);
+    assert!((s.token_payments_usd / s.consumer_spend_usd - 0.80).abs() < 1e-9);
+    assert!(s.tokens_slashed > 0.0 && s.tokens_staked > 0.0);
+    let year3 = 1_404_564_000.0 * 90.0 / 365.0;
+    assert!(
+        (s.tokens_minted / year3 - 1.0).abs() < 1e-6,
+        "{}",
+        s.tokens_minted
+    );
+    assert!(sink.providers.iter().all(|p| p.token_rewards > 0.0));
+
+    let share = |sink: &flopmarket_sim::VecSink,
+                 of: fn(&flopmarket_sim::output::ProviderRecord) -> f64| {
+        // Correlation sign of rewards with `of` across the RTX hosts (same model, same size).
+        let hosts: Vec<_> = sink
+            .providers
+            .iter()
+            .filter(|p| p.gpu_model == "RTX-4090")
+            .collect();
+        let n = hosts.len() as f64;
+        let (mx, my) = (
+            hosts.iter().map(|p| of(p)).sum::<f64>() / n,
+            hosts.iter().map(|p| p.token_rewards).sum::<f64>() / n,
+        );
+        hosts
+            .iter()
+            .map(|p| (of(p) - mx) * (p.token_rewards - my))
+            .sum::<f64>()
+    };
+    let capacity = [
+        "scenario.duration=\"30d\"",
+        "token.reward_split={ capacity = 1.0, delivery = 0.0 }",
+    ];
+    let delivery = [
+        "scenario.duration=\"30d\"",
+        "token.reward_split={ capacity = 0.0, delivery = 1.0 }",
+    ];
+    let (_, by_capacity) = run_all(&scenario("aethir", &capacity), false);
+    let (_, by_delivery) = run_all(&scenario("aethir", &delivery), false);
+    // Capacity rewards follow uptime; delivery rewards follow GPU-hours sold.
+    for p in by_capacity.providers.iter().chain(&by_delivery.providers) {
+        assert!(p.token_rewards >= 0.0);
+    }
+    let sold_of = |p: &flopmarket_sim::output::ProviderRecord| p.gpu_hours_sold;
+    let idle_of =
+        |p: &flopmarket_sim::output::ProviderRecord| p.gpu_hours_online - p.gpu_hours_sold;
+    assert!(share(&by_delivery, sold_of) > 0.0);
+    assert!(share(&by_capacity, idle_of) > share(&by_delivery, idle_of));
+}
+
+/// Theta: no emission; nodes earn only for the jobs they run (paid in TFUEL): an edge
+/// node's income is in proportion to the GPU-hours it sold, and buying TFUEL for
+/// payments while nodes hold part of it pushes the price up.
+#[test]
+fn theta_pays_edge_nodes_by_demand_in_tfuel() {
+    let (s, sink) = run_all(&scenario("theta", &["scenario.duration=\"90d\""]), false);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    assert_eq!(s.tokens_minted, 0.0);
+    assert!((s.token_payments_usd / s.consumer_spend_usd - 0.90).abs() < 1e-9);
+    assert!(
+        s.token_price_end_usd > 0.04,
+        "net buying lifts TFUEL: {}",
+        s.token_price_end_usd
+    );
+    for p in &sink.providers {
+        assert_eq!(p.revenue_usd, 0.0);
+        if p.gpu_hours_sold == 0.0 {
+            assert_eq!(p.token_rewards, 0.0);
+            assert_eq!(p.token_income_usd, 0.0);
+        }
+    }
+    // Among 4090 nodes (one posted price), TFUEL income per GPU-hour sold is the same
+    // up to the epoch's price: within the range of prices over the run.
+    let per_hour: Vec<f64> = sink
+        .providers
+        .iter()
+        .filter(|p| p.gpu_model == "RTX-4090" && p.gpu_hours_sold > 50.0)
+        .map(|p| p.token_income_usd / p.gpu_hours_sold)
+        .collect();
+    let (lo, hi) = per_hour
+        .iter()
+        .fold((f64::MAX, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    assert!(hi / lo < 1.3, "income per GPU-hour sold from {lo} to {hi}");
+}
+
+/// Render tiers: higher tiers pay their multiple of the posted price and jump the queue.
+#[test]
+fn render_tiers_pay_more_and_wait_less() {
+    // Demand grows 50 % a year: queues form at the evening peaks of the later months.
+    let (s, _) = run_all(&scenario("render", &[]), false);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    let tier = |name: &str| s.workloads.iter().find(|w| w.workload == name).unwrap();
+    let (economy, priority, trusted) = (
+        tier("octane-rendering"),
+        tier("priority-rendering"),
+        tier("studio-rendering"),
+    );
+    assert_eq!(economy.tier, "tier-3-economy");
+    assert!(economy.p_wait > 0.0, "the economy tier queues at peaks");
+    assert!(economy.mean_wait_s > 10.0 * priority.mean_wait_s.max(1.0));
+    assert!(priority.mean_wait_s >= trusted.mean_wait_s);
+    // Prices paid: the posted price times the tier's multiplier.
+    let (_, sink) = run_all(&scenario("render", &["scenario.duration=\"20d\""]), true);
+    for (workload, mult) in [
+        ("octane-rendering", 1.0),
+        ("priority-rendering", 1.28),
+        ("studio-rendering", 2.56),
+    ] {
+        for j in sink
+            .jobs
+            .iter()
+            .filter(|j| j.workload == workload && j.price_usd_per_gpu_hour.is_some())
+        {
+            let posted = match j.gpu_model.as_deref() {
+                Some("RTX-4090") => 0.60,
+                Some("RTX-3090") => 0.51,
+                other => panic!("{other:?}"),
+            };
+            assert!((j.price_usd_per_gpu_hour.unwrap() - posted * mult).abs() < 1e-9);
+        }
+    }
+}
+
+/// io.net clusters: jobs bigger than any host run on several hosts, slower by the
+/// interconnect penalty, and everything still adds up host by host.
+#[test]
+fn ionet_assembles_clusters_with_an_interconnect_penalty() {
+    let (s, sink) = run_all(&scenario("ionet", &["scenario.duration=\"60d\""]), true);
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    assert!(s.cluster_leases > 0);
+    assert!(s.cluster_mean_hosts >= 2.0 && s.cluster_mean_hosts <= 8.0);
+    // Slowest class consumer (0.45) to nvlink (0.90), times 0.85 when classes mix.
+    assert!(
+        s.cluster_mean_efficiency >= 0.45 * 0.85 && s.cluster_mean_efficiency <= 0.90,
+        "{}",
+        s.cluster_mean_efficiency
+    );
+    let done = |name: &str| {
+        sink.jobs
+            .iter()
+            .filter(|j| j.workload == name && j.status == "completed")
+            .count()
+    };
+    assert!(done("distributed-training") > 0 && done("consumer-cluster-inference") > 0);
+    for p in &sink.providers {
+        assert!(p.gpu_hours_sold <= p.gpu_hours_online + 1e-9);
+        assert!(p.revenue_usd >= 0.0);
+    }
+    // Without clusters the 16-GPU jobs cannot run at all, so the scenario is rejected.
+    let err = flopmarket_sim::Scenario::load(
+        &crate::common::repo_path("scenarios/ionet.toml"),
+        &["market.clusters.max_hosts=1".to_string()],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("max_hosts in 2..=64"), "{err}");
+}

@@ -84,3 +84,66 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// The same laws for the networks with token payments, two reward pools, linear
+    /// pricing, tiers and multi-host clusters, under random parameters.
+    #[test]
+    fn invariants_hold_for_random_network_variants(
+        network in 0usize..5,
+        seed in 0u64..1_000,
+        paid_in_token in any::<bool>(),
+        capacity in 0.0f64..1.0,
+        max_hosts in 4u32..9,
+        sell in 0.0f64..1.0,
+        mtbf_h in 2.0f64..300.0,
+        demand in 0.3f64..3.0,
+        price_choice in any::<u8>(),
+    ) {
+        let name = ["golem", "aethir", "theta", "ionet", "render"][network];
+        let payment = if paid_in_token { "token" } else { "usd" };
+        let mut overrides = vec![
+            "scenario.duration=\"10d\"".to_string(),
+            format!("scenario.seed={seed}"),
+            format!("token.provider_payment=\"{payment}\""),
+            format!("token.provider_sell_fraction={sell}"),
+            price_model(price_choice, 0.5),
+            format!("providers.0.availability.mtbf={{ dist = \"exponential\", mean = \"{mtbf_h}h\" }}"),
+            format!("providers.1.availability.mtbf={{ dist = \"exponential\", mean = \"{mtbf_h}h\" }}"),
+            format!("workloads.0.arrivals.rate_per_hour={}", 40.0 * demand),
+            format!("workloads.1.arrivals.rate_per_hour={}", 10.0 * demand),
+        ];
+        match name {
+            "aethir" => overrides.push(format!(
+                "token.reward_split={{ capacity = {capacity}, delivery = {} }}",
+                1.0 - capacity
+            )),
+            "ionet" => overrides.push(format!("market.clusters.max_hosts={max_hosts}")),
+            _ => {}
+        }
+        let refs: Vec<&str> = overrides.iter().map(String::as_str).collect();
+        let (s, sink) = run_all(&scenario(name, &refs), true);
+        prop_assert_eq!(s.invariant_violations(), Vec::<String>::new());
+        prop_assert_eq!(
+            s.jobs_submitted,
+            s.jobs_completed + s.jobs_failed + s.jobs_dropped + s.jobs_to_cloud + s.jobs_in_flight
+        );
+        let by_jobs: f64 = sink.jobs.iter().map(|j| j.spend_usd).sum();
+        prop_assert!((by_jobs - s.consumer_spend_usd).abs() <= 1e-6 * s.consumer_spend_usd.max(1.0));
+        let revenue: f64 = sink.providers.iter().map(|p| p.revenue_usd).sum();
+        prop_assert!((revenue - s.provider_revenue_usd).abs() <= 1e-6 * s.consumer_spend_usd.max(1.0));
+        if !paid_in_token {
+            prop_assert_eq!(s.token_payments_usd, 0.0);
+        }
+        prop_assert!(s.supply_end >= 0.0 && s.tokens_staked >= 0.0 && s.token_price_end_usd > 0.0);
+        for p in &sink.providers {
+            prop_assert!(p.gpu_hours_sold <= p.gpu_hours_online + 1e-9);
+            prop_assert!(p.revenue_usd >= 0.0 && p.token_rewards >= 0.0 && p.tokens_held >= -1e-9 && p.token_income_usd >= 0.0);
+        }
+        for e in &sink.epochs {
+            prop_assert!(e.gpu_hours_sold <= e.gpu_hours_online + 1e-9);
+        }
+    }
+}

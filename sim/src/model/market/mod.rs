@@ -1,14 +1,17 @@
 //! Market mechanisms: one trait, one file per mechanism. The world holds them in an enum
 //! so dispatch on the hot path is a `match`, not a virtual call.
 
+mod offer_selection;
 mod posted_price;
 mod reverse_auction;
 
+pub use offer_selection::OfferSelection;
 pub use posted_price::PostedPrice;
 pub use reverse_auction::ReverseAuction;
 
 use super::book::{Bid, OrderSpec, ProviderBook};
 use super::catalog::GpuId;
+use super::provider::Provider;
 use crate::rng::StreamRng;
 use crate::scenario::{MarketSpec, MechanismSpec};
 use crate::time::SimTime;
@@ -20,6 +23,8 @@ pub struct Match {
     pub bid: Bid,
     /// Price the consumer pays [USD per GPU-hour].
     pub usd_per_gpu_hour: f64,
+    /// Start fee the consumer pays when the lease starts (linear pricing) [USD].
+    pub start_usd: f64,
     /// Delay from order to lease start [µs].
     pub start_delay: SimTime,
     /// Bids the order received.
@@ -59,6 +64,8 @@ pub enum Market {
     ReverseAuction(ReverseAuction),
     /// Posted price, first come first served.
     PostedPrice(PostedPrice),
+    /// Golem: linear-price offers, chosen by expected cost.
+    OfferSelection(OfferSelection),
 }
 
 impl Market {
@@ -81,7 +88,45 @@ impl Market {
             MechanismSpec::PostedPrice { prices, .. } => Market::PostedPrice(PostedPrice {
                 prices: prices.clone(),
             }),
+            MechanismSpec::OfferSelection {
+                max_offers,
+                offer_window,
+                max_start_usd,
+            } => Market::OfferSelection(OfferSelection {
+                max_offers: *max_offers,
+                offer_window: *offer_window,
+                max_start_usd: *max_start_usd,
+                start_usd: Vec::new(),
+            }),
         }
+    }
+
+    /// The posted price of model `gpu` [USD per GPU-hour], in a posted-price market.
+    pub fn posted_price(&self, gpu: GpuId) -> Option<f64> {
+        match self {
+            Market::PostedPrice(m) => m.prices.get(gpu as usize).copied().flatten(),
+            _ => None,
+        }
+    }
+
+    /// Tells the mechanism each provider's start fee [USD], and unlists providers whose
+    /// fee is over the requestors' cap: no order could take their offers, and leaving
+    /// them in the book would let them crowd the cheapest-per-hour offers an order sees.
+    /// Returns how many were unlisted.
+    pub fn list_start_fees(&mut self, providers: &mut [Provider]) -> u64 {
+        let Market::OfferSelection(m) = self else {
+            return 0;
+        };
+        m.start_usd = providers.iter().map(|p| p.start_usd).collect();
+        let mut unlisted = 0;
+        for p in providers
+            .iter_mut()
+            .filter(|p| p.start_usd > m.max_start_usd)
+        {
+            p.listed = false;
+            unlisted += 1;
+        }
+        unlisted
     }
 }
 
@@ -97,6 +142,7 @@ impl Mechanism for Market {
         match self {
             Market::ReverseAuction(m) => m.clear(order, book, rng, scratch),
             Market::PostedPrice(m) => m.clear(order, book, rng, scratch),
+            Market::OfferSelection(m) => m.clear(order, book, rng, scratch),
         }
     }
 
@@ -104,6 +150,7 @@ impl Mechanism for Market {
         match self {
             Market::ReverseAuction(m) => m.book_cap(gpu, consumer_cap),
             Market::PostedPrice(m) => m.book_cap(gpu, consumer_cap),
+            Market::OfferSelection(m) => m.book_cap(gpu, consumer_cap),
         }
     }
 
@@ -111,6 +158,7 @@ impl Mechanism for Market {
         match self {
             Market::ReverseAuction(m) => m.name(),
             Market::PostedPrice(m) => m.name(),
+            Market::OfferSelection(m) => m.name(),
         }
     }
 }

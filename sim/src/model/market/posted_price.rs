@@ -28,6 +28,7 @@ impl Mechanism for PostedPrice {
         Some(Match {
             bid,
             usd_per_gpu_hour: price,
+            start_usd: 0.0,
             start_delay: 0,
             bids: 1,
             expired: false,

@@ -60,6 +60,7 @@ impl Mechanism for ReverseAuction {
         Some(Match {
             bid,
             usd_per_gpu_hour: bid.usd_per_gpu_hour,
+            start_usd: 0.0,
             start_delay: decision,
             bids: bids.len() as u32,
             expired: decision > self.bid_timeout,
