@@ -185,11 +185,17 @@ fn token_mechanism(sc: &Scenario) -> Vec<String> {
         }
         Emission::PerEpoch { .. } => "per-epoch table".to_string(),
     };
+    let split;
     let basis = match t.reward_basis {
         RewardBasis::Online => "GPU-hours online (availability)",
         RewardBasis::Sold => "GPU-hours sold (work)",
-        RewardBasis::Split { .. } => {
-            "two pools: GPU-hours online (capacity) and GPU-hours sold (delivery)"
+        RewardBasis::Split { delivery_share } => {
+            split = format!(
+                "two pools: {:.0} % by GPU-hours online (proof of capacity), {:.0} % by GPU-hours sold (proof of delivery)",
+                (1.0 - delivery_share) * 100.0,
+                delivery_share * 100.0
+            );
+            &split
         }
     };
     let mut lines = vec![format!(

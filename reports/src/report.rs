@@ -91,6 +91,7 @@ pub(crate) fn build(
             num(summary.bme_minted_beyond_credits),
         ));
     }
+    mechanism_sections(&mut doc, summary);
     if !ctx.claims.is_empty() {
         doc.heading("Claims checked");
         doc.paragraph("Verdict: agrees = the simulated median lies in the claimed range; partly = the 10-90 % range of providers overlaps it; disagrees = no overlap. Provider metrics are spread over providers; run-wide metrics are single values.");
@@ -123,6 +124,80 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.notes.clone()));
     }
     Ok(doc)
+}
+
+/// What the network's own mechanism did: offer selection, token payments, clusters,
+/// and service per workload (with its tier).
+fn mechanism_sections(doc: &mut Document, s: &Summary) {
+    if s.mechanism == "offer_selection" {
+        doc.heading("Offer selection");
+        doc.paragraph(format!(
+            "Requestors chose the offer with the lowest expected cost for their task (start fee + price per hour x GPUs x expected hours): {} of {} leases ({}) went to an offer dearer per hour than the cheapest one received, because its start fee was lower. Start fees came to {} of {} paid. {} providers asked a start fee over the requestors' cap and never worked.",
+            int(s.orders_not_lowest_price),
+            int(s.jobs_completed + s.jobs_in_flight),
+            pct(s.orders_not_lowest_price as f64 / (s.jobs_completed + s.jobs_in_flight).max(1) as f64),
+            usd(s.start_fees_usd),
+            usd(s.consumer_spend_usd),
+            int(s.providers_over_start_cap),
+        ));
+    }
+    if s.token_payments_usd > 0.0 {
+        doc.heading("Paid in tokens");
+        doc.paragraph(format!(
+            "Providers were paid in {sym}: their {} share of payments bought {} {sym} at the epochs' closes (on average ${:.4} per {sym}; ${:.4} at the end of the run). Selling part of those and of any rewards brought them {}; the rest they hold. Buying {sym} for payments and selling it back is what moves the price here.",
+            usd(s.token_payments_usd),
+            num(s.provider_payment_tokens),
+            s.token_payments_usd / s.provider_payment_tokens,
+            s.token_price_end_usd,
+            usd(s.provider_token_income_usd),
+            sym = s.token_symbol,
+        ));
+    }
+    if s.providers_entered + s.providers_exited > 0 {
+        doc.heading("Entry and exit");
+        doc.paragraph(format!(
+            "Supply responded to returns: {} providers joined while their cohort's return beat its hurdle, {} left after a stretch of operating losses; {} of the {} that were ever in the market remained at the end. The cohort table counts every provider that was ever in the market, each over its own time in it; median payback is over those that remained.",
+            int(s.providers_entered),
+            int(s.providers_exited),
+            int(s.providers_active_end),
+            int(s.providers),
+        ));
+    }
+    if s.cluster_leases > 0 {
+        doc.heading("Clusters");
+        doc.paragraph(format!(
+            "{} leases ran on clusters assembled from several hosts: {:.2} hosts each on average, at {} of one host's throughput on average (the interconnect penalty: the job runs longer and pays for it).",
+            int(s.cluster_leases),
+            s.cluster_mean_hosts,
+            pct(s.cluster_mean_efficiency),
+        ));
+    }
+    if !s.workloads.is_empty() {
+        doc.heading("Service by workload");
+        let tiers = s.workloads.iter().any(|w| w.tier != "-");
+        if tiers {
+            doc.paragraph("Higher tiers pay their multiple of the posted price and are served first when capacity frees up.");
+        }
+        let mut t = Table::new(&[
+            "Workload",
+            "Tier",
+            "Jobs started",
+            "Jobs completed",
+            "Mean wait (s)",
+            "P(wait)",
+        ]);
+        for w in &s.workloads {
+            t.row(vec![
+                w.workload.clone(),
+                w.tier.clone(),
+                int(w.jobs_started),
+                int(w.jobs_completed),
+                fixed(w.mean_wait_s, 1),
+                pct(w.p_wait),
+            ]);
+        }
+        doc.table(t);
+    }
 }
 
 /// Headline figures, one per row.

@@ -243,7 +243,7 @@ pub struct Summary {
     pub mechanism: String,
     /// Simulated horizon [days].
     pub duration_days: f64,
-    /// Providers.
+    /// Providers that were in the market at any time.
     pub providers: u64,
     /// GPUs installed.
     pub gpus: u64,
@@ -297,7 +297,8 @@ pub struct Summary {
     pub mean_price_usd_per_gpu_hour: f64,
     /// Sum of provider profit (revenue + token income - power - hosting - amortized capex) [USD].
     pub provider_profit_usd: f64,
-    /// Median provider payback [months]; NaN if fewer than half pay back.
+    /// Median payback of the providers in the market at the end [months]; NaN if fewer
+    /// than half of them pay back.
     pub median_payback_months: f64,
     /// Token ticker.
     pub token_symbol: String,
@@ -348,6 +349,12 @@ pub struct Summary {
     pub orders_not_lowest_price: u64,
     /// Linear pricing: providers whose start fee is over the requestors' cap, never matched.
     pub providers_over_start_cap: u64,
+    /// Entry and exit: providers that joined during the run.
+    pub providers_entered: u64,
+    /// Entry and exit: providers that left during the run.
+    pub providers_exited: u64,
+    /// Providers in the market at the end (joined, not left).
+    pub providers_active_end: u64,
     /// Aggregator clusters: leases spread over several hosts.
     pub cluster_leases: u64,
     /// Aggregator clusters: mean hosts per cluster lease; NaN without clusters.

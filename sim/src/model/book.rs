@@ -213,6 +213,7 @@ mod tests {
             },
             availability: None,
             interconnect: crate::scenario::Interconnect::Nvlink,
+            entry_exit: None,
         };
         Provider::new(1, 0, 0, &cohort, catalog)
     }

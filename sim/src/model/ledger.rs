@@ -59,6 +59,10 @@ pub struct Counters {
     pub orders_not_lowest_price: u64,
     /// Providers whose start fee is over the requestors' cap (never matched).
     pub providers_unlisted: u64,
+    /// Providers that joined during the run (entry and exit).
+    pub providers_entered: u64,
+    /// Providers that left during the run.
+    pub providers_exited: u64,
     /// Leases spread over several hosts (aggregator clusters).
     pub cluster_leases: u64,
     /// Sum of hosts over cluster leases.
@@ -183,6 +187,18 @@ impl Ledger {
         self.counters.leases += 1;
         self.epoch_total.leases += 1;
         self.epoch_by_gpu[gpu as usize].leases += 1;
+    }
+
+    /// A provider holding `stake_gpus` GPUs' worth of stake joined the market.
+    pub fn provider_joined(&mut self, stake_gpus: f64) {
+        self.counters.providers_entered += 1;
+        self.token.staked += self.token.stake_per_gpu * stake_gpus;
+    }
+
+    /// A provider left the market; its remaining stake is returned (unstaked).
+    pub fn provider_left(&mut self, stake_gpus: f64) {
+        self.counters.providers_exited += 1;
+        self.token.staked = (self.token.staked - self.token.stake_per_gpu * stake_gpus).max(0.0);
     }
 
     /// A lease started on a cluster of `hosts` hosts running at `efficiency` of one host.
@@ -349,6 +365,20 @@ impl Ledger {
         let n = sc.catalog.gpus.len();
         let (mut online, mut sold, mut revenue, mut up) =
             (vec![0u64; n], vec![0u64; n], vec![0.0; n], vec![0u32; n]);
+        let epoch_h = to_hours(now - self.epoch_start);
+        for p in providers
+            .iter_mut()
+            .filter(|p| !p.retired || p.retired_at > self.epoch_start)
+        {
+            // Operating margin of the epoch (capex is sunk): what entry and exit act on.
+            let present_h = epoch_h.min(to_hours(now.min(p.retired_at) - p.joined_at));
+            let margin = p.epoch.revenue_usd + (p.tokens.sales_usd - p.sales_usd_at_epoch_start)
+                - p.power_cost_usd(&p.epoch)
+                - p.cost.hosting_usd_per_gpu_hour * p.gpus as f64 * present_h;
+            p.last_epoch_margin_usd = margin;
+            p.sales_usd_at_epoch_start = p.tokens.sales_usd;
+            p.losing_epochs = if margin < 0.0 { p.losing_epochs + 1 } else { 0 };
+        }
         for p in providers.iter_mut() {
             let g = p.gpu as usize;
             online[g] += p.epoch.online_gpu_us;
@@ -534,7 +564,9 @@ impl Ledger {
     pub fn provider_record(sc: &Scenario, id: u32, p: &Provider) -> ProviderRecord {
         let cohort = &sc.cohorts[p.cohort as usize];
         let t = &p.totals;
-        let run_h = to_hours(sc.duration);
+        // Time in the market: entrants join late, leavers retire early.
+        let present = sc.duration.min(p.retired_at) - p.joined_at;
+        let run_h = to_hours(present);
         let gpus = p.gpus as f64;
         let power = p.power_cost_usd(t);
         let hosting = p.cost.hosting_usd_per_gpu_hour * gpus * run_h;
@@ -550,7 +582,7 @@ impl Ledger {
             region: cohort.region.clone(),
             ask_usd_per_gpu_hour: p.ask_usd_per_gpu_hour,
             markup: p.markup,
-            uptime: t.up_us as f64 / sc.duration as f64,
+            uptime: t.up_us as f64 / present as f64,
             utilization: t.leased_gpu_us as f64 / t.online_gpu_us as f64,
             gpu_hours_online: to_hours(t.online_gpu_us),
             gpu_hours_sold: to_hours(t.leased_gpu_us),

@@ -68,8 +68,22 @@ pub struct Provider {
     /// Start fee per lease (linear pricing) [USD].
     pub start_usd: f64,
     /// Whether the host's offers can match at all (false: its start fee is over every
-    /// requestor's cap, so the market never shows it).
+    /// requestor's cap, so the market never shows it; or it is leaving).
     pub listed: bool,
+    /// Decided to leave: takes no new work, retires when its last job ends.
+    pub leaving: bool,
+    /// Left the market for good (entry and exit).
+    pub retired: bool,
+    /// Epochs in a row with a negative operating margin.
+    pub losing_epochs: u32,
+    /// Operating margin of the last closed epoch: income - power - hosting [USD].
+    pub last_epoch_margin_usd: f64,
+    /// Token sales income when the current epoch began [USD].
+    pub sales_usd_at_epoch_start: f64,
+    /// When it joined the market [µs] (0 for the starting cohorts).
+    pub joined_at: SimTime,
+    /// When it left [µs]; `NEVER` while in the market.
+    pub retired_at: SimTime,
     /// Interconnect class.
     pub interconnect: crate::scenario::Interconnect,
     /// Cost structure.
@@ -203,6 +217,13 @@ impl Provider {
             ask_usd_per_gpu_hour: ask,
             start_usd,
             listed: true,
+            leaving: false,
+            retired: false,
+            losing_epochs: 0,
+            last_epoch_margin_usd: 0.0,
+            sales_usd_at_epoch_start: 0.0,
+            joined_at: 0,
+            retired_at: crate::time::NEVER,
             markup,
             interconnect: cohort.interconnect,
             cost,

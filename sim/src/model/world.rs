@@ -402,6 +402,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             self.book.remove(pid, p);
             p.free += gpus;
             self.book.insert(pid, p);
+            if p.leaving && p.jobs.is_empty() {
+                self.retire(pid, now);
+            }
         }
         let mut parts = parts;
         parts.clear();
@@ -537,6 +540,9 @@ impl<'s, S: RecordSink> World<'s, S> {
     }
 
     fn provider_down(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+        if self.providers[pid as usize].retired {
+            return;
+        }
         let p = &mut self.providers[pid as usize];
         p.advance(now);
         p.totals.failures += 1;
@@ -551,6 +557,10 @@ impl<'s, S: RecordSink> World<'s, S> {
         p.up = false;
         p.free = p.gpus;
         p.leased = 0;
+        if p.leaving {
+            self.retire(pid, now);
+            return;
+        }
         let av = self.sc.cohorts[p.cohort as usize]
             .availability
             .as_ref()
@@ -562,6 +572,9 @@ impl<'s, S: RecordSink> World<'s, S> {
     }
 
     fn provider_up(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+        if self.providers[pid as usize].retired {
+            return;
+        }
         let p = &mut self.providers[pid as usize];
         p.advance(now);
         p.up = true;
@@ -662,6 +675,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             now,
             &mut self.sink,
         );
+        if now < self.sc.duration {
+            self.entry_and_exit(now, q);
+        }
         // A BME halt may have lifted: retry waiting orders on every GPU model offered.
         if self.ledger.token.bme.is_some() {
             let mut models: Vec<u16> = self.providers.iter().map(|p| p.gpu).collect();
@@ -674,6 +690,106 @@ impl<'s, S: RecordSink> World<'s, S> {
         if now < self.sc.duration {
             q.at((now + self.sc.epoch).min(self.sc.duration), Event::EpochEnd);
         }
+    }
+}
+
+impl<S: RecordSink> World<'_, S> {
+    /// Supply responds to returns (cohorts with `entry_exit`), at an epoch's close:
+    /// providers that lost money for `exit_after_epochs` epochs in a row leave (at once
+    /// when idle, else when their last job ends); new ones join while the cohort's
+    /// last-epoch return on capex, annualized, beats the hurdle.
+    fn entry_and_exit(&mut self, now: SimTime, q: &mut Scheduler<Event>) {
+        let sc = self.sc;
+        let epoch_h = crate::time::to_hours(sc.epoch);
+        for (ci, cohort) in sc.cohorts.iter().enumerate() {
+            let Some(rule) = &cohort.entry_exit else {
+                continue;
+            };
+            let (mut active, mut margin) = (0u32, 0.0);
+            for pid in 0..self.providers.len() {
+                let p = &self.providers[pid];
+                if p.cohort as usize != ci || p.retired || p.leaving {
+                    continue;
+                }
+                if p.losing_epochs >= rule.exit_after_epochs {
+                    self.start_leaving(pid as ProviderId, now);
+                } else {
+                    active += 1;
+                    margin += p.last_epoch_margin_usd;
+                }
+            }
+            if active == 0 {
+                continue;
+            }
+            let capex = cohort.capex_usd_per_gpu * cohort.gpus_per_provider as f64;
+            let annual_return =
+                margin / active as f64 / capex * (crate::token::emission::HOURS_PER_YEAR / epoch_h);
+            if annual_return > rule.hurdle_annual_return && active < rule.max_count {
+                let joiners = ((rule.entry_per_epoch * active as f64).ceil() as u32)
+                    .max(1)
+                    .min(rule.max_count - active);
+                for _ in 0..joiners {
+                    self.add_provider(ci, now, q);
+                }
+            }
+        }
+    }
+
+    /// A new provider of cohort `ci` joins at `now`.
+    fn add_provider(&mut self, ci: usize, now: SimTime, q: &mut Scheduler<Event>) {
+        let sc = self.sc;
+        let cohort = &sc.cohorts[ci];
+        let pid = self.providers.len() as ProviderId;
+        let mut p = Provider::with_cheaters(
+            sc.seed,
+            pid,
+            ci as u16,
+            cohort,
+            &sc.catalog,
+            sc.verification.map_or(0.0, |v| v.cheater_fraction),
+        );
+        p.joined_at = now;
+        p.last_update = now;
+        p.up_since = now;
+        if let Some(av) = &cohort.availability {
+            q.after(
+                from_secs(av.mtbf.sample(&mut p.churn_rng)).max(1),
+                Event::ProviderDown(pid),
+            );
+        }
+        self.ledger
+            .provider_joined(p.gpus as f64 * p.stake_multiplier);
+        self.providers.push(p);
+        self.ledger.counters.providers_unlisted = self.market.list_start_fees(&mut self.providers);
+        self.book.insert(pid, &self.providers[pid as usize]);
+        let gpu = self.providers[pid as usize].gpu;
+        self.drain_waiting(gpu, now, q);
+    }
+
+    /// Provider `pid` decides to leave: retires now if idle, else takes no new work and
+    /// retires when its last job ends.
+    fn start_leaving(&mut self, pid: ProviderId, now: SimTime) {
+        let p = &mut self.providers[pid as usize];
+        if p.jobs.is_empty() {
+            self.retire(pid, now);
+        } else {
+            self.book.remove(pid, p);
+            p.listed = false;
+            p.leaving = true;
+        }
+    }
+
+    /// Provider `pid` leaves the market for good; its stake is returned.
+    fn retire(&mut self, pid: ProviderId, now: SimTime) {
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        self.book.remove(pid, p);
+        p.up = false;
+        p.leaving = false;
+        p.retired = true;
+        p.retired_at = now;
+        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
+        self.ledger.provider_left(stake_gpus);
     }
 }
 

@@ -262,6 +262,23 @@ pub struct Cohort {
     pub availability: Option<Availability>,
     /// Interconnect class (matters when jobs span hosts).
     pub interconnect: Interconnect,
+    /// Entry and exit: supply responding to returns; `None` = a fixed cohort.
+    pub entry_exit: Option<EntryExit>,
+}
+
+/// How a cohort's supply responds to its returns, checked at every epoch's close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryExit {
+    /// New providers join while the cohort's return on capex over the last epoch,
+    /// annualized, beats this hurdle [fraction per year].
+    pub hurdle_annual_return: f64,
+    /// Joiners per epoch, as a fraction of the cohort's active providers (at least one) [fraction].
+    pub entry_per_epoch: f64,
+    /// Most providers the cohort can reach (active ones).
+    pub max_count: u32,
+    /// A provider leaves after this many epochs in a row of negative operating margin
+    /// (income - power - hosting; capex is sunk).
+    pub exit_after_epochs: u32,
 }
 
 /// Willingness to pay.

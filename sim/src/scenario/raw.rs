@@ -418,6 +418,24 @@ pub struct RawCohort {
     /// Interconnect class: nvlink, pcie, ethernet or consumer (matters for multi-host clusters). Default: nvlink for data-centre GPUs, consumer for GeForce cards.
     #[serde(default)]
     pub interconnect: Option<RawInterconnect>,
+    /// Entry and exit: providers join while returns beat a hurdle and leave after a stretch of losses. Default: a fixed cohort.
+    #[serde(default)]
+    pub entry_exit: Option<Sp<RawEntryExit>>,
+}
+
+/// Entry and exit of a cohort's providers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEntryExit {
+    /// Providers join while the cohort's last-epoch return on capex, annualized, beats this [fraction per year], e.g. 0.25.
+    pub hurdle_annual_return: f64,
+    /// Joiners per epoch as a fraction of active providers (at least one) [fraction]. Default 0.02.
+    #[serde(default)]
+    pub entry_per_epoch: Option<f64>,
+    /// Most active providers the cohort can reach.
+    pub max_count: u32,
+    /// A provider leaves after losing money (income - power - hosting) for this long, e.g. "28d"; rounded up to whole epochs.
+    pub exit_after: Dur,
 }
 
 /// A provider's pricing strategy.

@@ -175,7 +175,7 @@ impl Validator<'_> {
             .providers
             .get()
             .iter()
-            .map(|c| self.cohort(c))
+            .map(|c| self.cohort(c, epoch))
             .collect::<Res<Vec<_>>>()?;
         if raw.workloads.get().is_empty() {
             return Err(self.err(
@@ -778,7 +778,7 @@ impl Validator<'_> {
         Ok(out)
     }
 
-    fn cohort(&self, c: &RawCohort) -> Res<Cohort> {
+    fn cohort(&self, c: &RawCohort, epoch: SimTime) -> Res<Cohort> {
         let gpu = self.gpu(&c.gpu)?;
         let spec = self.catalog.gpu(gpu);
         let count = self.check(&c.count, |x| x >= 1, "count >= 1 providers")?;
@@ -878,6 +878,33 @@ impl Validator<'_> {
                 Some(RawInterconnect::Consumer) => Interconnect::Consumer,
                 None => interconnect_by_name(&spec.interconnect).unwrap_or(Interconnect::Ethernet),
             },
+            entry_exit: match &c.entry_exit {
+                Some(e) => Some(self.entry_exit(e, count, epoch)?),
+                None => None,
+            },
+        })
+    }
+
+    fn entry_exit(&self, e: &Sp<RawEntryExit>, count: u32, epoch: SimTime) -> Res<EntryExit> {
+        let r = e.get();
+        let entry = r.entry_per_epoch.unwrap_or(0.02);
+        let exit_s = r.exit_after.secs();
+        if !(r.hurdle_annual_return.is_finite()
+            && (0.0..=1.0).contains(&entry)
+            && r.max_count >= count
+            && exit_s.is_finite()
+            && exit_s > 0.0)
+        {
+            return Err(self.err(
+                e.span(),
+                format!("entry_exit: expected a finite hurdle_annual_return, entry_per_epoch in [0, 1], max_count >= count ({count}) and a finite exit_after > 0"),
+            ));
+        }
+        Ok(EntryExit {
+            hurdle_annual_return: r.hurdle_annual_return,
+            entry_per_epoch: entry,
+            max_count: r.max_count,
+            exit_after_epochs: (from_secs(exit_s).div_ceil(epoch)).max(1) as u32,
         })
     }
 

@@ -435,3 +435,49 @@ fn ionet_assembles_clusters_with_an_interconnect_penalty() {
     .unwrap_err();
     assert!(err.to_string().contains("max_hosts in 2..=64"), "{err}");
 }
+
+/// Entry and exit: the 4090 home hosts' supply follows demand. Halve their demand and
+/// hosts leave; double it and hosts join; with no entry_exit rule the cohort is fixed.
+#[test]
+fn supply_responds_to_demand_through_entry_and_exit() {
+    let active_4090 = |scale: f64| {
+        let overrides = [
+            "scenario.duration=\"180d\"".to_string(),
+            format!("workloads.0.arrivals.rate_per_hour={}", 30.0 * scale),
+            format!("workloads.3.arrivals.rate_per_hour={}", 30.0 * scale),
+        ];
+        let refs: Vec<&str> = overrides.iter().map(String::as_str).collect();
+        let (s, sink) = run_all(&scenario("akash", &refs), false);
+        assert_eq!(s.invariant_violations(), Vec::<String>::new());
+        assert_eq!(
+            s.providers_active_end,
+            s.providers - s.providers_exited,
+            "active = ever - left"
+        );
+        assert_eq!(s.providers, 1010 + s.providers_entered);
+        // Leavers stop accruing time: nobody is online longer than they were present.
+        for p in &sink.providers {
+            assert!(p.uptime <= 1.0 + 1e-9 && p.gpu_hours_sold <= p.gpu_hours_online + 1e-9);
+        }
+        let up_at_end = sink
+            .epochs
+            .iter()
+            .rev()
+            .find(|e| e.gpu_model == "RTX-4090")
+            .unwrap()
+            .providers_up;
+        (s, up_at_end)
+    };
+    let (low, low_up) = active_4090(0.5);
+    let (high, high_up) = active_4090(2.0);
+    assert!(low.providers_exited > 0 && high.providers_entered > 0);
+    assert!(
+        high_up > low_up + 100,
+        "4090 hosts up at the end: {low_up} at half demand, {high_up} at double"
+    );
+    let (fixed, _) = run_all(
+        &scenario("seed-article", &["scenario.duration=\"60d\""]),
+        false,
+    );
+    assert_eq!(fixed.providers_entered + fixed.providers_exited, 0);
+}

@@ -96,6 +96,7 @@ mod tests {
             },
             availability: None,
             interconnect: crate::scenario::Interconnect::Consumer,
+            entry_exit: None,
         };
         Provider::new(1, 0, 0, &cohort, catalog)
     }
