@@ -432,7 +432,7 @@ pub struct RawEntryExit {
     /// Joiners per epoch as a fraction of active providers (at least one) [fraction]. Default 0.02.
     #[serde(default)]
     pub entry_per_epoch: Option<f64>,
-    /// Most active providers the cohort can reach.
+    /// Most active providers the cohort can reach by entry (no entry at or above it).
     pub max_count: u32,
     /// A provider leaves after losing money (income - power - hosting) for this long, e.g. "28d"; rounded up to whole epochs.
     pub exit_after: Dur,

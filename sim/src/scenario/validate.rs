@@ -891,13 +891,12 @@ impl Validator<'_> {
         let exit_s = r.exit_after.secs();
         if !(r.hurdle_annual_return.is_finite()
             && (0.0..=1.0).contains(&entry)
-            && r.max_count >= count
             && exit_s.is_finite()
             && exit_s > 0.0)
         {
             return Err(self.err(
                 e.span(),
-                format!("entry_exit: expected a finite hurdle_annual_return, entry_per_epoch in [0, 1], max_count >= count ({count}) and a finite exit_after > 0"),
+                format!("entry_exit: expected a finite hurdle_annual_return, entry_per_epoch in [0, 1] and a finite exit_after > 0 (max_count {} caps entry; the cohort starts with {count})", r.max_count),
             ));
         }
         Ok(EntryExit {
