@@ -66,6 +66,15 @@ fn run_writes_every_output_with_every_summary_field() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // Every chart of the report also as a PNG beside it, embedded in report.md.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let pngs: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    assert!(pngs.len() >= 3, "{pngs:?}");
+    assert!(pngs.iter().all(|n| md.contains(&format!("](charts/{n})"))));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     for field in SUMMARY_FIELDS {

@@ -11,6 +11,8 @@ use common::{flopmarket, text};
 
 use flopmarket_reports::analysis::{f64s, strings, u64s};
 use flopmarket_reports::sweep::aggregate;
+use polars::prelude::{ParquetReader, SerReader};
+use resvg::tiny_skia::Pixmap;
 
 const SWEEP: &str = r#"[sweep]
 name = "tiny"
@@ -157,6 +159,103 @@ fn shards_resume_and_threads_give_the_same_rows() {
     assert_same_tables(&whole, &one);
 }
 
+#[test]
+fn resume_redoes_exactly_the_runs_whose_files_were_damaged_after_they_completed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = sweep_file(tmp.path());
+    let out = reference(tmp.path(), &file);
+    let tables: Vec<Vec<u8>> = TABLES
+        .iter()
+        .map(|t| std::fs::read(out.join(t)).unwrap())
+        .collect();
+    let ids = run_ids(&out);
+    let run = |id: &str, name: &str| out.join("runs").join(id).join(name);
+    let markers: Vec<Vec<u8>> = ids
+        .iter()
+        .map(|id| std::fs::read(run(id, "summary.json")).unwrap())
+        .collect();
+    // What a power loss can leave of files that were renamed into place but never synced:
+    // one run's epochs table cut short, another's providers table with changed bytes.
+    let (cut, changed) = (ids[3].as_str(), ids[2].as_str());
+    let epochs = run(cut, "epochs.parquet");
+    let len = std::fs::metadata(&epochs).unwrap().len();
+    std::fs::File::options()
+        .write(true)
+        .open(&epochs)
+        .unwrap()
+        .set_len(len - 100)
+        .unwrap();
+    let providers = run(changed, "providers.parquet");
+    let mut bytes = std::fs::read(&providers).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&providers, bytes).unwrap();
+
+    // The report leaves the damaged runs out and names them.
+    let agg = aggregate(&out).unwrap();
+    assert_eq!(agg.data.runs.height(), 4);
+    let mut damaged: Vec<&str> = agg.data.damaged.iter().map(|(id, _)| id.as_str()).collect();
+    damaged.sort();
+    assert_eq!(damaged, [changed, cut]);
+
+    let o = flopmarket(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--threads",
+        "2",
+        "--resume",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let said = text(&o);
+    assert!(
+        said.contains(&format!("run {cut}: marked complete but epochs.parquet:")),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "run {changed}: marked complete but providers.parquet:"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(": 2 runs in ") && said.contains("4 already complete"),
+        "{said}"
+    );
+    for (id, before) in ids.iter().zip(&markers) {
+        let now = std::fs::read(run(id, "summary.json")).unwrap();
+        if id == cut || id == changed {
+            assert_ne!(&now, before, "{id} was not redone");
+        } else {
+            assert_eq!(&now, before, "{id} was redone");
+        }
+    }
+    // The redone runs rewrote their files: the report equals the one before the damage.
+    assert_eq!(aggregate(&out).unwrap().data.damaged.len(), 0);
+    for (t, before) in TABLES.iter().zip(&tables) {
+        assert!(
+            &std::fs::read(out.join(t)).unwrap() == before,
+            "{t} differs"
+        );
+    }
+}
+
+/// (width, height, share of pixels that are not white) of the PNG at `path`.
+fn png_ink(path: &Path) -> (u32, u32, f64) {
+    let img = Pixmap::decode_png(&std::fs::read(path).unwrap()).expect("a PNG that decodes");
+    let ink = img
+        .pixels()
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) != (255, 255, 255))
+        .count();
+    (
+        img.width(),
+        img.height(),
+        ink as f64 / img.pixels().len() as f64,
+    )
+}
+
 /// Golden figures of the tiny sweep: (arm, figure) -> mean and median over its replicates,
 /// to a relative tolerance of 1e-9 (floating-point summation order only; the runs are
 /// bit-deterministic). Regenerate with UPDATE_GOLDEN=1 after a deliberate model change.
@@ -225,7 +324,74 @@ fn report_matches_golden_figures_and_has_its_charts() {
     ] {
         assert!(md.contains(heading), "{heading}");
     }
-    assert!(std::fs::read_dir(out.join("charts")).unwrap().count() >= 4);
+    let charts: Vec<PathBuf> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let pngs: Vec<&PathBuf> = charts
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    assert!(pngs.len() >= 4, "{charts:?}");
+    assert_eq!(charts.len(), 2 * pngs.len(), "an SVG beside each PNG");
+    for png in pngs {
+        let (w, h, ink) = png_ink(png);
+        assert_eq!((w, h), (1520, 760), "{}", png.display());
+        assert!(ink > 0.005 && ink < 0.6, "{}: {ink}", png.display());
+        let name = png.file_name().unwrap().to_string_lossy();
+        assert!(
+            md.contains(&format!("](charts/{name})")),
+            "{name} not in report.md"
+        );
+    }
+    // $/1M tokens per arm and GPU model, network vs cloud.
+    let units = agg.unit_costs.as_ref().expect("unit_costs");
+    assert_eq!(units.height(), 2 * 3, "2 arms x 3 GPU models sold");
+    let per_m = f64s(units, "mean").unwrap();
+    assert!(per_m.iter().all(|v| v.is_finite() && *v > 0.0), "{per_m:?}");
+    assert!(md.contains("network USD/1M tokens") && out.join("unit_costs.parquet").is_file());
+    // Recomputed by hand for arm 0 and the A100-80G: each replicate's spend / GPU-hours
+    // sold on that model, over its decode throughput from context.json, averaged.
+    let ctx: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("context.json")).unwrap()).unwrap();
+    let tps = ctx["unit_throughput"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["gpu"] == "A100-80G")
+        .and_then(|u| u["decode_7b_tokens_per_s"].as_f64())
+        .unwrap();
+    let by_hand: Vec<f64> = ["a0-r0", "a0-r1", "a0-r2"]
+        .iter()
+        .map(|id| {
+            let path = out.join("runs").join(id).join("epochs.parquet");
+            let epochs = ParquetReader::new(std::fs::File::open(path).unwrap())
+                .finish()
+                .unwrap();
+            let models = strings(&epochs, "gpu_model").unwrap();
+            let sum = |c: &str| -> f64 {
+                f64s(&epochs, c)
+                    .unwrap()
+                    .iter()
+                    .zip(&models)
+                    .filter(|(_, m)| *m == "A100-80G")
+                    .map(|(v, _)| v)
+                    .sum()
+            };
+            sum("consumer_spend_usd") / sum("gpu_hours_sold") / (tps * 3600.0) * 1e6
+        })
+        .collect();
+    let expected = by_hand.iter().sum::<f64>() / 3.0;
+    let models = strings(units, "gpu_model").unwrap();
+    let arms = u64s(units, "arm").unwrap();
+    let row = (0..units.height())
+        .find(|&i| arms[i] == Some(0) && models[i] == "A100-80G")
+        .unwrap();
+    assert!(
+        (per_m[row] - expected).abs() <= 1e-9 * expected,
+        "{} vs {expected}",
+        per_m[row]
+    );
 }
 
 #[test]

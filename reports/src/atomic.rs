@@ -1,6 +1,14 @@
-//! Atomic file replacement: write to a temporary file in the same directory, sync it, then
-//! rename it over the target. A reader sees either the previous file or the complete new
-//! one, never a half-written file; on any error the temporary file is removed.
+//! Atomic file replacement: write to a temporary file in the same directory, then rename it
+//! over the target. A reader sees either the previous file or the complete new one, never a
+//! half-written file, and on any error the temporary file is removed.
+//!
+//! What survives a crash depends on [`Durability`]. A process that dies (panic, kill, OOM)
+//! leaves every renamed file whole either way: the data is in the page cache. A machine that
+//! loses power or whose kernel crashes can lose data the OS had not written yet:
+//! [`Durability::Synced`] files are on disk before their name appears (fsync, then rename);
+//! an [`Durability::Unsynced`] file can come back empty, truncated or missing even after its
+//! rename, so whoever writes one must record enough in a synced file to detect that (as a
+//! sweep run does: its synced completion marker lists each file's size and CRC-32).
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -31,8 +39,31 @@ pub(crate) fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
-/// Writes `target` atomically with `fill`, which receives a buffered writer.
+/// Whether a file is flushed to disk before it is renamed into place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// fsync before the rename: the complete file survives a power loss once its name does.
+    Synced,
+    /// No fsync (one fewer disk flush per file): whole after a process crash, but possibly
+    /// empty, truncated or missing after a power loss or kernel crash.
+    Unsynced,
+}
+
+/// Writes `target` atomically and durably ([`Durability::Synced`]) with `fill`, which
+/// receives a buffered writer.
 pub(crate) fn write_atomic<F>(target: &Path, fill: F) -> Result<(), ReportError>
+where
+    F: FnOnce(&mut BufWriter<File>) -> Result<(), ReportError>,
+{
+    write_atomic_with(target, Durability::Synced, fill)
+}
+
+/// Writes `target` atomically with `fill`, synced or not as `durability` says.
+pub(crate) fn write_atomic_with<F>(
+    target: &Path,
+    durability: Durability,
+    fill: F,
+) -> Result<(), ReportError>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<(), ReportError>,
 {
@@ -49,16 +80,27 @@ where
         path: temp.clone(),
         source: e.into_error(),
     })?;
-    file.sync_all().map_err(ReportError::io(&temp))?;
+    if durability == Durability::Synced {
+        file.sync_all().map_err(ReportError::io(&temp))?;
+    }
     drop(file);
     fs::rename(&temp, target).map_err(ReportError::io(target))?;
     guard.armed = false;
     Ok(())
 }
 
-/// Writes `bytes` to `target` atomically.
+/// Writes `bytes` to `target` atomically and durably.
 pub(crate) fn write_bytes_atomic(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    write_atomic(target, |w| {
+    write_bytes_atomic_with(target, bytes, Durability::Synced)
+}
+
+/// Writes `bytes` to `target` atomically, synced or not as `durability` says.
+pub(crate) fn write_bytes_atomic_with(
+    target: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> Result<(), ReportError> {
+    write_atomic_with(target, durability, |w| {
         w.write_all(bytes).map_err(ReportError::io(target))
     })
 }
@@ -92,5 +134,8 @@ mod tests {
         write_bytes_atomic(&target, b"one").unwrap();
         write_bytes_atomic(&target, b"two").unwrap();
         assert_eq!(fs::read(&target).unwrap(), b"two");
+        write_bytes_atomic_with(&target, b"three", Durability::Unsynced).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"three");
+        assert!(!temp_path(&target).exists());
     }
 }

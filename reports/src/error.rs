@@ -24,6 +24,14 @@ pub enum ReportError {
         /// The underlying error.
         source: PolarsError,
     },
+    /// A chart could not be rendered to `path` (PNG rasterization).
+    #[error("{path}: {message}")]
+    Chart {
+        /// The chart file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// `summary.json` could not be serialized, or did not read back as valid JSON.
     #[error("summary.json: {source}")]
     Json {

@@ -3,16 +3,19 @@
 //! - [`FrameSink`] collects the simulator's records ([`flopmarket_sim::RecordSink`]) into
 //!   column vectors and turns them into Polars frames ([`RunFrames`]).
 //! - [`write_run`] writes `summary.json`, the frames as Parquet and/or CSV, and the human
-//!   report (`report.md`, `report.html` with inline SVG charts), each file atomically.
+//!   report (`report.md`, `report.html` with inline SVG charts, `charts/*.svg` and
+//!   `charts/*.png`), each file atomically.
 //!
 //! Aggregations for the report (per GPU model, per cohort, per period) are Polars lazy
-//! queries ([`analysis`]); rendering is plain string building, with no external assets.
+//! queries ([`analysis`]); rendering is plain string building, with no external assets,
+//! except the PNG charts: the SVG rasterized by resvg with an embedded font ([`raster`]).
 #![warn(missing_docs)]
 // Units are written in brackets, e.g. "[USD]", as across the project: not doc links.
 #![allow(rustdoc::broken_intra_doc_links)]
 
 pub mod analysis;
 mod atomic;
+mod chart_files;
 mod charts;
 mod columns;
 mod context;
@@ -21,6 +24,7 @@ mod error;
 mod fmt;
 mod html;
 mod markdown;
+pub mod raster;
 mod report;
 mod sink;
 pub mod svg;

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::chart_files::png_link;
 use crate::document::{Align, Block, Document, Table};
 
 /// Makes plain text safe inside a table cell: pipes escaped, line breaks flattened.
@@ -50,9 +51,11 @@ fn table(out: &mut String, t: &Table) {
     }
 }
 
-/// The whole document as Markdown.
+/// The whole document as Markdown; charts are images of their PNG files
+/// ([`crate::chart_files`]), which the caller writes beside it.
 pub(crate) fn render(doc: &Document) -> String {
     let mut out = format!("# {}\n", doc.title);
+    let mut charts = 0;
     for block in &doc.blocks {
         out.push('\n');
         match block {
@@ -69,7 +72,9 @@ pub(crate) fn render(doc: &Document) -> String {
             }
             Block::Table(t) => table(&mut out, t),
             Block::Chart(chart) => {
-                let _ = writeln!(out, "*Chart: {} (see report.html).*", text(&chart.title));
+                let alt = text(&chart.title).replace(['[', ']'], "");
+                let _ = writeln!(out, "![{alt}]({})", png_link(charts, chart));
+                charts += 1;
             }
         }
     }

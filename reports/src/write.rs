@@ -10,6 +10,7 @@ use polars::prelude::{
 };
 
 use crate::atomic::{write_atomic, write_bytes_atomic};
+use crate::chart_files::write_chart_files;
 use crate::context::ReportContext;
 use crate::error::ReportError;
 use crate::sink::RunFrames;
@@ -49,8 +50,8 @@ impl Format {
 
 /// Writes one run into `dir` (created if missing) and returns the paths written, in order:
 /// `epochs`, `providers` and (when `frames.jobs` is `Some`) `jobs` tables as `.parquet`
-/// and/or `.csv`, then `report.md`, `report.html`, and last `summary.json` (so its
-/// presence marks a complete run). Every file is written to `.NAME.tmp-PID` in `dir` and
+/// and/or `.csv`, then `charts/NN-title.svg` and `.png` for each chart, `report.md`,
+/// `report.html`, and last `summary.json` (so its presence marks a complete run). Every file is written to `.NAME.tmp-PID` in `dir` and
 /// renamed over its target: a previous file stays intact until then, and on error the
 /// temporary file is removed. The report and the JSON are built before anything is
 /// written. Parquet is zstd-compressed with min/max/null-count statistics and carries no
@@ -92,6 +93,7 @@ pub fn write_run(
             written.push(path);
         }
     }
+    written.extend(write_chart_files(dir, &doc)?);
     for (name, text) in [
         ("report.md", md),
         ("report.html", page),
@@ -114,15 +116,38 @@ fn summary_json(summary: &Summary) -> Result<String, ReportError> {
     Ok(text)
 }
 
-/// Parquet with explicit, deterministic settings.
+/// Parquet with explicit, deterministic settings; columns are encoded on Polars' thread
+/// pool ([`parquet_bytes`] is the single-threaded form).
 pub(crate) fn write_parquet(
     w: &mut BufWriter<File>,
     frame: &mut DataFrame,
     path: &Path,
 ) -> Result<(), ReportError> {
+    parquet_into(w, frame, path, true)
+}
+
+/// The Parquet file of `frame` in memory (the settings of [`write_parquet`]), encoded on the
+/// calling thread. Sweep workers use it: they are rayon workers of the sweep's own pool, and
+/// a worker that hands column encoding to Polars' pool does not sleep while it waits but
+/// runs other sweep runs from its own pool on top of its stack (rayon's cross-pool wait),
+/// which nests runs without bound and overflowed the workers' stacks. The bytes are
+/// identical either way.
+pub(crate) fn parquet_bytes(frame: &mut DataFrame, path: &Path) -> Result<Vec<u8>, ReportError> {
+    let mut bytes = Vec::new();
+    parquet_into(&mut bytes, frame, path, false)?;
+    Ok(bytes)
+}
+
+fn parquet_into<W: Write>(
+    w: W,
+    frame: &mut DataFrame,
+    path: &Path,
+    parallel: bool,
+) -> Result<(), ReportError> {
     ParquetWriter::new(w)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::default())
+        .set_parallel(parallel)
         .finish(frame)
         .map(|_| ())
         .map_err(ReportError::polars(format!("writing {}", path.display())))
@@ -138,4 +163,32 @@ fn write_csv(
         .include_header(true)
         .finish(frame)
         .map_err(ReportError::polars(format!("writing {}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{Column, DataFrame};
+
+    #[test]
+    fn single_threaded_parquet_is_byte_identical_to_the_parallel_file() {
+        let n = 5_000;
+        let mut frame = DataFrame::new(
+            n,
+            vec![
+                Column::new("a".into(), (0..n as u64).collect::<Vec<_>>()),
+                Column::new(
+                    "b".into(),
+                    (0..n).map(|i| i as f64 * 0.5).collect::<Vec<_>>(),
+                ),
+                Column::new("c".into(), vec!["x"; n]),
+            ],
+        )
+        .unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.parquet");
+        crate::atomic::write_atomic(&path, |w| write_parquet(w, &mut frame, &path)).unwrap();
+        let sequential = parquet_bytes(&mut frame, &path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), sequential);
+    }
 }

@@ -1,6 +1,7 @@
 //! `flopmarket sweep`: every run of a sweep file (or of one shard of it) on a local rayon
 //! pool, each run's files written as it finishes, then (unsharded) the aggregate report.
 
+use std::cell::Cell;
 use std::io::IsTerminal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use flopmarket_reports::sweep::{
-    context_json, is_complete, write_failed_run, write_report, write_sweep_run,
+    RunState, context_json, run_state, write_failed_run, write_report, write_sweep_run,
 };
 use flopmarket_reports::{FrameSink, ReportContext};
 use flopmarket_sim::sweep::{RunSpec, Shard, Sweep};
@@ -18,9 +19,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::exit::BadInput;
-
-/// Stack of each worker thread [bytes].
-const RUN_STACK_BYTES: usize = 64 << 20;
 
 /// Options of `flopmarket sweep`.
 #[derive(Debug, Clone)]
@@ -60,16 +58,19 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     let runs_dir = out.join("runs");
     let (mut todo, skipped): (Vec<RunSpec>, Vec<RunSpec>) = owned
         .into_iter()
-        .partition(|r| !(args.resume && is_complete(&runs_dir.join(&r.id))));
+        .partition(|r| !(args.resume && done_before(&runs_dir.join(&r.id), &r.id, args.quiet)));
     let planned = todo.len();
     if let Some(k) = args.stop_after {
         todo.truncate(k);
     }
     let threads = args.threads.unwrap_or(0);
-    // Runs need more than rayon's default 2 MiB of stack (the main thread has 8 MiB).
+    // Workers keep rayon's default stack (2 MiB, or RUST_MIN_STACK): a run needs about
+    // 100 KiB (40 runs of akash-month-1000 pass with 128 KiB, overflow with 64 KiB). Runs
+    // once overflowed 2 MiB because they nested: a worker waiting on Polars' own rayon
+    // pool (parallel Parquet encoding) ran further runs of this pool on top of its stack.
+    // Run files are now encoded on the worker itself, and `RunGuard` refuses a nested run.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
-        .stack_size(RUN_STACK_BYTES)
         .build()
         .context("starting the thread pool")?;
     let bar = progress_bar(todo.len() as u64, args.quiet);
@@ -125,8 +126,54 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether `--resume` can skip the run in `dir`: it is marked complete and its files are
+/// whole. A run marked complete whose files were lost or cut short (a power loss before
+/// the OS wrote them: only the marker is synced) is said so and run again.
+fn done_before(dir: &Path, id: &str, quiet: bool) -> bool {
+    match run_state(dir) {
+        RunState::Complete => true,
+        RunState::Damaged(why) => {
+            if !quiet {
+                eprintln!("run {id}: marked complete but {why}; running it again");
+            }
+            false
+        }
+        RunState::Failed | RunState::Incomplete => false,
+    }
+}
+
+thread_local! {
+    /// Whether this thread is inside a run.
+    static IN_RUN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the current thread as inside a run until dropped; refuses to start a run inside
+/// another. A rayon worker that blocks on another thread pool (Polars' own, say) runs
+/// queued jobs of its pool while it waits, which would start a second run on top of the
+/// first one's stack, and so on without bound: that overflowed the workers' stacks once.
+struct RunGuard;
+
+impl RunGuard {
+    fn enter(id: &str) -> anyhow::Result<RunGuard> {
+        if IN_RUN.with(|r| r.replace(true)) {
+            anyhow::bail!(
+                "internal error: run {id} started inside another run on the same thread (a \
+                 sweep worker waited on another thread pool and took up queued runs)"
+            );
+        }
+        Ok(RunGuard)
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        IN_RUN.with(|r| r.set(false));
+    }
+}
+
 /// One run: scenario with the run's overrides and seed, simulate, write its files.
 fn run_one(sweep: &Sweep, spec: &RunSpec, dir: &Path) -> anyhow::Result<()> {
+    let _guard = RunGuard::enter(&spec.id)?;
     let outcome = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<()> {
         let mut sc = Scenario::parse(&sweep.base_text, &sweep.base_file(), &spec.overrides(sweep))?;
         sc.seed = spec.seed;

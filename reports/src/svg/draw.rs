@@ -12,6 +12,8 @@ const LEFT: f64 = 76.0;
 const RIGHT: f64 = WIDTH - 180.0;
 const TOP: f64 = 44.0;
 const BOTTOM: f64 = HEIGHT - 52.0;
+/// Characters of a legend entry that fit right of the plot at the default font size.
+const LEGEND_CHARS: usize = 19;
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
 ];
@@ -189,9 +191,22 @@ impl Chart {
         );
     }
 
-    /// One swatch and name per series, right of the plot.
+    /// One swatch and name per named series, right of the plot; series with an empty name
+    /// have no entry. Long names get a smaller font so they fit in the margin.
     fn legend(&self, out: &mut String) {
-        for (i, s) in self.series.iter().enumerate() {
+        let named: Vec<&super::Series> =
+            self.series.iter().filter(|s| !s.name.is_empty()).collect();
+        let longest = named
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let size = if longest > LEGEND_CHARS {
+            (12.0 * LEGEND_CHARS as f64 / longest as f64).max(8.0)
+        } else {
+            12.0
+        };
+        for (i, s) in named.into_iter().enumerate() {
             let y = TOP + 18.0 * i as f64;
             let color = PALETTE[s.color % PALETTE.len()];
             let dash = if s.dashed {
@@ -201,7 +216,7 @@ impl Chart {
             };
             let _ = write!(
                 out,
-                r#"<line x1="{}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="{color}" stroke-width="4"{dash}/><text x="{}" y="{:.1}">{}</text>"#,
+                r#"<line x1="{}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="{color}" stroke-width="4"{dash}/><text x="{}" y="{:.1}" font-size="{size:.1}">{}</text>"#,
                 RIGHT + 14.0,
                 y + 6.0,
                 RIGHT + 38.0,
@@ -296,6 +311,22 @@ mod tests {
         };
         let svg = chart(ChartKind::StackedArea, vec![a, b]).to_svg();
         assert_eq!(svg.matches("<polygon").count(), 2);
+    }
+
+    #[test]
+    fn unnamed_series_have_no_legend_entry_and_long_names_a_smaller_font() {
+        let series = |name: &str| Series {
+            name: name.into(),
+            points: s_points(),
+            dashed: false,
+            color: 0,
+        };
+        let svg = chart(ChartKind::Lines, vec![series("short"), series("")]).to_svg();
+        assert_eq!(svg.matches("stroke-width=\"4\"").count(), 1);
+        assert!(svg.contains(r#"font-size="12.0">short<"#));
+        let long = "x".repeat(2 * LEGEND_CHARS);
+        let svg = chart(ChartKind::Lines, vec![series(&long)]).to_svg();
+        assert!(svg.contains(&format!(r#"font-size="8.0">{long}<"#)));
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub fn scan(run_dirs: &[PathBuf], name: &str) -> PolarsResult<Option<LazyFrame>>
     let mut lf =
         LazyFrame::scan_parquet_sources(ScanSources::Paths(files.into_iter().collect()), args)?;
     if !lf.collect_schema()?.contains("arm") {
-        // A plain run directory (from `flopmarket run`): one run, arm 0.
-        lf = lf.with_column(lit(0u32).alias("arm"));
+        // A plain run directory (from `flopmarket run`): one run, arm 0, replicate 0.
+        lf = lf.with_columns([lit(0u32).alias("arm"), lit(0u32).alias("replicate")]);
     }
     Ok(Some(lf))
 }

@@ -11,7 +11,7 @@ use polars::prelude::*;
 use serde_json::Value;
 
 use super::SweepReportError;
-use super::run_files::{COMPLETE_MARKER, FAILED_MARKER};
+use super::run_files::{COMPLETE_MARKER, FAILED_MARKER, RunState, run_state};
 
 /// Summary fields left out of the runs frame: timings (they vary from one execution to the
 /// next) and the seed (already a design column).
@@ -41,6 +41,10 @@ pub struct SweepData {
     pub failed: Vec<FailedRun>,
     /// Run directories with neither a summary nor an error (interrupted).
     pub incomplete: Vec<String>,
+    /// Runs marked complete whose files are not what was written (see
+    /// [`run_state`](super::run_state)), as (run directory name, why); left out of the
+    /// figures until `--resume` redoes them.
+    pub damaged: Vec<(String, String)>,
 }
 
 struct RunRow {
@@ -79,34 +83,37 @@ fn read_json(path: &Path) -> Result<Value, SweepReportError> {
 /// Reads every run under `dir`.
 pub fn collect(dir: &Path) -> Result<SweepData, SweepReportError> {
     let mut rows = Vec::new();
-    let (mut failed, mut incomplete) = (Vec::new(), Vec::new());
+    let (mut failed, mut incomplete, mut damaged) = (Vec::new(), Vec::new(), Vec::new());
     for run in run_dirs(dir)? {
-        let meta_path = run.join("run.json");
-        let meta = if meta_path.is_file() {
-            read_json(&meta_path)?
-        } else {
-            Value::Null
-        };
-        if run.join(COMPLETE_MARKER).is_file() {
-            let summary = read_json(&run.join(COMPLETE_MARKER))?;
-            rows.push(RunRow {
-                dir: run,
-                meta,
-                summary,
-            });
-        } else if run.join(FAILED_MARKER).is_file() {
-            let f = read_json(&run.join(FAILED_MARKER))?;
-            failed.push(FailedRun {
-                id: f["id"].as_str().unwrap_or_default().to_string(),
-                arm: f["arm"].as_u64().unwrap_or_default(),
-                error: f["error"].as_str().unwrap_or_default().to_string(),
-            });
-        } else {
-            incomplete.push(
-                run.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
+        let name = run
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match run_state(&run) {
+            RunState::Complete => {
+                let meta_path = run.join("run.json");
+                let meta = if meta_path.is_file() {
+                    read_json(&meta_path)?
+                } else {
+                    Value::Null
+                };
+                let summary = read_json(&run.join(COMPLETE_MARKER))?;
+                rows.push(RunRow {
+                    dir: run,
+                    meta,
+                    summary,
+                });
+            }
+            RunState::Failed => {
+                let f = read_json(&run.join(FAILED_MARKER))?;
+                failed.push(FailedRun {
+                    id: f["id"].as_str().unwrap_or_default().to_string(),
+                    arm: f["arm"].as_u64().unwrap_or_default(),
+                    error: f["error"].as_str().unwrap_or_default().to_string(),
+                });
+            }
+            RunState::Damaged(why) => damaged.push((name, why)),
+            RunState::Incomplete => incomplete.push(name),
         }
     }
     rows.sort_by_key(|r| r.meta["index"].as_u64().unwrap_or(0));
@@ -118,6 +125,7 @@ pub fn collect(dir: &Path) -> Result<SweepData, SweepReportError> {
         run_dirs: rows.into_iter().map(|r| r.dir).collect(),
         failed,
         incomplete,
+        damaged,
     })
 }
 

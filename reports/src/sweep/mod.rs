@@ -3,16 +3,18 @@
 //! directory ([`aggregate`], [`write_report`]).
 //!
 //! A sweep directory holds `runs/<id>/` (one per run: `run.json`, kept Parquet tables,
-//! `summary.json` last; or `failed.json`), `context.json` (the base scenario's cloud
-//! baseline), and after `flopmarket report`: `runs.parquet`, `arms.parquet`,
+//! `summary.json` last, listing the others; or `failed.json`), `context.json` (the base
+//! scenario's cloud baseline, list prices and throughput per GPU model), and after `flopmarket report`: `runs.parquet`, `arms.parquet`,
 //! `sensitivity.parquet`, `bands.parquet`, `bands_by_arm.parquet`, `payback.parquet`,
-//! `failed.json`, `report.md`, `report.html` and `charts/*.svg`.
+//! `unit_costs.parquet` ($/1M tokens per arm and GPU model), `failed_runs.json`,
+//! `report.md`, `report.html`, `charts/*.svg` and `charts/*.png`.
 
 mod bands;
 mod collect;
 mod render;
 mod run_files;
 mod stats;
+mod unit_costs;
 
 use std::path::{Path, PathBuf};
 
@@ -20,13 +22,16 @@ use polars::prelude::*;
 
 pub use collect::{FailedRun, SweepData, collect, run_dirs};
 pub use run_files::{
-    COMPLETE_MARKER, FAILED_MARKER, is_complete, run_json, write_failed_run, write_sweep_run,
+    COMPLETE_MARKER, FAILED_MARKER, FILES_KEY, RunState, is_complete, run_json, run_state,
+    write_failed_run, write_sweep_run,
 };
 pub use stats::{HEADLINE, arm_stats, sensitivity, t975};
+pub use unit_costs::{TOKENS_METRIC, cheapest_cloud_per_token, unit_costs};
 
 use crate::analysis::f64s;
 use crate::atomic::{write_atomic, write_bytes_atomic};
-use crate::context::ReportContext;
+use crate::chart_files::write_chart_files;
+use crate::context::{ReportContext, UnitThroughput};
 use crate::error::ReportError;
 use crate::write::write_parquet;
 use crate::{html, markdown};
@@ -98,6 +103,9 @@ pub struct Aggregate {
     pub bands_by_arm: Option<DataFrame>,
     /// Provider payback per arm (None when providers were not kept).
     pub payback: Option<DataFrame>,
+    /// $/1M tokens per arm and GPU model, network and cloud ([`unit_costs`]; None when
+    /// epochs were not kept or the directory records no throughput).
+    pub unit_costs: Option<DataFrame>,
 }
 
 /// Reads `dir` (a sweep or one run) and computes every aggregate.
@@ -105,10 +113,11 @@ pub fn aggregate(dir: &Path) -> Result<Aggregate, SweepReportError> {
     let data = collect(dir)?;
     if data.runs.height() == 0 {
         return Err(SweepReportError::Input(format!(
-            "{}: no complete run to report ({} failed, {} incomplete)",
+            "{}: no complete run to report ({} failed, {} incomplete, {} with damaged files)",
             dir.display(),
             data.failed.len(),
-            data.incomplete.len()
+            data.incomplete.len(),
+            data.damaged.len()
         )));
     }
     let metrics: Vec<&str> = HEADLINE.iter().map(|(m, _)| *m).collect();
@@ -129,6 +138,8 @@ pub fn aggregate(dir: &Path) -> Result<Aggregate, SweepReportError> {
     let bands_by_arm =
         bands::epoch_bands(&data.run_dirs, true).map_err(q("epoch bands per arm"))?;
     let payback = bands::payback(&data.run_dirs).map_err(q("provider payback"))?;
+    let unit_costs = unit_costs(&data.run_dirs, &data.runs, &data.axes, &read_context(dir))
+        .map_err(q("$/1M tokens"))?;
     Ok(Aggregate {
         data,
         arms,
@@ -137,6 +148,7 @@ pub fn aggregate(dir: &Path) -> Result<Aggregate, SweepReportError> {
         bands,
         bands_by_arm,
         payback,
+        unit_costs,
     })
 }
 
@@ -166,13 +178,21 @@ fn overall_rows(df: &DataFrame) -> PolarsResult<Vec<OverallRow>> {
         .collect())
 }
 
-/// `context.json`: the base scenario's name, description, cloud baseline and list prices.
+/// `context.json`: the base scenario's name, description, cloud baseline, list prices and
+/// effective throughput per GPU model (for $/1M tokens).
 pub fn context_json(ctx: &ReportContext) -> serde_json::Value {
     serde_json::json!({
         "scenario": ctx.scenario,
         "description": ctx.description,
         "cloud": ctx.cloud,
         "cloud_prices": ctx.cloud_prices.iter().map(|(k, v)| serde_json::json!([k, v])).collect::<Vec<_>>(),
+        "unit_throughput": ctx.unit_throughput.iter().map(|u| serde_json::json!({
+            "gpu": u.gpu,
+            "decode_7b_tokens_per_s": u.decode_7b_tokens_per_s,
+            "decode_measured": u.decode_measured,
+            "bf16_tflops": u.bf16_tflops,
+            "bf16_measured": u.bf16_measured,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -185,6 +205,7 @@ pub fn write_context(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError>
     write_bytes_atomic(&dir.join("context.json"), text.as_bytes())
 }
 
+/// The report context recorded in `dir/context.json` (empty when there is none).
 fn read_context(dir: &Path) -> ReportContext {
     let Ok(text) = std::fs::read_to_string(dir.join("context.json")) else {
         return ReportContext::default();
@@ -205,12 +226,29 @@ fn read_context(dir: &Path) -> ReportContext {
                     .collect()
             })
             .unwrap_or_default(),
+        unit_throughput: v["unit_throughput"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| {
+                        Some(UnitThroughput {
+                            gpu: u["gpu"].as_str()?.to_string(),
+                            decode_7b_tokens_per_s: u["decode_7b_tokens_per_s"].as_f64()?,
+                            decode_measured: u["decode_measured"].as_bool().unwrap_or(false),
+                            bf16_tflops: u["bf16_tflops"].as_f64().unwrap_or(f64::NAN),
+                            bf16_measured: u["bf16_measured"].as_bool().unwrap_or(false),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         ..ReportContext::default()
     }
 }
 
-/// Aggregates `dir` and writes the tables, `report.md`, `report.html` (charts inline) and
-/// `charts/*.svg` into `out` (default: `dir`); returns the paths written. The report on
+/// Aggregates `dir` and writes the tables, `report.md` (charts as PNG images),
+/// `report.html` (charts inline as SVG), and `charts/*.svg` and `charts/*.png` into `out`
+/// (default: `dir`); returns the paths written. The report on
 /// one run directory describes that run as a sweep of one.
 pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, SweepReportError> {
     let agg = aggregate(dir)?;
@@ -238,6 +276,7 @@ pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, Swee
         ("bands", &agg.bands),
         ("bands_by_arm", &agg.bands_by_arm),
         ("payback", &agg.payback),
+        ("unit_costs", &agg.unit_costs),
     ] {
         if let Some(f) = frame {
             tables.push((name, f.clone()));
@@ -258,21 +297,7 @@ pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, Swee
         "{}\n",
         serde_json::to_string_pretty(&failed).map_err(|source| ReportError::Json { source })?
     );
-    let charts_dir = out.join("charts");
-    std::fs::create_dir_all(&charts_dir).map_err(|e| SweepReportError::io(&charts_dir, e))?;
-    let charts: Vec<_> = doc
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            crate::document::Block::Chart(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    for (i, chart) in charts.iter().enumerate() {
-        let path = charts_dir.join(format!("{:02}-{}.svg", i + 1, slug(&chart.title)));
-        write_bytes_atomic(&path, chart.to_svg().as_bytes())?;
-        written.push(path);
-    }
+    written.extend(write_chart_files(out, &doc)?);
     for (file, text) in [
         ("failed_runs.json", failed_text),
         ("report.md", markdown::render(&doc)),
@@ -283,17 +308,4 @@ pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, Swee
         written.push(path);
     }
     Ok(written)
-}
-
-/// A file-name-safe form of a title.
-fn slug(title: &str) -> String {
-    let mut s: String = title
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    while s.contains("--") {
-        s = s.replace("--", "-");
-    }
-    s.trim_matches('-').chars().take(48).collect()
 }

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use super::bands::BAND_SERIES;
 use super::stats::HEADLINE;
-use super::{Aggregate, MAX_ARM_ROWS};
+use super::{Aggregate, MAX_ARM_ROWS, cheapest_cloud_per_token};
 use crate::analysis::{f64s, strings, u64s};
 use crate::context::ReportContext;
 use crate::document::{Block, Document, Table};
@@ -57,6 +57,14 @@ fn arm_labels(agg: &Aggregate) -> PolarsResult<Vec<String>> {
     Ok(labels)
 }
 
+/// An arm's table cell: its number and axis values ("3: a=1, b=2").
+fn arm_cell(labels: &[String], arm: usize) -> String {
+    match labels.get(arm) {
+        Some(l) if !l.is_empty() => format!("{arm}: {l}"),
+        _ => format!("{arm}"),
+    }
+}
+
 /// The whole report.
 pub(crate) fn document(
     agg: &Aggregate,
@@ -87,7 +95,7 @@ fn overview(doc: &mut Document, agg: &Aggregate) {
         })
         .unwrap_or(0);
     doc.paragraph(format!(
-        "{} complete runs over {} design points (arms); {} failed, {} incomplete. Axes: {}. \
+        "{} complete runs over {} design points (arms); {} failed, {} incomplete{}. Axes: {}. \
          Replicates of an arm share their seeds with every other arm (common random numbers), \
          so differences between arms are not seed noise. Intervals are 95 % Student-t \
          confidence intervals of the mean over replicates; bands are the 5th, 50th and 95th \
@@ -96,6 +104,11 @@ fn overview(doc: &mut Document, agg: &Aggregate) {
         int(arms as u64),
         d.failed.len(),
         d.incomplete.len(),
+        if d.damaged.is_empty() {
+            String::new()
+        } else {
+            format!(", {} with damaged files", d.damaged.len())
+        },
         if d.axes.is_empty() {
             "none".to_string()
         } else {
@@ -163,20 +176,21 @@ fn savings_chart(agg: &Aggregate) -> PolarsResult<Option<Chart>> {
             None => "mean".into(),
         };
         series.push(Series {
-            name: name.clone(),
+            name,
             points: pts.iter().map(|p| (p.0, p.1)).collect(),
             dashed: false,
             color: ci,
         });
         if pts.iter().any(|p| p.2.is_finite()) {
+            // The CI lines share the mean's colour and have no legend entry of their own.
             series.push(Series {
-                name: format!("{name} CI low"),
+                name: String::new(),
                 points: pts.iter().map(|p| (p.0, p.2)).collect(),
                 dashed: true,
                 color: ci,
             });
             series.push(Series {
-                name: format!("{name} CI high"),
+                name: String::new(),
                 points: pts.iter().map(|p| (p.0, p.3)).collect(),
                 dashed: true,
                 color: ci,
@@ -186,7 +200,7 @@ fn savings_chart(agg: &Aggregate) -> PolarsResult<Option<Chart>> {
     Ok(Some(Chart {
         title: format!("Savings vs cloud (failures counted) by {x_axis}"),
         x_label: x_axis.clone(),
-        y_label: "savings [%]".into(),
+        y_label: "savings [%]: mean, dashed 95 % CI".into(),
         kind: ChartKind::Lines,
         series,
     }))
@@ -205,8 +219,7 @@ fn comparison(doc: &mut Document, agg: &Aggregate, ctx: &ReportContext) -> Polar
         "Per arm, mean over replicates with its 95 % CI. Network spend per completed job \
          counts every job that ended (completed, failed, or left after a partial run), so \
          failures and restarts are paid for; savings = 1 - network spend on ended jobs / \
-         cloud cost of the completed jobs. $/1M tokens is not reported: job records carry \
-         GPU-time, not token counts.",
+         cloud cost of the completed jobs. $/1M tokens per GPU model follows the table.",
     );
     let labels = arm_labels(agg)?;
     let metrics = [
@@ -230,7 +243,7 @@ fn comparison(doc: &mut Document, agg: &Aggregate, ctx: &ReportContext) -> Polar
         "cloud USD/completed job",
         "savings % (95 % CI)",
     ]);
-    for (i, l) in labels.iter().enumerate().take(MAX_ARM_ROWS) {
+    for i in 0..labels.len().min(MAX_ARM_ROWS) {
         let cell = |k: usize| {
             let (m, lo, hi) = &cols[k];
             match (m.get(i), lo.get(i), hi.get(i)) {
@@ -238,12 +251,13 @@ fn comparison(doc: &mut Document, agg: &Aggregate, ctx: &ReportContext) -> Polar
                 _ => "n/a".into(),
             }
         };
-        let name = if l.is_empty() {
-            format!("{i}")
-        } else {
-            format!("{i}: {l}")
-        };
-        t.row(vec![name, cell(0), cell(1), cell(2), cell(3)]);
+        t.row(vec![
+            arm_cell(&labels, i),
+            cell(0),
+            cell(1),
+            cell(2),
+            cell(3),
+        ]);
     }
     doc.table(t);
     if labels.len() > MAX_ARM_ROWS {
@@ -252,12 +266,105 @@ fn comparison(doc: &mut Document, agg: &Aggregate, ctx: &ReportContext) -> Polar
             labels.len()
         ));
     }
+    tokens(doc, agg, ctx, &labels)?;
     if !ctx.cloud_prices.is_empty() {
         let mut t = Table::new(&["GPU model", "cloud list price [USD/GPU-h]"]);
         for (k, v) in &ctx.cloud_prices {
             t.pair(k, num(*v));
         }
         doc.table(t);
+    }
+    Ok(())
+}
+
+/// $/1M tokens per arm and GPU model, network (mean and CI over replicates, p5-p95)
+/// against the same GPU's cloud list price and against the cheapest cloud GPU per token.
+fn tokens(
+    doc: &mut Document,
+    agg: &Aggregate,
+    ctx: &ReportContext,
+    labels: &[String],
+) -> PolarsResult<()> {
+    let Some(u) = &agg.unit_costs else {
+        doc.paragraph(
+            "No $/1M tokens: it needs the runs' epochs.parquet (keep = [\"epochs\", ...]) and \
+             the GPU throughput in context.json (written by flopmarket sweep).",
+        );
+        return Ok(());
+    };
+    let cheapest = cheapest_cloud_per_token(ctx);
+    doc.paragraph(format!(
+        "$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: \
+         bandwidth x inference efficiency / 13.48 GB per token; the base scenario's \
+         efficiencies, {measured}), as in the single-run report. Network: each run's price \
+         for the GPU model (spend / GPU-hours sold), mean over replicates with its 95 % CI \
+         and the 5-95 % range; cloud: the same GPU's list price{cheap}. Savings = 1 - \
+         network / cloud, with the CI of the mean carried over.",
+        measured = if ctx.unit_throughput.iter().any(|t| t.decode_measured) {
+            "some measured"
+        } else {
+            "assumed until a GPU calibration table is committed"
+        },
+        cheap = match &cheapest {
+            Some((gpu, usd)) => format!(
+                "; the cheapest cloud GPU per token is {gpu} at {} per 1M tokens",
+                num(*usd)
+            ),
+            None => String::new(),
+        },
+    ));
+    let (arm, model) = (u64s(u, "arm")?, strings(u, "gpu_model")?);
+    let (mean, lo, hi, p5, p95) = (
+        f64s(u, "mean")?,
+        f64s(u, "ci_lo")?,
+        f64s(u, "ci_hi")?,
+        f64s(u, "p5")?,
+        f64s(u, "p95")?,
+    );
+    let (cloud, save, save_lo, save_hi) = (
+        f64s(u, "cloud_usd_per_m_tokens")?,
+        f64s(u, "savings_pct")?,
+        f64s(u, "savings_ci_lo")?,
+        f64s(u, "savings_ci_hi")?,
+    );
+    let vs_cheapest = match &cheapest {
+        Some((gpu, _)) => format!("savings vs {gpu} [%]"),
+        None => "savings vs cheapest cloud [%]".into(),
+    };
+    let mut t = Table::new(&[
+        "arm",
+        "GPU model",
+        "network USD/1M tokens (95 % CI)",
+        "p5 - p95",
+        "cloud USD/1M tokens",
+        "savings % (95 % CI)",
+        &vs_cheapest,
+    ]);
+    t.align[1] = crate::document::Align::Left;
+    for i in 0..u.height().min(MAX_ARM_ROWS) {
+        let cheap_saving = cheapest
+            .as_ref()
+            .map_or(f64::NAN, |(_, usd)| 100.0 * (1.0 - mean[i] / usd));
+        t.row(vec![
+            arm_cell(labels, arm[i].unwrap_or(0) as usize),
+            model[i].clone(),
+            format!("{} {}", num(mean[i]), interval(lo[i], hi[i])),
+            format!("{} - {}", num(p5[i]), num(p95[i])),
+            num(cloud[i]),
+            if save[i].is_finite() {
+                format!("{} {}", num(save[i]), interval(save_lo[i], save_hi[i]))
+            } else {
+                num(save[i])
+            },
+            num(cheap_saving),
+        ]);
+    }
+    doc.table(t);
+    if u.height() > MAX_ARM_ROWS {
+        doc.paragraph(format!(
+            "First {MAX_ARM_ROWS} of {} rows shown; unit_costs.parquet has them all.",
+            u.height()
+        ));
     }
     Ok(())
 }
@@ -318,14 +425,8 @@ fn payback(doc: &mut Document, agg: &Aggregate) -> PolarsResult<()> {
                 f64s(p, "never_share")?,
             );
             for i in 0..p.height().min(MAX_ARM_ROWS) {
-                let a = arm[i].unwrap_or(0) as usize;
-                let l = labels.get(a).cloned().unwrap_or_default();
                 t.row(vec![
-                    if l.is_empty() {
-                        format!("{a}")
-                    } else {
-                        format!("{a}: {l}")
-                    },
+                    arm_cell(&labels, arm[i].unwrap_or(0) as usize),
                     int(n[i].unwrap_or(0)),
                     num(p5[i]),
                     num(p50[i]),
@@ -406,7 +507,7 @@ fn bands(doc: &mut Document, agg: &Aggregate) -> PolarsResult<()> {
 
 fn failures(doc: &mut Document, agg: &Aggregate) {
     let d = &agg.data;
-    if d.failed.is_empty() && d.incomplete.is_empty() {
+    if d.failed.is_empty() && d.incomplete.is_empty() && d.damaged.is_empty() {
         return;
     }
     doc.heading("Failed and incomplete runs");
@@ -420,5 +521,8 @@ fn failures(doc: &mut Document, agg: &Aggregate) {
             .iter()
             .map(|id| format!("{id}: incomplete (rerun the sweep with --resume)")),
     );
+    items.extend(d.damaged.iter().map(|(id, why)| {
+        format!("{id}: marked complete but {why} (rerun the sweep with --resume)")
+    }));
     doc.blocks.push(Block::List(items));
 }

@@ -47,6 +47,17 @@ pub fn t975(df: usize) -> f64 {
 /// Student-t interval of the mean; NaN with one replicate), `p5`, `p50`, `p95` (linear
 /// quantiles). Rows sorted by figure (in `metrics` order), then arm.
 pub fn arm_stats(runs: &DataFrame, axes: &[String], metrics: &[&str]) -> PolarsResult<DataFrame> {
+    grouped_stats(runs, &["arm"], axes, metrics)
+}
+
+/// [`arm_stats`] grouped by `keys` (e.g. arm and GPU model) instead of the arm alone: the
+/// key columns, the axis columns, then the statistics; rows sorted by figure, then keys.
+pub(crate) fn grouped_stats(
+    runs: &DataFrame,
+    keys: &[&str],
+    axes: &[String],
+    metrics: &[&str],
+) -> PolarsResult<DataFrame> {
     let present: Vec<&str> = metrics
         .iter()
         .copied()
@@ -71,7 +82,7 @@ pub fn arm_stats(runs: &DataFrame, axes: &[String], metrics: &[&str]) -> PolarsR
         parts.push(
             runs.clone()
                 .lazy()
-                .group_by([col("arm")])
+                .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
                 .agg(aggs)
                 .with_columns([
                     lit(*metric).alias("metric"),
@@ -82,8 +93,10 @@ pub fn arm_stats(runs: &DataFrame, axes: &[String], metrics: &[&str]) -> PolarsR
     if parts.is_empty() {
         return Ok(DataFrame::empty());
     }
+    let mut sort = vec!["order"];
+    sort.extend_from_slice(keys);
     let mut df = concat(parts, UnionArgs::default())?
-        .sort(["order", "arm"], SortMultipleOptions::default())
+        .sort(sort, SortMultipleOptions::default())
         .drop(cols(["order"]))
         .collect()?;
     let n: Vec<f64> = f64s(&df, "n")?;
@@ -97,7 +110,7 @@ pub fn arm_stats(runs: &DataFrame, axes: &[String], metrics: &[&str]) -> PolarsR
     let hi: Vec<f64> = mean.iter().zip(&half).map(|(m, h)| m + h).collect();
     df.with_column(Column::new("ci_lo".into(), lo))?;
     df.with_column(Column::new("ci_hi".into(), hi))?;
-    let mut order: Vec<Expr> = vec![col("arm")];
+    let mut order: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     order.extend(axes.iter().map(|a| col(a.as_str())));
     order.extend(
         [

@@ -3,4 +3,5 @@
 mod fixtures;
 mod frames;
 mod golden;
+mod sweep_files;
 mod write;

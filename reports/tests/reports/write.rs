@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use flopmarket_reports::{Format, RunFrames, write_run};
 use polars::prelude::{CsvReadOptions, DataFrame, ParquetReader, SerReader};
+use resvg::tiny_skia::Pixmap;
 
 use crate::fixtures;
 
@@ -40,6 +41,7 @@ fn both_formats_write_every_file_and_nothing_else() {
     let dir = tmp.path().join("run/nested");
     let written = write(&dir, Format::Both, true);
     let expected = [
+        "charts",
         "epochs.csv",
         "epochs.parquet",
         "jobs.csv",
@@ -51,7 +53,8 @@ fn both_formats_write_every_file_and_nothing_else() {
         "summary.json",
     ];
     assert_eq!(file_names(&dir), expected);
-    assert_eq!(written.len(), expected.len());
+    let charts = file_names(&dir.join("charts"));
+    assert_eq!(written.len(), expected.len() - 1 + charts.len());
     assert!(written.iter().all(|p| p.starts_with(&dir) && p.is_file()));
     assert_eq!(
         written.last().unwrap().file_name().unwrap(),
@@ -67,6 +70,7 @@ fn single_formats_and_no_jobs_log() {
     assert_eq!(
         file_names(tmp.path()),
         [
+            "charts",
             "epochs.parquet",
             "providers.parquet",
             "report.html",
@@ -82,6 +86,59 @@ fn single_formats_and_no_jobs_log() {
             .all(|n| !n.ends_with(".parquet"))
     );
     assert!(tmp.path().join("jobs.csv").is_file());
+}
+
+/// (width, height, share of pixels that are not white, distinct colours) of a PNG file.
+fn png_stats(path: &Path) -> (u32, u32, f64, usize) {
+    let img = Pixmap::decode_png(&fs::read(path).unwrap()).expect("a PNG that decodes");
+    let px = img.pixels();
+    let ink = px
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) != (255, 255, 255))
+        .count();
+    let mut colours: Vec<[u8; 3]> = px.iter().map(|p| [p.red(), p.green(), p.blue()]).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    (
+        img.width(),
+        img.height(),
+        ink as f64 / px.len() as f64,
+        colours.len(),
+    )
+}
+
+#[test]
+fn every_chart_is_written_as_svg_and_as_a_png_with_content_and_embedded_in_the_markdown() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), Format::Parquet, false);
+    let html = fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    let md = fs::read_to_string(tmp.path().join("report.md")).unwrap();
+    let names = file_names(&tmp.path().join("charts"));
+    let pngs: Vec<&String> = names.iter().filter(|n| n.ends_with(".png")).collect();
+    assert_eq!(pngs.len(), html.matches("<svg").count(), "{names:?}");
+    assert_eq!(names.len(), 2 * pngs.len(), "an SVG beside each PNG");
+    for name in pngs {
+        let (w, h, ink, colours) = png_stats(&tmp.path().join("charts").join(name));
+        assert_eq!((w, h), (1520, 760), "{name}");
+        // Axes, text and series: some ink, far from all; more than black and white.
+        assert!(ink > 0.005 && ink < 0.6, "{name}: {ink}");
+        assert!(colours > 8, "{name}: {colours} colours");
+        assert!(
+            md.contains(&format!("](charts/{name})")),
+            "{name} not in report.md"
+        );
+    }
+    // The utilization chart draws its series in the palette's first colour (#1f77b4).
+    let util = names
+        .iter()
+        .find(|n| n.contains("utilization") && n.ends_with(".png"))
+        .expect("a utilization chart");
+    let img = Pixmap::decode_png(&fs::read(tmp.path().join("charts").join(util)).unwrap()).unwrap();
+    assert!(
+        img.pixels()
+            .iter()
+            .any(|p| (p.red(), p.green(), p.blue()) == (0x1f, 0x77, 0xb4))
+    );
 }
 
 #[test]
@@ -130,7 +187,7 @@ fn parquet_and_csv_read_back_equal_to_the_frames() {
 }
 
 #[test]
-fn identical_input_gives_byte_identical_parquet() {
+fn identical_input_gives_byte_identical_files_charts_included() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     write(a.path(), Format::Both, true);
     write(b.path(), Format::Both, true);
@@ -146,6 +203,15 @@ fn identical_input_gives_byte_identical_parquet() {
         assert_eq!(
             fs::read(a.path().join(name)).unwrap(),
             fs::read(b.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let charts = file_names(&a.path().join("charts"));
+    assert!(!charts.is_empty());
+    for name in charts {
+        let path = |d: &Path| d.join("charts").join(&name);
+        assert!(
+            fs::read(path(a.path())).unwrap() == fs::read(path(b.path())).unwrap(),
             "{name}"
         );
     }
