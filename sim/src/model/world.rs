@@ -280,17 +280,12 @@ impl<'s, S: RecordSink> World<'s, S> {
         job.placed = true;
         job.price_usd_per_gpu_hour = m.usd_per_gpu_hour * self.tier_multiplier[w];
         job.start_fee_due_usd = m.start_usd;
-        for i in 0..job.parts.len().max(1) {
-            let job = self.jobs.get(slot);
-            let (p, gpus) = job
-                .parts
-                .get(i)
-                .copied()
-                .unwrap_or((job.provider, job.gpus));
-            self.book.remove(p, &self.providers[p as usize]);
-            self.providers[p as usize].free -= gpus;
-            self.providers[p as usize].jobs.push(slot);
-            self.book.insert(p, &self.providers[p as usize]);
+        for (p, gpus) in self.jobs.get(slot).hosts() {
+            let host = &mut self.providers[p as usize];
+            self.book.remove(p, host);
+            host.free -= gpus;
+            host.jobs.push(slot);
+            self.book.insert(p, host);
         }
         if m.start_delay == 0 {
             self.start_lease(slot, now, q);
@@ -383,11 +378,9 @@ impl<'s, S: RecordSink> World<'s, S> {
         running: bool,
         except: Option<ProviderId>,
     ) {
-        let parts = std::mem::take(&mut self.jobs.get_mut(slot).parts);
-        let job = self.jobs.get(slot);
-        let single = [(job.provider, job.gpus)];
-        let hosts: &[(ProviderId, u16)] = if parts.is_empty() { &single } else { &parts };
-        for &(pid, gpus) in hosts {
+        // Leaving hosts retire once this was their last job (rare: no allocation otherwise).
+        let mut retiring = Vec::new();
+        for (pid, gpus) in self.jobs.get(slot).hosts() {
             if Some(pid) == except {
                 continue;
             }
@@ -403,12 +396,13 @@ impl<'s, S: RecordSink> World<'s, S> {
             p.free += gpus;
             self.book.insert(pid, p);
             if p.leaving && p.jobs.is_empty() {
-                self.retire(pid, now);
+                retiring.push(pid);
             }
         }
-        let mut parts = parts;
-        parts.clear();
-        self.jobs.get_mut(slot).parts = parts;
+        for pid in retiring {
+            self.retire(pid, now);
+        }
+        self.jobs.get_mut(slot).parts.clear();
     }
 
     fn start_lease(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
@@ -759,8 +753,8 @@ impl<S: RecordSink> World<'_, S> {
         }
         self.ledger
             .provider_joined(p.gpus as f64 * p.stake_multiplier);
+        self.ledger.counters.providers_unlisted += self.market.list(&mut p) as u64;
         self.providers.push(p);
-        self.ledger.counters.providers_unlisted = self.market.list_start_fees(&mut self.providers);
         self.book.insert(pid, &self.providers[pid as usize]);
         let gpu = self.providers[pid as usize].gpu;
         self.drain_waiting(gpu, now, q);

@@ -114,19 +114,20 @@ impl Market {
     /// them in the book would let them crowd the cheapest-per-hour offers an order sees.
     /// Returns how many were unlisted.
     pub fn list_start_fees(&mut self, providers: &mut [Provider]) -> u64 {
+        providers.iter_mut().map(|p| self.list(p) as u64).sum()
+    }
+
+    /// Lists the next provider (ids in order): records its start fee and unlists it if
+    /// the fee is over the requestors' cap; returns whether it was unlisted.
+    pub fn list(&mut self, p: &mut Provider) -> bool {
         let Market::OfferSelection(m) = self else {
-            return 0;
+            return false;
         };
-        m.start_usd = providers.iter().map(|p| p.start_usd).collect();
-        let mut unlisted = 0;
-        for p in providers
-            .iter_mut()
-            .filter(|p| p.start_usd > m.max_start_usd)
-        {
+        m.start_usd.push(p.start_usd);
+        if p.start_usd > m.max_start_usd {
             p.listed = false;
-            unlisted += 1;
         }
-        unlisted
+        !p.listed
     }
 }
 
