@@ -44,7 +44,7 @@ pub enum Command {
     /// Run one scenario and write summary.json, epochs/providers(/jobs) tables and a report.
     #[command(after_help = EXAMPLES)]
     Run {
-        /// Scenario file, or the name of a built-in scenario (akash, mmc).
+        /// Scenario file, or the name of a built-in scenario (`flopmarket list` shows them).
         scenario: String,
         /// Master seed (overrides scenario.seed).
         #[arg(long)]
@@ -64,10 +64,16 @@ pub enum Command {
         /// No progress bar and no summary on stdout.
         #[arg(long, short)]
         quiet: bool,
+        /// Refuse (exit 2) a scenario whose estimated memory exceeds SIZE (e.g. 8GiB; 0 =
+        /// no limit) [default: $FLOPMARKET_MAX_MEMORY, else the memory available now].
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_memory: Option<u64>,
     },
+    /// List the built-in scenarios with their one-line descriptions.
+    List,
     /// Check a scenario; print what it holds, or file:line:col errors (exit 2).
     Validate {
-        /// Scenario file or built-in name.
+        /// Scenario file or built-in name (`flopmarket list` shows them).
         scenario: String,
         /// Overrides to check along.
         #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -130,4 +136,9 @@ pub enum Command {
 
 fn parse_shard(s: &str) -> Result<flopmarket_sim::sweep::Shard, String> {
     s.parse()
+}
+
+/// Parses `--max-memory`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    flopmarket_sim::memory::parse_bytes(text)
 }

@@ -28,7 +28,20 @@ fn main() {
             jobs_log,
             format,
             quiet,
-        } => commands::run::run(&scenario, seed, out, &set, jobs_log, format, quiet),
+            max_memory,
+        } => commands::run::run(
+            &scenario,
+            seed,
+            out,
+            &set,
+            commands::run::Options {
+                jobs_log,
+                format,
+                quiet,
+                max_memory,
+            },
+        ),
+        cli::Command::List => commands::list::list(),
         cli::Command::Validate { scenario, set } => commands::validate::validate(&scenario, &set),
         cli::Command::Schema => commands::schema::schema(),
         cli::Command::Calibrate { device, quick, out } => {

@@ -270,3 +270,103 @@ fn calibrate_cuda_without_a_gpu_says_so_and_falls_back_to_cpu() {
         Some(2)
     );
 }
+
+/// Issue 10, defect 8: `run --help` named two built-in scenarios of eleven; `list` names
+/// every one with its description.
+#[test]
+fn list_names_every_built_in_scenario_and_help_points_to_it() {
+    let o = flopmarket(&["list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for (name, _) in flopmarket_sim::scenario::BUILTIN {
+        let line = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{out}"));
+        assert!(
+            line.len() > name.len() + 10,
+            "{name} has no description: {line}"
+        );
+    }
+    let help = text(&flopmarket(&["run", "--help"]));
+    assert!(
+        help.contains("flopmarket list") && !help.contains("(akash, mmc)"),
+        "{help}"
+    );
+}
+
+/// Issue 10, defect 8: a missing scenario file printed the OS error twice.
+#[test]
+fn a_missing_scenario_file_is_reported_once_with_exit_2() {
+    let o = flopmarket(&["run", "no/such/scenario.toml", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no/such/scenario.toml: cannot read scenario"),
+        "{err}"
+    );
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
+
+/// Issue 10, defect 7: 200 million providers ended in a failed 13 GB allocation (exit
+/// 134); now the estimate is refused before anything is built, exit 2.
+#[test]
+fn a_scenario_too_big_for_memory_is_refused_with_its_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big");
+    let o = flopmarket(&[
+        "run",
+        "akash",
+        "--quiet",
+        "--set",
+        "providers.2.count=200000000",
+        "--max-memory",
+        "16GiB",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("needs about") && err.contains("over the limit of 16 GiB"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written for a refused run");
+    let bad = flopmarket(&["run", "akash", "--max-memory", "lots"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}
+
+/// Issue 10, defect 8: the claims verdicts were in report.md only; summary.json now
+/// lists each claim with its verdict, and counts them for sweeps.
+#[test]
+fn claims_verdicts_are_in_summary_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seed");
+    let o = flopmarket(&[
+        "run",
+        "seed-article",
+        "--quiet",
+        "--set",
+        "scenario.duration=\"30d\"",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let claims = summary["claims"].as_array().expect("claims list");
+    assert!(!claims.is_empty());
+    for c in claims {
+        let v = c["verdict"].as_str().unwrap();
+        assert!(["agrees", "partly", "disagrees"].contains(&v), "{c}");
+        assert!(
+            c["metric"].is_string() && c["simulated_p50"].is_number()
+                || c["simulated_p50"].is_null()
+        );
+    }
+    let counted = ["claims_agree", "claims_partly", "claims_disagree"]
+        .iter()
+        .map(|k| summary[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(counted, claims.len() as u64);
+}

@@ -72,6 +72,8 @@ columns! {
         tokens_staked: Option<f64>,
         tokens_slashed: Option<f64>,
         provider_token_rewards: Option<f64>,
+        tokens_unclaimed: Option<f64>,
+        provider_token_rewards_received: Option<f64>,
         provider_token_income_usd: Option<f64>,
         collateral_ratio: Option<f64>,
         credit_outstanding: Option<f64>,

@@ -5,6 +5,7 @@
 
 pub mod claims;
 pub mod engine;
+pub mod memory;
 pub mod mm1;
 pub mod model;
 pub mod queue;

@@ -64,6 +64,12 @@ pub struct EpochRecord {
     pub tokens_slashed: Option<f64>,
     /// Emissions paid to providers during the epoch ("all" rows only) [tokens].
     pub provider_token_rewards: Option<f64>,
+    /// Provider emissions no provider was eligible for, hence not minted ("all" rows
+    /// only) [tokens].
+    pub tokens_unclaimed: Option<f64>,
+    /// Rewards credited to providers during the epoch, summed over them ("all" rows
+    /// only) [tokens]; equals `provider_token_rewards`.
+    pub provider_token_rewards_received: Option<f64>,
     /// USD providers got selling rewards during the epoch ("all" rows only) [USD].
     pub provider_token_income_usd: Option<f64>,
     /// BME collateral ratio: vault tokens x price / outstanding credit ("all" rows of BME runs) [ratio].
@@ -316,6 +322,16 @@ pub struct Summary {
     pub tokens_staked: f64,
     /// Tokens slashed [tokens].
     pub tokens_slashed: f64,
+    /// Tokens paid to providers: their share of emissions and BME remints [tokens].
+    pub provider_token_rewards: f64,
+    /// Tokens providers received as rewards, summed over providers [tokens]; equals
+    /// `provider_token_rewards`.
+    pub provider_token_rewards_received: f64,
+    /// Provider emissions no provider was eligible for, never minted [tokens].
+    pub tokens_unclaimed: f64,
+    /// USD the pool paid for the tokens providers sold [USD]; equals
+    /// `provider_token_income_usd`, what the providers got.
+    pub provider_token_sales_usd: f64,
     /// Verified training: jobs finished by cheating solvers.
     pub verification_cheats: u64,
     /// Of those, caught by a verifier (and redone).
@@ -363,6 +379,15 @@ pub struct Summary {
     pub cluster_mean_efficiency: f64,
     /// Per workload: its tier, jobs started, waits.
     pub workloads: Vec<WorkloadSummary>,
+    /// The scenario's published claims checked against the run, each with its verdict
+    /// (`agrees`, `partly`, `disagrees`) and the simulated p10/p50/p90.
+    pub claims: Vec<crate::claims::ClaimCheck>,
+    /// Claims whose simulated median lies in the claimed range.
+    pub claims_agree: u64,
+    /// Claims whose simulated p10-p90 overlaps the claimed range, median outside.
+    pub claims_partly: u64,
+    /// Claims the run contradicts (no overlap).
+    pub claims_disagree: u64,
     /// Events handled.
     pub events: u64,
     /// Wall time of the simulation [s].
@@ -421,6 +446,25 @@ impl Summary {
             v.push(format!(
                 "GPU-hours sold {} > online {}",
                 self.gpu_hours_sold, self.gpu_hours_online
+            ));
+        }
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        if !close(
+            self.provider_token_rewards,
+            self.provider_token_rewards_received,
+        ) {
+            v.push(format!(
+                "tokens: paid to providers {} != received by providers {}",
+                self.provider_token_rewards, self.provider_token_rewards_received
+            ));
+        }
+        if !close(
+            self.provider_token_sales_usd,
+            self.provider_token_income_usd,
+        ) {
+            v.push(format!(
+                "USD: token sales into the market {} != providers' token income {}",
+                self.provider_token_sales_usd, self.provider_token_income_usd
             ));
         }
         let supply = self.supply_start + self.tokens_minted - self.tokens_burned;

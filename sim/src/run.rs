@@ -100,7 +100,7 @@ fn finish<S: RecordSink>(
     let c = &world.ledger.counters;
     let token = &world.ledger.token;
     let (gpu_hours_online, gpu_hours_sold) = (to_hours(online_us), to_hours(sold_us));
-    let summary = Summary {
+    let mut summary = Summary {
         scenario: sc.name.clone(),
         flopmarket_version: env!("CARGO_PKG_VERSION").into(),
         seed: sc.seed,
@@ -142,6 +142,10 @@ fn finish<S: RecordSink>(
         token_price_end_usd: token.price.price(),
         tokens_staked: token.staked,
         tokens_slashed: token.slashed,
+        provider_token_rewards: token.provider_rewards_total,
+        provider_token_rewards_received: world.providers.iter().map(|p| p.tokens.rewards).sum(),
+        tokens_unclaimed: token.unclaimed,
+        provider_token_sales_usd: token.provider_sales_usd_total,
         verification_cheats: world.ledger.verification.cheats,
         verification_caught: world.ledger.verification.caught,
         verification_detection_rate: world.ledger.verification.caught as f64
@@ -187,12 +191,21 @@ fn finish<S: RecordSink>(
                 p_wait: n.started_after_queueing as f64 / n.started as f64,
             })
             .collect(),
+        claims: Vec::new(),
+        claims_agree: 0,
+        claims_partly: 0,
+        claims_disagree: 0,
         events,
         wall_s,
         events_per_s: events as f64 / wall_s.max(1e-9),
     };
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;
     let claims = crate::claims::check(&sc.claims, &summary, &records, run_months);
+    let count = |verdict: &str| claims.iter().filter(|c| c.verdict == verdict).count() as u64;
+    summary.claims_agree = count("agrees");
+    summary.claims_partly = count("partly");
+    summary.claims_disagree = count("disagrees");
+    summary.claims = claims.clone();
     RunResult {
         summary,
         sink: world.sink,

@@ -1,4 +1,15 @@
 //! Simulated time: integer microseconds, never `f64`, so event ordering is exact.
+//!
+//! **Calendar convention**: one convention everywhere, the Julian year. A year is
+//! 365.25 days (8,766 h, [`YEAR`], [`HOURS_PER_YEAR`]) and a month is a twelfth of it
+//! (730.5 h, [`MONTH`], [`HOURS_PER_MONTH`]), so twelve months are exactly a year and
+//! four years are exactly 1,461 days. It is the average length of the Gregorian
+//! calendar's years to within 0.0075 days, and the convention the sourced schedules use:
+//! io.net's 20-year emission runs 240 months of 730.5 h (175,320 hourly blocks), and
+//! Akash's price script converts per-month prices at 730.5 h a month. Durations written
+//! `"1y"` and `"1mo"` mean these lengths; `"365d"` means 365 days exactly. Per-year
+//! rates (inflation, emission tables, growth, volatility, amortization) are spread
+//! over 8,766 h.
 
 use std::fmt;
 
@@ -15,10 +26,14 @@ pub const HOUR: SimTime = 60 * MINUTE;
 pub const DAY: SimTime = 24 * HOUR;
 /// Microseconds per week [µs/wk].
 pub const WEEK: SimTime = 7 * DAY;
-/// Microseconds per (365-day) year [µs/yr].
-pub const YEAR: SimTime = 365 * DAY;
-/// Hours in an average month (365.25 × 24 / 12) [h], as Akash's price script uses.
-pub const HOURS_PER_MONTH: f64 = 730.5;
+/// Microseconds per Julian year of 365.25 days [µs/yr] (see the module docs).
+pub const YEAR: SimTime = 365 * DAY + 6 * HOUR;
+/// Microseconds per month, a twelfth of [`YEAR`] (730.5 h) [µs/month].
+pub const MONTH: SimTime = YEAR / 12;
+/// Hours per Julian year [h/yr]: 8,766.
+pub const HOURS_PER_YEAR: f64 = 8766.0;
+/// Hours per month, a twelfth of a year [h/month]: 730.5 (as Akash's price script uses).
+pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 /// Marker for "never" (infinite patience, no failures) [µs].
 pub const NEVER: SimTime = u64::MAX;
 
@@ -89,8 +104,8 @@ pub fn parse_duration_secs(text: &str) -> Result<f64, DurationParseError> {
         "h" => 3600.0,
         "d" => 86_400.0,
         "w" => 604_800.0,
-        "mo" => 2_629_800.0,
-        "y" => 31_536_000.0,
+        "mo" => MONTH as f64 / SECOND as f64,
+        "y" => YEAR as f64 / SECOND as f64,
         _ => {
             return Err(DurationParseError(format!(
                 "duration `{s}`: unknown unit `{unit}` (expected ms, s, m, h, d, w, mo or y)"
@@ -113,6 +128,20 @@ mod tests {
         assert_eq!(parse_duration("1y").unwrap(), YEAR);
         assert_eq!(parse_duration("250ms").unwrap(), 250_000);
         assert_eq!(parse_duration("inf").unwrap(), NEVER);
+    }
+
+    /// One calendar convention: twelve months are a year, in every unit and constant.
+    #[test]
+    fn twelve_months_are_one_year() {
+        assert_eq!(12 * MONTH, YEAR);
+        assert_eq!(
+            parse_duration("12mo").unwrap(),
+            parse_duration("1y").unwrap()
+        );
+        assert_eq!(12.0 * HOURS_PER_MONTH, HOURS_PER_YEAR);
+        assert_eq!(to_hours(YEAR), HOURS_PER_YEAR);
+        assert_eq!(to_hours(MONTH), HOURS_PER_MONTH);
+        assert_eq!(parse_duration("4y").unwrap(), 1461 * DAY);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod calibrate;
+pub mod list;
 pub mod report;
 pub mod run;
 pub mod schema;

@@ -9,7 +9,23 @@ use flopmarket_sim::time::{DAY, to_hours};
 use flopmarket_sim::{RunOptions, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use flopmarket_sim::memory::MemoryEstimate;
+
 use crate::cli::FormatArg;
+use crate::exit::BadInput;
+
+/// How to run and what to write.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Also write jobs.parquet.
+    pub jobs_log: bool,
+    /// Table format.
+    pub format: FormatArg,
+    /// No progress bar and no summary on stdout.
+    pub quiet: bool,
+    /// Memory limit [B] (0 = none); None: $FLOPMARKET_MAX_MEMORY, else what is available.
+    pub max_memory: Option<u64>,
+}
 
 /// Runs `scenario` and writes its outputs.
 pub fn run(
@@ -17,14 +33,19 @@ pub fn run(
     seed: Option<u64>,
     out: Option<PathBuf>,
     set: &[String],
-    jobs_log: bool,
-    format: FormatArg,
-    quiet: bool,
+    opts: Options,
 ) -> anyhow::Result<()> {
+    let Options {
+        jobs_log,
+        format,
+        quiet,
+        max_memory,
+    } = opts;
     let mut sc = Scenario::load_named(scenario, set)?;
     if let Some(seed) = seed {
         sc.seed = seed;
     }
+    check_memory(&sc, jobs_log, max_memory)?;
     let out = out.unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
     let bar = progress_bar(sc.duration, quiet);
     let result = flopmarket_sim::run(&sc, FrameSink::new(), RunOptions { jobs_log }, |t| {
@@ -93,4 +114,25 @@ fn progress_bar(duration: u64, quiet: bool) -> ProgressBar {
         .progress_chars("=> "),
     );
     bar
+}
+
+/// Refuses (bad input, exit 2) a scenario whose estimated memory exceeds the limit: the
+/// flag's, else `FLOPMARKET_MAX_MEMORY`'s, else the memory available now; 0 = no limit.
+pub fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> anyhow::Result<()> {
+    let limit = match flag {
+        Some(limit) => Some(limit),
+        None => match std::env::var("FLOPMARKET_MAX_MEMORY") {
+            Ok(text) => Some(
+                flopmarket_sim::memory::parse_bytes(&text)
+                    .map_err(|e| BadInput(format!("FLOPMARKET_MAX_MEMORY: {e}")))?,
+            ),
+            Err(_) => flopmarket_sim::memory::available_bytes(),
+        },
+    };
+    match limit {
+        Some(limit) if limit > 0 => MemoryEstimate::of(sc, jobs_log)
+            .check(limit)
+            .map_err(|e| BadInput(format!("{}: {e}", sc.name)).into()),
+        _ => Ok(()),
+    }
 }

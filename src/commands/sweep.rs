@@ -177,6 +177,8 @@ fn run_one(sweep: &Sweep, spec: &RunSpec, dir: &Path) -> anyhow::Result<()> {
     let outcome = catch_unwind(AssertUnwindSafe(|| -> anyhow::Result<()> {
         let mut sc = Scenario::parse(&sweep.base_text, &sweep.base_file(), &spec.overrides(sweep))?;
         sc.seed = spec.seed;
+        // A run too big for the memory left is recorded as failed, not an abort.
+        crate::commands::run::check_memory(&sc, sweep.keep.jobs, None)?;
         let opts = RunOptions {
             jobs_log: sweep.keep.jobs,
         };

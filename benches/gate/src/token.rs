@@ -53,7 +53,7 @@ impl TokenBench {
             self.economy.burn_usd_pending += DEMAND_USD_PER_EPOCH;
             let t0 = w as f64 * EPOCH_H;
             self.economy
-                .close_epoch(t0, t0 + EPOCH_H, 0.0, &mut self.rng);
+                .close_epoch(t0, t0 + EPOCH_H, 0.0, 1.0, &mut self.rng);
         }
         (self.economy.price.price(), self.economy.supply)
     }

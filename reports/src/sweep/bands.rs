@@ -73,7 +73,11 @@ pub fn epoch_bands(run_dirs: &[PathBuf], by_arm: bool) -> PolarsResult<Option<Da
     };
     let df = lf
         .filter(col("gpu_model").eq(lit(ALL_MODELS)))
-        .group_by(keys)
+        .sort(
+            ["arm", "replicate", "epoch"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable(keys)
         .agg(aggs)
         .sort(sort, SortMultipleOptions::default())
         .collect()?;
@@ -89,7 +93,11 @@ pub fn payback(run_dirs: &[PathBuf]) -> PolarsResult<Option<DataFrame>> {
     };
     let p = col("payback_months").fill_null(lit(f64::INFINITY));
     let df = lf
-        .group_by([col("arm")])
+        .sort(
+            ["arm", "replicate", "provider_id"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col("arm")])
         .agg([
             len().cast(DataType::UInt64).alias("providers"),
             p.clone()

@@ -63,6 +63,15 @@ pub(crate) fn grouped_stats(
         .copied()
         .filter(|m| runs.column(m).is_ok())
         .collect();
+    // Each group's values in one fixed order (keys, then replicate or run index): a mean
+    // or a standard deviation depends, in its last bits, on the order it sums in, and
+    // neither the rows handed in nor a hash group-by's groups have a fixed order.
+    let mut order_keys: Vec<PlSmallStr> = keys.iter().map(|k| PlSmallStr::from(*k)).collect();
+    for tiebreak in ["replicate", "index"] {
+        if runs.column(tiebreak).is_ok() && !keys.contains(&tiebreak) {
+            order_keys.push(tiebreak.into());
+        }
+    }
     let mut parts = Vec::new();
     for (order, metric) in present.iter().enumerate() {
         let x = col(*metric).filter(col(*metric).is_not_nan().and(col(*metric).is_not_null()));
@@ -82,7 +91,8 @@ pub(crate) fn grouped_stats(
         parts.push(
             runs.clone()
                 .lazy()
-                .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+                .sort(order_keys.clone(), SortMultipleOptions::default())
+                .group_by_stable(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
                 .agg(aggs)
                 .with_columns([
                     lit(*metric).alias("metric"),

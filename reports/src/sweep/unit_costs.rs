@@ -79,7 +79,13 @@ pub fn unit_costs(
             col("arm").cast(DataType::UInt64),
             col("replicate").cast(DataType::UInt64),
         ])
-        .group_by(run_keys)
+        // Sums in one fixed order (run, model, epoch), whatever order the scan and the
+        // group-by's hash table produce: floating-point sums depend on their order.
+        .sort(
+            ["arm", "replicate", "gpu_model", "epoch"],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable(run_keys)
         .agg([
             col("consumer_spend_usd").sum().alias("spend"),
             col("gpu_hours_sold").sum().alias("sold"),
@@ -98,6 +104,10 @@ pub fn unit_costs(
         )
         .with_column(
             per_m_tokens(col("spend") / col("sold"), col("tokens_per_s")).alias(TOKENS_METRIC),
+        )
+        .sort(
+            ["arm", "replicate", "gpu_model"],
+            SortMultipleOptions::default(),
         )
         .collect()?;
     if per_run.height() == 0 {

@@ -7,12 +7,13 @@ use std::ops::Range;
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{path}: cannot read scenario: {source}")]
+    #[error("{path}: cannot read scenario: {error}")]
     Io {
         /// The path as given.
         path: String,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, in the message (not a `source()`, so that printing the
+        /// error's chain does not say it twice).
+        error: std::io::Error,
     },
     /// The scenario text is malformed or a value is out of range.
     #[error("{file}:{line}:{col}: {message}")]

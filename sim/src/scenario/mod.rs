@@ -342,9 +342,9 @@ impl Scenario {
     /// Reads, overrides and validates the scenario at `path`.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+        let bytes = std::fs::read(path).map_err(|error| ScenarioError::Io {
             path: file.clone(),
-            source,
+            error,
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];

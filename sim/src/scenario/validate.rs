@@ -591,17 +591,17 @@ impl Validator<'_> {
                     period,
                 } if initial_per_year.is_finite()
                     && *initial_per_year >= 0.0
-                    && period.secs() > 0.0
+                    && period.secs() >= 3600.0
                     && period.secs().is_finite() =>
                 {
                     Emission::Halving {
                         initial_per_year: *initial_per_year,
-                        period_years: period.secs() / 31_536_000.0,
+                        period_years: period.secs() / crate::time::to_secs(crate::time::YEAR),
                     }
                 }
                 _ => {
                     return Err(bad(
-                        "parameter out of range (rates >= 0, declines and damping in [0, 1], a non-empty table)",
+                        "parameter out of range (rates >= 0, declines and damping in [0, 1], a non-empty table, a halving period of at least 1h)",
                     ));
                 }
             };
@@ -791,7 +791,7 @@ impl Validator<'_> {
         let street = (spec.street_price_usd_low + spec.street_price_usd_high) / 2.0;
         let amortization_hours = match &c.amortization {
             Some(a) => crate::time::to_hours(self.duration(a, false, "amortization")?),
-            None => 3.0 * 8760.0,
+            None => 3.0 * crate::time::HOURS_PER_YEAR,
         };
         let pricing = match c.pricing.get() {
             RawPricing::CostPlus { markup } => Pricing::CostPlus {

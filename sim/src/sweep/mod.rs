@@ -169,9 +169,9 @@ impl Sweep {
     /// Reads and validates the sweep file at `path`.
     pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
             path: file.clone(),
-            source,
+            error,
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Sweep::parse(&text, &file, &dir)

@@ -3,9 +3,7 @@
 //! any epoch length gives the same totals.
 
 use crate::time::HOURS_PER_MONTH;
-
-/// Hours in a 365-day year [h].
-pub const HOURS_PER_YEAR: f64 = 8760.0;
+pub use crate::time::HOURS_PER_YEAR;
 
 /// Tokens minted between two times.
 pub trait EmissionSchedule {
@@ -24,8 +22,10 @@ pub enum Emission {
         /// Yearly inflation.
         inflation_per_year: f64,
     },
-    /// A fixed amount per year for listed years, then the last listed year damped by
-    /// `damping` each year after `damping_after_year` (Render, RNP-001/-006) [tokens/yr].
+    /// A fixed amount per year for listed years; past the table the last listed year's
+    /// amount, held until year `damping_after_year`, then damped by `damping` once per
+    /// year after the later of the table's last year and `damping_after_year` (Render,
+    /// RNP-001/-006) [tokens/yr].
     YearlyTable {
         /// Tokens in year 1, 2, ...
         per_year: Vec<f64>,
@@ -61,16 +61,49 @@ pub enum Emission {
 }
 
 /// Integral of a piecewise-constant rate: `rate(i)` tokens per hour on [i*w, (i+1)*w).
+///
+/// Walks the steps by their integer index, never by recomputing the index from the time
+/// reached: `floor(t / w)` at a step boundary can round back to the step just finished
+/// (the boundary `(i + 1) * w` divided by `w` is not always `i + 1` in floating point),
+/// which made a run that ended its epochs on a boundary loop forever. Each iteration
+/// advances `i`, so the loop ends after at most `(t1 - t0) / w + 2` steps.
 fn integrate_steps(t0: f64, t1: f64, width: f64, rate: impl Fn(u64) -> f64) -> f64 {
+    let well_formed = t0 < t1 && width > 0.0 && width.is_finite();
+    if !well_formed {
+        return 0.0;
+    }
     let mut total = 0.0;
-    let mut t = t0;
-    while t < t1 {
-        let i = (t / width).floor() as u64;
+    let mut i = (t0 / width).floor().max(0.0) as u64;
+    loop {
+        let start = (i as f64 * width).max(t0);
+        if start >= t1 {
+            break;
+        }
         let end = ((i + 1) as f64 * width).min(t1);
-        total += rate(i) * (end - t);
-        t = end;
+        if end > start {
+            total += rate(i) * (end - start);
+        }
+        i += 1;
     }
     total
+}
+
+/// Tokens of year index `y` (0 = year 1) of a [`Emission::YearlyTable`]: the listed
+/// amount, else the last listed amount damped once per year past
+/// `max(table length, damping_after_year)`.
+fn yearly_table_amount(per_year: &[f64], damping_after_year: usize, damping: f64, y: u64) -> f64 {
+    let y = usize::try_from(y).unwrap_or(usize::MAX);
+    if let Some(&amount) = per_year.get(y) {
+        return amount;
+    }
+    let last = per_year.last().copied().unwrap_or(0.0);
+    let undamped_until = per_year.len().max(damping_after_year);
+    if y < undamped_until {
+        last
+    } else {
+        let years_damped = (y + 1 - undamped_until).min(i32::MAX as usize) as i32;
+        last * damping.powi(years_damped)
+    }
 }
 
 impl EmissionSchedule for Emission {
@@ -87,28 +120,9 @@ impl EmissionSchedule for Emission {
                 per_year,
                 damping_after_year,
                 damping,
-            } => {
-                // Table years as listed; then the last value held until year
-                // `damping_after_year`; then damped once per year after it.
-                let last = *per_year.last().unwrap_or(&0.0);
-                let held = per_year
-                    .get(damping_after_year.saturating_sub(1))
-                    .copied()
-                    .unwrap_or(last);
-                let year_amount = |y: u64| -> f64 {
-                    let y = y as usize;
-                    if y < per_year.len() {
-                        per_year[y]
-                    } else if y < *damping_after_year {
-                        last
-                    } else {
-                        held * damping.powi((y + 1 - damping_after_year) as i32)
-                    }
-                };
-                integrate_steps(t0_h, t1_h, HOURS_PER_YEAR, |y| {
-                    year_amount(y) / HOURS_PER_YEAR
-                })
-            }
+            } => integrate_steps(t0_h, t1_h, HOURS_PER_YEAR, |y| {
+                yearly_table_amount(per_year, *damping_after_year, *damping, y) / HOURS_PER_YEAR
+            }),
             Emission::HourlyDecline {
                 first_hour,
                 monthly_decline,
@@ -194,5 +208,106 @@ mod tests {
         };
         assert!((h.minted(0.0, 2.0 * HOURS_PER_YEAR, 0.0) - 2000.0).abs() < 1e-6);
         assert!((h.minted(2.0 * HOURS_PER_YEAR, 4.0 * HOURS_PER_YEAR, 0.0) - 1000.0).abs() < 1e-6);
+    }
+
+    /// `rate` that counts its calls and panics past `limit`: a schedule that stops
+    /// advancing fails the test instead of hanging it.
+    fn counted(limit: u64, calls: &std::cell::Cell<u64>) -> impl Fn(u64) -> f64 + '_ {
+        move |_| {
+            calls.set(calls.get() + 1);
+            assert!(calls.get() <= limit, "the step integral stopped advancing");
+            1.0
+        }
+    }
+
+    /// Issue 10, defect 2: `flopmarket run akash --set scenario.duration=1602d` with a
+    /// halving every 0.627 y never finished. At w = 0.627 y, (15 w) / w rounds to just
+    /// under 15, so a walk that recomputed the step from the time reached stayed on
+    /// step 14 at t = 15 w for ever.
+    #[test]
+    fn a_step_boundary_that_rounds_back_still_advances() {
+        let w = 0.627 * HOURS_PER_YEAR;
+        assert!(
+            ((15.0 * w) / w).floor() < 15.0,
+            "the boundary no longer rounds back"
+        );
+        let calls = std::cell::Cell::new(0);
+        let total = integrate_steps(0.0, 16.0 * w, w, counted(18, &calls));
+        assert!((total - 16.0 * w).abs() < 1e-6 * w, "{total}");
+        let h = Emission::Halving {
+            initial_per_year: 1e6,
+            period_years: 0.627,
+        };
+        let minted = h.minted(14.5 * w, 15.5 * w, 0.0);
+        let expected = 1e6 / HOURS_PER_YEAR * 0.5 * w * (0.5f64.powi(14) + 0.5f64.powi(15));
+        assert!(
+            (minted - expected).abs() < 1e-9 * expected,
+            "{minted} vs {expected}"
+        );
+    }
+
+    /// Issue 10, defect 3: a table longer than `damping_after_year` is damped from its
+    /// last listed year, not from the entry at `damping_after_year`.
+    #[test]
+    fn a_long_table_is_damped_from_its_last_year() {
+        let e = Emission::YearlyTable {
+            per_year: vec![10.0, 10.0, 10.0, 10.0, 10.0, 100.0, 100.0],
+            damping_after_year: 5,
+            damping: 0.5,
+        };
+        let year = |n: f64| e.minted((n - 1.0) * HOURS_PER_YEAR, n * HOURS_PER_YEAR, 0.0);
+        assert!((year(6.0) - 100.0).abs() < 1e-9);
+        assert!((year(7.0) - 100.0).abs() < 1e-9);
+        assert!((year(8.0) - 50.0).abs() < 1e-9, "year 8: {}", year(8.0));
+        assert!((year(9.0) - 25.0).abs() < 1e-9, "year 9: {}", year(9.0));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Every schedule advances and adds up: minting epoch by epoch gives the total
+        /// over the whole run, for random step widths, durations and epoch lengths, and
+        /// the step walk visits each step once.
+        #[test]
+        fn schedules_advance_and_epochs_add_up(
+            period_years in 0.001f64..5.0,
+            duration_h in 1.0f64..20.0 * HOURS_PER_YEAR,
+            epochs in 1u32..400,
+            aligned in proptest::bool::ANY,
+            offset_steps in 0u32..4,
+        ) {
+            let w = period_years * HOURS_PER_YEAR;
+            // Epochs of any length, or exactly one step long (ends on step boundaries).
+            let (duration_h, epoch_h) = if aligned {
+                (epochs as f64 * w, w)
+            } else {
+                (duration_h, duration_h / epochs as f64)
+            };
+            let t0 = offset_steps as f64 * w;
+            let t1 = t0 + duration_h;
+            let calls = std::cell::Cell::new(0);
+            let limit = (duration_h / w) as u64 + 3;
+            let whole = integrate_steps(t0, t1, w, counted(limit, &calls));
+            proptest::prop_assert!((whole - duration_h).abs() <= 1e-9 * duration_h);
+            let schedules = [
+                Emission::Halving { initial_per_year: 1e6, period_years },
+                Emission::YearlyTable { per_year: vec![3.0, 2.0], damping_after_year: 4, damping: 0.9 },
+                Emission::HourlyDecline { first_hour: 10.0, monthly_decline: 0.01, months: 300 },
+                Emission::PerEpoch { epoch_h: w, amounts: vec![5.0, 7.0, 11.0] },
+            ];
+            for e in &schedules {
+                let total = e.minted(t0, t1, 0.0);
+                let mut by_epoch = 0.0;
+                let mut t = t0;
+                while t < t1 {
+                    let next = (t + epoch_h).min(t1);
+                    by_epoch += e.minted(t, next, 0.0);
+                    t = next;
+                }
+                proptest::prop_assert!(
+                    (by_epoch - total).abs() <= 1e-9 * total.abs().max(1.0),
+                    "{e:?}: {by_epoch} by epoch vs {total}"
+                );
+            }
+        }
     }
 }

@@ -92,6 +92,14 @@ pub struct TokenEconomy {
     pub bme: Option<BurnMint>,
     /// ACT minted by tenants this epoch (BME) [ACT].
     pub act_minted_pending: f64,
+    /// Provider emissions that no provider was eligible for, so never minted: they stay
+    /// in the schedule's unreleased reserve (io.net pays each hourly block to the
+    /// workers that qualified in it; with none, the block pays no one) [tokens].
+    pub unclaimed: f64,
+    /// Tokens paid to providers so far: their share of emissions and BME remints [tokens].
+    pub provider_rewards_total: f64,
+    /// USD providers got for the tokens they sold so far [USD].
+    pub provider_sales_usd_total: f64,
 }
 
 /// What one epoch did to the token.
@@ -117,6 +125,8 @@ pub struct EpochTokens {
     pub reminted: f64,
     /// BME: collateral ratio this epoch [ratio]; NaN without BME or with nothing outstanding.
     pub collateral_ratio: f64,
+    /// Provider emissions not minted because no provider was eligible [tokens].
+    pub unclaimed: f64,
 }
 
 impl TokenEconomy {
@@ -148,6 +158,9 @@ impl TokenEconomy {
             burn_usd_total: 0.0,
             bme: None,
             act_minted_pending: 0.0,
+            unclaimed: 0.0,
+            provider_rewards_total: 0.0,
+            provider_sales_usd_total: 0.0,
         }
     }
 
@@ -171,15 +184,22 @@ impl TokenEconomy {
 
     /// Closes the epoch [t0_h, t1_h): mints, buys and burns with the pending USD, lets
     /// providers sell their share of the emission, then moves the exogenous price.
-    /// `slashed` is what [`TokenEconomy::slash`] took during the epoch.
+    /// `slashed` is what [`TokenEconomy::slash`] took during the epoch. `claimable` is
+    /// the fraction of the providers' emission that has an eligible provider to go to
+    /// (1 when some provider qualifies for every reward pool, 0 when none qualifies for
+    /// any) [fraction]: the rest is not minted ([`TokenEconomy::unclaimed`]).
     pub fn close_epoch(
         &mut self,
         t0_h: f64,
         t1_h: f64,
         slashed: f64,
+        claimable: f64,
         rng: &mut StreamRng,
     ) -> EpochTokens {
-        let mut minted = self.emission.minted(t0_h, t1_h, self.supply);
+        let scheduled = self.emission.minted(t0_h, t1_h, self.supply);
+        let unclaimed = scheduled * self.emission_to_providers * (1.0 - claimable.clamp(0.0, 1.0));
+        let mut minted = scheduled - unclaimed;
+        self.unclaimed += unclaimed;
         self.supply += minted;
         self.minted += minted;
         let burn_usd = std::mem::take(&mut self.burn_usd_pending);
@@ -215,13 +235,18 @@ impl TokenEconomy {
         self.supply += reminted;
         self.minted += reminted;
         minted += reminted;
-        let provider_rewards = (minted - reminted) * self.emission_to_providers + reminted;
+        // Of what was minted, the providers' part: their share of the schedule, less what
+        // none of them could claim (already left unminted), plus the remints.
+        let provider_rewards =
+            (scheduled * self.emission_to_providers - unclaimed).max(0.0) + reminted;
+        self.provider_rewards_total += provider_rewards;
         let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {
             self.price.sell_tokens(provider_sold)
         } else {
             0.0
         };
+        self.provider_sales_usd_total += provider_sales_usd;
         self.price
             .step(t1_h, (t1_h - t0_h) / emission::HOURS_PER_YEAR, rng);
         EpochTokens {
@@ -235,6 +260,7 @@ impl TokenEconomy {
             slashed,
             reminted,
             collateral_ratio,
+            unclaimed,
         }
     }
 }
@@ -280,7 +306,7 @@ mod tests {
             let mut rng = stream_rng(1, StreamId::new(StreamKind::TokenPrice, 0));
             for w in 0..4_000 {
                 t.burn_usd_pending += d;
-                t.close_epoch(w as f64 * 168.0, (w + 1) as f64 * 168.0, 0.0, &mut rng);
+                t.close_epoch(w as f64 * 168.0, (w + 1) as f64 * 168.0, 0.0, 1.0, &mut rng);
             }
             let p = t.price.price();
             assert!(
