@@ -49,10 +49,12 @@ impl MemoryEstimate {
             .cohorts
             .iter()
             .map(|c| {
+                // Joiners per epoch: a share of the active providers, which entry keeps
+                // under `max_count` (a cohort that starts above it only refills it).
                 let entrants = c.entry_exit.as_ref().map_or(0.0, |e| {
-                    let per_epoch =
-                        (e.entry_per_epoch * f64::from(e.max_count.max(c.count))).ceil();
-                    per_epoch.max(1.0) * epochs as f64
+                    let max = f64::from(e.max_count);
+                    let per_epoch = (e.entry_per_epoch * max).ceil().max(1.0).min(max);
+                    per_epoch * epochs as f64
                 });
                 f64::from(c.count) + entrants
             })
