@@ -162,16 +162,29 @@ impl TransformerConfig {
             + 2.0 * (self.dim * self.vocab) as f64 * logit_rows as f64
     }
 
-    /// Bytes read from memory by one decode step (one new token in each of `batch`
-    /// sequences holding `pos` cached tokens), for weights and KV cache stored in
-    /// `elem_bytes`-byte elements: every matrix and norm weight once, the embedding
-    /// rows of the batch, and the K and V caches of every layer up to the new token.
+    /// Bytes read from memory by one decode step of the full model (`layers_full`
+    /// layers; one new token in each of `batch` sequences holding `pos` cached tokens),
+    /// for weights and KV cache stored in `elem_bytes`-byte elements: every matrix and
+    /// norm weight once, the embedding rows of the batch, and the K and V caches of
+    /// every layer up to the new token.
     pub fn decode_step_bytes(&self, batch: usize, pos: usize, elem_bytes: usize) -> f64 {
-        let weights = self.layers_full * (self.layer_matmul_params() + 2 * self.dim)
+        self.step_bytes(self.layers_full, batch, pos, elem_bytes)
+    }
+
+    /// [`decode_step_bytes`](Self::decode_step_bytes) of the `n_layers` layers actually
+    /// instantiated and run: the working set of a measured step (its roofline is the
+    /// bandwidth at that size, cache or DRAM).
+    pub fn decode_step_bytes_run(&self, batch: usize, pos: usize, elem_bytes: usize) -> f64 {
+        self.step_bytes(self.n_layers, batch, pos, elem_bytes)
+    }
+
+    /// Bytes of one decode step through `layers` layers.
+    fn step_bytes(&self, layers: usize, batch: usize, pos: usize, elem_bytes: usize) -> f64 {
+        let weights = layers * (self.layer_matmul_params() + 2 * self.dim)
             + self.vocab * self.dim
             + self.dim
             + batch * self.dim;
-        let kv = self.layers_full * batch * 2 * self.kv_dim() * (pos + 1);
+        let kv = layers * batch * 2 * self.kv_dim() * (pos + 1);
         ((weights + kv) * elem_bytes) as f64
     }
 }
@@ -198,6 +211,23 @@ mod tests {
         let expect = 2.0 * (c.n_layers * c.layer_matmul_params() + c.dim * c.vocab) as f64
             + (c.n_layers * 4 * c.dim) as f64;
         assert_eq!(f, expect);
+    }
+
+    #[test]
+    fn the_run_working_set_counts_only_the_layers_run() {
+        let full = TransformerConfig::llama_7b();
+        let two = TransformerConfig::llama_7b_layers(2);
+        assert_eq!(
+            two.decode_step_bytes(1, 10, 4),
+            full.decode_step_bytes(1, 10, 4)
+        );
+        assert_eq!(
+            full.decode_step_bytes_run(1, 10, 4),
+            full.decode_step_bytes(1, 10, 4)
+        );
+        let layer = (two.layer_matmul_params() + 2 * two.dim + 2 * two.kv_dim() * 11) * 4;
+        let diff = two.decode_step_bytes(1, 10, 4) - two.decode_step_bytes_run(1, 10, 4);
+        assert_eq!(diff, (30 * layer) as f64);
     }
 
     #[test]

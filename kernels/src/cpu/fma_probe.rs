@@ -1,66 +1,107 @@
-//! Measured FMA throughput: every core runs independent chains of f32 fused
-//! multiply-adds at the widest SIMD width for a fixed time. This checks the peak
-//! formula of [`crate::cpu::peak`] against the clock the cores really run at (a
-//! hypervisor often reports the nominal clock while the cores turbo).
+//! Measured FMA throughput: each thread runs independent chains of f32 fused
+//! multiply-adds at the widest SIMD width, in short bursts, and right after each burst
+//! measures its core's clock ([`crate::cpu::clock`]). This gives what the peak formula
+//! of [`crate::cpu::peak`] cannot know for sure: the FMA instructions a core retires
+//! per cycle (its FMA units at that width) and the clock it holds while doing so.
+//!
+//! The clock is measured right after the FMA burst, not before: cores that lower their
+//! clock for wide vector work (Intel's AVX-512 "licences") keep the lower clock for
+//! about 2 ms after the last such instruction, and a clock burst lasts about 0.13 ms,
+//! so the measured clock is the one the FMAs ran at.
 
 use std::hint::black_box;
+use std::sync::Barrier;
 use std::time::Instant;
 
-/// Independent accumulators per thread: enough to cover FMA latency x pipes.
+use super::clock;
+
+/// Independent accumulators per thread: enough to cover FMA latency (4 cycles) x 2
+/// units, with room to spare.
 const CHAINS: usize = 12;
 
-/// Measured f32 FMA throughput of `threads` threads running concurrently [GFLOP/s], or
-/// `None` when the CPU has no FMA instructions this probe knows.
-pub fn measure_gflops(threads: usize, iters: u64) -> Option<f64> {
-    let lanes = probe_lanes()?;
-    let threads = threads.max(1);
-    let t0 = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| black_box(run_chains(black_box(iters))));
-        }
-    });
-    let secs = t0.elapsed().as_secs_f64();
-    let flops = threads as f64 * iters as f64 * (CHAINS * lanes * 2) as f64;
-    Some(flops / secs / 1e9)
+/// Result of one [`probe`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FmaProbe {
+    /// Threads that ran the bursts at the same time.
+    pub threads: usize,
+    /// f32 lanes of one FMA instruction (16 with AVX-512F, 8 with AVX2+FMA).
+    pub lanes: usize,
+    /// Best round: the f32 rate of all threads together [GFLOP/s].
+    pub gflops: f64,
+    /// Highest clock measured right after an FMA burst, on any thread \[GHz\].
+    pub clock_ghz: f64,
+    /// FMA instructions retired per cycle by one thread: the median over threads and
+    /// rounds of a burst's FMA rate divided by the clock measured right after it
+    /// [FMA/cycle]. Rounded, this is the number of FMA units of a core at `lanes` width.
+    pub fma_per_cycle: f64,
 }
 
-/// Effective core clock \[GHz\] of the calling thread, measured by timing a chain of
-/// dependent integer adds (one add retires per cycle at most, whatever the SIMD
-/// units): unlike /proc/cpuinfo under a hypervisor, this sees turbo. `None` off x86-64.
-pub fn measure_clock_ghz(iters: u64) -> Option<f64> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        const ADDS_PER_ITER: u64 = 16;
-        let iters = iters.max(1);
-        let t0 = Instant::now();
-        let mut x: u64 = black_box(0);
-        let mut n = iters;
-        // SAFETY: pure register arithmetic on `x` and `n`; no memory, stack or flags
-        // contract beyond what the operands declare.
-        unsafe {
-            std::arch::asm!(
-                "2:",
-                "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
-                "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
-                "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
-                "add {x}, 1", "add {x}, 1", "add {x}, 1", "add {x}, 1",
-                "dec {n}",
-                "jnz 2b",
-                x = inout(reg) x,
-                n = inout(reg) n,
-                options(nomem, nostack),
-            );
-        }
-        black_box((x, n));
-        let secs = t0.elapsed().as_secs_f64();
-        Some((iters * ADDS_PER_ITER) as f64 / secs / 1e9)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = iters;
-        None
-    }
+/// Timing of one thread's round.
+struct Sample {
+    /// Time of the FMA burst \[s\].
+    fma_secs: f64,
+    /// Clock measured right after it \[GHz\] (NaN when unknown).
+    clock_ghz: f64,
+}
+
+/// Runs `rounds` rounds on `threads` threads at once: each round, every thread runs a
+/// burst of `iters` iterations of 12 independent FMAs, then a clock burst. `None` when
+/// the CPU has no FMA instructions this probe knows (or is not x86-64).
+pub fn probe(threads: usize, rounds: usize, iters: u64) -> Option<FmaProbe> {
+    let lanes = probe_lanes()?;
+    let (threads, rounds, iters) = (threads.max(1), rounds.max(1), iters.max(1));
+    let barrier = Barrier::new(threads);
+    let samples: Vec<Vec<Sample>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| s.spawn(|| thread_rounds(&barrier, rounds, iters)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an FMA probe thread panicked"))
+            .collect()
+    });
+    let fmas = (iters * CHAINS as u64) as f64;
+    let flops = fmas * (2 * lanes) as f64;
+    let gflops = (0..rounds)
+        .map(|r| {
+            samples
+                .iter()
+                .map(|t| flops / t[r].fma_secs / 1e9)
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    let all = || samples.iter().flatten();
+    let clock_ghz = all().map(|s| s.clock_ghz).fold(0.0, f64::max);
+    let mut ratios: Vec<f64> = all()
+        .filter(|s| s.clock_ghz > 0.0)
+        .map(|s| fmas / s.fma_secs / (s.clock_ghz * 1e9))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let fma_per_cycle = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
+    Some(FmaProbe {
+        threads,
+        lanes,
+        gflops,
+        clock_ghz,
+        fma_per_cycle,
+    })
+}
+
+/// One thread's rounds: wait for the others, FMA burst, clock burst.
+fn thread_rounds(barrier: &Barrier, rounds: usize, iters: u64) -> Vec<Sample> {
+    (0..rounds)
+        .map(|_| {
+            barrier.wait();
+            let t0 = Instant::now();
+            black_box(run_chains(black_box(iters)));
+            let fma_secs = t0.elapsed().as_secs_f64().max(1e-9);
+            let clock_ghz = clock::burst_clock_ghz(clock::BURST_ITERS).unwrap_or(f64::NAN);
+            Sample {
+                fma_secs,
+                clock_ghz,
+            }
+        })
+        .collect()
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -145,17 +186,14 @@ fn chains_avx2(iters: u64) -> f32 {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn clock_measurement_is_plausible() {
-        if let Some(ghz) = super::measure_clock_ghz(1_000_000) {
-            // Debug builds and busy hosts run slower, never faster than ~6 GHz.
-            assert!(ghz > 0.05 && ghz < 7.0, "{ghz}");
-        }
-    }
-
-    #[test]
-    fn probe_reports_a_positive_rate_when_supported() {
-        if let Some(g) = super::measure_gflops(1, 1000) {
-            assert!(g > 0.0 && g.is_finite());
+    fn probe_reports_positive_rates_when_supported() {
+        if let Some(p) = super::probe(2, 3, 2_000) {
+            assert_eq!(p.threads, 2);
+            assert!(p.lanes == 8 || p.lanes == 16, "{p:?}");
+            assert!(p.gflops > 0.0 && p.gflops.is_finite(), "{p:?}");
+            // The clock comes from the imul chain: load-safe upper bound.
+            assert!(p.clock_ghz > 0.0 && p.clock_ghz <= 7.0, "{p:?}");
+            assert!(p.fma_per_cycle > 0.0, "{p:?}");
         }
     }
 }

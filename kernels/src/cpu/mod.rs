@@ -1,7 +1,8 @@
-//! CPU path: always built. GEMMs through the `gemm` crate, a STREAM-like copy, an FMA
-//! probe, and the reference transformer.
+//! CPU path: always built. GEMMs through the `gemm` crate, a STREAM-like copy and a
+//! read-bandwidth probe, a clock and FMA probe, and the reference transformer.
 
 pub mod attention;
+pub mod clock;
 pub mod fma_probe;
 pub mod gemm;
 mod llm;
@@ -24,14 +25,15 @@ use crate::{CalibrateOptions, KernelsError};
 /// Version of the GEMM library the CPU rows were measured with.
 pub const GEMM_LIBRARY: &str = "gemm 0.19 (pure Rust, runtime SIMD dispatch)";
 
-/// Measures the CPU: copy bandwidth, GEMM sweep, transformer prefill and decode.
-/// `messages` receives notes for the caller (e.g. a shape fallback).
+/// Measures the CPU: clock and FMA probes (the peak), copy bandwidth, GEMM sweep,
+/// transformer prefill and decode. `messages` receives notes for the caller (e.g. a
+/// shape fallback, FMA units that disagree with the table, a busy CPU).
 pub(crate) fn calibrate(
     opts: &CalibrateOptions,
     cfg: &TransformerConfig,
     messages: &mut Vec<String>,
 ) -> Result<Vec<CalibrationRow>, KernelsError> {
-    let peak = CpuPeak::detect();
+    let mut peak = CpuPeak::detect();
     let base = RowBase {
         device: peak.device_name(),
         device_kind: DeviceKind::Cpu,
@@ -39,18 +41,15 @@ pub(crate) fn calibrate(
         driver_version: String::new(),
         runtime_version: GEMM_LIBRARY.into(),
     };
-    opts.say(&format!("{}: {}", base.device, peak.formula(peak.cores)));
+    opts.say(&format!(
+        "{} (as reported): {}",
+        base.device,
+        peak.formula(peak.cores)
+    ));
+    messages.extend(sweep::measure_peak(opts, &mut peak));
     let mut rows = Vec::new();
-    let sweep = sweep::run(opts, &peak, &base, &mut rows);
-    if let Some(c) = sweep.clock_ghz.filter(|c| *c < 0.8 * peak.ghz) {
-        let line = format!(
-            "the CPU looks busy: a core ran at {c:.2} GHz against {:.2} GHz reported; other load lowers these figures",
-            peak.ghz
-        );
-        opts.say(&line);
-        messages.push(line);
-    }
-    match llm::run(opts, cfg, &peak, &base, sweep.copy_gbs, &mut rows) {
+    sweep::run(opts, &peak, &base, &mut rows);
+    match llm::run(opts, cfg, &peak, &base, &mut rows) {
         Ok(()) => {}
         Err(KernelsError::OutOfMemory {
             what,
@@ -65,7 +64,7 @@ pub(crate) fn calibrate(
             opts.say(&line);
             messages.push(line);
             let small = TransformerConfig::llama_7b_layers(2);
-            llm::run(opts, &small, &peak, &base, sweep.copy_gbs, &mut rows)?;
+            llm::run(opts, &small, &peak, &base, &mut rows)?;
         }
         Err(e) => return Err(e),
     }

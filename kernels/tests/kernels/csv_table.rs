@@ -1,6 +1,7 @@
-//! The calibration CSV: round trip, atomic write, and errors with file:line.
+//! The calibration CSV: round trip, atomic write, errors with file:line, and the
+//! committed tables.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use flopmarket_kernels::{
     CSV_COLUMNS, CalibrationRow, DeviceKind, Dtype, KernelKind, KernelsError, Unit, read_csv,
@@ -117,4 +118,40 @@ fn a_wrong_header_is_rejected_on_line_1() {
         Err(KernelsError::Io { .. })
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// No kernel beats its ceiling: a ratio above 1 means the peak or the roofline is
+/// wrong (the nominal clock, a memcpy bandwidth for a model that fits in cache).
+#[test]
+fn committed_tables_never_exceed_their_peak_or_roofline() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("calibrations");
+    let mut tables = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        tables += 1;
+        let rows = read_csv(&path).unwrap();
+        assert!(!rows.is_empty(), "{} has no rows", path.display());
+        for (i, r) in rows.iter().enumerate() {
+            let line = i + 2;
+            for (what, x) in [
+                ("efficiency", r.efficiency),
+                ("roofline_fraction", r.roofline_fraction),
+            ] {
+                if let Some(x) = x {
+                    assert!(
+                        x > 0.0 && x <= 1.0,
+                        "{}:{line}: {what} = {x} ({:?} {:?} {})",
+                        path.display(),
+                        r.kernel,
+                        r.dtype,
+                        r.shape
+                    );
+                }
+            }
+        }
+    }
+    assert!(tables > 0, "no table in {}", dir.display());
 }
