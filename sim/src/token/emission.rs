@@ -73,15 +73,14 @@ fn integrate_steps(t0: f64, t1: f64, width: f64, rate: impl Fn(u64) -> f64) -> f
         return 0.0;
     }
     let mut total = 0.0;
-    let mut i = (t0 / width).floor().max(0.0) as u64;
-    loop {
-        let start = (i as f64 * width).max(t0);
-        if start >= t1 {
-            break;
-        }
+    // The step holding t0 (a negative t0 saturates to step 0).
+    let mut i = (t0 / width).floor() as u64;
+    let mut t = t0;
+    while t < t1 {
         let end = ((i + 1) as f64 * width).min(t1);
-        if end > start {
-            total += rate(i) * (end - start);
+        if end > t {
+            total += rate(i) * (end - t);
+            t = end;
         }
         i += 1;
     }
