@@ -1,0 +1,70 @@
+//! Digest of every built-in scenario's records at a fixed seed: one line per scenario
+//! with a hash of every epoch, provider and job record and of the summary (timing fields
+//! left out). A change meant to keep behaviour (a refactor, a speed-up) keeps these
+//! lines; compare them before and after without building Polars:
+//!
+//! ```sh
+//! cargo run --release -p flopmarket-sim --example digest > before.txt
+//! # ... change ...
+//! cargo run --release -p flopmarket-sim --example digest > after.txt && diff before.txt after.txt
+//! ```
+//!
+//! Arguments: `[SEED] [DURATION]` (default 7 and each scenario's own duration), e.g.
+//! `digest 7 90d` for a quicker check. `.ci/outputs` compares the written files too.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, RecordSink};
+use flopmarket_sim::scenario::BUILTIN;
+use flopmarket_sim::{RunOptions, Scenario, run};
+
+/// Hashes the `Debug` text of each record (f64 `Debug` prints the shortest text that
+/// reads back to the same bits, so equal text means equal values).
+#[derive(Default)]
+struct Digest {
+    hasher: DefaultHasher,
+    records: u64,
+}
+
+impl Digest {
+    fn add(&mut self, kind: u8, text: String) {
+        kind.hash(&mut self.hasher);
+        text.hash(&mut self.hasher);
+        self.records += 1;
+    }
+}
+
+impl RecordSink for Digest {
+    fn epoch(&mut self, r: &EpochRecord) {
+        self.add(0, format!("{r:?}"));
+    }
+    fn provider(&mut self, r: &ProviderRecord) {
+        self.add(1, format!("{r:?}"));
+    }
+    fn job(&mut self, r: &JobRecord) {
+        self.add(2, format!("{r:?}"));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let seed: u64 = args.first().map_or(7, |s| s.parse().expect("SEED is a number"));
+    let mut overrides = Vec::new();
+    if let Some(d) = args.get(1) {
+        overrides.push(format!("scenario.duration=\"{d}\""));
+    }
+    for (name, text) in BUILTIN {
+        let mut sc = Scenario::parse(text, name, &overrides).expect("built-in scenario parses");
+        sc.seed = seed;
+        let mut result = run(&sc, Digest::default(), RunOptions { jobs_log: true }, |_| {});
+        result.summary.wall_s = 0.0;
+        result.summary.events_per_s = 0.0;
+        let mut digest = result.sink;
+        digest.add(3, format!("{:?}", result.summary));
+        println!(
+            "{name:<14} records {:>9} digest {:016x}",
+            digest.records,
+            digest.hasher.finish()
+        );
+    }
+}
