@@ -12,6 +12,6 @@ pub fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(12));
-    group.bench_function("akash_year", |b| b.iter(|| scenario_run(&sc).events));
+    group.bench_function("akash_year", |b| b.iter(|| scenario_run(&sc).engine.events));
     group.finish();
 }

@@ -51,5 +51,5 @@ fn one(sweep: &Sweep, spec: &RunSpec) -> u64 {
     let mut sc = Scenario::parse(&sweep.base_text, &file, &spec.overrides(sweep))
         .expect("the sweep's runs load");
     sc.seed = spec.seed;
-    scenario_run(&sc).events
+    scenario_run(&sc).engine.events
 }

@@ -21,7 +21,7 @@ pub(crate) fn build(
     ctx: &ReportContext,
 ) -> PolarsResult<Document> {
     let mut doc = Document {
-        title: format!("flopmarket run: {}", summary.scenario),
+        title: format!("flopmarket run: {}", summary.run.scenario),
         blocks: Vec::new(),
     };
     if !ctx.description.is_empty() {
@@ -29,13 +29,13 @@ pub(crate) fn build(
     }
     doc.paragraph(format!(
         "Mechanism {}, {} days simulated, seed {}, {} providers with {} GPUs. Cloud baseline: {}. flopmarket {}.",
-        summary.mechanism,
-        day(summary.duration_days),
-        summary.seed,
-        int(summary.providers),
-        int(summary.gpus),
+        summary.run.mechanism,
+        day(summary.run.duration_days),
+        summary.run.seed,
+        int(summary.run.providers),
+        int(summary.run.gpus),
         if ctx.cloud.is_empty() { NA } else { &ctx.cloud },
-        summary.flopmarket_version
+        summary.run.flopmarket_version
     ));
     doc.heading("Headline");
     doc.table(headline(summary));
@@ -54,41 +54,43 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.token_mechanism.clone()));
         doc.paragraph(format!(
             "Over the run: {} {sym} minted, {} burned ({} of payments spent on burns), {} slashed; supply {} -> {}; price ${:.4} at the end; providers sold rewards for {}.",
-            num(summary.tokens_minted),
-            num(summary.tokens_burned),
-            usd(summary.burn_purchases_usd),
-            num(summary.tokens_slashed),
-            num(summary.supply_start),
-            num(summary.supply_end),
-            summary.token_price_end_usd,
-            usd(summary.provider_token_income_usd),
-            sym = summary.token_symbol,
+            num(summary.token.tokens_minted),
+            num(summary.token.tokens_burned),
+            usd(summary.money.burn_purchases_usd),
+            num(summary.token.tokens_slashed),
+            num(summary.token.supply_start),
+            num(summary.token.supply_end),
+            summary.token.token_price_end_usd,
+            usd(summary.money.provider_token_income_usd),
+            sym = summary.token.token_symbol,
         ));
     }
-    if summary.verification_overhead_usd > 0.0 || summary.verification_cheats > 0 {
+    if summary.verification.verification_overhead_usd > 0.0
+        || summary.verification.verification_cheats > 0
+    {
         doc.heading("Verification");
         doc.paragraph(format!(
             "{} jobs were finished by cheating solvers; verifiers caught {} of them ({}), the job was redone each time and {} solvers were expelled, their stake slashed ({} tokens to whistleblowers). Proof-of-learning overhead cost consumers {} of {} spent; running every job {} would cost {} instead ({:.1}x the verified network's bill).",
-            int(summary.verification_cheats),
-            int(summary.verification_caught),
-            pct(summary.verification_detection_rate),
-            int(summary.verification_expelled),
-            num(summary.verification_jackpots),
-            usd(summary.verification_overhead_usd),
-            usd(summary.consumer_spend_usd),
+            int(summary.verification.verification_cheats),
+            int(summary.verification.verification_caught),
+            pct(summary.verification.verification_detection_rate),
+            int(summary.verification.verification_expelled),
+            num(summary.verification.verification_jackpots),
+            usd(summary.verification.verification_overhead_usd),
+            usd(summary.money.consumer_spend_usd),
             "with n-way replication",
-            usd(summary.replication_equivalent_usd),
-            summary.replication_equivalent_usd / summary.consumer_spend_usd,
+            usd(summary.verification.replication_equivalent_usd),
+            summary.verification.replication_equivalent_usd / summary.money.consumer_spend_usd,
         ));
     }
-    if summary.bme_min_collateral_ratio.is_finite() {
+    if summary.bme.bme_min_collateral_ratio.is_finite() {
         doc.heading("Burn-mint equilibrium");
         doc.paragraph(format!(
             "Lowest collateral ratio {:.3}; {} epochs below the 95 % warning, {} epochs halted below 90 % (no new leases); {} tokens reminted beyond the burned credits (net new supply).",
-            summary.bme_min_collateral_ratio,
-            int(summary.bme_warned_epochs),
-            int(summary.bme_halted_epochs),
-            num(summary.bme_minted_beyond_credits),
+            summary.bme.bme_min_collateral_ratio,
+            int(summary.bme.bme_warned_epochs),
+            int(summary.bme.bme_halted_epochs),
+            num(summary.bme.bme_minted_beyond_credits),
         ));
     }
     mechanism_sections(&mut doc, summary);
@@ -110,7 +112,7 @@ pub(crate) fn build(
     doc.paragraph("Median payback counts providers that never pay back as infinite (n/a when fewer than half pay back); paid back = payback within the simulated run.");
     doc.table(cohorts(
         providers,
-        analysis::run_months(summary.duration_days),
+        analysis::run_months(summary.run.duration_days),
     )?);
     let k = analysis::epochs_per_period(epochs, MAX_PERIOD_ROWS)?;
     doc.heading("Over time");
@@ -129,47 +131,47 @@ pub(crate) fn build(
 /// What the network's own mechanism did: offer selection, token payments, clusters,
 /// and service per workload (with its tier).
 fn mechanism_sections(doc: &mut Document, s: &Summary) {
-    if s.mechanism == "offer_selection" {
+    if s.run.mechanism == "offer_selection" {
         doc.heading("Offer selection");
         doc.paragraph(format!(
             "Requestors chose the offer with the lowest expected cost for their task (start fee + price per hour x GPUs x expected hours): {} of {} leases ({}) went to an offer dearer per hour than the cheapest one received, because its start fee was lower. Start fees came to {} of {} paid. {} providers asked a start fee over the requestors' cap and never worked.",
-            int(s.orders_not_lowest_price),
-            int(s.jobs_completed + s.jobs_in_flight),
-            pct(s.orders_not_lowest_price as f64 / (s.jobs_completed + s.jobs_in_flight).max(1) as f64),
-            usd(s.start_fees_usd),
-            usd(s.consumer_spend_usd),
-            int(s.providers_over_start_cap),
+            int(s.offer_selection.orders_not_lowest_price),
+            int(s.jobs.jobs_completed + s.jobs.jobs_in_flight),
+            pct(s.offer_selection.orders_not_lowest_price as f64 / (s.jobs.jobs_completed + s.jobs.jobs_in_flight).max(1) as f64),
+            usd(s.offer_selection.start_fees_usd),
+            usd(s.money.consumer_spend_usd),
+            int(s.offer_selection.providers_over_start_cap),
         ));
     }
-    if s.token_payments_usd > 0.0 {
+    if s.token_payments.token_payments_usd > 0.0 {
         doc.heading("Paid in tokens");
         doc.paragraph(format!(
             "Providers were paid in {sym}: their {} share of payments bought {} {sym} at the epochs' closes (on average ${:.4} per {sym}; ${:.4} at the end of the run). Selling part of those and of any rewards brought them {}; the rest they hold. Buying {sym} for payments and selling it back is what moves the price here.",
-            usd(s.token_payments_usd),
-            num(s.provider_payment_tokens),
-            s.token_payments_usd / s.provider_payment_tokens,
-            s.token_price_end_usd,
-            usd(s.provider_token_income_usd),
-            sym = s.token_symbol,
+            usd(s.token_payments.token_payments_usd),
+            num(s.token_payments.provider_payment_tokens),
+            s.token_payments.token_payments_usd / s.token_payments.provider_payment_tokens,
+            s.token.token_price_end_usd,
+            usd(s.money.provider_token_income_usd),
+            sym = s.token.token_symbol,
         ));
     }
-    if s.providers_entered + s.providers_exited > 0 {
+    if s.supply.providers_entered + s.supply.providers_exited > 0 {
         doc.heading("Entry and exit");
         doc.paragraph(format!(
             "Supply responded to returns: {} providers joined while their cohort's return beat its hurdle, {} left after a stretch of operating losses; {} of the {} that were ever in the market remained at the end. The cohort table counts every provider that was ever in the market, each over its own time in it; median payback is over those that remained.",
-            int(s.providers_entered),
-            int(s.providers_exited),
-            int(s.providers_active_end),
-            int(s.providers),
+            int(s.supply.providers_entered),
+            int(s.supply.providers_exited),
+            int(s.supply.providers_active_end),
+            int(s.run.providers),
         ));
     }
-    if s.cluster_leases > 0 {
+    if s.clusters.cluster_leases > 0 {
         doc.heading("Clusters");
         doc.paragraph(format!(
             "{} leases ran on clusters assembled from several hosts: {:.2} hosts each on average, at {} of one host's throughput on average (the interconnect penalty: the job runs longer and pays for it).",
-            int(s.cluster_leases),
-            s.cluster_mean_hosts,
-            pct(s.cluster_mean_efficiency),
+            int(s.clusters.cluster_leases),
+            s.clusters.cluster_mean_hosts,
+            pct(s.clusters.cluster_mean_efficiency),
         ));
     }
     if !s.workloads.is_empty() {
@@ -204,44 +206,66 @@ fn mechanism_sections(doc: &mut Document, s: &Summary) {
 fn headline(s: &Summary) -> Table {
     let mut t = Table::new(&["Figure", "Value"]);
     for (label, n) in [
-        ("Jobs submitted", s.jobs_submitted),
-        ("Jobs completed", s.jobs_completed),
-        ("Jobs failed", s.jobs_failed),
-        ("Jobs dropped", s.jobs_dropped),
-        ("Jobs to cloud", s.jobs_to_cloud),
-        ("Jobs in flight", s.jobs_in_flight),
+        ("Jobs submitted", s.jobs.jobs_submitted),
+        ("Jobs completed", s.jobs.jobs_completed),
+        ("Jobs failed", s.jobs.jobs_failed),
+        ("Jobs dropped", s.jobs.jobs_dropped),
+        ("Jobs to cloud", s.jobs.jobs_to_cloud),
+        ("Jobs in flight", s.jobs.jobs_in_flight),
     ] {
         t.pair(label, int(n));
     }
-    t.pair("Mean wait [s]", num(s.mean_wait_s));
-    t.pair("Jobs that waited (p_wait)", pct(s.p_wait));
-    t.pair("Utilization", pct(s.utilization));
-    t.pair("Consumer spend (network)", usd(s.consumer_spend_usd));
-    t.pair("Cloud equivalent", usd(s.cloud_equivalent_usd));
-    t.pair("Savings vs cloud", pct_points(s.savings_pct));
-    t.pair("Provider revenue", usd(s.provider_revenue_usd));
-    t.pair("Network fees", usd(s.fees_usd));
-    t.pair("Burn purchases", usd(s.burn_purchases_usd));
-    t.pair("Mean price [USD/GPU-h]", usd(s.mean_price_usd_per_gpu_hour));
-    t.pair("Provider token income", usd(s.provider_token_income_usd));
-    t.pair("Provider profit", usd(s.provider_profit_usd));
-    t.pair("Median payback [months]", num(s.median_payback_months));
-    let sym = &s.token_symbol;
-    t.pair(&format!("Tokens minted [{sym}]"), num(s.tokens_minted));
-    t.pair(&format!("Tokens burned [{sym}]"), num(s.tokens_burned));
+    t.pair("Mean wait [s]", num(s.jobs.mean_wait_s));
+    t.pair("Jobs that waited (p_wait)", pct(s.jobs.p_wait));
+    t.pair("Utilization", pct(s.capacity.utilization));
+    t.pair("Consumer spend (network)", usd(s.money.consumer_spend_usd));
+    t.pair("Cloud equivalent", usd(s.money.cloud_equivalent_usd));
+    t.pair("Savings vs cloud", pct_points(s.money.savings_pct));
+    t.pair("Provider revenue", usd(s.money.provider_revenue_usd));
+    t.pair("Network fees", usd(s.money.fees_usd));
+    t.pair("Burn purchases", usd(s.money.burn_purchases_usd));
+    t.pair(
+        "Mean price [USD/GPU-h]",
+        usd(s.money.mean_price_usd_per_gpu_hour),
+    );
+    t.pair(
+        "Provider token income",
+        usd(s.money.provider_token_income_usd),
+    );
+    t.pair("Provider profit", usd(s.money.provider_profit_usd));
+    t.pair(
+        "Median payback [months]",
+        num(s.money.median_payback_months),
+    );
+    let sym = &s.token.token_symbol;
+    t.pair(
+        &format!("Tokens minted [{sym}]"),
+        num(s.token.tokens_minted),
+    );
+    t.pair(
+        &format!("Tokens burned [{sym}]"),
+        num(s.token.tokens_burned),
+    );
     t.pair(
         &format!("Token supply start → end [{sym}]"),
-        format!("{} → {}", num(s.supply_start), num(s.supply_end)),
+        format!(
+            "{} → {}",
+            num(s.token.supply_start),
+            num(s.token.supply_end)
+        ),
     );
-    t.pair("Token price at end [USD]", usd(s.token_price_end_usd));
+    t.pair("Token price at end [USD]", usd(s.token.token_price_end_usd));
     t.pair(
         &format!("Tokens staked at end [{sym}]"),
-        num(s.tokens_staked),
+        num(s.token.tokens_staked),
     );
-    t.pair(&format!("Tokens slashed [{sym}]"), num(s.tokens_slashed));
-    t.pair("Events", int(s.events));
-    t.pair("Wall time [s]", num(s.wall_s));
-    t.pair("Events per second", num(s.events_per_s));
+    t.pair(
+        &format!("Tokens slashed [{sym}]"),
+        num(s.token.tokens_slashed),
+    );
+    t.pair("Events", int(s.engine.events));
+    t.pair("Wall time [s]", num(s.engine.wall_s));
+    t.pair("Events per second", num(s.engine.events_per_s));
     t
 }
 

@@ -185,9 +185,9 @@ pub fn check(
                     .filter(of_cohort)
                     .map(|p| p.payback_months.unwrap_or(f64::INFINITY))
                     .collect(),
-                Metric::Utilization => vec![summary.utilization],
-                Metric::SavingsPct => vec![summary.savings_pct],
-                Metric::MeanPrice => vec![summary.mean_price_usd_per_gpu_hour],
+                Metric::Utilization => vec![summary.capacity.utilization],
+                Metric::SavingsPct => vec![summary.money.savings_pct],
+                Metric::MeanPrice => vec![summary.money.mean_price_usd_per_gpu_hour],
             };
             values.sort_unstable_by(f64::total_cmp);
             let (p10, p50, p90) = (

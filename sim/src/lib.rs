@@ -18,6 +18,7 @@ pub mod token;
 pub use scenario::{Scenario, ScenarioError};
 pub mod output;
 pub mod run;
+pub mod summary;
 pub mod theory;
 
 pub use output::{RecordSink, Summary, VecSink};

@@ -70,21 +70,21 @@ pub fn run(
         println!(
             "{}: {} jobs ({} completed, {} to cloud, {} dropped, {} failed), utilization {:.1} %, savings vs {} {:.1} %",
             sc.name,
-            summary.jobs_submitted,
-            summary.jobs_completed,
-            summary.jobs_to_cloud,
-            summary.jobs_dropped,
-            summary.jobs_failed,
-            100.0 * summary.utilization,
+            summary.jobs.jobs_submitted,
+            summary.jobs.jobs_completed,
+            summary.jobs.jobs_to_cloud,
+            summary.jobs.jobs_dropped,
+            summary.jobs.jobs_failed,
+            100.0 * summary.capacity.utilization,
             sc.cloud.name,
-            summary.savings_pct
+            summary.money.savings_pct
         );
         println!(
             "{:.0} simulated hours, {} events in {:.2} s ({:.2} M events/s)",
             to_hours(sc.duration),
-            summary.events,
-            summary.wall_s,
-            summary.events_per_s / 1e6
+            summary.engine.events,
+            summary.engine.wall_s,
+            summary.engine.events_per_s / 1e6
         );
         for path in &written {
             println!("wrote {}", path.display());

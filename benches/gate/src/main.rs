@@ -63,9 +63,9 @@ fn main() -> ExitCode {
                 let days = size(0, 30)?;
                 let sc = scenario("akash", &[&format!("scenario.duration=\"{days}d\"")]);
                 let s = scenario_run(&sc);
-                let jobs = s.jobs_submitted;
+                let jobs = s.jobs.jobs_submitted;
                 (
-                    s.events,
+                    s.engine.events,
                     "events",
                     format!("\"jobs\":{jobs},\"days\":{days}"),
                 )
@@ -86,9 +86,13 @@ fn main() -> ExitCode {
                 let s = scenario_run(&sc);
                 let extra = format!(
                     "\"scenario\":\"{}\",\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
-                    s.scenario, s.providers, s.jobs_submitted, s.jobs_in_flight, s.utilization
+                    s.run.scenario,
+                    s.run.providers,
+                    s.jobs.jobs_submitted,
+                    s.jobs.jobs_in_flight,
+                    s.capacity.utilization
                 );
-                (s.events, "events", extra)
+                (s.engine.events, "events", extra)
             }
             "noop" => (0, "none", String::new()),
             other => return Err(format!("unknown workload {other}")),

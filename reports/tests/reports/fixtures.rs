@@ -4,7 +4,8 @@
 use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
 use flopmarket_sim::claims::ClaimCheck;
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, Summary};
+use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
+use flopmarket_sim::summary::*;
 
 /// One epoch row; `all` adds the "all"-only fields.
 fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> EpochRecord {
@@ -150,81 +151,83 @@ pub fn jobs() -> Vec<JobRecord> {
 /// Headline figures consistent with the rows; median payback NaN (written as null).
 pub fn summary() -> Summary {
     Summary {
-        scenario: "tiny".into(),
-        flopmarket_version: "0.1.0".into(),
-        seed: 7,
-        mechanism: "reverse_auction".into(),
-        duration_days: 30.0,
-        providers: 3,
-        gpus: 17,
-        jobs_submitted: 4,
-        jobs_completed: 2,
-        jobs_failed: 0,
-        jobs_dropped: 0,
-        jobs_to_cloud: 1,
-        jobs_in_flight: 1,
-        jobs_interrupted: 0,
-        orders_expired: 0,
-        mean_wait_s: 1800.0,
-        p_wait: 1.0,
-        mean_time_in_system_s: 10_800.0,
-        utilization: 250.0 / 450.0,
-        gpu_hours_online: 450.0,
-        gpu_hours_sold: 250.0,
-        consumer_spend_usd: 430.0,
-        provider_revenue_usd: 322.5,
-        fees_usd: 86.0,
-        burn_purchases_usd: 21.5,
-        provider_token_income_usd: 18.0,
-        cloud_spend_usd: 9.0,
-        cloud_equivalent_usd: 1234.6,
-        spend_on_ended_jobs_usd: 10.0,
-        savings_pct: 99.19,
-        mean_price_usd_per_gpu_hour: 1.72,
-        provider_profit_usd: 201.0,
-        median_payback_months: f64::NAN,
-        token_symbol: "AKT".into(),
-        tokens_minted: 30.0,
-        tokens_burned: 3.0,
-        supply_start: 1000.0,
-        supply_end: 1027.0,
-        token_price_end_usd: 1.2,
-        tokens_staked: 100.0,
-        tokens_slashed: 0.0,
-        provider_token_rewards: 15.0,
-        provider_token_rewards_received: 15.0,
-        tokens_unclaimed: 0.0,
-        provider_token_sales_usd: 18.0,
-        claims: Vec::new(),
-        claims_agree: 0,
-        claims_partly: 0,
-        claims_disagree: 0,
-        verification_cheats: 0,
-        verification_caught: 0,
-        verification_detection_rate: f64::NAN,
-        verification_expelled: 0,
-        verification_jackpots: 0.0,
-        verification_overhead_usd: 0.0,
-        replication_equivalent_usd: 0.0,
-        bme_min_collateral_ratio: f64::NAN,
-        bme_warned_epochs: 0,
-        bme_halted_epochs: 0,
-        bme_minted_beyond_credits: 0.0,
-        token_payments_usd: 0.0,
-        provider_payment_tokens: 0.0,
-        start_fees_usd: 0.0,
-        orders_not_lowest_price: 0,
-        providers_over_start_cap: 0,
-        providers_entered: 0,
-        providers_exited: 0,
-        providers_active_end: 40,
-        cluster_leases: 0,
-        cluster_mean_hosts: f64::NAN,
-        cluster_mean_efficiency: f64::NAN,
+        run: RunInfo {
+            scenario: "tiny".into(),
+            flopmarket_version: "0.1.0".into(),
+            seed: 7,
+            mechanism: "reverse_auction".into(),
+            duration_days: 30.0,
+            providers: 3,
+            gpus: 17,
+        },
+        jobs: JobFigures {
+            jobs_submitted: 4,
+            jobs_completed: 2,
+            jobs_to_cloud: 1,
+            jobs_in_flight: 1,
+            mean_wait_s: 1800.0,
+            p_wait: 1.0,
+            mean_time_in_system_s: 10_800.0,
+            ..Default::default()
+        },
+        capacity: CapacityFigures {
+            utilization: 250.0 / 450.0,
+            gpu_hours_online: 450.0,
+            gpu_hours_sold: 250.0,
+        },
+        money: MoneyFigures {
+            consumer_spend_usd: 430.0,
+            provider_revenue_usd: 322.5,
+            fees_usd: 86.0,
+            burn_purchases_usd: 21.5,
+            provider_token_income_usd: 18.0,
+            cloud_spend_usd: 9.0,
+            cloud_equivalent_usd: 1234.6,
+            spend_on_ended_jobs_usd: 10.0,
+            savings_pct: 99.19,
+            mean_price_usd_per_gpu_hour: 1.72,
+            provider_profit_usd: 201.0,
+            median_payback_months: f64::NAN,
+        },
+        token: TokenFigures {
+            token_symbol: "AKT".into(),
+            tokens_minted: 30.0,
+            tokens_burned: 3.0,
+            supply_start: 1000.0,
+            supply_end: 1027.0,
+            token_price_end_usd: 1.2,
+            tokens_staked: 100.0,
+            provider_token_rewards: 15.0,
+            provider_token_rewards_received: 15.0,
+            provider_token_sales_usd: 18.0,
+            ..Default::default()
+        },
+        verification: VerificationFigures {
+            verification_detection_rate: f64::NAN,
+            ..Default::default()
+        },
+        bme: BmeFigures {
+            bme_min_collateral_ratio: f64::NAN,
+            ..Default::default()
+        },
+        token_payments: TokenPaymentFigures::default(),
+        offer_selection: OfferSelectionFigures::default(),
+        supply: SupplyFigures {
+            providers_active_end: 40,
+            ..Default::default()
+        },
+        clusters: ClusterFigures {
+            cluster_mean_hosts: f64::NAN,
+            cluster_mean_efficiency: f64::NAN,
+            ..Default::default()
+        },
+        claims: ClaimFigures::default(),
+        engine: EngineFigures {
+            events: 1_234_567,
+            wall_s: 0.5,
+            events_per_s: 2_469_134.0,
+        },
         workloads: Vec::new(),
-        events: 1_234_567,
-        wall_s: 0.5,
-        events_per_s: 2_469_134.0,
     }
 }
 

@@ -95,7 +95,10 @@ fn the_marker_lists_every_other_file_with_size_crc_and_rows() {
     );
     assert!(files["run.json"].get("rows").is_none());
     // The summary's figures are still there, beside the list.
-    assert_eq!(marker["jobs_completed"], fixtures::summary().jobs_completed);
+    assert_eq!(
+        marker["jobs_completed"],
+        fixtures::summary().jobs.jobs_completed
+    );
 }
 
 #[test]

@@ -273,8 +273,8 @@ fn an_empty_run_still_writes_a_report() {
     let tmp = tempfile::tempdir().unwrap();
     let frames = flopmarket_reports::FrameSink::new().into_frames().unwrap();
     let mut summary = fixtures::summary();
-    summary.utilization = f64::NAN;
-    summary.savings_pct = f64::INFINITY;
+    summary.capacity.utilization = f64::NAN;
+    summary.money.savings_pct = f64::INFINITY;
     write_run(
         tmp.path(),
         &summary,

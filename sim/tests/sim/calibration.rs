@@ -39,15 +39,16 @@ fn job_durations_follow_the_calibration_table() {
     // Inference on the 4090s runs 3x faster with the second table: fewer GPU-hours sold
     // for (about) the same jobs, and jobs spend less time in the system.
     assert!(
-        fast.gpu_hours_sold < slow.gpu_hours_sold,
+        fast.capacity.gpu_hours_sold < slow.capacity.gpu_hours_sold,
         "{} vs {}",
-        fast.gpu_hours_sold,
-        slow.gpu_hours_sold
+        fast.capacity.gpu_hours_sold,
+        slow.capacity.gpu_hours_sold
     );
-    assert!(fast.mean_time_in_system_s < slow.mean_time_in_system_s);
+    assert!(fast.jobs.mean_time_in_system_s < slow.jobs.mean_time_in_system_s);
     let base = run_all(&scenario("akash", &["scenario.duration=\"30d\""]), false).0;
     assert!(
-        base.gpu_hours_sold != fast.gpu_hours_sold && base.gpu_hours_sold != slow.gpu_hours_sold
+        base.capacity.gpu_hours_sold != fast.capacity.gpu_hours_sold
+            && base.capacity.gpu_hours_sold != slow.capacity.gpu_hours_sold
     );
 }
 

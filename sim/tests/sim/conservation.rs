@@ -10,23 +10,27 @@ fn check(name: &str, overrides: &[&str]) -> (flopmarket_sim::Summary, VecSink) {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     // Jobs: every submitted job is in exactly one end state, and the log agrees.
     assert_eq!(
-        s.jobs_submitted,
-        s.jobs_completed + s.jobs_failed + s.jobs_dropped + s.jobs_to_cloud + s.jobs_in_flight
+        s.jobs.jobs_submitted,
+        s.jobs.jobs_completed
+            + s.jobs.jobs_failed
+            + s.jobs.jobs_dropped
+            + s.jobs.jobs_to_cloud
+            + s.jobs.jobs_in_flight
     );
-    assert_eq!(sink.jobs.len() as u64, s.jobs_submitted);
+    assert_eq!(sink.jobs.len() as u64, s.jobs.jobs_submitted);
     let count = |status: &str| sink.jobs.iter().filter(|j| j.status == status).count() as u64;
-    assert_eq!(count("completed"), s.jobs_completed);
-    assert_eq!(count("failed"), s.jobs_failed);
-    assert_eq!(count("dropped"), s.jobs_dropped);
-    assert_eq!(count("cloud"), s.jobs_to_cloud);
-    assert_eq!(count("in_flight"), s.jobs_in_flight);
+    assert_eq!(count("completed"), s.jobs.jobs_completed);
+    assert_eq!(count("failed"), s.jobs.jobs_failed);
+    assert_eq!(count("dropped"), s.jobs.jobs_dropped);
+    assert_eq!(count("cloud"), s.jobs.jobs_to_cloud);
+    assert_eq!(count("in_flight"), s.jobs.jobs_in_flight);
     // Money: consumers = providers + fees + burn purchases, per job log, per epoch, per provider.
     let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
     let by_jobs: f64 = sink.jobs.iter().map(|j| j.spend_usd).sum();
     assert!(
-        rel(by_jobs, s.consumer_spend_usd),
+        rel(by_jobs, s.money.consumer_spend_usd),
         "job spend {by_jobs} vs {}",
-        s.consumer_spend_usd
+        s.money.consumer_spend_usd
     );
     let all: Vec<_> = sink
         .epochs
@@ -35,15 +39,15 @@ fn check(name: &str, overrides: &[&str]) -> (flopmarket_sim::Summary, VecSink) {
         .collect();
     let epoch_spend: f64 = all.iter().map(|e| e.consumer_spend_usd).sum();
     assert!(
-        rel(epoch_spend, s.consumer_spend_usd),
+        rel(epoch_spend, s.money.consumer_spend_usd),
         "epoch spend {epoch_spend} vs {}",
-        s.consumer_spend_usd
+        s.money.consumer_spend_usd
     );
     let revenue: f64 = sink.providers.iter().map(|p| p.revenue_usd).sum();
-    assert!(rel(revenue, s.provider_revenue_usd));
+    assert!(rel(revenue, s.money.provider_revenue_usd));
     assert!(rel(
-        s.provider_revenue_usd + s.fees_usd,
-        s.consumer_spend_usd
+        s.money.provider_revenue_usd + s.money.fees_usd,
+        s.money.consumer_spend_usd
     ));
     // GPU-time: sold <= online for every provider and every epoch row.
     assert!(
@@ -63,19 +67,19 @@ fn check(name: &str, overrides: &[&str]) -> (flopmarket_sim::Summary, VecSink) {
         .map(|e| e.gpu_hours_sold)
         .sum();
     assert!(
-        rel(per_model, s.gpu_hours_sold),
+        rel(per_model, s.capacity.gpu_hours_sold),
         "{per_model} vs {}",
-        s.gpu_hours_sold
+        s.capacity.gpu_hours_sold
     );
     let submitted: u64 = all.iter().map(|e| e.jobs_submitted.unwrap()).sum();
-    assert_eq!(submitted, s.jobs_submitted);
+    assert_eq!(submitted, s.jobs.jobs_submitted);
     (s, sink)
 }
 
 #[test]
 fn default_scenario_conserves_jobs_money_and_gpu_time() {
     let (s, _) = check("akash", &["scenario.duration=\"60d\""]);
-    assert!(s.jobs_completed > 0 && s.fees_usd > 0.0 && s.jobs_interrupted > 0);
+    assert!(s.jobs.jobs_completed > 0 && s.money.fees_usd > 0.0 && s.jobs.jobs_interrupted > 0);
 }
 
 #[test]
@@ -93,19 +97,24 @@ fn harsh_churn_with_drops_and_fallback_conserves() {
             "market.tenant_delay={ dist = \"exponential\", mean = \"4m\" }",
         ],
     );
-    assert!(s.jobs_failed > 0, "failures exercised");
-    assert!(s.jobs_dropped > 0, "drops exercised");
-    assert!(s.jobs_to_cloud > 0, "cloud fallback exercised");
-    assert!(s.orders_expired > 0, "bid expiry exercised");
+    assert!(s.jobs.jobs_failed > 0, "failures exercised");
+    assert!(s.jobs.jobs_dropped > 0, "drops exercised");
+    assert!(s.jobs.jobs_to_cloud > 0, "cloud fallback exercised");
+    assert!(s.jobs.orders_expired > 0, "bid expiry exercised");
 }
 
 #[test]
 fn token_supply_is_conserved() {
     let (s, sink) = check("akash", &["scenario.duration=\"90d\""]);
-    assert!(s.tokens_minted > 0.0);
-    assert!((s.supply_end - (s.supply_start + s.tokens_minted - s.tokens_burned)).abs() < 1e-3);
+    assert!(s.token.tokens_minted > 0.0);
+    assert!(
+        (s.token.supply_end
+            - (s.token.supply_start + s.token.tokens_minted - s.token.tokens_burned))
+            .abs()
+            < 1e-3
+    );
     let minted: f64 = sink.epochs.iter().filter_map(|e| e.tokens_minted).sum();
-    assert!((minted - s.tokens_minted).abs() < 1e-3);
+    assert!((minted - s.token.tokens_minted).abs() < 1e-3);
 }
 
 /// Issue 10, defect 4: in io.net's first hours no worker has 5 h of unbroken uptime, yet
@@ -148,21 +157,21 @@ fn rewards_nobody_earned_are_not_minted_and_every_epoch_pays_what_providers_rece
             );
         }
     }
-    assert!(s.tokens_unclaimed > 0.0);
+    assert!(s.token.tokens_unclaimed > 0.0);
     assert!(rel(
-        s.provider_token_rewards,
-        s.provider_token_rewards_received
+        s.token.provider_token_rewards,
+        s.token.provider_token_rewards_received
     ));
     let by_provider: f64 = sink.providers.iter().map(|p| p.token_rewards).sum();
     assert!(
-        rel(by_provider, s.provider_token_rewards),
+        rel(by_provider, s.token.provider_token_rewards),
         "{by_provider} vs {}",
-        s.provider_token_rewards
+        s.token.provider_token_rewards
     );
     let income: f64 = sink.providers.iter().map(|p| p.token_income_usd).sum();
     assert!(
-        rel(income, s.provider_token_sales_usd),
+        rel(income, s.token.provider_token_sales_usd),
         "{income} vs {}",
-        s.provider_token_sales_usd
+        s.token.provider_token_sales_usd
     );
 }

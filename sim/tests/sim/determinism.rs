@@ -50,6 +50,6 @@ fn another_seed_gives_different_results() {
         false,
     )
     .0;
-    assert_ne!(a.jobs_submitted, b.jobs_submitted);
-    assert_ne!(a.consumer_spend_usd, b.consumer_spend_usd);
+    assert_ne!(a.jobs.jobs_submitted, b.jobs.jobs_submitted);
+    assert_ne!(a.money.consumer_spend_usd, b.money.consumer_spend_usd);
 }

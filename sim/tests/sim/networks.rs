@@ -19,26 +19,26 @@ fn akash_keeps_its_take_rate_and_mints_inflation() {
     let (s, _) = run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     assert_eq!(
-        s.duration_days,
+        s.run.duration_days,
         sc.duration as f64 / flopmarket_sim::time::DAY as f64
     );
     assert!(
-        (s.fees_usd / s.consumer_spend_usd - sc.market.take_rate).abs() < 1e-9,
+        (s.money.fees_usd / s.money.consumer_spend_usd - sc.market.take_rate).abs() < 1e-9,
         "take rate"
     );
     // Inflation compounds epoch by epoch to exactly the schedule's total over the run.
     let expected = scheduled_emission(&sc);
     assert!(expected > 0.0);
     assert!(
-        (s.tokens_minted / expected - 1.0).abs() < 1e-9,
+        (s.token.tokens_minted / expected - 1.0).abs() < 1e-9,
         "inflation: minted {} vs scheduled {expected}",
-        s.tokens_minted
+        s.token.tokens_minted
     );
-    assert_eq!(s.tokens_burned, 0.0);
+    assert_eq!(s.token.tokens_burned, 0.0);
     assert!(
-        s.savings_pct > 50.0 && s.savings_pct < 90.0,
+        s.money.savings_pct > 50.0 && s.money.savings_pct < 90.0,
         "savings {}",
-        s.savings_pct
+        s.money.savings_pct
     );
 }
 
@@ -47,15 +47,15 @@ fn render_burns_95_percent_of_payments_and_emits_year_one() {
     let sc = scenario("render", &[]);
     let (s, sink) = run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert!((s.burn_purchases_usd / s.consumer_spend_usd - 0.95).abs() < 1e-9);
+    assert!((s.money.burn_purchases_usd / s.money.consumer_spend_usd - 0.95).abs() < 1e-9);
     // The run's share of year one (9,126,804 RENDER a year, RNP-006).
     assert!(
-        (s.tokens_minted - scheduled_emission(&sc)).abs() < 1.0,
+        (s.token.tokens_minted - scheduled_emission(&sc)).abs() < 1.0,
         "year-one emission {} vs scheduled {}",
-        s.tokens_minted,
+        s.token.tokens_minted,
         scheduled_emission(&sc)
     );
-    assert!(s.tokens_burned > 0.0 && s.provider_token_income_usd > 0.0);
+    assert!(s.token.tokens_burned > 0.0 && s.money.provider_token_income_usd > 0.0);
     // Availability rewards: only operators up at least half of an epoch earn them, so
     // rewards track uptime.
     let earners = sink
@@ -70,16 +70,16 @@ fn render_burns_95_percent_of_payments_and_emits_year_one() {
 fn ionet_stakes_slashes_and_buys_back() {
     let (s, sink) = run_all(&scenario("ionet", &[]), false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert!(s.tokens_slashed > 0.0 && s.tokens_staked > 0.0);
+    assert!(s.token.tokens_slashed > 0.0 && s.token.tokens_staked > 0.0);
     // Half of the 2.25 % fee buys back IO.
-    assert!((s.burn_purchases_usd / s.consumer_spend_usd - 0.01125).abs() < 1e-9);
-    assert!((s.fees_usd / s.consumer_spend_usd - 0.01125).abs() < 1e-9);
+    assert!((s.money.burn_purchases_usd / s.money.consumer_spend_usd - 0.01125).abs() < 1e-9);
+    assert!((s.money.fees_usd / s.money.consumer_spend_usd - 0.01125).abs() < 1e-9);
     // First-year emission: 8,760 hours of the hourly schedule.
     let first_year: f64 = 4_566.21 * 730.5 * (1.0 - 0.9898f64.powi(12)) / 0.0102;
     assert!(
-        (s.tokens_minted - first_year).abs() / first_year < 0.002,
+        (s.token.tokens_minted - first_year).abs() / first_year < 0.002,
         "{} vs {first_year}",
-        s.tokens_minted
+        s.token.tokens_minted
     );
     // Block rewards need 5 h of unbroken uptime: the flakiest hosts earn less per GPU-hour online.
     let rate = |cohort: &str| {
@@ -139,19 +139,22 @@ fn akash_bme_tracks_the_collateral_ratio_and_conserves() {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     eprintln!(
         "BME: min ratio {:.3}, warned {}, halted {}, minted beyond credits {:.0}, price end {:.3}, savings {:.1} %",
-        s.bme_min_collateral_ratio,
-        s.bme_warned_epochs,
-        s.bme_halted_epochs,
-        s.bme_minted_beyond_credits,
-        s.token_price_end_usd,
-        s.savings_pct
+        s.bme.bme_min_collateral_ratio,
+        s.bme.bme_warned_epochs,
+        s.bme.bme_halted_epochs,
+        s.bme.bme_minted_beyond_credits,
+        s.token.token_price_end_usd,
+        s.money.savings_pct
     );
     // No take rate; every tenant dollar buys and burns AKT (lease + 25 bps spread).
-    assert_eq!(s.fees_usd, 0.0);
-    assert_eq!(s.provider_revenue_usd, 0.0);
-    assert!((s.burn_purchases_usd - s.consumer_spend_usd).abs() < 1e-6 * s.consumer_spend_usd);
+    assert_eq!(s.money.fees_usd, 0.0);
+    assert_eq!(s.money.provider_revenue_usd, 0.0);
+    assert!(
+        (s.money.burn_purchases_usd - s.money.consumer_spend_usd).abs()
+            < 1e-6 * s.money.consumer_spend_usd
+    );
     // Providers are paid in reminted AKT, which they sell.
-    assert!(s.provider_token_income_usd > 0.0);
+    assert!(s.money.provider_token_income_usd > 0.0);
     // The ratio path is in the epochs, one value per day with credit outstanding.
     let path: Vec<f64> = sink
         .epochs
@@ -161,13 +164,15 @@ fn akash_bme_tracks_the_collateral_ratio_and_conserves() {
         .collect();
     assert!(path.len() > 300, "{}", path.len());
     assert!(
-        path.iter().any(|&r| r > 1.0) && s.bme_min_collateral_ratio < 1.0,
+        path.iter().any(|&r| r > 1.0) && s.bme.bme_min_collateral_ratio < 1.0,
         "a volatile price moves the ratio both ways"
     );
     // Supply identity with burns and remints.
     assert!(
-        (s.supply_end - (s.supply_start + s.tokens_minted - s.tokens_burned)).abs()
-            < 1e-3 * s.supply_start / 1e6
+        (s.token.supply_end
+            - (s.token.supply_start + s.token.tokens_minted - s.token.tokens_burned))
+            .abs()
+            < 1e-3 * s.token.supply_start / 1e6
     );
 }
 
@@ -181,10 +186,13 @@ fn bme_breaker_halts_new_leases_when_akt_crashes() {
         true,
     );
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert!(s.bme_halted_epochs >= 1, "the crash must trip the breaker");
-    assert!(s.bme_min_collateral_ratio < 0.9);
     assert!(
-        s.jobs_to_cloud > 0,
+        s.bme.bme_halted_epochs >= 1,
+        "the crash must trip the breaker"
+    );
+    assert!(s.bme.bme_min_collateral_ratio < 0.9);
+    assert!(
+        s.jobs.jobs_to_cloud > 0,
         "while halted, impatient tenants go to the cloud"
     );
 }
@@ -195,38 +203,45 @@ fn gensyn_catches_cheaters_at_the_sampling_rate_and_beats_replication() {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     eprintln!(
         "Gensyn: {} cheats, {} caught ({:.3}), {} expelled, overhead ${:.0}, spend ${:.0}, 7-way replication ${:.0}",
-        s.verification_cheats,
-        s.verification_caught,
-        s.verification_detection_rate,
-        s.verification_expelled,
-        s.verification_overhead_usd,
-        s.consumer_spend_usd,
-        s.replication_equivalent_usd
+        s.verification.verification_cheats,
+        s.verification.verification_caught,
+        s.verification.verification_detection_rate,
+        s.verification.verification_expelled,
+        s.verification.verification_overhead_usd,
+        s.money.consumer_spend_usd,
+        s.verification.replication_equivalent_usd
     );
     // Each cheated job is caught with probability 0.10 (binomial, within 4 standard
     // errors). A cheater is expelled when caught, so it cheats about 10 times: with 50
     // cheating solvers, a few hundred cheats.
-    let n = s.verification_cheats as f64;
+    let n = s.verification.verification_cheats as f64;
     assert!(n > 200.0, "cheats {n}");
     let se = (0.1 * 0.9 / n).sqrt();
     assert!(
-        (s.verification_detection_rate - 0.10).abs() < 4.0 * se + 0.005,
+        (s.verification.verification_detection_rate - 0.10).abs() < 4.0 * se + 0.005,
         "{}",
-        s.verification_detection_rate
+        s.verification.verification_detection_rate
     );
     // A caught solver is expelled once; expelled solvers cheat no more.
-    assert!(s.verification_expelled == s.verification_caught);
+    assert!(s.verification.verification_expelled == s.verification.verification_caught);
     assert!(
-        s.verification_expelled < 100,
+        s.verification.verification_expelled < 100,
         "about 5 % of 1,000 solvers cheat"
     );
     assert!(sink.providers.len() == 1_000);
     // Overhead: 0.46 / 1.46 of the spend; replication: 7 / 1.46 of it.
-    assert!((s.verification_overhead_usd / s.consumer_spend_usd - 0.46 / 1.46).abs() < 1e-9);
-    assert!((s.replication_equivalent_usd / s.consumer_spend_usd - 7.0 / 1.46).abs() < 1e-9);
-    assert!(s.tokens_slashed > 0.0 && s.verification_jackpots > 0.0);
     assert!(
-        (s.tokens_burned - s.tokens_slashed / 2.0).abs() < 1e-6 * s.tokens_slashed,
+        (s.verification.verification_overhead_usd / s.money.consumer_spend_usd - 0.46 / 1.46).abs()
+            < 1e-9
+    );
+    assert!(
+        (s.verification.replication_equivalent_usd / s.money.consumer_spend_usd - 7.0 / 1.46).abs()
+            < 1e-9
+    );
+    assert!(s.token.tokens_slashed > 0.0 && s.verification.verification_jackpots > 0.0);
+    assert!(
+        (s.token.tokens_burned - s.token.tokens_slashed / 2.0).abs()
+            < 1e-6 * s.token.tokens_slashed,
         "half of each slash is burned"
     );
 }
@@ -269,27 +284,32 @@ fn nosana_queue_spreads_work_evenly_where_cheapest_first_does_not() {
 fn golem_selects_by_expected_cost_and_pays_in_glm() {
     let (s, sink) = run_all(&scenario("golem", &["scenario.duration=\"60d\""]), false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert_eq!(s.mechanism, "offer_selection");
-    assert!(s.orders_not_lowest_price > 0 && s.start_fees_usd > 0.0);
+    assert_eq!(s.run.mechanism, "offer_selection");
+    assert!(
+        s.offer_selection.orders_not_lowest_price > 0 && s.offer_selection.start_fees_usd > 0.0
+    );
     // Start fees are part of what consumers paid, on top of the hourly price.
-    let hourly = s.consumer_spend_usd - s.start_fees_usd;
-    assert!(hourly > 0.0 && s.start_fees_usd < s.consumer_spend_usd);
+    let hourly = s.money.consumer_spend_usd - s.offer_selection.start_fees_usd;
+    assert!(hourly > 0.0 && s.offer_selection.start_fees_usd < s.money.consumer_spend_usd);
     // Providers over the cap: 0.6 USD max start drawn uniformly on [0, 0.6] vs a 0.5
     // cap, so about 1/6 of 500.
     let over = sink.providers.iter().filter(|p| p.leases == 0).count() as u64;
-    assert!(over >= s.providers_over_start_cap);
+    assert!(over >= s.offer_selection.providers_over_start_cap);
     assert!(
-        (s.providers_over_start_cap as f64 / 500.0 - 1.0 / 6.0).abs() < 0.05,
+        (s.offer_selection.providers_over_start_cap as f64 / 500.0 - 1.0 / 6.0).abs() < 0.05,
         "{} over the cap",
-        s.providers_over_start_cap
+        s.offer_selection.providers_over_start_cap
     );
     // No take rate, paid in tokens: all of the spend bought GLM for providers.
-    assert_eq!(s.provider_revenue_usd, 0.0);
-    assert!((s.token_payments_usd - s.consumer_spend_usd).abs() < 1e-6 * s.consumer_spend_usd);
-    assert!(s.provider_payment_tokens > 0.0);
-    assert_eq!(s.tokens_minted, 0.0);
+    assert_eq!(s.money.provider_revenue_usd, 0.0);
+    assert!(
+        (s.token_payments.token_payments_usd - s.money.consumer_spend_usd).abs()
+            < 1e-6 * s.money.consumer_spend_usd
+    );
+    assert!(s.token_payments.provider_payment_tokens > 0.0);
+    assert_eq!(s.token.tokens_minted, 0.0);
     // The GLM providers got are worth about what was paid (a deep pool, small impact).
-    let avg_price = s.token_payments_usd / s.provider_payment_tokens;
+    let avg_price = s.token_payments.token_payments_usd / s.token_payments.provider_payment_tokens;
     assert!((avg_price / 0.30 - 1.0).abs() < 0.1, "{avg_price}");
 }
 
@@ -301,15 +321,15 @@ fn aethir_splits_fees_and_rewards_capacity_and_delivery() {
     let sc = scenario("aethir", &["scenario.duration=\"90d\""]);
     let (s, sink) = run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert!((s.fees_usd / s.consumer_spend_usd - 0.20).abs() < 1e-9);
-    assert!((s.token_payments_usd / s.consumer_spend_usd - 0.80).abs() < 1e-9);
-    assert!(s.tokens_slashed > 0.0 && s.tokens_staked > 0.0);
+    assert!((s.money.fees_usd / s.money.consumer_spend_usd - 0.20).abs() < 1e-9);
+    assert!((s.token_payments.token_payments_usd / s.money.consumer_spend_usd - 0.80).abs() < 1e-9);
+    assert!(s.token.tokens_slashed > 0.0 && s.token.tokens_staked > 0.0);
     // 90 days of the year-3 edge allocation (1.40B ATH a year); every host is eligible.
     let scheduled = scheduled_emission(&sc);
     assert!(
-        (s.tokens_minted / scheduled - 1.0).abs() < 1e-6,
+        (s.token.tokens_minted / scheduled - 1.0).abs() < 1e-6,
         "{} vs {scheduled}",
-        s.tokens_minted
+        s.token.tokens_minted
     );
     assert!(sink.providers.iter().all(|p| p.token_rewards > 0.0));
 
@@ -359,12 +379,12 @@ fn aethir_splits_fees_and_rewards_capacity_and_delivery() {
 fn theta_pays_edge_nodes_by_demand_in_tfuel() {
     let (s, sink) = run_all(&scenario("theta", &["scenario.duration=\"90d\""]), false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert_eq!(s.tokens_minted, 0.0);
-    assert!((s.token_payments_usd / s.consumer_spend_usd - 0.90).abs() < 1e-9);
+    assert_eq!(s.token.tokens_minted, 0.0);
+    assert!((s.token_payments.token_payments_usd / s.money.consumer_spend_usd - 0.90).abs() < 1e-9);
     assert!(
-        s.token_price_end_usd > 0.04,
+        s.token.token_price_end_usd > 0.04,
         "net buying lifts TFUEL: {}",
-        s.token_price_end_usd
+        s.token.token_price_end_usd
     );
     for p in &sink.providers {
         assert_eq!(p.revenue_usd, 0.0);
@@ -431,13 +451,14 @@ fn render_tiers_pay_more_and_wait_less() {
 fn ionet_assembles_clusters_with_an_interconnect_penalty() {
     let (s, sink) = run_all(&scenario("ionet", &["scenario.duration=\"60d\""]), true);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
-    assert!(s.cluster_leases > 0);
-    assert!(s.cluster_mean_hosts >= 2.0 && s.cluster_mean_hosts <= 8.0);
+    assert!(s.clusters.cluster_leases > 0);
+    assert!(s.clusters.cluster_mean_hosts >= 2.0 && s.clusters.cluster_mean_hosts <= 8.0);
     // Slowest class consumer (0.45) to nvlink (0.90), times 0.85 when classes mix.
     assert!(
-        s.cluster_mean_efficiency >= 0.45 * 0.85 && s.cluster_mean_efficiency <= 0.90,
+        s.clusters.cluster_mean_efficiency >= 0.45 * 0.85
+            && s.clusters.cluster_mean_efficiency <= 0.90,
         "{}",
-        s.cluster_mean_efficiency
+        s.clusters.cluster_mean_efficiency
     );
     let done = |name: &str| {
         sink.jobs
@@ -473,11 +494,11 @@ fn supply_responds_to_demand_through_entry_and_exit() {
         let (s, sink) = run_all(&scenario("akash", &refs), false);
         assert_eq!(s.invariant_violations(), Vec::<String>::new());
         assert_eq!(
-            s.providers_active_end,
-            s.providers - s.providers_exited,
+            s.supply.providers_active_end,
+            s.run.providers - s.supply.providers_exited,
             "active = ever - left"
         );
-        assert_eq!(s.providers, 1010 + s.providers_entered);
+        assert_eq!(s.run.providers, 1010 + s.supply.providers_entered);
         // Leavers stop accruing time: nobody is online longer than they were present.
         for p in &sink.providers {
             assert!(p.uptime <= 1.0 + 1e-9 && p.gpu_hours_sold <= p.gpu_hours_online + 1e-9);
@@ -493,7 +514,7 @@ fn supply_responds_to_demand_through_entry_and_exit() {
     };
     let (low, low_up) = active_4090(0.5);
     let (high, high_up) = active_4090(2.0);
-    assert!(low.providers_exited > 0 && high.providers_entered > 0);
+    assert!(low.supply.providers_exited > 0 && high.supply.providers_entered > 0);
     assert!(
         high_up > low_up + 100,
         "4090 hosts up at the end: {low_up} at half demand, {high_up} at double"
@@ -502,5 +523,8 @@ fn supply_responds_to_demand_through_entry_and_exit() {
         &scenario("seed-article", &["scenario.duration=\"60d\""]),
         false,
     );
-    assert_eq!(fixed.providers_entered + fixed.providers_exited, 0);
+    assert_eq!(
+        fixed.supply.providers_entered + fixed.supply.providers_exited,
+        0
+    );
 }

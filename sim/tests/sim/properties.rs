@@ -67,11 +67,11 @@ proptest! {
         let (s, sink) = run_all(&scenario("akash", &refs), true);
         prop_assert_eq!(s.invariant_violations(), Vec::<String>::new());
         // Token supply: exact identity, and every epoch's flows add up to the totals.
-        prop_assert!((s.supply_end - (s.supply_start + s.tokens_minted - s.tokens_burned)).abs() <= 1e-6 * s.supply_start.max(1.0));
+        prop_assert!((s.token.supply_end - (s.token.supply_start + s.token.tokens_minted - s.token.tokens_burned)).abs() <= 1e-6 * s.token.supply_start.max(1.0));
         let minted: f64 = sink.epochs.iter().filter_map(|e| e.tokens_minted).sum();
-        prop_assert!((minted - s.tokens_minted).abs() <= 1e-6 * s.tokens_minted.max(1.0));
+        prop_assert!((minted - s.token.tokens_minted).abs() <= 1e-6 * s.token.tokens_minted.max(1.0));
         // No negative balances anywhere.
-        prop_assert!(s.supply_end >= 0.0 && s.tokens_staked >= 0.0 && s.token_price_end_usd >= 0.0);
+        prop_assert!(s.token.supply_end >= 0.0 && s.token.tokens_staked >= 0.0 && s.token.token_price_end_usd >= 0.0);
         for p in &sink.providers {
             prop_assert!(p.revenue_usd >= 0.0 && p.token_rewards >= 0.0 && p.tokens_held >= 0.0 && p.token_income_usd >= 0.0);
         }
@@ -127,17 +127,17 @@ proptest! {
         let (s, sink) = run_all(&scenario(name, &refs), true);
         prop_assert_eq!(s.invariant_violations(), Vec::<String>::new());
         prop_assert_eq!(
-            s.jobs_submitted,
-            s.jobs_completed + s.jobs_failed + s.jobs_dropped + s.jobs_to_cloud + s.jobs_in_flight
+            s.jobs.jobs_submitted,
+            s.jobs.jobs_completed + s.jobs.jobs_failed + s.jobs.jobs_dropped + s.jobs.jobs_to_cloud + s.jobs.jobs_in_flight
         );
         let by_jobs: f64 = sink.jobs.iter().map(|j| j.spend_usd).sum();
-        prop_assert!((by_jobs - s.consumer_spend_usd).abs() <= 1e-6 * s.consumer_spend_usd.max(1.0));
+        prop_assert!((by_jobs - s.money.consumer_spend_usd).abs() <= 1e-6 * s.money.consumer_spend_usd.max(1.0));
         let revenue: f64 = sink.providers.iter().map(|p| p.revenue_usd).sum();
-        prop_assert!((revenue - s.provider_revenue_usd).abs() <= 1e-6 * s.consumer_spend_usd.max(1.0));
+        prop_assert!((revenue - s.money.provider_revenue_usd).abs() <= 1e-6 * s.money.consumer_spend_usd.max(1.0));
         if !paid_in_token {
-            prop_assert_eq!(s.token_payments_usd, 0.0);
+            prop_assert_eq!(s.token_payments.token_payments_usd, 0.0);
         }
-        prop_assert!(s.supply_end >= 0.0 && s.tokens_staked >= 0.0 && s.token_price_end_usd > 0.0);
+        prop_assert!(s.token.supply_end >= 0.0 && s.token.tokens_staked >= 0.0 && s.token.token_price_end_usd > 0.0);
         for p in &sink.providers {
             prop_assert!(p.gpu_hours_sold <= p.gpu_hours_online + 1e-9);
             prop_assert!(p.revenue_usd >= 0.0 && p.token_rewards >= 0.0 && p.tokens_held >= -1e-9 && p.token_income_usd >= 0.0);
