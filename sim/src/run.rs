@@ -73,7 +73,7 @@ fn finish<S: RecordSink>(
         online_us += p.totals.online_gpu_us;
         sold_us += p.totals.leased_gpu_us;
         // Survivors only: a provider that left says its own story in providers_exited.
-        if !p.retired {
+        if !p.is_retired() {
             paybacks.push(record.payback_months.unwrap_or(f64::INFINITY));
         }
         world.sink.provider(&record);
@@ -169,7 +169,7 @@ fn finish<S: RecordSink>(
         providers_over_start_cap: c.providers_unlisted,
         providers_entered: c.providers_entered,
         providers_exited: c.providers_exited,
-        providers_active_end: world.providers.iter().filter(|p| !p.retired).count() as u64,
+        providers_active_end: world.providers.iter().filter(|p| !p.is_retired()).count() as u64,
         cluster_leases: c.cluster_leases,
         cluster_mean_hosts: c.cluster_hosts as f64 / c.cluster_leases as f64,
         cluster_mean_efficiency: c.cluster_efficiency_sum / c.cluster_leases as f64,
