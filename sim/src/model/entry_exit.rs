@@ -116,3 +116,93 @@ impl<S: RecordSink> World<'_, S> {
         self.ledger.provider_left(stake_gpus);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    const COHORT: &str = r#"
+[scenario]
+name = "entry-exit"
+duration = "30d"
+epoch = "1d"
+reference_gpu = "A100-80G"
+
+[market]
+mechanism = "posted_price"
+posted_prices = { "A100-80G" = 1.0 }
+
+[[providers]]
+name = "hosts"
+count = 10
+gpu = "A100-80G"
+capex_usd_per_gpu = 10_000.0
+hosting_usd_per_gpu_hour = 0.1
+pricing = { strategy = "price_list", usd_per_gpu_month = 730.5 }
+entry_exit = { hurdle_annual_return = 0.30, entry_per_epoch = 0.5, max_count = 12, exit_after = "2d" }
+
+[[workloads]]
+name = "jobs"
+kind = "batch"
+arrivals = { rate_per_hour = 1.0 }
+size = { dist = "fixed", value = "1h" }
+max_price = { usd_per_gpu_hour = 10.0 }
+"#;
+
+    fn scenario() -> Scenario {
+        Scenario::parse(COHORT, "entry-exit", &[]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_cohort_beating_its_hurdle_grows_up_to_its_max_count() {
+        let sc = scenario();
+        let (cohort, rule) = (&sc.cohorts[0], sc.cohorts[0].entry_exit.as_ref().unwrap());
+        // 20 USD a day on 10,000 USD of capex: 73 % a year, over the 30 % hurdle; half of
+        // 10 would join, but the cohort may only reach 12.
+        assert_eq!(joiners(rule, cohort, 10, 200.0, 24.0), 2);
+        assert_eq!(joiners(rule, cohort, 2, 40.0, 24.0), 1);
+        assert_eq!(joiners(rule, cohort, 12, 240.0, 24.0), 0);
+    }
+
+    #[test]
+    fn a_cohort_below_its_hurdle_or_empty_gets_no_one() {
+        let sc = scenario();
+        let (cohort, rule) = (&sc.cohorts[0], sc.cohorts[0].entry_exit.as_ref().unwrap());
+        // 5 USD a day: 18 % a year.
+        assert_eq!(joiners(rule, cohort, 10, 50.0, 24.0), 0);
+        assert_eq!(joiners(rule, cohort, 0, 0.0, 24.0), 0);
+    }
+
+    #[test]
+    fn losing_epochs_count_up_and_reset_on_a_profit() {
+        let sc = scenario();
+        assert_eq!(
+            sc.cohorts[0].entry_exit.as_ref().unwrap().exit_after_epochs,
+            2
+        );
+        let mut ps = vec![Provider::join(&sc, 0, 0, 0)];
+        let day = crate::time::DAY;
+        // No income, 24 h of hosting at 0.1 USD.
+        record_epoch_margins(&mut ps, 0, day);
+        assert!((ps[0].last_epoch_margin_usd + 2.4).abs() < 1e-9);
+        record_epoch_margins(&mut ps, day, 2 * day);
+        assert_eq!(ps[0].losing_epochs, 2);
+        ps[0].epoch.revenue_usd = 10.0;
+        record_epoch_margins(&mut ps, 2 * day, 3 * day);
+        assert!((ps[0].last_epoch_margin_usd - 7.6).abs() < 1e-9);
+        assert_eq!(ps[0].losing_epochs, 0);
+    }
+
+    #[test]
+    fn a_provider_retired_before_the_epoch_is_left_alone() {
+        let sc = scenario();
+        let mut ps = vec![Provider::join(&sc, 0, 0, 0)];
+        ps[0].retire(crate::time::DAY / 2);
+        record_epoch_margins(&mut ps, 0, crate::time::DAY);
+        // Present half the epoch: 12 h of hosting.
+        assert!((ps[0].last_epoch_margin_usd + 1.2).abs() < 1e-9);
+        record_epoch_margins(&mut ps, crate::time::DAY, 2 * crate::time::DAY);
+        assert_eq!(ps[0].losing_epochs, 1);
+    }
+}
