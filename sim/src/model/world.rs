@@ -6,7 +6,7 @@
 
 use rand::RngExt;
 
-use super::book::{Bid, BookOrder, OrderSpec, ProviderBook};
+use super::book::{Bid, OrderSpec, ProviderBook};
 use super::job::{JobSlab, JobState};
 use super::ledger::Ledger;
 use super::market::{Market, Mechanism};
@@ -15,8 +15,8 @@ use super::tiers::Tiers;
 use super::workload::WorkloadState;
 use crate::engine::{Model, Scheduler};
 use crate::output::{JobStatus, RecordSink};
-use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::{Fallback, MechanismSpec, Scenario};
+use crate::rng::StreamRng;
+use crate::scenario::{Fallback, Scenario};
 use crate::time::{NEVER, SimTime, from_secs, to_secs};
 
 /// Everything that can happen.
@@ -60,6 +60,8 @@ pub enum Event {
     EpochEnd,
 }
 
+mod build;
+
 /// What happened when an order was tried against the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clearing {
@@ -91,104 +93,7 @@ pub struct World<'s, S: RecordSink> {
     next_job_id: u64,
 }
 
-/// The starting providers of `sc`, cohort by cohort.
-fn starting_providers(sc: &Scenario) -> Vec<Provider> {
-    let mut providers = Vec::new();
-    for (ci, cohort) in sc.cohorts.iter().enumerate() {
-        for _ in 0..cohort.count {
-            providers.push(Provider::join(sc, providers.len() as u32, ci, 0));
-        }
-    }
-    providers
-}
-
-/// The book of `providers` (queue order in a posted-price market with `queue`, else by
-/// ask); schedules each churning provider's first failure.
-fn fill_book(
-    sc: &Scenario,
-    providers: &mut [Provider],
-    schedule: &mut impl FnMut(SimTime, Event),
-) -> ProviderBook {
-    let max_gpus = sc
-        .cohorts
-        .iter()
-        .map(|c| c.gpus_per_provider)
-        .max()
-        .unwrap_or(1);
-    let order = match sc.market.mechanism {
-        MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
-        _ => BookOrder::Price,
-    };
-    let mut book = ProviderBook::with_order(sc.catalog.gpus.len(), max_gpus, order);
-    for (i, p) in providers.iter_mut().enumerate() {
-        book.insert(i as ProviderId, p);
-        if let Some(t) = p.time_to_failure(&sc.cohorts[p.cohort as usize]) {
-            schedule(t, Event::ProviderDown(i as ProviderId));
-        }
-    }
-    book
-}
-
-/// Each workload's run-time state; schedules its first arrival. A tier's consumers pay
-/// its multiple of the posted price: their cap on the posted price is their own cap
-/// divided by the multiplier.
-fn start_workloads(
-    sc: &Scenario,
-    market: &Market,
-    tiers: &Tiers,
-    schedule: &mut impl FnMut(SimTime, Event),
-) -> Vec<WorkloadState> {
-    let mut workloads: Vec<WorkloadState> = (0..sc.workloads.len())
-        .map(|i| {
-            WorkloadState::new(sc, i, |g, c| {
-                market.book_cap(g, c / tiers.multiplier(i as u16))
-            })
-        })
-        .collect();
-    for (i, w) in workloads.iter_mut().enumerate() {
-        if let Some(t) = w.next_arrival(&sc.workloads[i], 0, sc.duration) {
-            schedule(t, Event::Arrival(i as u16));
-        }
-    }
-    workloads
-}
-
-impl<'s, S: RecordSink> World<'s, S> {
-    /// Builds the world of `sc` and schedules its first events on `sched`.
-    pub fn new(
-        sc: &'s Scenario,
-        sink: S,
-        jobs_log: bool,
-        schedule: &mut impl FnMut(SimTime, Event),
-    ) -> Self {
-        let mut market = Market::from_spec(&sc.market);
-        let mut providers = starting_providers(sc);
-        let unlisted = market.list_start_fees(&mut providers);
-        let book = fill_book(sc, &mut providers, schedule);
-        let tiers = Tiers::new(sc);
-        let workloads = start_workloads(sc, &market, &tiers, schedule);
-        schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
-        let mut ledger = Ledger::new(sc, &providers);
-        ledger.counters.providers_unlisted = unlisted;
-        World {
-            sc,
-            market,
-            providers,
-            book,
-            jobs: JobSlab::default(),
-            blocked: vec![false; workloads.len()],
-            workloads,
-            market_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Market, 0)),
-            bids: Vec::with_capacity(64),
-            cluster_bids: Vec::with_capacity(64),
-            tiers,
-            ledger,
-            sink,
-            jobs_log,
-            next_job_id: 0,
-        }
-    }
-
+impl<S: RecordSink> World<'_, S> {
     /// Every provider that ever joined, by id.
     pub fn providers(&self) -> &[Provider] {
         &self.providers
