@@ -116,7 +116,7 @@ fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, S>) -> Prov
         totals.online_us += p.totals.online_gpu_us;
         totals.sold_us += p.totals.leased_gpu_us;
         // Survivors only: a provider that left says its own story in providers_exited.
-        if !p.retired {
+        if !p.is_retired() {
             paybacks.push(record.payback_months.unwrap_or(f64::INFINITY));
         }
         world.sink.provider(&record);

@@ -525,7 +525,7 @@ impl SupplyFigures {
         SupplyFigures {
             providers_entered: c.providers_entered,
             providers_exited: c.providers_exited,
-            providers_active_end: providers.iter().filter(|p| !p.retired).count() as u64,
+            providers_active_end: providers.iter().filter(|p| !p.is_retired()).count() as u64,
         }
     }
 }

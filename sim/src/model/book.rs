@@ -96,7 +96,7 @@ impl ProviderBook {
 
     /// Puts provider `id` in the book if it is up, listed, not expelled and has free GPUs.
     pub fn insert(&mut self, id: ProviderId, p: &Provider) {
-        if p.up && p.free > 0 && p.listed && !p.expelled {
+        if p.offers() {
             let key = match self.order {
                 BookOrder::Price => price_key(p.ask_usd_per_gpu_hour),
                 BookOrder::Queue => {
@@ -114,7 +114,7 @@ impl ProviderBook {
 
     /// Takes provider `id` out of the book, as it stood when last inserted.
     pub fn remove(&mut self, id: ProviderId, p: &Provider) {
-        if p.up && p.free > 0 && p.listed && !p.expelled {
+        if p.offers() {
             let key = self.keys[id as usize];
             self.buckets[p.gpu as usize][p.free as usize - 1].remove(&(key, id));
         }
@@ -173,7 +173,7 @@ pub fn cheapest_by_scan(providers: &[Provider], order: OrderSpec, k: usize) -> V
     let mut out: Vec<Bid> = providers
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.up && p.listed && !p.expelled && p.free >= order.gpus)
+        .filter(|(_, p)| p.takes_orders() && p.free >= order.gpus)
         .filter_map(|(i, p)| {
             let &(_, cap) = order.caps.iter().find(|(g, _)| *g == p.gpu)?;
             (p.ask_usd_per_gpu_hour <= cap).then_some(Bid {

@@ -3,7 +3,7 @@
 
 use super::catalog::GpuId;
 use super::provider::ProviderId;
-use crate::time::{NEVER, SimTime};
+use crate::time::{NEVER, SimTime, to_secs};
 
 /// Where a job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +75,73 @@ pub struct Job {
 }
 
 impl Job {
+    /// Marks a state change: events scheduled before it become stale. Returns the new
+    /// generation, for the events scheduled after it.
+    pub fn bump(&mut self) -> u32 {
+        self.generation = self.generation.wrapping_add(1);
+        self.generation
+    }
+
+    /// -> waiting in its workload's queue since `now` [µs]. Returns the generation.
+    pub fn wait(&mut self, now: SimTime) -> u32 {
+        self.state = JobState::Waiting;
+        self.waited = true;
+        self.queued_at = now;
+        self.bump()
+    }
+
+    /// -> reposting: its bids expired, its hosts (none held) are forgotten.
+    pub fn repost(&mut self) {
+        self.state = JobState::Reposting;
+        self.parts.clear();
+    }
+
+    /// -> reserved on `provider`'s `gpu` GPUs (and on `parts`, for a cluster) at
+    /// `usd_per_gpu_hour` [USD per GPU-hour], owing `start_fee_usd` [USD] at its first
+    /// settlement.
+    pub fn reserve(
+        &mut self,
+        provider: ProviderId,
+        gpu: GpuId,
+        usd_per_gpu_hour: f64,
+        start_fee_usd: f64,
+    ) {
+        self.state = JobState::Reserved;
+        self.provider = provider;
+        self.gpu = gpu;
+        self.placed = true;
+        self.price_usd_per_gpu_hour = usd_per_gpu_hour;
+        self.start_fee_due_usd = start_fee_usd;
+    }
+
+    /// -> running under a lease from `now` [µs]. Returns whether this is its first start.
+    pub fn start(&mut self, now: SimTime) -> bool {
+        self.state = JobState::Running;
+        self.lease_start = now;
+        self.paid_until = now;
+        let first = self.first_start == NEVER;
+        if first {
+            self.first_start = now;
+        }
+        first
+    }
+
+    /// Its lease was interrupted at `now` [µs]: the work done up to the last checkpoint
+    /// (every `checkpoint_interval` µs of the lease; None: no checkpoints) is kept, the
+    /// rest is lost; one more restart.
+    pub fn interrupted(&mut self, now: SimTime, checkpoint_interval: Option<SimTime>) {
+        let elapsed = now - self.lease_start;
+        let saved = checkpoint_interval.map_or(0, |ci| elapsed / ci * ci);
+        self.work_left_ref_s = (self.work_left_ref_s - to_secs(saved) * self.speed).max(0.0);
+        self.restarts += 1;
+    }
+
+    /// Its work was not done (a cheater was caught): all of it is to do again.
+    pub fn start_over(&mut self) {
+        self.work_left_ref_s = self.size_ref_s;
+        self.bump();
+    }
+
     /// `(provider, gpus)` of every host the job is placed on.
     pub fn hosts(&self) -> impl Iterator<Item = (ProviderId, u16)> + '_ {
         let single = self.parts.is_empty().then_some((self.provider, self.gpus));

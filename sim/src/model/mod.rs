@@ -3,12 +3,16 @@
 pub mod book;
 pub mod calibration;
 pub mod catalog;
+pub mod churn;
+pub mod cluster;
 pub mod dist;
+pub mod entry_exit;
 pub mod job;
 pub mod ledger;
 pub mod market;
 pub mod provider;
 pub mod throughput;
+pub mod tiers;
 pub mod verification;
 pub mod workload;
 pub mod world;

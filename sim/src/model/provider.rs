@@ -5,8 +5,8 @@ use rand::RngExt;
 
 use super::catalog::{Catalog, GpuId};
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::{Cohort, Pricing};
-use crate::time::{SimTime, to_hours};
+use crate::scenario::{Cohort, Pricing, Scenario};
+use crate::time::{NEVER, SimTime, from_secs, to_hours};
 
 /// Index of a provider in the world.
 pub type ProviderId = u32;
@@ -38,6 +38,27 @@ impl ProviderCost {
     }
 }
 
+/// Where a provider stands in its life in the market. The transitions are the methods
+/// [`Provider::go_down`], [`Provider::come_up`], [`Provider::start_leaving`] and
+/// [`Provider::retire`]:
+///
+/// ```text
+/// Up <-> Down        (churn: failure, repair)
+/// Up -> Leaving      (entry and exit, while jobs still run on it)
+/// Up | Leaving | Down -> Retired   (left for good; a leaving host that goes down retires)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderState {
+    /// Up and taking work.
+    Up,
+    /// Down for repair; comes back up.
+    Down,
+    /// Decided to leave: up, finishing its jobs, taking no new work.
+    Leaving,
+    /// Left the market for good; its pending churn events are ignored.
+    Retired,
+}
+
 /// One provider (a host with `gpus` GPUs of one model).
 #[derive(Debug, Clone)]
 pub struct Provider {
@@ -51,8 +72,8 @@ pub struct Provider {
     pub free: u16,
     /// GPUs under a running lease.
     pub leased: u16,
-    /// Whether the host is up.
-    pub up: bool,
+    /// Up, down, leaving or retired.
+    pub state: ProviderState,
     /// Whether this solver skips work when it can (verified training).
     pub cheater: bool,
     /// Expelled after being caught cheating: never leased again.
@@ -68,12 +89,8 @@ pub struct Provider {
     /// Start fee per lease (linear pricing) [USD].
     pub start_usd: f64,
     /// Whether the host's offers can match at all (false: its start fee is over every
-    /// requestor's cap, so the market never shows it; or it is leaving).
+    /// requestor's cap, so the market never shows it).
     pub listed: bool,
-    /// Decided to leave: takes no new work, retires when its last job ends.
-    pub leaving: bool,
-    /// Left the market for good (entry and exit).
-    pub retired: bool,
     /// Epochs in a row with a negative operating margin.
     pub losing_epochs: u32,
     /// Operating margin of the last closed epoch: income - power - hosting [USD].
@@ -209,7 +226,7 @@ impl Provider {
             gpus: cohort.gpus_per_provider,
             free: cohort.gpus_per_provider,
             leased: 0,
-            up: true,
+            state: ProviderState::Up,
             cheater,
             expelled: false,
             up_since: 0,
@@ -217,13 +234,11 @@ impl Provider {
             ask_usd_per_gpu_hour: ask,
             start_usd,
             listed: true,
-            leaving: false,
-            retired: false,
             losing_epochs: 0,
             last_epoch_margin_usd: 0.0,
             sales_usd_at_epoch_start: 0.0,
             joined_at: 0,
-            retired_at: crate::time::NEVER,
+            retired_at: NEVER,
             markup,
             interconnect: cohort.interconnect,
             cost,
@@ -236,10 +251,101 @@ impl Provider {
         }
     }
 
+    /// Provider number `index` (global) of cohort `cohort` of `sc`, joining the market at
+    /// `now` [µs] (0 for the starting providers, the epoch's close for entrants). The one
+    /// place providers of a run are built.
+    pub fn join(sc: &Scenario, index: u32, cohort: usize, now: SimTime) -> Provider {
+        let mut p = Provider::with_cheaters(
+            sc.seed,
+            index,
+            cohort as u16,
+            &sc.cohorts[cohort],
+            &sc.catalog,
+            sc.verification.map_or(0.0, |v| v.cheater_fraction),
+        );
+        p.joined_at = now;
+        p.last_update = now;
+        p.up_since = now;
+        p
+    }
+
+    /// Time from now to the host's next failure, drawn from its churn stream [µs], at
+    /// least 1 µs; None if its cohort never fails. The one place failures are drawn.
+    pub fn time_to_failure(&mut self, cohort: &Cohort) -> Option<SimTime> {
+        let av = cohort.availability.as_ref()?;
+        Some(from_secs(av.mtbf.sample(&mut self.churn_rng)).max(1))
+    }
+
+    /// Time the host takes to come back up, drawn from its churn stream [µs], at least 1 µs.
+    pub fn time_to_repair(&mut self, cohort: &Cohort) -> SimTime {
+        let av = cohort
+            .availability
+            .as_ref()
+            .expect("only churning hosts go down");
+        from_secs(av.mttr.sample(&mut self.churn_rng)).max(1)
+    }
+
+    /// Whether the host is up (taking work, or finishing its last jobs before leaving).
+    pub fn is_up(&self) -> bool {
+        matches!(self.state, ProviderState::Up | ProviderState::Leaving)
+    }
+
+    /// Whether the host has left the market for good.
+    pub fn is_retired(&self) -> bool {
+        self.state == ProviderState::Retired
+    }
+
+    /// Whether the host is in the market and not on its way out (up or down).
+    pub fn is_staying(&self) -> bool {
+        matches!(self.state, ProviderState::Up | ProviderState::Down)
+    }
+
+    /// Whether the market may place new work on the host: up and not leaving, listed,
+    /// not expelled.
+    pub fn takes_orders(&self) -> bool {
+        self.state == ProviderState::Up && self.listed && !self.expelled
+    }
+
+    /// Whether the host is in the book: it takes orders and has a free GPU.
+    pub fn offers(&self) -> bool {
+        self.takes_orders() && self.free > 0
+    }
+
+    /// Up or leaving -> down: every GPU is free again (its jobs were interrupted).
+    /// Returns whether it was leaving (then it retires instead of being repaired).
+    pub fn go_down(&mut self) -> bool {
+        debug_assert!(self.is_up(), "{:?} host goes down", self.state);
+        let was_leaving = self.state == ProviderState::Leaving;
+        self.state = ProviderState::Down;
+        self.free = self.gpus;
+        self.leased = 0;
+        was_leaving
+    }
+
+    /// Down -> up at `now` [µs].
+    pub fn come_up(&mut self, now: SimTime) {
+        debug_assert_eq!(self.state, ProviderState::Down);
+        self.state = ProviderState::Up;
+        self.up_since = now;
+    }
+
+    /// Up -> leaving: takes no new work, retires when its last job ends.
+    pub fn start_leaving(&mut self) {
+        debug_assert_eq!(self.state, ProviderState::Up);
+        self.state = ProviderState::Leaving;
+    }
+
+    /// Any state but retired -> retired at `now` [µs].
+    pub fn retire(&mut self, now: SimTime) {
+        debug_assert!(!self.is_retired());
+        self.state = ProviderState::Retired;
+        self.retired_at = now;
+    }
+
     /// Brings time-based totals up to `now` [µs]; call before any state change.
     pub fn advance(&mut self, now: SimTime) {
         let dt = now.saturating_sub(self.last_update);
-        if self.up && dt > 0 {
+        if self.is_up() && dt > 0 {
             self.totals.add_time(dt, self.gpus, self.leased);
             self.epoch.add_time(dt, self.gpus, self.leased);
         }

@@ -4,6 +4,12 @@
 //! cheater's slashed stake, the rest is burned, the cheater is expelled and the job is
 //! redone. The comparison is with plain n-way replication of every job.
 
+use rand::RngExt;
+
+use super::provider::ProviderId;
+use super::world::World;
+use crate::output::RecordSink;
+
 /// Verification parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Verification {
@@ -27,6 +33,47 @@ impl Verification {
     /// Wall time of a lease relative to the plain work [ratio].
     pub fn duration_factor(&self, cheater: bool) -> f64 {
         (1.0 + self.overhead) * if cheater { 1.0 - self.cheat_skip } else { 1.0 }
+    }
+
+    /// Whether a verifier re-checks a finished job, given a uniform `draw` in [0, 1).
+    pub fn checks(&self, draw: f64) -> bool {
+        draw < self.verify_probability
+    }
+}
+
+impl<S: RecordSink> World<'_, S> {
+    /// Wall time of a lease on host `pid` relative to the plain work [ratio]: 1 without
+    /// verification.
+    pub(crate) fn lease_duration_factor(&self, pid: ProviderId) -> f64 {
+        self.sc.verification.map_or(1.0, |v| {
+            v.duration_factor(self.providers[pid as usize].cheater)
+        })
+    }
+
+    /// Host `pid` finished a job: if it is a cheating solver, a verifier re-checks the
+    /// job with probability `verify_probability` (a draw from the market's stream). Caught:
+    /// stake slashed (jackpot to the whistleblower, the rest burned) and the solver
+    /// expelled. Returns whether it was caught (then the job must be redone).
+    pub(crate) fn caught_cheating(&mut self, pid: ProviderId) -> bool {
+        let Some(v) = self.sc.verification else {
+            return false;
+        };
+        if !self.providers[pid as usize].cheater {
+            return false;
+        }
+        self.ledger.verification.cheats += 1;
+        if !v.checks(self.market_rng.random::<f64>()) {
+            return false;
+        }
+        let p = &mut self.providers[pid as usize];
+        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
+        self.book.remove(pid, p);
+        p.expelled = true;
+        self.ledger.verification.caught += 1;
+        self.ledger.verification.expelled += 1;
+        self.ledger
+            .slash_cheater(stake_gpus, v.slash_fraction, v.jackpot_share);
+        true
     }
 }
 
@@ -60,5 +107,6 @@ mod tests {
         };
         assert!((v.duration_factor(false) - 1.46).abs() < 1e-12);
         assert!((v.duration_factor(true) - 0.146).abs() < 1e-12);
+        assert!(v.checks(0.19) && !v.checks(0.2));
     }
 }

@@ -1,18 +1,22 @@
-//! The world: every provider, job and workload of one run, and the handling of each event
-//! by `match` on one state. Accounting (payments, GPU-time, epochs) lives in `ledger`.
+//! The world: every provider, job and workload of one run, the `Event` enum, its dispatch
+//! and the job life cycle (arrival, clearing, lease, finish, interruption, giving up).
+//! Features live in files of their own: aggregator clusters (`cluster`), tiered queue
+//! draining (`tiers`), verified training (`verification`), churn (`churn`), entry and
+//! exit (`entry_exit`). Accounting (payments, GPU-time, epochs) lives in `ledger`.
 
 use rand::RngExt;
 
-use super::book::{Bid, BookOrder, OrderSpec, ProviderBook};
+use super::book::{Bid, OrderSpec, ProviderBook};
 use super::job::{JobSlab, JobState};
 use super::ledger::Ledger;
-use super::market::{Market, Match, Mechanism};
-use super::provider::{Provider, ProviderId};
+use super::market::{Market, Mechanism};
+use super::provider::{Provider, ProviderId, ProviderState};
+use super::tiers::Tiers;
 use super::workload::WorkloadState;
 use crate::engine::{Model, Scheduler};
 use crate::output::{JobStatus, RecordSink};
-use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::{Fallback, MechanismSpec, Scenario};
+use crate::rng::StreamRng;
+use crate::scenario::{Fallback, Scenario};
 use crate::time::{NEVER, SimTime, from_secs, to_secs};
 
 /// Everything that can happen.
@@ -56,9 +60,11 @@ pub enum Event {
     EpochEnd,
 }
 
+mod build;
+
 /// What happened when an order was tried against the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Clearing {
+pub(crate) enum Clearing {
     Matched,
     Reposted,
     NoOffer,
@@ -72,106 +78,40 @@ pub struct World<'s, S: RecordSink> {
     pub(crate) book: ProviderBook,
     pub(crate) jobs: JobSlab,
     pub(crate) workloads: Vec<WorkloadState>,
-    market_rng: StreamRng,
+    /// The market's stream: tie-breaks, verifiers' checks.
+    pub(crate) market_rng: StreamRng,
     bids: Vec<Bid>,
-    cluster_bids: Vec<Bid>,
-    blocked: Vec<bool>,
-    /// Queue priority of each workload's tier (higher first).
-    tier_priority: Vec<u8>,
-    /// Price multiplier of each workload's tier [ratio].
-    tier_multiplier: Vec<f64>,
+    /// Scratch: a cluster's candidate hosts.
+    pub(crate) cluster_bids: Vec<Bid>,
+    /// Scratch: workloads blocked at their head while draining.
+    pub(crate) blocked: Vec<bool>,
+    /// Each workload's tier: queue priority and price multiplier.
+    pub(crate) tiers: Tiers,
     pub(crate) ledger: Ledger,
     pub(crate) sink: S,
     pub(crate) jobs_log: bool,
     next_job_id: u64,
 }
 
-impl<'s, S: RecordSink> World<'s, S> {
-    /// Builds the world of `sc` and schedules its first events on `sched`.
-    pub fn new(
-        sc: &'s Scenario,
-        sink: S,
-        jobs_log: bool,
-        schedule: &mut impl FnMut(SimTime, Event),
-    ) -> Self {
-        let mut market = Market::from_spec(&sc.market);
-        let mut providers = Vec::new();
-        for (ci, cohort) in sc.cohorts.iter().enumerate() {
-            for _ in 0..cohort.count {
-                providers.push(Provider::with_cheaters(
-                    sc.seed,
-                    providers.len() as u32,
-                    ci as u16,
-                    cohort,
-                    &sc.catalog,
-                    sc.verification.map_or(0.0, |v| v.cheater_fraction),
-                ));
-            }
-        }
-        let max_gpus = sc
-            .cohorts
-            .iter()
-            .map(|c| c.gpus_per_provider)
-            .max()
-            .unwrap_or(1);
-        let order = match sc.market.mechanism {
-            MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
-            _ => BookOrder::Price,
-        };
-        let unlisted = market.list_start_fees(&mut providers);
-        let mut book = ProviderBook::with_order(sc.catalog.gpus.len(), max_gpus, order);
-        for (i, p) in providers.iter_mut().enumerate() {
-            book.insert(i as ProviderId, p);
-            if let Some(av) = &sc.cohorts[p.cohort as usize].availability {
-                schedule(
-                    from_secs(av.mtbf.sample(&mut p.churn_rng)),
-                    Event::ProviderDown(i as ProviderId),
-                );
-            }
-        }
+impl<S: RecordSink> World<'_, S> {
+    /// Every provider that ever joined, by id.
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
 
-        let tiers: &[crate::scenario::Tier] = match &sc.market.mechanism {
-            MechanismSpec::PostedPrice { tiers, .. } => tiers,
-            _ => &[],
-        };
-        let tier_of = |i: usize| tiers.get(sc.workloads[i].tier as usize);
-        let tier_multiplier: Vec<f64> = (0..sc.workloads.len())
-            .map(|i| tier_of(i).map_or(1.0, |t| t.price_multiplier))
-            .collect();
-        let tier_priority: Vec<u8> = (0..sc.workloads.len())
-            .map(|i| tier_of(i).map_or(0, |t| t.priority))
-            .collect();
-        // A tier's consumers pay its multiple of the posted price: their cap on the
-        // posted price is their own cap divided by the multiplier.
-        let mut workloads: Vec<WorkloadState> = (0..sc.workloads.len())
-            .map(|i| WorkloadState::new(sc, i, |g, c| market.book_cap(g, c / tier_multiplier[i])))
-            .collect();
-        for (i, w) in workloads.iter_mut().enumerate() {
-            if let Some(t) = w.next_arrival(&sc.workloads[i], 0, sc.duration) {
-                schedule(t, Event::Arrival(i as u16));
-            }
-        }
-        schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
-        let mut ledger = Ledger::new(sc, &providers);
-        ledger.counters.providers_unlisted = unlisted;
-        World {
-            sc,
-            market,
-            providers,
-            book,
-            jobs: JobSlab::default(),
-            blocked: vec![false; workloads.len()],
-            workloads,
-            market_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Market, 0)),
-            bids: Vec::with_capacity(64),
-            cluster_bids: Vec::with_capacity(64),
-            tier_priority,
-            tier_multiplier,
-            ledger,
-            sink,
-            jobs_log,
-            next_job_id: 0,
-        }
+    /// The jobs in flight.
+    pub fn jobs(&self) -> &JobSlab {
+        &self.jobs
+    }
+
+    /// The run's accounting so far.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The record sink.
+    pub fn sink(&self) -> &S {
+        &self.sink
     }
 
     fn arrival(&mut self, w: u16, now: SimTime, q: &mut Scheduler<Event>) {
@@ -202,7 +142,7 @@ impl<'s, S: RecordSink> World<'s, S> {
     }
 
     /// Posts the job's order; queues it if nothing is on offer.
-    fn submit(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
+    pub(crate) fn submit(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
         if self.try_clear(slot, now, q) != Clearing::NoOffer {
             return;
         }
@@ -212,12 +152,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             self.give_up(slot, now);
             return;
         }
-        let job = self.jobs.get_mut(slot);
-        job.state = JobState::Waiting;
-        job.waited = true;
-        job.queued_at = now;
-        job.generation = job.generation.wrapping_add(1);
-        let generation = job.generation;
+        let generation = self.jobs.get_mut(slot).wait(now);
         self.workloads[w].queue.push_back((slot, generation, now));
         if patience != NEVER {
             q.after(
@@ -230,7 +165,14 @@ impl<'s, S: RecordSink> World<'s, S> {
         }
     }
 
-    fn try_clear(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) -> Clearing {
+    /// Tries the job's order against the book (or, failing that, an aggregator's
+    /// cluster): reserves the hosts and starts or schedules the lease, or reposts.
+    pub(crate) fn try_clear(
+        &mut self,
+        slot: u32,
+        now: SimTime,
+        q: &mut Scheduler<Event>,
+    ) -> Clearing {
         // BME circuit breaker: with credit mints halted, no tenant can fund a new lease.
         if self.ledger.token.bme.as_ref().is_some_and(|b| b.halted) {
             return Clearing::NoOffer;
@@ -259,11 +201,9 @@ impl<'s, S: RecordSink> World<'s, S> {
         {
             self.ledger.counters.orders_not_lowest_price += 1;
         }
-        job.generation = job.generation.wrapping_add(1);
-        let generation = job.generation;
+        let generation = job.bump();
         if m.expired {
-            job.state = JobState::Reposting;
-            job.parts.clear();
+            job.repost();
             self.ledger.order_expired();
             q.after(
                 m.start_delay,
@@ -274,19 +214,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             );
             return Clearing::Reposted;
         }
-        job.state = JobState::Reserved;
-        job.provider = m.bid.provider;
-        job.gpu = m.bid.gpu;
-        job.placed = true;
-        job.price_usd_per_gpu_hour = m.usd_per_gpu_hour * self.tier_multiplier[w];
-        job.start_fee_due_usd = m.start_usd;
-        for (p, gpus) in self.jobs.get(slot).hosts() {
-            let host = &mut self.providers[p as usize];
-            self.book.remove(p, host);
-            host.free -= gpus;
-            host.jobs.push(slot);
-            self.book.insert(p, host);
-        }
+        let price = m.usd_per_gpu_hour * self.tiers.multiplier(w as u16);
+        job.reserve(m.bid.provider, m.bid.gpu, price, m.start_usd);
+        self.reserve_hosts(slot);
         if m.start_delay == 0 {
             self.start_lease(slot, now, q);
         } else {
@@ -301,77 +231,21 @@ impl<'s, S: RecordSink> World<'s, S> {
         Clearing::Matched
     }
 
-    /// An aggregator's offer for a job no single host can take (io.net): hosts of one
-    /// accepted model with free GPUs, biggest first (fewest hosts), then cheapest, at most
-    /// `max_hosts` of them, from a bounded number of the book's cheapest hosts. Writes the
-    /// hosts into the job's `parts`; the price is the model's posted price (or, in other
-    /// mechanisms, the highest ask among the hosts).
-    fn cluster_offer(&mut self, slot: u32) -> Option<Match> {
-        let spec = self.sc.market.clusters.as_ref()?;
-        let job = self.jobs.get(slot);
-        let need = job.gpus;
-        if need <= 1 {
-            return None;
+    /// Takes the GPUs of `slot` on each of its hosts out of the book.
+    fn reserve_hosts(&mut self, slot: u32) {
+        for (p, gpus) in self.jobs.get(slot).hosts() {
+            let host = &mut self.providers[p as usize];
+            self.book.remove(p, host);
+            host.free -= gpus;
+            host.jobs.push(slot);
+            self.book.insert(p, host);
         }
-        let max_hosts = spec.max_hosts as usize;
-        let caps = &self.workloads[job.workload as usize].caps;
-        for &(gpu, cap) in caps {
-            let one = [(gpu, cap)];
-            self.book.cheapest(
-                OrderSpec::new(1, &one),
-                4 * max_hosts,
-                &mut self.cluster_bids,
-            );
-            let providers = &self.providers;
-            self.cluster_bids.sort_by(|a, b| {
-                let free = |x: &Bid| providers[x.provider as usize].free;
-                free(b)
-                    .cmp(&free(a))
-                    .then(a.usd_per_gpu_hour.total_cmp(&b.usd_per_gpu_hour))
-                    .then(a.provider.cmp(&b.provider))
-            });
-            let mut got = 0u16;
-            let mut hosts = 0;
-            for b in &self.cluster_bids {
-                if hosts == max_hosts || got == need {
-                    break;
-                }
-                got += providers[b.provider as usize].free.min(need - got);
-                hosts += 1;
-            }
-            if got < need || hosts < 2 {
-                continue;
-            }
-            let mut left = need;
-            let mut ask = 0.0f64;
-            let job = self.jobs.get_mut(slot);
-            job.parts.clear();
-            for b in self.cluster_bids.iter().take(hosts) {
-                let take = providers[b.provider as usize].free.min(left);
-                job.parts.push((b.provider, take));
-                left -= take;
-                ask = ask.max(b.usd_per_gpu_hour);
-            }
-            let price = self.market.posted_price(gpu).unwrap_or(ask);
-            let lead = self.cluster_bids[0];
-            return Some(Match {
-                bid: Bid {
-                    usd_per_gpu_hour: price,
-                    ..lead
-                },
-                usd_per_gpu_hour: price,
-                start_usd: 0.0,
-                start_delay: 0,
-                bids: hosts as u32,
-                expired: false,
-            });
-        }
-        None
     }
 
     /// Gives back the GPUs `slot` holds on each of its hosts except `except` (a host that
-    /// went down and is reset whole); `running` when the lease had started.
-    fn release_hosts(
+    /// went down and is reset whole); `running` when the lease had started. A leaving
+    /// host whose last job this was retires.
+    pub(crate) fn release_hosts(
         &mut self,
         slot: u32,
         now: SimTime,
@@ -395,7 +269,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             self.book.remove(pid, p);
             p.free += gpus;
             self.book.insert(pid, p);
-            if p.leaving && p.jobs.is_empty() {
+            if p.state == ProviderState::Leaving && p.jobs.is_empty() {
                 retiring.push(pid);
             }
         }
@@ -407,48 +281,33 @@ impl<'s, S: RecordSink> World<'s, S> {
 
     fn start_lease(&mut self, slot: u32, now: SimTime, q: &mut Scheduler<Event>) {
         let job = self.jobs.get_mut(slot);
-        let wl = &self.sc.workloads[job.workload as usize];
         for (pid, gpus) in job.hosts() {
             let p = &mut self.providers[pid as usize];
             p.advance(now);
             p.leased += gpus;
             p.totals.leases += 1;
         }
-        job.state = JobState::Running;
+        let wl = &self.sc.workloads[job.workload as usize];
         job.speed = self
             .sc
             .throughput
             .speed(job.gpu, self.sc.reference_gpu, wl.kind);
-        if let Some(spec) = &self.sc.market.clusters
-            && !job.parts.is_empty()
-        {
-            let providers = &self.providers;
-            let efficiency = spec.efficiency(
-                job.parts
-                    .iter()
-                    .map(|&(p, _)| providers[p as usize].interconnect),
-            );
-            job.speed *= efficiency;
-            self.ledger
-                .cluster_lease_started(job.parts.len(), efficiency);
-        }
-        job.lease_start = now;
-        job.paid_until = now;
-        if job.first_start == NEVER {
-            job.first_start = now;
+        self.apply_cluster_efficiency(slot);
+        let job = self.jobs.get_mut(slot);
+        if job.start(now) {
             self.ledger
                 .job_started(job.workload, to_secs(now - job.submitted), job.waited);
         }
-        job.generation = job.generation.wrapping_add(1);
-        let factor = self.sc.verification.map_or(1.0, |v| {
-            v.duration_factor(self.providers[job.provider as usize].cheater)
-        });
+        let generation = job.bump();
+        let pid = job.provider;
+        let factor = self.lease_duration_factor(pid);
+        let job = self.jobs.get(slot);
         let run_for = from_secs(job.work_left_ref_s / job.speed * factor).max(1);
         q.after(
             run_for,
             Event::JobFinish {
                 job: slot,
-                generation: job.generation,
+                generation,
             },
         );
         self.ledger.lease_started(job.gpu);
@@ -462,14 +321,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             self.providers[p as usize].totals.jobs_completed += 1;
         }
         self.release_hosts(slot, now, true, None);
-        if let Some(v) = self.sc.verification
-            && self.providers[pid as usize].cheater
-            && self.verify_catches(pid, &v)
-        {
+        if self.caught_cheating(pid) {
             // Caught: the work was not done; the job starts over elsewhere.
-            let job = self.jobs.get_mut(slot);
-            job.work_left_ref_s = job.size_ref_s;
-            job.generation = job.generation.wrapping_add(1);
+            self.jobs.get_mut(slot).start_over();
             self.submit(slot, now, q);
             return;
         }
@@ -477,34 +331,18 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.end_job(slot, now, JobStatus::Completed);
     }
 
-    /// A cheating solver `pid` finished a job: a verifier re-checks it with probability
-    /// `verify_probability`. Caught: stake slashed (jackpot to the whistleblower, the rest
-    /// burned) and the solver expelled. Returns whether it was caught.
-    fn verify_catches(
-        &mut self,
-        pid: ProviderId,
-        v: &crate::model::verification::Verification,
-    ) -> bool {
-        self.ledger.verification.cheats += 1;
-        if self.market_rng.random::<f64>() >= v.verify_probability {
-            return false;
-        }
-        let p = &mut self.providers[pid as usize];
-        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
-        self.book.remove(pid, p);
-        p.expelled = true;
-        self.ledger.verification.caught += 1;
-        self.ledger.verification.expelled += 1;
-        self.ledger
-            .slash_cheater(stake_gpus, v.slash_fraction, v.jackpot_share);
-        true
-    }
-
     /// Interrupts `slot` because host `down` went down at `now`; the job's other hosts
-    /// (a cluster) get their GPUs back.
-    fn interrupt(&mut self, slot: u32, down: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+    /// (a cluster) get their GPUs back. A running job keeps its work up to its last
+    /// checkpoint and is posted again, or fails past `max_restarts`.
+    pub(crate) fn interrupt(
+        &mut self,
+        slot: u32,
+        down: ProviderId,
+        now: SimTime,
+        q: &mut Scheduler<Event>,
+    ) {
         let job = self.jobs.get_mut(slot);
-        job.generation = job.generation.wrapping_add(1);
+        job.bump();
         let down_gpus = job
             .hosts()
             .find(|&(p, _)| p == down)
@@ -518,10 +356,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         self.release_hosts(slot, now, true, Some(down));
         let job = self.jobs.get_mut(slot);
         let wl = &self.sc.workloads[job.workload as usize];
-        let elapsed = now - job.lease_start;
-        let saved = wl.checkpoint_interval.map_or(0, |ci| elapsed / ci * ci);
-        job.work_left_ref_s = (job.work_left_ref_s - to_secs(saved) * job.speed).max(0.0);
-        job.restarts += 1;
+        job.interrupted(now, wl.checkpoint_interval);
         self.providers[down as usize].totals.jobs_interrupted += 1;
         let stake_gpus = down_gpus as f64 * self.providers[down as usize].stake_multiplier;
         self.ledger.job_interrupted(job.gpu, stake_gpus);
@@ -533,97 +368,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         }
     }
 
-    fn provider_down(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
-        if self.providers[pid as usize].retired {
-            return;
-        }
-        let p = &mut self.providers[pid as usize];
-        p.advance(now);
-        p.totals.failures += 1;
-        self.book.remove(pid, p);
-        let mut jobs = std::mem::take(&mut p.jobs);
-        for &slot in &jobs {
-            self.interrupt(slot, pid, now, q);
-        }
-        jobs.clear();
-        let p = &mut self.providers[pid as usize];
-        p.jobs = jobs;
-        p.up = false;
-        p.free = p.gpus;
-        p.leased = 0;
-        if p.leaving {
-            self.retire(pid, now);
-            return;
-        }
-        let av = self.sc.cohorts[p.cohort as usize]
-            .availability
-            .as_ref()
-            .expect("only churning hosts go down");
-        q.after(
-            from_secs(av.mttr.sample(&mut p.churn_rng)).max(1),
-            Event::ProviderUp(pid),
-        );
-    }
-
-    fn provider_up(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
-        if self.providers[pid as usize].retired {
-            return;
-        }
-        let p = &mut self.providers[pid as usize];
-        p.advance(now);
-        p.up = true;
-        p.up_since = now;
-        self.book.insert(pid, p);
-        let av = self.sc.cohorts[p.cohort as usize]
-            .availability
-            .as_ref()
-            .expect("only churning hosts come up");
-        q.after(
-            from_secs(av.mtbf.sample(&mut p.churn_rng)).max(1),
-            Event::ProviderDown(pid),
-        );
-        let gpu = p.gpu;
-        self.drain_waiting(gpu, now, q);
-    }
-
-    /// Capacity of model `gpu` was freed: serve waiting orders, highest tier then oldest
-    /// head first, until
-    /// every workload that could use `gpu` is served or blocked at its head.
-    fn drain_waiting(&mut self, gpu: u16, now: SimTime, q: &mut Scheduler<Event>) {
-        self.blocked.iter_mut().for_each(|b| *b = false);
-        loop {
-            let mut best: Option<(usize, (std::cmp::Reverse<u8>, SimTime))> = None;
-            for (w, state) in self.workloads.iter_mut().enumerate() {
-                if self.blocked[w] || !state.caps.iter().any(|&(g, _)| g == gpu) {
-                    continue;
-                }
-                while let Some(&(slot, generation, _)) = state.queue.front() {
-                    if self.jobs.is_current(slot, generation) {
-                        break;
-                    }
-                    state.queue.pop_front();
-                }
-                // Higher tier first, then the oldest head.
-                let rank = std::cmp::Reverse(self.tier_priority[w]);
-                if let Some(&(_, _, since)) = state.queue.front()
-                    && best.is_none_or(|(_, b)| (rank, since) < b)
-                {
-                    best = Some((w, (rank, since)));
-                }
-            }
-            let Some((w, _)) = best else { break };
-            let (slot, _, _) = *self.workloads[w]
-                .queue
-                .front()
-                .expect("chosen queue has a head");
-            if self.try_clear(slot, now, q) == Clearing::NoOffer {
-                self.blocked[w] = true;
-            } else {
-                self.workloads[w].queue.pop_front();
-            }
-        }
-    }
-
+    /// Patience ran out (or there was none): the workload's fallback.
     fn give_up(&mut self, slot: u32, now: SimTime) {
         let w = self.jobs.get(slot).workload as usize;
         match self.sc.workloads[w].fallback {
@@ -684,106 +429,6 @@ impl<'s, S: RecordSink> World<'s, S> {
         if now < self.sc.duration {
             q.at((now + self.sc.epoch).min(self.sc.duration), Event::EpochEnd);
         }
-    }
-}
-
-impl<S: RecordSink> World<'_, S> {
-    /// Supply responds to returns (cohorts with `entry_exit`), at an epoch's close:
-    /// providers that lost money for `exit_after_epochs` epochs in a row leave (at once
-    /// when idle, else when their last job ends); new ones join while the cohort's
-    /// last-epoch return on capex, annualized, beats the hurdle.
-    fn entry_and_exit(&mut self, now: SimTime, q: &mut Scheduler<Event>) {
-        let sc = self.sc;
-        let epoch_h = crate::time::to_hours(sc.epoch);
-        for (ci, cohort) in sc.cohorts.iter().enumerate() {
-            let Some(rule) = &cohort.entry_exit else {
-                continue;
-            };
-            let (mut active, mut margin) = (0u32, 0.0);
-            for pid in 0..self.providers.len() {
-                let p = &self.providers[pid];
-                if p.cohort as usize != ci || p.retired || p.leaving {
-                    continue;
-                }
-                if p.losing_epochs >= rule.exit_after_epochs {
-                    self.start_leaving(pid as ProviderId, now);
-                } else {
-                    active += 1;
-                    margin += p.last_epoch_margin_usd;
-                }
-            }
-            if active == 0 {
-                continue;
-            }
-            let capex = cohort.capex_usd_per_gpu * cohort.gpus_per_provider as f64;
-            let annual_return =
-                margin / active as f64 / capex * (crate::token::emission::HOURS_PER_YEAR / epoch_h);
-            if annual_return > rule.hurdle_annual_return && active < rule.max_count {
-                let joiners = ((rule.entry_per_epoch * active as f64).ceil() as u32)
-                    .max(1)
-                    .min(rule.max_count - active);
-                for _ in 0..joiners {
-                    self.add_provider(ci, now, q);
-                }
-            }
-        }
-    }
-
-    /// A new provider of cohort `ci` joins at `now`.
-    fn add_provider(&mut self, ci: usize, now: SimTime, q: &mut Scheduler<Event>) {
-        let sc = self.sc;
-        let cohort = &sc.cohorts[ci];
-        let pid = self.providers.len() as ProviderId;
-        let mut p = Provider::with_cheaters(
-            sc.seed,
-            pid,
-            ci as u16,
-            cohort,
-            &sc.catalog,
-            sc.verification.map_or(0.0, |v| v.cheater_fraction),
-        );
-        p.joined_at = now;
-        p.last_update = now;
-        p.up_since = now;
-        if let Some(av) = &cohort.availability {
-            q.after(
-                from_secs(av.mtbf.sample(&mut p.churn_rng)).max(1),
-                Event::ProviderDown(pid),
-            );
-        }
-        self.ledger
-            .provider_joined(p.gpus as f64 * p.stake_multiplier);
-        self.ledger.counters.providers_unlisted += self.market.list(&mut p) as u64;
-        self.providers.push(p);
-        self.book.insert(pid, &self.providers[pid as usize]);
-        let gpu = self.providers[pid as usize].gpu;
-        self.drain_waiting(gpu, now, q);
-    }
-
-    /// Provider `pid` decides to leave: retires now if idle, else takes no new work and
-    /// retires when its last job ends.
-    fn start_leaving(&mut self, pid: ProviderId, now: SimTime) {
-        let p = &mut self.providers[pid as usize];
-        if p.jobs.is_empty() {
-            self.retire(pid, now);
-        } else {
-            self.book.remove(pid, p);
-            p.listed = false;
-            p.leaving = true;
-        }
-    }
-
-    /// Provider `pid` leaves the market for good; its stake is returned.
-    fn retire(&mut self, pid: ProviderId, now: SimTime) {
-        let p = &mut self.providers[pid as usize];
-        p.advance(now);
-        self.book.remove(pid, p);
-        p.up = false;
-        p.leaving = false;
-        p.retired = true;
-        p.retired_at = now;
-        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
-        self.ledger.provider_left(stake_gpus);
     }
 }
 

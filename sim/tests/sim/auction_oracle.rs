@@ -52,7 +52,11 @@ fn book_and_auction_pick_the_same_winners_as_a_scan() {
         book.remove(id as u32, &providers[id]);
         let p = &mut providers[id];
         if rng.random_bool(0.1) {
-            p.up = !p.up;
+            if p.is_up() {
+                p.go_down();
+            } else {
+                p.come_up(0);
+            }
         } else {
             p.free = rng.random_range(0..=p.gpus);
         }

@@ -9,3 +9,5 @@ mod determinism;
 mod networks;
 mod properties;
 mod queueing;
+mod world_builder;
+mod world_steps;

@@ -1,0 +1,60 @@
+//! Churn: hosts fail and are repaired, each on its own stream (time to failure and time
+//! to repair from its cohort's `availability`). A failure interrupts every job on the
+//! host; a leaving host that fails retires instead of being repaired; retired hosts
+//! ignore their pending churn events.
+
+use super::provider::ProviderId;
+use super::world::{Event, World};
+use crate::engine::Scheduler;
+use crate::output::RecordSink;
+use crate::time::SimTime;
+
+impl<S: RecordSink> World<'_, S> {
+    /// Host `pid` goes down at `now`: its jobs are interrupted, its GPUs all free again,
+    /// and its repair is scheduled (or it retires, if it was leaving).
+    pub(crate) fn provider_down(
+        &mut self,
+        pid: ProviderId,
+        now: SimTime,
+        q: &mut Scheduler<Event>,
+    ) {
+        if self.providers[pid as usize].is_retired() {
+            return;
+        }
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        p.totals.failures += 1;
+        self.book.remove(pid, p);
+        let mut jobs = std::mem::take(&mut p.jobs);
+        for &slot in &jobs {
+            self.interrupt(slot, pid, now, q);
+        }
+        jobs.clear();
+        let p = &mut self.providers[pid as usize];
+        p.jobs = jobs;
+        if p.go_down() {
+            self.retire(pid, now);
+            return;
+        }
+        let repair = p.time_to_repair(&self.sc.cohorts[p.cohort as usize]);
+        q.after(repair, Event::ProviderUp(pid));
+    }
+
+    /// Host `pid` comes back up at `now`: back in the book, its next failure scheduled,
+    /// and waiting orders for its model served.
+    pub(crate) fn provider_up(&mut self, pid: ProviderId, now: SimTime, q: &mut Scheduler<Event>) {
+        if self.providers[pid as usize].is_retired() {
+            return;
+        }
+        let p = &mut self.providers[pid as usize];
+        p.advance(now);
+        p.come_up(now);
+        self.book.insert(pid, p);
+        let next = p
+            .time_to_failure(&self.sc.cohorts[p.cohort as usize])
+            .expect("only churning hosts come up");
+        q.after(next, Event::ProviderDown(pid));
+        let gpu = p.gpu;
+        self.drain_waiting(gpu, now, q);
+    }
+}
