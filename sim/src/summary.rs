@@ -562,6 +562,79 @@ impl EngineFigures {
     }
 }
 
+/// A headline figure that sweeps summarize across runs (`arms.parquet`): its column in
+/// `runs.parquet` (a summary.json key, or a figure derived from two), a label with its
+/// unit, and how to read it from a [`Summary`]. The reader names the field itself, so a
+/// renamed field fails to compile here; a test checks each key against summary.json.
+#[derive(Debug, Clone, Copy)]
+pub struct Headline {
+    /// Column name in runs.parquet (the summary.json key unless `derived`).
+    pub key: &'static str,
+    /// Label with its unit, for the report.
+    pub label: &'static str,
+    /// The figure, read from a summary.
+    pub value: fn(&Summary) -> f64,
+    /// A ratio of two summary figures, computed per run by the sweep report.
+    pub derived: bool,
+}
+
+const fn field(key: &'static str, label: &'static str, value: fn(&Summary) -> f64) -> Headline {
+    Headline {
+        key,
+        label,
+        value,
+        derived: false,
+    }
+}
+
+/// The figures a sweep report summarizes, in report order.
+pub const HEADLINE: &[Headline] = &[
+    field(
+        "savings_pct",
+        "savings vs cloud, failures counted [%]",
+        |s| s.money.savings_pct,
+    ),
+    field(
+        "mean_price_usd_per_gpu_hour",
+        "network price [USD/GPU-h]",
+        |s| s.money.mean_price_usd_per_gpu_hour,
+    ),
+    Headline {
+        key: "usd_per_completed_job",
+        label: "network spend per completed job [USD]",
+        value: |s| s.money.spend_on_ended_jobs_usd / s.jobs.jobs_completed as f64,
+        derived: true,
+    },
+    Headline {
+        key: "cloud_usd_per_completed_job",
+        label: "cloud cost per completed job [USD]",
+        value: |s| s.money.cloud_equivalent_usd / s.jobs.jobs_completed as f64,
+        derived: true,
+    },
+    field("utilization", "utilization [fraction]", |s| {
+        s.capacity.utilization
+    }),
+    field("mean_wait_s", "mean wait [s]", |s| s.jobs.mean_wait_s),
+    field("jobs_completed", "jobs completed", |s| {
+        s.jobs.jobs_completed as f64
+    }),
+    field("jobs_failed", "jobs failed", |s| s.jobs.jobs_failed as f64),
+    field("provider_profit_usd", "provider profit [USD]", |s| {
+        s.money.provider_profit_usd
+    }),
+    field(
+        "median_payback_months",
+        "median provider payback [months]",
+        |s| s.money.median_payback_months,
+    ),
+    field("supply_end", "token supply at end [tokens]", |s| {
+        s.token.supply_end
+    }),
+    field("token_price_end_usd", "token price at end [USD]", |s| {
+        s.token.token_price_end_usd
+    }),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -604,5 +677,47 @@ mod tests {
             stale.is_empty(),
             "README documents keys summary.json lacks: {stale:?}"
         );
+    }
+
+    /// Each headline figure reads the summary.json key it names (derived ones are not
+    /// keys): a summary whose figures all differ tells a wrong reader apart.
+    #[test]
+    fn headline_figures_read_the_fields_they_name() {
+        let mut s = Summary::default();
+        let json = |s: &Summary| serde_json::to_value(s).unwrap();
+        // Give every numeric field a distinct value through its JSON key.
+        let mut value = json(&s);
+        assert!(value.is_object());
+        for (i, (_, v)) in value.as_object_mut().unwrap().iter_mut().enumerate() {
+            if v.is_number() {
+                *v = serde_json::json!(i + 1);
+            }
+        }
+        s.money.savings_pct = value["savings_pct"].as_f64().unwrap();
+        s.money.mean_price_usd_per_gpu_hour =
+            value["mean_price_usd_per_gpu_hour"].as_f64().unwrap();
+        s.capacity.utilization = value["utilization"].as_f64().unwrap();
+        s.jobs.mean_wait_s = value["mean_wait_s"].as_f64().unwrap();
+        s.jobs.jobs_completed = value["jobs_completed"].as_u64().unwrap();
+        s.jobs.jobs_failed = value["jobs_failed"].as_u64().unwrap();
+        s.money.provider_profit_usd = value["provider_profit_usd"].as_f64().unwrap();
+        s.money.median_payback_months = value["median_payback_months"].as_f64().unwrap();
+        s.token.supply_end = value["supply_end"].as_f64().unwrap();
+        s.token.token_price_end_usd = value["token_price_end_usd"].as_f64().unwrap();
+        s.money.spend_on_ended_jobs_usd = 10.0;
+        s.money.cloud_equivalent_usd = 40.0;
+        let written = json(&s);
+        for h in HEADLINE {
+            let got = (h.value)(&s);
+            if h.derived {
+                assert!(written.get(h.key).is_none(), "{} is a summary key", h.key);
+                assert!(got.is_finite() && got > 0.0, "{}: {got}", h.key);
+            } else {
+                let key = written[h.key]
+                    .as_f64()
+                    .unwrap_or_else(|| panic!("no key {}", h.key));
+                assert_eq!(got, key, "{} reads another field", h.key);
+            }
+        }
     }
 }

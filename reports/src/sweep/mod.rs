@@ -120,7 +120,7 @@ pub fn aggregate(dir: &Path) -> Result<Aggregate, SweepReportError> {
             data.damaged.len()
         )));
     }
-    let metrics: Vec<&str> = HEADLINE.iter().map(|(m, _)| *m).collect();
+    let metrics: Vec<&str> = HEADLINE.iter().map(|h| h.key).collect();
     let q = |what: &'static str| SweepReportError::polars(what);
     let arms = arm_stats(&data.runs, &data.axes, &metrics).map_err(q("per-arm statistics"))?;
     let pooled = data

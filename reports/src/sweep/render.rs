@@ -16,8 +16,8 @@ use crate::svg::{Chart, ChartKind, Series};
 fn label(metric: &str) -> &str {
     HEADLINE
         .iter()
-        .find(|(m, _)| *m == metric)
-        .map_or(metric, |(_, l)| l)
+        .find(|h| h.key == metric)
+        .map_or(metric, |h| h.label)
 }
 
 /// Rows of `arms` for one figure, as (arm, mean, ci_lo, ci_hi, p5, p50, p95).
@@ -41,7 +41,7 @@ fn interval(lo: f64, hi: f64) -> String {
 fn arm_labels(agg: &Aggregate) -> PolarsResult<Vec<String>> {
     let first = HEADLINE
         .iter()
-        .map(|(m, _)| *m)
+        .map(|h| h.key)
         .find(|m| agg.data.runs.column(m).is_ok())
         .unwrap_or("savings_pct");
     let rows = figure_rows(&agg.arms, first)?;

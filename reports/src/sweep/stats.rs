@@ -6,27 +6,7 @@ use polars::prelude::*;
 
 use crate::analysis::f64s;
 
-/// Headline figures the sweep report summarizes: (summary field, label with unit).
-pub const HEADLINE: &[(&str, &str)] = &[
-    ("savings_pct", "savings vs cloud, failures counted [%]"),
-    ("mean_price_usd_per_gpu_hour", "network price [USD/GPU-h]"),
-    (
-        "usd_per_completed_job",
-        "network spend per completed job [USD]",
-    ),
-    (
-        "cloud_usd_per_completed_job",
-        "cloud cost per completed job [USD]",
-    ),
-    ("utilization", "utilization [fraction]"),
-    ("mean_wait_s", "mean wait [s]"),
-    ("jobs_completed", "jobs completed"),
-    ("jobs_failed", "jobs failed"),
-    ("provider_profit_usd", "provider profit [USD]"),
-    ("median_payback_months", "median provider payback [months]"),
-    ("supply_end", "token supply at end [tokens]"),
-    ("token_price_end_usd", "token price at end [USD]"),
-];
+pub use flopmarket_sim::summary::HEADLINE;
 
 /// Two-sided 97.5 % quantile of Student's t with `df` degrees of freedom (1.96 beyond 30).
 pub fn t975(df: usize) -> f64 {
