@@ -180,7 +180,8 @@ fn finish<S: RecordSink>(
             .map(|(w, n)| crate::output::WorkloadSummary {
                 workload: w.name.clone(),
                 tier: match &sc.market.mechanism {
-                    crate::scenario::MechanismSpec::PostedPrice { tiers, .. } => tiers
+                    crate::scenario::Market::PostedPrice(p) => p
+                        .tiers
                         .get(w.tier as usize)
                         .map_or("-".into(), |t| t.name.clone()),
                     _ => "-".into(),

@@ -12,7 +12,7 @@ use super::workload::WorkloadState;
 use crate::engine::{Model, Scheduler};
 use crate::output::{JobStatus, RecordSink};
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::{Fallback, MechanismSpec, Scenario};
+use crate::scenario::{Fallback, Scenario};
 use crate::time::{NEVER, SimTime, from_secs, to_secs};
 
 /// Everything that can happen.
@@ -115,7 +115,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             .max()
             .unwrap_or(1);
         let order = match sc.market.mechanism {
-            MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
+            Market::PostedPrice(super::market::PostedPrice { queue: true, .. }) => BookOrder::Queue,
             _ => BookOrder::Price,
         };
         let unlisted = market.list_start_fees(&mut providers);
@@ -131,7 +131,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         }
 
         let tiers: &[crate::scenario::Tier] = match &sc.market.mechanism {
-            MechanismSpec::PostedPrice { tiers, .. } => tiers,
+            Market::PostedPrice(p) => &p.tiers,
             _ => &[],
         };
         let tier_of = |i: usize| tiers.get(sc.workloads[i].tier as usize);

@@ -2,8 +2,16 @@
 //! rate in tokens per hour that is piecewise constant or has a closed-form integral, so
 //! any epoch length gives the same totals.
 
-use crate::time::HOURS_PER_MONTH;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::RawEmission;
+use crate::scenario::spanned::Sp;
 pub use crate::time::HOURS_PER_YEAR;
+use crate::time::{HOURS_PER_MONTH, YEAR, to_secs};
+
+/// Highest yearly inflation a scenario may set (exclusive) [fraction per year].
+pub const MAX_INFLATION_PER_YEAR: f64 = 10.0;
+/// Shortest halving period a scenario may set [s].
+pub const MIN_HALVING_PERIOD_S: f64 = 3600.0;
 
 /// Tokens minted between two times.
 pub trait EmissionSchedule {
@@ -58,6 +66,91 @@ pub enum Emission {
         /// Tokens per epoch.
         amounts: Vec<f64>,
     },
+}
+
+impl Emission {
+    /// The schedule `token.emission` names, checked: rates >= 0, declines and damping in
+    /// [0, 1], a non-empty table, a halving period of at least an hour.
+    pub(crate) fn from_raw(e: &Sp<RawEmission>, c: &Check) -> Res<Emission> {
+        let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+        let checked = match e.get() {
+            RawEmission::Inflation { inflation_per_year } => (0.0..MAX_INFLATION_PER_YEAR)
+                .contains(inflation_per_year)
+                .then_some(Emission::Inflation {
+                    inflation_per_year: *inflation_per_year,
+                }),
+            RawEmission::YearlyTable {
+                per_year,
+                damping_after_year,
+                damping,
+            } => (!per_year.is_empty()
+                && per_year.iter().all(|v| non_negative(*v))
+                && *damping_after_year >= 1
+                && (0.0..=1.0).contains(damping))
+            .then(|| Emission::YearlyTable {
+                per_year: per_year.clone(),
+                damping_after_year: *damping_after_year,
+                damping: *damping,
+            }),
+            RawEmission::HourlyDecline {
+                first_hour,
+                monthly_decline,
+                months,
+            } => (non_negative(*first_hour) && (0.0..1.0).contains(monthly_decline)).then_some(
+                Emission::HourlyDecline {
+                    first_hour: *first_hour,
+                    monthly_decline: *monthly_decline,
+                    months: *months,
+                },
+            ),
+            RawEmission::Halving {
+                initial_per_year,
+                period,
+            } => (non_negative(*initial_per_year)
+                && period.secs() >= MIN_HALVING_PERIOD_S
+                && period.secs().is_finite())
+            .then(|| Emission::Halving {
+                initial_per_year: *initial_per_year,
+                period_years: period.secs() / to_secs(YEAR),
+            }),
+        };
+        checked.ok_or_else(|| {
+            c.err(
+                e.span(),
+                "token.emission: parameter out of range (rates >= 0, declines and damping in [0, 1], a non-empty table, a halving period of at least 1h)",
+            )
+        })
+    }
+
+    /// The schedule in words, amounts in `symbol`, as the report prints it.
+    pub fn describe(&self, symbol: &str) -> String {
+        match self {
+            Emission::None => "no emission".to_string(),
+            Emission::Inflation { inflation_per_year } => {
+                format!("inflation of {:.1} % a year", inflation_per_year * 100.0)
+            }
+            Emission::YearlyTable {
+                per_year,
+                damping_after_year,
+                damping,
+            } => format!(
+                "yearly table {per_year:?} {symbol}, held to year {damping_after_year}, then x{damping} a year"
+            ),
+            Emission::HourlyDecline {
+                first_hour,
+                monthly_decline,
+                months,
+            } => format!(
+                "{first_hour} {symbol} in the first hour, falling {:.2} % a month for {months} months",
+                monthly_decline * 100.0
+            ),
+            Emission::Halving {
+                initial_per_year,
+                period_years,
+            } => format!("{initial_per_year} {symbol} a year, halving every {period_years} years"),
+            Emission::PerEpoch { .. } => "per-epoch table".to_string(),
+        }
+    }
 }
 
 /// Integral of a piecewise-constant rate: `rate(i)` tokens per hour on [i*w, (i+1)*w).
