@@ -361,6 +361,15 @@ pub enum RawEmission {
         /// Time between halvings.
         period: Dur,
     },
+    /// A dated table: `amounts[i]` tokens minted evenly over the i-th period of length
+    /// `epoch` (from i x epoch to (i + 1) x epoch after the start), nothing after the
+    /// table, e.g. { schedule = "per_epoch", epoch = "30d", amounts = [1e6, 9e5, 8e5] }.
+    PerEpoch {
+        /// Length of each table period, at least "1h" (independent of scenario.epoch).
+        epoch: Dur,
+        /// Tokens in periods 1, 2, ... [tokens], each >= 0.
+        amounts: Vec<f64>,
+    },
 }
 
 /// Burn rule.

@@ -12,6 +12,8 @@ use crate::time::{HOURS_PER_MONTH, YEAR, to_secs};
 pub const MAX_INFLATION_PER_YEAR: f64 = 10.0;
 /// Shortest halving period a scenario may set [s].
 pub const MIN_HALVING_PERIOD_S: f64 = 3600.0;
+/// Shortest period of a per-epoch table a scenario may set [s].
+pub const MIN_TABLE_EPOCH_S: f64 = 3600.0;
 
 /// Tokens minted between two times.
 pub trait EmissionSchedule {
@@ -113,6 +115,20 @@ impl Emission {
                 initial_per_year: *initial_per_year,
                 period_years: period.secs() / to_secs(YEAR),
             }),
+            RawEmission::PerEpoch { epoch, amounts } => {
+                let table_ok = !amounts.is_empty() && amounts.iter().all(|a| non_negative(*a));
+                let epoch_ok = epoch.secs() >= MIN_TABLE_EPOCH_S && epoch.secs().is_finite();
+                if !(table_ok && epoch_ok) {
+                    return Err(c.err(
+                        e.span(),
+                        "token.emission: per_epoch needs a finite epoch of at least 1h and a non-empty table of amounts >= 0",
+                    ));
+                }
+                Some(Emission::PerEpoch {
+                    epoch_h: epoch.secs() / 3600.0,
+                    amounts: amounts.clone(),
+                })
+            }
         };
         checked.ok_or_else(|| {
             c.err(
@@ -148,7 +164,11 @@ impl Emission {
                 initial_per_year,
                 period_years,
             } => format!("{initial_per_year} {symbol} a year, halving every {period_years} years"),
-            Emission::PerEpoch { .. } => "per-epoch table".to_string(),
+            Emission::PerEpoch { epoch_h, amounts } => format!(
+                "a table of {} periods of {epoch_h} h, {} {symbol} in all, then none",
+                amounts.len(),
+                amounts.iter().sum::<f64>()
+            ),
         }
     }
 }
@@ -352,6 +372,73 @@ mod tests {
         assert!((year(7.0) - 100.0).abs() < 1e-9);
         assert!((year(8.0) - 50.0).abs() < 1e-9, "year 8: {}", year(8.0));
         assert!((year(9.0) - 25.0).abs() < 1e-9, "year 9: {}", year(9.0));
+    }
+
+    /// A per-epoch table mints each amount over its own period, split in proportion to
+    /// time when an accounting epoch straddles two periods, and nothing after the table.
+    #[test]
+    fn per_epoch_table_mints_its_amounts() {
+        let e = Emission::PerEpoch {
+            epoch_h: 240.0,
+            amounts: vec![100.0, 200.0, 300.0],
+        };
+        let period = |i: f64| e.minted(i * 240.0, (i + 1.0) * 240.0, 0.0);
+        assert_eq!(
+            [period(0.0), period(1.0), period(2.0), period(3.0)],
+            [100.0, 200.0, 300.0, 0.0]
+        );
+        assert!((e.minted(120.0, 360.0, 0.0) - 150.0).abs() < 1e-9);
+        assert_eq!(e.minted(0.0, 10_000.0, 0.0), 600.0);
+        assert_eq!(
+            e.describe("T"),
+            "a table of 3 periods of 240 h, 600 T in all, then none"
+        );
+    }
+
+    /// The table as a scenario writes it: validated, and a run mints exactly its
+    /// amounts, period by period (accounting epochs as long as the table's periods).
+    #[test]
+    fn a_scenario_selects_the_per_epoch_table_and_mints_it() {
+        let text = |emission: &str| {
+            format!(
+                r#"
+[scenario]
+name = "table"
+duration = "40d"
+epoch = "10d"
+[token]
+symbol = "T"
+supply_start = 1e6
+price = {{ model = "constant", usd = 1.0 }}
+emission = {emission}
+[[providers]]
+name = "p"
+count = 1
+gpu = "A100-80G"
+pricing = {{ strategy = "price_list", usd_per_gpu_month = 700.0 }}
+[[workloads]]
+name = "w"
+kind = "inference"
+arrivals = {{ rate_per_hour = 0.1 }}
+size = {{ dist = "exponential", mean = "1h" }}
+max_price = {{ usd_per_gpu_hour = 3.0 }}
+"#
+            )
+        };
+        let good = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [100.0, 200.0, 300.0] }"#;
+        let sc = crate::Scenario::parse(&text(good), "table.toml", &[]).unwrap();
+        let run = crate::run(&sc, crate::VecSink::default(), Default::default(), |_| {});
+        let minted: Vec<f64> = run
+            .sink
+            .epochs
+            .iter()
+            .filter_map(|r| r.tokens_minted)
+            .collect();
+        assert_eq!(minted, [100.0, 200.0, 300.0, 0.0]);
+        assert_eq!(run.summary.tokens_minted, 600.0);
+        let bad = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [] }"#;
+        let err = crate::Scenario::parse(&text(bad), "table.toml", &[]).unwrap_err();
+        assert!(err.to_string().contains("per_epoch needs"), "{err}");
     }
 
     proptest::proptest! {
