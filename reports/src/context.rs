@@ -5,7 +5,6 @@ use flopmarket_sim::Scenario;
 use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::model::catalog::GpuId;
 use flopmarket_sim::model::throughput::{JobKind, Provenance};
-use flopmarket_sim::token::{BurnRule, Emission, Price, RewardBasis};
 
 /// Scenario facts the report prints beside the run's figures.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -82,7 +81,7 @@ impl ReportContext {
                     }
                 })
                 .collect(),
-            token_mechanism: token_mechanism(sc),
+            token_mechanism: sc.token.describe(),
             claims: Vec::new(),
         }
     }
@@ -144,118 +143,6 @@ fn efficiency_notes(sc: &Scenario) -> Vec<String> {
         ));
     }
     notes
-}
-
-/// The token economy's parts, one line each.
-fn token_mechanism(sc: &Scenario) -> Vec<String> {
-    let t = &sc.token;
-    if t.symbol == "-" {
-        return Vec::new();
-    }
-    let emission = match &t.emission {
-        Emission::None => "no emission".to_string(),
-        Emission::Inflation { inflation_per_year } => {
-            format!("inflation of {:.1} % a year", inflation_per_year * 100.0)
-        }
-        Emission::YearlyTable {
-            per_year,
-            damping_after_year,
-            damping,
-        } => format!(
-            "yearly table {:?} {}, held to year {damping_after_year}, then x{damping} a year",
-            per_year, t.symbol
-        ),
-        Emission::HourlyDecline {
-            first_hour,
-            monthly_decline,
-            months,
-        } => format!(
-            "{first_hour} {} in the first hour, falling {:.2} % a month for {months} months",
-            t.symbol,
-            monthly_decline * 100.0
-        ),
-        Emission::Halving {
-            initial_per_year,
-            period_years,
-        } => {
-            format!(
-                "{initial_per_year} {} a year, halving every {period_years} years",
-                t.symbol
-            )
-        }
-        Emission::PerEpoch { .. } => "per-epoch table".to_string(),
-    };
-    let split;
-    let basis = match t.reward_basis {
-        RewardBasis::Online => "GPU-hours online (availability)",
-        RewardBasis::Sold => "GPU-hours sold (work)",
-        RewardBasis::Split { delivery_share } => {
-            split = format!(
-                "two pools: {:.0} % by GPU-hours online (proof of capacity), {:.0} % by GPU-hours sold (proof of delivery)",
-                (1.0 - delivery_share) * 100.0,
-                delivery_share * 100.0
-            );
-            &split
-        }
-    };
-    let mut lines = vec![format!(
-        "Emission: {emission}; {:.0} % to providers, shared by {basis}{}{}.",
-        t.emission_to_providers * 100.0,
-        if t.reward_min_uptime > 0.0 {
-            format!(
-                ", only for providers up at least {:.0} % of an epoch",
-                t.reward_min_uptime * 100.0
-            )
-        } else {
-            String::new()
-        },
-        if t.reward_min_streak > 0 {
-            format!(
-                ", only after {:.1} h of unbroken uptime",
-                flopmarket_sim::time::to_hours(t.reward_min_streak)
-            )
-        } else {
-            String::new()
-        }
-    )];
-    lines.push(match t.burn {
-        BurnRule::None => "Burn: none.".to_string(),
-        BurnRule::PaymentFraction(f) => format!(
-            "Burn: {:.1} % of every job payment buys {} and burns it.",
-            f * 100.0,
-            t.symbol
-        ),
-        BurnRule::FeeBuyback(f) => format!(
-            "Burn: {:.1} % of the network fee buys back {} and burns it.",
-            f * 100.0,
-            t.symbol
-        ),
-    });
-    lines.push(match &t.price {
-        Price::Constant { usd } => format!("Price: constant at ${usd}."),
-        Price::Gbm { usd, drift_per_year, volatility_per_year } => {
-            format!("Price: geometric Brownian motion from ${usd}, drift {drift_per_year}/yr, volatility {volatility_per_year}/sqrt(yr).")
-        }
-        Price::Path { points, .. } => format!("Price: a path of {} points.", points.len()),
-        Price::Amm { tokens, usd } => format!(
-            "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {}: burn purchases buy, provider sales sell.",
-            usd / tokens,
-            t.symbol
-        ),
-    });
-    lines.push(format!(
-        "Providers sell {:.0} % of their rewards each epoch.",
-        t.provider_sell_fraction * 100.0
-    ));
-    if t.stake_per_gpu > 0.0 {
-        lines.push(format!(
-            "Staking: {} {} per GPU (times the cohort's multiplier); {:.1} % of the stake behind a lease is slashed when it is interrupted.",
-            t.stake_per_gpu,
-            t.symbol,
-            t.slash_fraction * 100.0
-        ));
-    }
-    lines
 }
 
 #[cfg(test)]

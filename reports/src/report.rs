@@ -2,6 +2,7 @@
 //! vs cloud per GPU model, provider economics per cohort, a table over time, and charts.
 
 use flopmarket_sim::Summary;
+use flopmarket_sim::model::market::MechanismKind;
 use polars::prelude::{DataFrame, PolarsResult};
 
 use crate::analysis::{self, f64s, strings, u64s};
@@ -131,7 +132,7 @@ pub(crate) fn build(
 /// What the network's own mechanism did: offer selection, token payments, clusters,
 /// and service per workload (with its tier).
 fn mechanism_sections(doc: &mut Document, s: &Summary) {
-    if s.run.mechanism == "offer_selection" {
+    if MechanismKind::from_name(&s.run.mechanism) == Some(MechanismKind::OfferSelection) {
         doc.heading("Offer selection");
         doc.paragraph(format!(
             "Requestors chose the offer with the lowest expected cost for their task (start fee + price per hour x GPUs x expected hours): {} of {} leases ({}) went to an offer dearer per hour than the cheapest one received, because its start fee was lower. Start fees came to {} of {} paid. {} providers asked a start fee over the requestors' cap and never worked.",

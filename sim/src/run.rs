@@ -144,7 +144,8 @@ fn workload_figures(
         .map(|(w, n)| WorkloadSummary {
             workload: w.name.clone(),
             tier: match &sc.market.mechanism {
-                crate::scenario::MechanismSpec::PostedPrice { tiers, .. } => tiers
+                crate::model::market::Market::PostedPrice(p) => p
+                    .tiers
                     .get(w.tier as usize)
                     .map_or("-".into(), |t| t.name.clone()),
                 _ => "-".into(),

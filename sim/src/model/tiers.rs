@@ -6,8 +6,9 @@ use std::cmp::Reverse;
 
 use super::world::{Clearing, World};
 use crate::engine::Scheduler;
+use crate::model::market::Market;
 use crate::output::RecordSink;
-use crate::scenario::{MechanismSpec, Scenario};
+use crate::scenario::Scenario;
 use crate::time::SimTime;
 
 use super::world::Event;
@@ -30,7 +31,7 @@ impl Tiers {
     /// workload has priority 0 and multiplier 1.
     pub fn new(sc: &Scenario) -> Tiers {
         let tiers: &[crate::scenario::Tier] = match &sc.market.mechanism {
-            MechanismSpec::PostedPrice { tiers, .. } => tiers,
+            Market::PostedPrice(p) => &p.tiers,
             _ => &[],
         };
         let tier_of = |i: usize| tiers.get(sc.workloads[i].tier as usize);

@@ -2,6 +2,7 @@
 //! types ([`Scenario`]) with file:line:col errors. `--set` overrides are applied to the
 //! text first ([`overrides`]).
 
+pub mod check;
 pub mod error;
 pub mod overrides;
 pub mod raw;
@@ -11,6 +12,8 @@ mod validate;
 use std::path::Path;
 
 pub use error::ScenarioError;
+
+pub use crate::model::market::{Market, Selection, Tier};
 
 use crate::model::catalog::{Catalog, GpuId};
 use crate::model::dist::Dist;
@@ -56,8 +59,8 @@ pub struct Scenario {
 /// Market mechanism and fees.
 #[derive(Debug, Clone)]
 pub struct MarketSpec {
-    /// Which mechanism, with its parameters.
-    pub mechanism: MechanismSpec,
+    /// Which mechanism, with its parameters (each mechanism's own struct).
+    pub mechanism: Market,
     /// Fraction of each payment kept as a network fee [fraction].
     pub take_rate: f64,
     /// Multi-host clusters (io.net): an order no single host can fill is assembled from
@@ -122,63 +125,6 @@ impl Interconnect {
             Interconnect::Consumer => "consumer",
         }
     }
-}
-
-/// A service tier of a posted-price market (Render tiers 1-3): a price multiplier and a
-/// queue priority.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tier {
-    /// Name.
-    pub name: String,
-    /// Price relative to the posted price [ratio].
-    pub price_multiplier: f64,
-    /// Higher is served first when capacity frees up.
-    pub priority: u8,
-}
-
-/// Mechanism parameters.
-#[derive(Debug, Clone)]
-pub enum MechanismSpec {
-    /// Reverse auction (Akash).
-    ReverseAuction {
-        /// Most bids an order accepts.
-        max_bids: usize,
-        /// Time providers take to bid [µs].
-        bid_window: SimTime,
-        /// A bid not taken within this time closes [µs].
-        bid_timeout: SimTime,
-        /// Extra time the tenant takes to choose [s].
-        tenant_delay: Dist,
-        /// How the tenant picks.
-        selection: Selection,
-    },
-    /// Posted price per GPU model [USD per GPU-hour]; `None` where the model is not offered.
-    PostedPrice {
-        /// Indexed by GPU id.
-        prices: Vec<Option<f64>>,
-        /// Longest-waiting node first (Nosana) instead of the cheapest to run.
-        queue: bool,
-        /// Service tiers (Render); empty = one tier at the posted prices.
-        tiers: Vec<Tier>,
-    },
-    /// Linear-price offers chosen by expected cost (Golem).
-    OfferSelection {
-        /// Most offers the requestor collects.
-        max_offers: usize,
-        /// Time spent collecting offers and negotiating [µs].
-        offer_window: SimTime,
-        /// Highest start fee accepted [USD].
-        max_start_usd: f64,
-    },
-}
-
-/// How a tenant picks among bids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Selection {
-    /// Lowest bid; ties at random.
-    Lowest,
-    /// Any bid, uniformly.
-    Uniform,
 }
 
 /// The cloud baseline.

@@ -3,6 +3,7 @@
 //! cross-references are checked in `validate`.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -98,7 +99,8 @@ pub enum RawAssignment {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMarket {
-    /// reverse_auction or posted_price.
+    /// reverse_auction, posted_price or offer_selection. Each mechanism's keys below are
+    /// named after it; a key of another mechanism is an error.
     pub mechanism: RawMechanism,
     /// Reverse auction: most bids an order accepts (Akash: 20).
     #[serde(default)]
@@ -114,14 +116,14 @@ pub struct RawMarket {
     pub tenant_delay: Option<Sp<RawDist<Dur>>>,
     /// Reverse auction: lowest or uniform. Default lowest.
     #[serde(default)]
-    pub selection: Option<RawSelection>,
+    pub selection: Option<Sp<RawSelection>>,
     /// Posted price: USD per GPU-hour for each GPU model offered, e.g. { "A100-80G" = 1.2 }.
     #[serde(default)]
     pub posted_prices: Option<Sp<BTreeMap<String, f64>>>,
     /// Posted price: which host takes a job: "cheapest" (to run) or "queue" (the node
     /// that has waited longest, Nosana's per-market node queue). Default cheapest.
     #[serde(default)]
-    pub assignment: Option<RawAssignment>,
+    pub assignment: Option<Sp<RawAssignment>>,
     /// Fraction of each payment kept by the network as a fee (Akash pre-BME: 0.02 on AKT, 0.20 on USDC). Default 0.
     #[serde(default)]
     pub take_rate: Option<Sp<f64>>,
@@ -140,6 +142,30 @@ pub struct RawMarket {
     /// Multi-host clusters (io.net): orders no single host can fill are assembled from several hosts.
     #[serde(default)]
     pub clusters: Option<Sp<RawClusters>>,
+}
+
+impl RawMarket {
+    /// The mechanism-specific keys that are set, with their values' spans; each
+    /// mechanism lists the keys it owns (`KEYS` in `model/market/`), the others are errors.
+    pub fn mechanism_keys(&self) -> Vec<(&'static str, Range<usize>)> {
+        let spans = [
+            ("max_bids", self.max_bids.as_ref().map(Sp::span)),
+            ("bid_window", self.bid_window.as_ref().map(Sp::span)),
+            ("bid_timeout", self.bid_timeout.as_ref().map(Sp::span)),
+            ("tenant_delay", self.tenant_delay.as_ref().map(Sp::span)),
+            ("selection", self.selection.as_ref().map(Sp::span)),
+            ("posted_prices", self.posted_prices.as_ref().map(Sp::span)),
+            ("assignment", self.assignment.as_ref().map(Sp::span)),
+            ("tiers", self.tiers.as_ref().map(Sp::span)),
+            ("max_offers", self.max_offers.as_ref().map(Sp::span)),
+            ("offer_window", self.offer_window.as_ref().map(Sp::span)),
+            ("max_start_usd", self.max_start_usd.as_ref().map(Sp::span)),
+        ];
+        spans
+            .into_iter()
+            .filter_map(|(key, span)| Some((key, span?)))
+            .collect()
+    }
 }
 
 /// A service tier of a posted-price market.
@@ -334,6 +360,15 @@ pub enum RawEmission {
         initial_per_year: f64,
         /// Time between halvings.
         period: Dur,
+    },
+    /// A dated table: `amounts[i]` tokens minted evenly over the i-th period of length
+    /// `epoch` (from i x epoch to (i + 1) x epoch after the start), nothing after the
+    /// table, e.g. { schedule = "per_epoch", epoch = "30d", amounts = [1e6, 9e5, 8e5] }.
+    PerEpoch {
+        /// Length of each table period, at least "1h" (independent of scenario.epoch).
+        epoch: Dur,
+        /// Tokens in periods 1, 2, ... [tokens], each >= 0.
+        amounts: Vec<f64>,
     },
 }
 

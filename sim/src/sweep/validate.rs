@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::raw::{RawAxis, RawSweepFile};
+use super::raw::{RawAxis, RawSweep, RawSweepFile};
 use super::{Axis, DesignKind, Domain, Keep, Sweep, SweepError, resolve_base};
 use crate::scenario::Scenario;
 use crate::scenario::error::Locator;
@@ -24,19 +24,74 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
     if name.is_empty() {
         return Err(loc.error(s.name.span(), "expected a non-empty sweep name"));
     }
-    let (base, builtin) = resolve_base(s.base.get(), dir);
-    let base_text = match builtin {
+    let base = base(&loc, s, dir)?;
+    let set: Vec<String> = s.set.iter().map(|v| v.get().clone()).collect();
+    let (design, samples) = design(&loc, &raw.sweep)?;
+    let replicates = match &s.replicates {
+        None => 1,
+        Some(v) => positive(&loc, v, "replicates >= 1")?,
+    };
+    let seed = match &s.seed {
+        None => 1,
+        Some(v) if *v.get() >= 0 => *v.get() as u64,
+        Some(v) => return Err(loc.error(v.span(), "expected seed >= 0")),
+    };
+    let keep = keep(&loc, &s.keep)?;
+    Scenario::parse(&base.text, &base.file, &set).map_err(|e| {
+        let span = s.set.first().map_or(s.base.span(), |v| v.span());
+        loc.error(
+            span,
+            format!("the base scenario with `set` is not valid: {e}"),
+        )
+    })?;
+    let axes = axes(&loc, &raw.axes, design, &base, &set)?;
+    Ok(Sweep {
+        name,
+        file: file.to_string(),
+        base: base.path,
+        base_text: base.text,
+        set,
+        design,
+        samples,
+        replicates,
+        seed,
+        keep,
+        axes,
+    })
+}
+
+/// The base scenario: where it is, its text, and the name its errors give.
+struct Base {
+    path: String,
+    text: String,
+    file: String,
+}
+
+/// Reads the base scenario: a file relative to the sweep file, else a built-in name.
+fn base(loc: &Locator, s: &RawSweep, dir: &Path) -> Res<Base> {
+    let (path, builtin) = resolve_base(s.base.get(), dir);
+    let text = match builtin {
         Some(text) => text.to_string(),
-        None => std::fs::read_to_string(&base).map_err(|e| {
+        None => std::fs::read_to_string(&path).map_err(|e| {
             loc.error(
                 s.base.span(),
                 format!(
-                    "cannot read base scenario `{base}` ({e}); expected a file (relative to the sweep file) or a built-in name"
+                    "cannot read base scenario `{path}` ({e}); expected a file (relative to the sweep file) or a built-in name"
                 ),
             )
         })?,
     };
-    let set: Vec<String> = s.set.iter().map(|v| v.get().clone()).collect();
+    let file = if builtin.is_some() {
+        format!("<built-in {path}>")
+    } else {
+        path.clone()
+    };
+    Ok(Base { path, text, file })
+}
+
+/// The design and its number of samples (1 for a grid, required for the others).
+fn design(loc: &Locator, sweep: &Sp<RawSweep>) -> Res<(DesignKind, usize)> {
+    let s = sweep.get();
     let design = match &s.design {
         None => DesignKind::Grid,
         Some(d) => DesignKind::from_name(d.get()).ok_or_else(|| {
@@ -53,37 +108,26 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
         }
         (None, _) => {
             return Err(loc.error(
-                raw.sweep.span(),
+                sweep.span(),
                 "expected samples = N (points to draw) for a random or lhs design",
             ));
         }
-        (Some(v), _) => positive(&loc, v, "samples >= 1")?,
+        (Some(v), _) => positive(loc, v, "samples >= 1")?,
     };
-    let replicates = match &s.replicates {
-        None => 1,
-        Some(v) => positive(&loc, v, "replicates >= 1")?,
-    };
-    let seed = match &s.seed {
-        None => 1,
-        Some(v) if *v.get() >= 0 => *v.get() as u64,
-        Some(v) => return Err(loc.error(v.span(), "expected seed >= 0")),
-    };
-    let keep = keep(&loc, &s.keep)?;
-    let base_file = if builtin.is_some() {
-        format!("<built-in {base}>")
-    } else {
-        base.clone()
-    };
-    Scenario::parse(&base_text, &base_file, &set).map_err(|e| {
-        let span = s.set.first().map_or(s.base.span(), |v| v.span());
-        loc.error(
-            span,
-            format!("the base scenario with `set` is not valid: {e}"),
-        )
-    })?;
-    let mut axes: Vec<Axis> = Vec::with_capacity(raw.axes.len());
-    for raw_axis in &raw.axes {
-        let axis = axis(&loc, raw_axis, design)?;
+    Ok((design, samples))
+}
+
+/// The axes, each with a distinct name and tried on the base scenario.
+fn axes(
+    loc: &Locator,
+    raw: &[Sp<RawAxis>],
+    design: DesignKind,
+    base: &Base,
+    set: &[String],
+) -> Res<Vec<Axis>> {
+    let mut axes: Vec<Axis> = Vec::with_capacity(raw.len());
+    for raw_axis in raw {
+        let axis = axis(loc, raw_axis, design)?;
         if let Some(other) = axes.iter().find(|a| a.name == axis.name) {
             return Err(loc.error(
                 raw_axis.get().path.span(),
@@ -93,22 +137,10 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
                 ),
             ));
         }
-        try_on_base(&loc, raw_axis.get(), &axis, &base_text, &base_file, &set)?;
+        try_on_base(loc, raw_axis.get(), &axis, &base.text, &base.file, set)?;
         axes.push(axis);
     }
-    Ok(Sweep {
-        name,
-        file: file.to_string(),
-        base,
-        base_text,
-        set,
-        design,
-        samples,
-        replicates,
-        seed,
-        keep,
-        axes,
-    })
+    Ok(axes)
 }
 
 fn positive(loc: &Locator, v: &Sp<i64>, expected: &str) -> Res<usize> {

@@ -8,7 +8,17 @@
 //! vault AKT (outstanding batches + surplus) x price / outstanding ACT, warns below 95 %
 //! and halts new ACT mints below 90 % (no new leases start until it recovers).
 
+use std::ops::Range;
+
 use super::price::PriceModel;
+use crate::scenario::check::{Check, Res};
+
+/// Spreads must be below this [fraction].
+pub const MAX_SPREAD: f64 = 0.1;
+/// Collateral ratio below which a warning is counted (AEP-76) [ratio].
+pub const WARN_RATIO: f64 = 0.95;
+/// Collateral ratio below which new ACT mints halt (AEP-76) [ratio].
+pub const HALT_RATIO: f64 = 0.90;
 
 /// BME parameters and state.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,8 +70,8 @@ impl BurnMint {
         BurnMint {
             mint_spread,
             settle_spread,
-            warn_ratio: 0.95,
-            halt_ratio: 0.90,
+            warn_ratio: WARN_RATIO,
+            halt_ratio: HALT_RATIO,
             batch_credits: 0.0,
             surplus_akt: 0.0,
             outstanding_act: 0.0,
@@ -73,6 +83,25 @@ impl BurnMint {
             min_ratio: f64::INFINITY,
             minted_beyond_credits: 0.0,
         }
+    }
+
+    /// BME as `token.burn = { rule = "bme", ... }` (at `span`) sets it up: spreads in
+    /// [0, 0.1), and no market take rate (AEP-76 removed it).
+    pub(crate) fn from_raw(
+        mint_spread: f64,
+        settle_spread: f64,
+        take_rate: f64,
+        span: Range<usize>,
+        c: &Check,
+    ) -> Res<BurnMint> {
+        let spread = |x: f64| (0.0..MAX_SPREAD).contains(&x);
+        if !(spread(mint_spread) && spread(settle_spread)) {
+            return Err(c.err(span, "token.burn: BME spreads must be in [0, 0.1)"));
+        }
+        if take_rate > 0.0 {
+            return Err(c.err(span, "token.burn: BME replaces the take rate (AEP-76 removed it); set market.take_rate = 0"));
+        }
+        Ok(BurnMint::new(mint_spread, settle_spread))
     }
 
     /// USD a tenant spends for a lease payment of `act` ACT [USD].

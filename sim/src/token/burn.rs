@@ -1,5 +1,10 @@
 //! Burns: which part of each payment buys tokens to burn them.
 
+use super::BurnMint;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::RawBurn;
+use crate::scenario::spanned::Sp;
+
 /// How a payment splits between provider, network fee and token burn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BurnRule {
@@ -22,7 +27,54 @@ pub struct PaymentSplit {
     pub burn_usd: f64,
 }
 
+/// What `token.burn` sets up under market take rate `take_rate` [fraction]: a burn rule,
+/// or Akash's burn-mint equilibrium (which replaces the rule: `BurnRule::None`).
+pub(crate) fn from_raw(
+    b: &Sp<RawBurn>,
+    take_rate: f64,
+    c: &Check,
+) -> Res<(BurnRule, Option<BurnMint>)> {
+    let (rule, fraction) = match b.get() {
+        RawBurn::Bme {
+            mint_spread,
+            settle_spread,
+        } => {
+            let bme = BurnMint::from_raw(*mint_spread, *settle_spread, take_rate, b.span(), c)?;
+            return Ok((BurnRule::None, Some(bme)));
+        }
+        RawBurn::PaymentFraction { fraction } => (BurnRule::PaymentFraction(*fraction), *fraction),
+        RawBurn::FeeBuyback { fraction } => (BurnRule::FeeBuyback(*fraction), *fraction),
+    };
+    if !(0.0..=1.0).contains(&fraction) {
+        return Err(c.err(
+            b.span(),
+            "token.burn.fraction: expected a fraction in [0, 1]",
+        ));
+    }
+    if let BurnRule::PaymentFraction(f) = rule
+        && f + take_rate > 1.0 + 1e-12
+    {
+        return Err(c.err(b.span(), format!("token.burn.fraction {f} plus market.take_rate {take_rate} exceeds 1: providers would be paid a negative amount")));
+    }
+    Ok((rule, None))
+}
+
 impl BurnRule {
+    /// The rule in words, tokens named `symbol`, as the report prints it.
+    pub fn describe(self, symbol: &str) -> String {
+        match self {
+            BurnRule::None => "Burn: none.".to_string(),
+            BurnRule::PaymentFraction(f) => format!(
+                "Burn: {:.1} % of every job payment buys {symbol} and burns it.",
+                f * 100.0
+            ),
+            BurnRule::FeeBuyback(f) => format!(
+                "Burn: {:.1} % of the network fee buys back {symbol} and burns it.",
+                f * 100.0
+            ),
+        }
+    }
+
     /// Splits a payment of `amount` [USD] under take rate `take_rate` [fraction]. The
     /// parts always add up to `amount`.
     pub fn split(self, amount: f64, take_rate: f64) -> PaymentSplit {

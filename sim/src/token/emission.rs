@@ -2,8 +2,18 @@
 //! rate in tokens per hour that is piecewise constant or has a closed-form integral, so
 //! any epoch length gives the same totals.
 
-use crate::time::HOURS_PER_MONTH;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::RawEmission;
+use crate::scenario::spanned::Sp;
 pub use crate::time::HOURS_PER_YEAR;
+use crate::time::{HOURS_PER_MONTH, YEAR, to_secs};
+
+/// Highest yearly inflation a scenario may set (exclusive) [fraction per year].
+pub const MAX_INFLATION_PER_YEAR: f64 = 10.0;
+/// Shortest halving period a scenario may set [s].
+pub const MIN_HALVING_PERIOD_S: f64 = 3600.0;
+/// Shortest period of a per-epoch table a scenario may set [s].
+pub const MIN_TABLE_EPOCH_S: f64 = 3600.0;
 
 /// Tokens minted between two times.
 pub trait EmissionSchedule {
@@ -58,6 +68,109 @@ pub enum Emission {
         /// Tokens per epoch.
         amounts: Vec<f64>,
     },
+}
+
+impl Emission {
+    /// The schedule `token.emission` names, checked: rates >= 0, declines and damping in
+    /// [0, 1], a non-empty table, a halving period of at least an hour.
+    pub(crate) fn from_raw(e: &Sp<RawEmission>, c: &Check) -> Res<Emission> {
+        let non_negative = |x: f64| x.is_finite() && x >= 0.0;
+        let checked = match e.get() {
+            RawEmission::Inflation { inflation_per_year } => (0.0..MAX_INFLATION_PER_YEAR)
+                .contains(inflation_per_year)
+                .then_some(Emission::Inflation {
+                    inflation_per_year: *inflation_per_year,
+                }),
+            RawEmission::YearlyTable {
+                per_year,
+                damping_after_year,
+                damping,
+            } => (!per_year.is_empty()
+                && per_year.iter().all(|v| non_negative(*v))
+                && *damping_after_year >= 1
+                && (0.0..=1.0).contains(damping))
+            .then(|| Emission::YearlyTable {
+                per_year: per_year.clone(),
+                damping_after_year: *damping_after_year,
+                damping: *damping,
+            }),
+            RawEmission::HourlyDecline {
+                first_hour,
+                monthly_decline,
+                months,
+            } => (non_negative(*first_hour) && (0.0..1.0).contains(monthly_decline)).then_some(
+                Emission::HourlyDecline {
+                    first_hour: *first_hour,
+                    monthly_decline: *monthly_decline,
+                    months: *months,
+                },
+            ),
+            RawEmission::Halving {
+                initial_per_year,
+                period,
+            } => (non_negative(*initial_per_year)
+                && period.secs() >= MIN_HALVING_PERIOD_S
+                && period.secs().is_finite())
+            .then(|| Emission::Halving {
+                initial_per_year: *initial_per_year,
+                period_years: period.secs() / to_secs(YEAR),
+            }),
+            RawEmission::PerEpoch { epoch, amounts } => {
+                let table_ok = !amounts.is_empty() && amounts.iter().all(|a| non_negative(*a));
+                let epoch_ok = epoch.secs() >= MIN_TABLE_EPOCH_S && epoch.secs().is_finite();
+                if !(table_ok && epoch_ok) {
+                    return Err(c.err(
+                        e.span(),
+                        "token.emission: per_epoch needs a finite epoch of at least 1h and a non-empty table of amounts >= 0",
+                    ));
+                }
+                Some(Emission::PerEpoch {
+                    epoch_h: epoch.secs() / 3600.0,
+                    amounts: amounts.clone(),
+                })
+            }
+        };
+        checked.ok_or_else(|| {
+            c.err(
+                e.span(),
+                "token.emission: parameter out of range (rates >= 0, declines and damping in [0, 1], a non-empty table, a halving period of at least 1h)",
+            )
+        })
+    }
+
+    /// The schedule in words, amounts in `symbol`, as the report prints it.
+    pub fn describe(&self, symbol: &str) -> String {
+        match self {
+            Emission::None => "no emission".to_string(),
+            Emission::Inflation { inflation_per_year } => {
+                format!("inflation of {:.1} % a year", inflation_per_year * 100.0)
+            }
+            Emission::YearlyTable {
+                per_year,
+                damping_after_year,
+                damping,
+            } => format!(
+                "yearly table {per_year:?} {symbol}, held to year {damping_after_year}, then x{damping} a year"
+            ),
+            Emission::HourlyDecline {
+                first_hour,
+                monthly_decline,
+                months,
+            } => format!(
+                "{first_hour} {symbol} in the first hour, falling {:.2} % a month for {months} months",
+                monthly_decline * 100.0
+            ),
+            Emission::Halving {
+                initial_per_year,
+                period_years,
+            } => format!("{initial_per_year} {symbol} a year, halving every {period_years} years"),
+            Emission::PerEpoch { epoch_h, amounts } => format!(
+                "a table of {} periods of {epoch_h} h, {} {symbol} in all, then none",
+                amounts.len(),
+                amounts.iter().sum::<f64>()
+            ),
+        }
+    }
 }
 
 /// Integral of a piecewise-constant rate: `rate(i)` tokens per hour on [i*w, (i+1)*w).
@@ -259,6 +372,73 @@ mod tests {
         assert!((year(7.0) - 100.0).abs() < 1e-9);
         assert!((year(8.0) - 50.0).abs() < 1e-9, "year 8: {}", year(8.0));
         assert!((year(9.0) - 25.0).abs() < 1e-9, "year 9: {}", year(9.0));
+    }
+
+    /// A per-epoch table mints each amount over its own period, split in proportion to
+    /// time when an accounting epoch straddles two periods, and nothing after the table.
+    #[test]
+    fn per_epoch_table_mints_its_amounts() {
+        let e = Emission::PerEpoch {
+            epoch_h: 240.0,
+            amounts: vec![100.0, 200.0, 300.0],
+        };
+        let period = |i: f64| e.minted(i * 240.0, (i + 1.0) * 240.0, 0.0);
+        assert_eq!(
+            [period(0.0), period(1.0), period(2.0), period(3.0)],
+            [100.0, 200.0, 300.0, 0.0]
+        );
+        assert!((e.minted(120.0, 360.0, 0.0) - 150.0).abs() < 1e-9);
+        assert_eq!(e.minted(0.0, 10_000.0, 0.0), 600.0);
+        assert_eq!(
+            e.describe("T"),
+            "a table of 3 periods of 240 h, 600 T in all, then none"
+        );
+    }
+
+    /// The table as a scenario writes it: validated, and a run mints exactly its
+    /// amounts, period by period (accounting epochs as long as the table's periods).
+    #[test]
+    fn a_scenario_selects_the_per_epoch_table_and_mints_it() {
+        let text = |emission: &str| {
+            format!(
+                r#"
+[scenario]
+name = "table"
+duration = "40d"
+epoch = "10d"
+[token]
+symbol = "T"
+supply_start = 1e6
+price = {{ model = "constant", usd = 1.0 }}
+emission = {emission}
+[[providers]]
+name = "p"
+count = 1
+gpu = "A100-80G"
+pricing = {{ strategy = "price_list", usd_per_gpu_month = 700.0 }}
+[[workloads]]
+name = "w"
+kind = "inference"
+arrivals = {{ rate_per_hour = 0.1 }}
+size = {{ dist = "exponential", mean = "1h" }}
+max_price = {{ usd_per_gpu_hour = 3.0 }}
+"#
+            )
+        };
+        let good = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [100.0, 200.0, 300.0] }"#;
+        let sc = crate::Scenario::parse(&text(good), "table.toml", &[]).unwrap();
+        let run = crate::run(&sc, crate::VecSink::default(), Default::default(), |_| {});
+        let minted: Vec<f64> = run
+            .sink
+            .epochs
+            .iter()
+            .filter_map(|r| r.tokens_minted)
+            .collect();
+        assert_eq!(minted, [100.0, 200.0, 300.0, 0.0]);
+        assert_eq!(run.summary.token.tokens_minted, 600.0);
+        let bad = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [] }"#;
+        let err = crate::Scenario::parse(&text(bad), "table.toml", &[]).unwrap_err();
+        assert!(err.to_string().contains("per_epoch needs"), "{err}");
     }
 
     proptest::proptest! {

@@ -29,6 +29,21 @@ pub enum RewardBasis {
     },
 }
 
+impl RewardBasis {
+    /// What rewards are shared by, in words.
+    pub fn describe(self) -> String {
+        match self {
+            RewardBasis::Online => "GPU-hours online (availability)".to_string(),
+            RewardBasis::Sold => "GPU-hours sold (work)".to_string(),
+            RewardBasis::Split { delivery_share } => format!(
+                "two pools: {:.0} % by GPU-hours online (proof of capacity), {:.0} % by GPU-hours sold (proof of delivery)",
+                (1.0 - delivery_share) * 100.0,
+                delivery_share * 100.0
+            ),
+        }
+    }
+}
+
 /// What providers are paid in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderPayment {
@@ -162,6 +177,54 @@ impl TokenEconomy {
             provider_rewards_total: 0.0,
             provider_sales_usd_total: 0.0,
         }
+    }
+
+    /// The economy in words, one line per part (emission and rewards, burn, price,
+    /// selling, staking), as the report prints it; empty for a network without a token.
+    pub fn describe(&self) -> Vec<String> {
+        if self.symbol == "-" {
+            return Vec::new();
+        }
+        let sym = &self.symbol;
+        let mut lines = vec![format!(
+            "Emission: {}; {:.0} % to providers, shared by {}{}.",
+            self.emission.describe(sym),
+            self.emission_to_providers * 100.0,
+            self.reward_basis.describe(),
+            self.eligibility()
+        )];
+        lines.push(self.burn.describe(sym));
+        lines.push(self.price.describe(sym));
+        lines.push(format!(
+            "Providers sell {:.0} % of their rewards each epoch.",
+            self.provider_sell_fraction * 100.0
+        ));
+        if self.stake_per_gpu > 0.0 {
+            lines.push(format!(
+                "Staking: {} {sym} per GPU (times the cohort's multiplier); {:.1} % of the stake behind a lease is slashed when it is interrupted.",
+                self.stake_per_gpu,
+                self.slash_fraction * 100.0
+            ));
+        }
+        lines
+    }
+
+    /// Who may earn rewards, in words: "" when every provider may.
+    fn eligibility(&self) -> String {
+        let mut out = String::new();
+        if self.reward_min_uptime > 0.0 {
+            out += &format!(
+                ", only for providers up at least {:.0} % of an epoch",
+                self.reward_min_uptime * 100.0
+            );
+        }
+        if self.reward_min_streak > 0 {
+            out += &format!(
+                ", only after {:.1} h of unbroken uptime",
+                crate::time::to_hours(self.reward_min_streak)
+            );
+        }
+        out
     }
 
     /// Slashes the stake behind one interrupted lease of `stake_gpus` GPUs (GPU count x the

@@ -5,6 +5,9 @@
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::rng::StreamRng;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::RawPrice;
+use crate::scenario::spanned::Sp;
 
 /// A token price that trades can move.
 pub trait PriceModel {
@@ -57,6 +60,72 @@ impl Price {
         Price::Amm {
             tokens: pool_usd / price,
             usd: pool_usd,
+        }
+    }
+}
+
+impl Price {
+    /// The model `token.price` names, checked: finite, positive prices (a constant may be
+    /// 0), volatility >= 0, a non-empty path with strictly increasing hours.
+    pub(crate) fn from_raw(p: &Sp<RawPrice>, c: &Check) -> Res<Price> {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        let bad = |m: &str| c.err(p.span(), format!("token.price: {m}"));
+        let checked = match p.get() {
+            RawPrice::Constant { usd } => {
+                (usd.is_finite() && *usd >= 0.0).then_some(Price::Constant { usd: *usd })
+            }
+            RawPrice::Gbm {
+                usd,
+                drift_per_year,
+                volatility_per_year,
+            } => (positive(*usd)
+                && drift_per_year.is_finite()
+                && volatility_per_year.is_finite()
+                && *volatility_per_year >= 0.0)
+                .then_some(Price::Gbm {
+                    usd: *usd,
+                    drift_per_year: *drift_per_year,
+                    volatility_per_year: *volatility_per_year,
+                }),
+            RawPrice::Path { points } => {
+                let valid = |(h, p): &(f64, f64)| h.is_finite() && *h >= 0.0 && positive(*p);
+                if !points.is_empty() && points.iter().all(valid) {
+                    if points.windows(2).any(|w| w[1].0 <= w[0].0) {
+                        return Err(bad("path points must have strictly increasing hours"));
+                    }
+                    Some(Price::Path {
+                        points: points.clone(),
+                        usd: points[0].1,
+                    })
+                } else {
+                    None
+                }
+            }
+            RawPrice::Amm { usd, pool_usd } => {
+                (positive(*usd) && positive(*pool_usd)).then(|| Price::amm(*usd, *pool_usd))
+            }
+        };
+        checked.ok_or_else(|| {
+            bad("expected finite, positive prices (and volatility >= 0, a non-empty path)")
+        })
+    }
+
+    /// The model in words, tokens named `symbol`, as the report prints it.
+    pub fn describe(&self, symbol: &str) -> String {
+        match self {
+            Price::Constant { usd } => format!("Price: constant at ${usd}."),
+            Price::Gbm {
+                usd,
+                drift_per_year,
+                volatility_per_year,
+            } => format!(
+                "Price: geometric Brownian motion from ${usd}, drift {drift_per_year}/yr, volatility {volatility_per_year}/sqrt(yr)."
+            ),
+            Price::Path { points, .. } => format!("Price: a path of {} points.", points.len()),
+            Price::Amm { tokens, usd } => format!(
+                "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {symbol}: burn purchases buy, provider sales sell.",
+                usd / tokens
+            ),
         }
     }
 }

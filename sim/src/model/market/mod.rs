@@ -1,19 +1,26 @@
 //! Market mechanisms: one trait, one file per mechanism. The world holds them in an enum
 //! so dispatch on the hot path is a `match`, not a virtual call.
+//!
+//! Each mechanism's file holds its parameters (the struct), their defaults (named
+//! constants), the `[market]` keys it owns (`KEYS`) and its `from_raw`, which validates
+//! them. Adding one: its file, a variant and its arms here, its keys in `scenario/raw.rs`.
 
 mod offer_selection;
 mod posted_price;
 mod reverse_auction;
 
 pub use offer_selection::OfferSelection;
-pub use posted_price::PostedPrice;
-pub use reverse_auction::ReverseAuction;
+pub use posted_price::{PostedPrice, Tier};
+pub use reverse_auction::{ReverseAuction, Selection};
 
 use super::book::{Bid, OrderSpec, ProviderBook};
 use super::catalog::GpuId;
 use super::provider::Provider;
 use crate::rng::StreamRng;
-use crate::scenario::{MarketSpec, MechanismSpec};
+use crate::scenario::MarketSpec;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::{RawMarket, RawMechanism};
+use crate::scenario::spanned::Sp;
 use crate::time::SimTime;
 
 /// A cleared order: the winning offer, the price paid and when the lease starts.
@@ -68,36 +75,118 @@ pub enum Market {
     OfferSelection(OfferSelection),
 }
 
+/// Which mechanism, without its parameters: what outputs and reports name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MechanismKind {
+    /// [`ReverseAuction`].
+    ReverseAuction,
+    /// [`PostedPrice`].
+    PostedPrice,
+    /// [`OfferSelection`].
+    OfferSelection,
+}
+
+impl MechanismKind {
+    /// Every kind.
+    pub const ALL: [MechanismKind; 3] = [
+        MechanismKind::ReverseAuction,
+        MechanismKind::PostedPrice,
+        MechanismKind::OfferSelection,
+    ];
+
+    /// The name in scenarios and outputs (summary.json's `mechanism`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MechanismKind::ReverseAuction => "reverse_auction",
+            MechanismKind::PostedPrice => "posted_price",
+            MechanismKind::OfferSelection => "offer_selection",
+        }
+    }
+
+    /// The kind named `name` (as [`MechanismKind::name`] writes it).
+    pub fn from_name(name: &str) -> Option<MechanismKind> {
+        MechanismKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The `[market]` keys that belong to this mechanism.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            MechanismKind::ReverseAuction => ReverseAuction::KEYS,
+            MechanismKind::PostedPrice => PostedPrice::KEYS,
+            MechanismKind::OfferSelection => OfferSelection::KEYS,
+        }
+    }
+
+    fn of_raw(raw: RawMechanism) -> MechanismKind {
+        match raw {
+            RawMechanism::ReverseAuction => MechanismKind::ReverseAuction,
+            RawMechanism::PostedPrice => MechanismKind::PostedPrice,
+            RawMechanism::OfferSelection => MechanismKind::OfferSelection,
+        }
+    }
+}
+
+impl Default for Market {
+    /// The market of a scenario without `[market]`: Akash's reverse auction.
+    fn default() -> Self {
+        Market::ReverseAuction(ReverseAuction::default())
+    }
+}
+
 impl Market {
-    /// The mechanism a scenario names.
+    /// The mechanism `[market]` names, with its parameters validated. A key that belongs
+    /// to another mechanism is an error at its value.
+    pub(crate) fn from_raw(sp: &Sp<RawMarket>, c: &Check) -> Res<Market> {
+        let m = sp.get();
+        let kind = MechanismKind::of_raw(m.mechanism);
+        for (key, span) in m.mechanism_keys() {
+            if !kind.keys().contains(&key) {
+                let owner = MechanismKind::ALL
+                    .into_iter()
+                    .find(|k| k.keys().contains(&key))
+                    .map_or("another", MechanismKind::name);
+                return Err(c.err(
+                    span,
+                    format!(
+                        "market.{key} is a parameter of the {owner} mechanism, not of {}",
+                        kind.name()
+                    ),
+                ));
+            }
+        }
+        Ok(match kind {
+            MechanismKind::ReverseAuction => {
+                Market::ReverseAuction(ReverseAuction::from_raw(m, c)?)
+            }
+            MechanismKind::PostedPrice => {
+                Market::PostedPrice(PostedPrice::from_raw(m, sp.span(), c)?)
+            }
+            MechanismKind::OfferSelection => {
+                Market::OfferSelection(OfferSelection::from_raw(m, c)?)
+            }
+        })
+    }
+
+    /// The mechanism a scenario names, ready to run (a copy: offer selection records
+    /// providers' start fees as they are listed).
     pub fn from_spec(spec: &MarketSpec) -> Market {
-        match &spec.mechanism {
-            MechanismSpec::ReverseAuction {
-                max_bids,
-                bid_window,
-                bid_timeout,
-                tenant_delay,
-                selection,
-            } => Market::ReverseAuction(ReverseAuction {
-                max_bids: *max_bids,
-                bid_window: *bid_window,
-                bid_timeout: *bid_timeout,
-                tenant_delay: tenant_delay.clone(),
-                selection: *selection,
-            }),
-            MechanismSpec::PostedPrice { prices, .. } => Market::PostedPrice(PostedPrice {
-                prices: prices.clone(),
-            }),
-            MechanismSpec::OfferSelection {
-                max_offers,
-                offer_window,
-                max_start_usd,
-            } => Market::OfferSelection(OfferSelection {
-                max_offers: *max_offers,
-                offer_window: *offer_window,
-                max_start_usd: *max_start_usd,
-                start_usd: Vec::new(),
-            }),
+        spec.mechanism.clone()
+    }
+
+    /// Which mechanism this is.
+    pub fn kind(&self) -> MechanismKind {
+        match self {
+            Market::ReverseAuction(_) => MechanismKind::ReverseAuction,
+            Market::PostedPrice(_) => MechanismKind::PostedPrice,
+            Market::OfferSelection(_) => MechanismKind::OfferSelection,
+        }
+    }
+
+    /// The service tiers of a posted-price market; empty for other mechanisms.
+    pub fn tiers(&self) -> &[Tier] {
+        match self {
+            Market::PostedPrice(m) => &m.tiers,
+            _ => &[],
         }
     }
 
@@ -156,10 +245,6 @@ impl Mechanism for Market {
     }
 
     fn name(&self) -> &'static str {
-        match self {
-            Market::ReverseAuction(m) => m.name(),
-            Market::PostedPrice(m) => m.name(),
-            Market::OfferSelection(m) => m.name(),
-        }
+        self.kind().name()
     }
 }

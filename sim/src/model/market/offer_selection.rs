@@ -9,7 +9,16 @@
 use super::{Match, Mechanism};
 use crate::model::book::{Bid, OrderSpec, ProviderBook};
 use crate::rng::StreamRng;
-use crate::time::SimTime;
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::RawMarket;
+use crate::time::{SECOND, SimTime};
+
+/// Offers a requestor collects when the scenario does not say.
+pub const DEFAULT_MAX_OFFERS: u32 = 20;
+/// Time spent collecting offers when the scenario does not say [µs].
+pub const DEFAULT_OFFER_WINDOW: SimTime = 30 * SECOND;
+/// Highest start fee accepted when the scenario does not say: no cap [USD].
+pub const DEFAULT_MAX_START_USD: f64 = f64::INFINITY;
 
 /// Offer selection parameters.
 #[derive(Debug, Clone)]
@@ -25,6 +34,29 @@ pub struct OfferSelection {
 }
 
 impl OfferSelection {
+    /// Keys of `[market]` that belong to this mechanism.
+    pub const KEYS: &[&str] = &["max_offers", "offer_window", "max_start_usd"];
+
+    /// The mechanism a scenario's `[market]` describes (no start fees listed yet).
+    pub(crate) fn from_raw(m: &RawMarket, c: &Check) -> Res<Self> {
+        Ok(OfferSelection {
+            max_offers: c.count_in(&m.max_offers, DEFAULT_MAX_OFFERS, 1..=1000, "max_offers")?
+                as usize,
+            offer_window: c.delay(
+                &m.offer_window,
+                DEFAULT_OFFER_WINDOW,
+                false,
+                "market.offer_window",
+            )?,
+            max_start_usd: c.non_negative(
+                &m.max_start_usd,
+                DEFAULT_MAX_START_USD,
+                "market.max_start_usd",
+            )?,
+            start_usd: Vec::new(),
+        })
+    }
+
     /// Expected cost of `offer` for `order` [USD]; `None` if its start fee is over the cap.
     pub fn expected_cost(&self, order: &OrderSpec, offer: &Bid) -> Option<f64> {
         let start = self.start_usd.get(offer.provider as usize).copied()?;
@@ -66,7 +98,7 @@ impl Mechanism for OfferSelection {
     }
 
     fn name(&self) -> &'static str {
-        "offer_selection"
+        super::MechanismKind::OfferSelection.name()
     }
 }
 

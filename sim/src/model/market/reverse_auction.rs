@@ -11,8 +11,25 @@ use super::{Match, Mechanism};
 use crate::model::book::{Bid, OrderSpec, ProviderBook};
 use crate::model::dist::Dist;
 use crate::rng::StreamRng;
-use crate::scenario::Selection;
-use crate::time::{SimTime, from_secs};
+use crate::scenario::check::{Check, Res};
+use crate::scenario::raw::{RawMarket, RawSelection};
+use crate::time::{MINUTE, SECOND, SimTime, from_secs};
+
+/// Bids an order accepts when the scenario does not say (Akash: 20).
+pub const DEFAULT_MAX_BIDS: u32 = 20;
+/// Time providers take to bid when the scenario does not say [µs].
+pub const DEFAULT_BID_WINDOW: SimTime = 30 * SECOND;
+/// Time after which an untaken bid closes when the scenario does not say (Akash) [µs].
+pub const DEFAULT_BID_TIMEOUT: SimTime = 5 * MINUTE;
+
+/// How a tenant picks among bids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Lowest bid; ties at random.
+    Lowest,
+    /// Any bid, uniformly.
+    Uniform,
+}
 
 /// Reverse auction parameters.
 #[derive(Debug, Clone)]
@@ -27,6 +44,52 @@ pub struct ReverseAuction {
     pub tenant_delay: Dist,
     /// How the tenant picks.
     pub selection: Selection,
+}
+
+impl Default for ReverseAuction {
+    /// Akash's defaults: 20 bids, a 30 s bid window, bids closing after 5 min, a tenant
+    /// that takes the lowest bid at once (also the market of a scenario without `[market]`).
+    fn default() -> Self {
+        ReverseAuction {
+            max_bids: DEFAULT_MAX_BIDS as usize,
+            bid_window: DEFAULT_BID_WINDOW,
+            bid_timeout: DEFAULT_BID_TIMEOUT,
+            tenant_delay: Dist::Fixed(0.0),
+            selection: Selection::Lowest,
+        }
+    }
+}
+
+impl ReverseAuction {
+    /// Keys of `[market]` that belong to this mechanism.
+    pub const KEYS: &[&str] = &[
+        "max_bids",
+        "bid_window",
+        "bid_timeout",
+        "tenant_delay",
+        "selection",
+    ];
+
+    /// The auction a scenario's `[market]` describes; errors at the offending value.
+    pub(crate) fn from_raw(m: &RawMarket, c: &Check) -> Res<Self> {
+        let d = ReverseAuction::default();
+        Ok(ReverseAuction {
+            max_bids: c.count_in(&m.max_bids, DEFAULT_MAX_BIDS, 1..=1000, "max_bids")? as usize,
+            bid_window: c.delay(&m.bid_window, d.bid_window, false, "market.bid_window")?,
+            bid_timeout: match &m.bid_timeout {
+                Some(t) => c.duration(t, true, "market.bid_timeout")?,
+                None => d.bid_timeout,
+            },
+            tenant_delay: match &m.tenant_delay {
+                Some(t) => c.dist_secs(t, "market.tenant_delay")?,
+                None => d.tenant_delay,
+            },
+            selection: match m.selection.as_ref().map(|s| *s.get()) {
+                Some(RawSelection::Uniform) => Selection::Uniform,
+                Some(RawSelection::Lowest) | None => d.selection,
+            },
+        })
+    }
 }
 
 impl Mechanism for ReverseAuction {
@@ -68,6 +131,6 @@ impl Mechanism for ReverseAuction {
     }
 
     fn name(&self) -> &'static str {
-        "reverse_auction"
+        super::MechanismKind::ReverseAuction.name()
     }
 }

@@ -5,13 +5,14 @@ use super::{Event, World};
 use crate::model::book::{BookOrder, ProviderBook};
 use crate::model::job::JobSlab;
 use crate::model::ledger::Ledger;
+use crate::model::market::PostedPrice;
 use crate::model::market::{Market, Mechanism};
 use crate::model::provider::{Provider, ProviderId};
 use crate::model::tiers::Tiers;
 use crate::model::workload::WorkloadState;
 use crate::output::RecordSink;
 use crate::rng::{StreamId, StreamKind, stream_rng};
-use crate::scenario::{MechanismSpec, Scenario};
+use crate::scenario::Scenario;
 use crate::time::SimTime;
 
 /// The starting providers of `sc`, cohort by cohort.
@@ -39,7 +40,7 @@ fn fill_book(
         .max()
         .unwrap_or(1);
     let order = match sc.market.mechanism {
-        MechanismSpec::PostedPrice { queue: true, .. } => BookOrder::Queue,
+        Market::PostedPrice(PostedPrice { queue: true, .. }) => BookOrder::Queue,
         _ => BookOrder::Price,
     };
     let mut book = ProviderBook::with_order(sc.catalog.gpus.len(), max_gpus, order);

@@ -1,0 +1,76 @@
+//! `[[claims]]` (published figures to check against a run) and `[verification]`
+//! (Gensyn's verified training).
+
+use super::super::Cohort;
+use super::super::raw::{RawClaim, RawVerification};
+use super::super::spanned::Sp;
+use super::{Check, Res};
+use crate::claims::{Claim, Metric};
+use crate::model::verification::Verification;
+
+/// Fraction of a caught cheater's stake slashed when absent [fraction].
+pub const DEFAULT_SLASH_FRACTION: f64 = 1.0;
+/// Share of the slash paid to the whistleblower when absent [fraction].
+pub const DEFAULT_JACKPOT_SHARE: f64 = 0.5;
+/// Copies in the replication baseline when absent.
+pub const DEFAULT_REPLICATION: u32 = 7;
+
+/// A claim: a known metric, a finite range, an existing cohort if it names one.
+pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Claim> {
+    let raw = k.get();
+    let metric = Metric::from_name(&raw.metric).ok_or_else(|| {
+        c.err(
+            k.span(),
+            format!(
+                "claims: unknown metric `{}`; expected one of: {}",
+                raw.metric,
+                Metric::NAMES.join(", ")
+            ),
+        )
+    })?;
+    if !(raw.low.is_finite() && raw.high.is_finite() && raw.low <= raw.high) {
+        return Err(c.err(k.span(), "claims: expected finite low <= high"));
+    }
+    if let Some(name) = &raw.cohort
+        && !cohorts.iter().any(|h| &h.name == name)
+    {
+        return Err(c.err(k.span(), format!("claims: no cohort named `{name}`")));
+    }
+    Ok(Claim {
+        metric,
+        low: raw.low,
+        high: raw.high,
+        cohort: raw.cohort.clone(),
+        source: raw.source.clone(),
+        from_price: raw.from_price_usd_per_gpu_hour,
+        from_utilization: raw.from_utilization,
+        from_capex: raw.from_capex_usd,
+        from_monthly: raw.from_monthly_usd,
+    })
+}
+
+/// Verification: overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1].
+pub(super) fn verification(c: &Check, v: &Sp<RawVerification>) -> Res<Verification> {
+    let r = v.get();
+    let unit = |x: f64| (0.0..=1.0).contains(&x);
+    let out = Verification {
+        overhead: r.overhead,
+        cheater_fraction: r.cheater_fraction,
+        cheat_skip: r.cheat_skip,
+        verify_probability: r.verify_probability,
+        slash_fraction: r.slash_fraction.unwrap_or(DEFAULT_SLASH_FRACTION),
+        jackpot_share: r.jackpot_share.unwrap_or(DEFAULT_JACKPOT_SHARE),
+        replication: r.replication.unwrap_or(DEFAULT_REPLICATION),
+    };
+    let ok = (0.0..10.0).contains(&out.overhead)
+        && unit(out.cheater_fraction)
+        && (0.0..1.0).contains(&out.cheat_skip)
+        && unit(out.verify_probability)
+        && unit(out.slash_fraction)
+        && unit(out.jackpot_share)
+        && out.replication >= 1;
+    if !ok {
+        return Err(c.err(v.span(), "verification: expected overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
+    }
+    Ok(out)
+}

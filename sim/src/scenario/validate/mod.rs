@@ -1,0 +1,140 @@
+//! Raw scenario -> validated [`Scenario`]: ranges, names and cross-references, each
+//! error at the position of the offending value. One file per section; each mechanism
+//! and token part validates its own parameters (`from_raw` beside its type).
+
+mod calibration;
+mod claims;
+mod cloud;
+mod cohort;
+mod market;
+mod token;
+mod workload;
+
+use super::check::{Check, Res};
+use super::error::Locator;
+use super::raw::{RawMeta, RawScenario};
+use super::spanned::Sp;
+use super::{Catalog, Cohort, Scenario};
+use crate::time::{DAY, SimTime};
+
+/// Accounting epoch when `scenario.epoch` is absent [µs].
+pub const DEFAULT_EPOCH: SimTime = DAY;
+/// Master seed when `scenario.seed` is absent.
+pub const DEFAULT_SEED: u64 = 1;
+/// GPU model job sizes are measured on when `scenario.reference_gpu` is absent.
+pub const DEFAULT_REFERENCE_GPU: &str = "A100-80G";
+
+/// Parses and validates `src`.
+pub fn validate(src: &str, file: &str) -> Res<Scenario> {
+    let loc = Locator { file, src };
+    let raw: RawScenario = toml::from_str(src).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        loc.error(span, e.message().trim_end().to_string())
+    })?;
+    let c = Check {
+        loc,
+        catalog: Catalog::embedded(),
+    };
+    scenario(&c, raw)
+}
+
+/// The whole scenario, section by section (the order decides which error comes first).
+fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
+    let meta = &raw.scenario;
+    let (duration, epoch) = horizon(c, meta)?;
+    let reference_gpu = match &meta.reference_gpu {
+        Some(g) => c.gpu(g)?,
+        None => c
+            .catalog
+            .gpu_id(DEFAULT_REFERENCE_GPU)
+            .expect("the default reference GPU is in gpus.csv"),
+    };
+    let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
+    let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
+    let market = market::market(c, raw.market.as_ref())?;
+    let token = token::token(c, raw.token.as_ref(), market.take_rate)?;
+    let cohorts = cohorts(c, &raw.providers, epoch)?;
+    non_empty(
+        c,
+        &raw.workloads,
+        "expected at least one workload ([[workloads]])",
+    )?;
+    let workloads = raw
+        .workloads
+        .get()
+        .iter()
+        .map(|w| workload::workload(c, w, reference_gpu, &cloud, &cohorts, &market))
+        .collect::<Res<Vec<_>>>()?;
+    let claims = match &raw.claims {
+        Some(list) => list
+            .iter()
+            .map(|k| claims::claim(c, k, &cohorts))
+            .collect::<Res<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    let verification = match &raw.verification {
+        Some(v) => Some(claims::verification(c, v)?),
+        None => None,
+    };
+    Ok(Scenario {
+        verification,
+        claims,
+        name: meta.name.get().clone(),
+        description: meta.description.clone().unwrap_or_default(),
+        duration,
+        epoch,
+        seed: meta.seed.unwrap_or(DEFAULT_SEED),
+        reference_gpu,
+        catalog: c.catalog.clone(),
+        throughput,
+        market,
+        cloud,
+        token,
+        cohorts,
+        workloads,
+    })
+}
+
+/// A non-empty name, the run's duration and its epoch [µs], no longer than the run.
+fn horizon(c: &Check, meta: &RawMeta) -> Res<(SimTime, SimTime)> {
+    if meta.name.get().trim().is_empty() {
+        return Err(c.err(meta.name.span(), "expected a non-empty scenario name"));
+    }
+    let duration = c.duration(&meta.duration, false, "scenario.duration")?;
+    let epoch = match &meta.epoch {
+        Some(e) => c.duration(e, false, "scenario.epoch")?,
+        None => DEFAULT_EPOCH,
+    };
+    if epoch > duration {
+        let span = meta
+            .epoch
+            .as_ref()
+            .map_or(meta.duration.span(), |e| e.span());
+        return Err(c.err(
+            span,
+            "scenario.epoch must not be longer than scenario.duration",
+        ));
+    }
+    Ok((duration, epoch))
+}
+
+/// The provider cohorts: at least one.
+fn cohorts(c: &Check, raw: &Sp<Vec<super::raw::RawCohort>>, epoch: SimTime) -> Res<Vec<Cohort>> {
+    non_empty(
+        c,
+        raw,
+        "expected at least one provider cohort ([[providers]])",
+    )?;
+    raw.get()
+        .iter()
+        .map(|k| cohort::cohort(c, k, epoch))
+        .collect()
+}
+
+/// An error saying `msg` at `list` when it is empty.
+fn non_empty<T>(c: &Check, list: &Sp<Vec<T>>, msg: &str) -> Res<()> {
+    if list.get().is_empty() {
+        return Err(c.err(list.span(), msg));
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! `[[workloads]]`: a stream of jobs, its arrivals, sizes, accepted GPU models, price cap,
+//! patience and tier, checked against the cohorts, the cloud and the market.
+
+use std::ops::Range;
+
+use super::super::raw::{RawArrivals, RawFallback, RawJobKind, RawWorkload};
+use super::super::{CloudSpec, Cohort, Fallback, MarketSpec, MaxPrice, Workload};
+use super::{Check, Res};
+use crate::model::catalog::GpuId;
+use crate::model::market::Market;
+use crate::model::throughput::JobKind;
+use crate::time::NEVER;
+
+/// Hour of day (UTC) of peak demand when `arrivals.peak_hour` is absent [h].
+pub const DEFAULT_PEAK_HOUR: f64 = 15.0;
+/// Interruptions tolerated when `max_restarts` is absent.
+pub const DEFAULT_MAX_RESTARTS: u32 = 5;
+
+/// Arrival process: rate at time 0, growth, daily cycle.
+struct Arrivals {
+    rate_per_hour: f64,
+    growth_per_year: f64,
+    diurnal_amplitude: f64,
+    peak_hour: f64,
+}
+
+/// One workload; `cohorts`, `cloud` and `market` are the sections it refers to.
+pub(super) fn workload(
+    c: &Check,
+    w: &RawWorkload,
+    reference_gpu: GpuId,
+    cloud: &CloudSpec,
+    cohorts: &[Cohort],
+    market: &MarketSpec,
+) -> Res<Workload> {
+    let a = arrivals(c, &w.arrivals)?;
+    let gpus = c.count_in(&w.gpus, 1, 1..=64, "gpus")? as u16;
+    let (gpu_models, models_span) = gpu_models(c, w)?;
+    servable(c, w, gpus, &gpu_models, models_span, cohorts, market)?;
+    let cloud_gpu = cloud_gpu(c, w, reference_gpu, cloud)?;
+    let max_price = max_price(c, w)?;
+    let patience = c.delay(&w.patience, NEVER, true, "patience")?;
+    let checkpoint_interval = match &w.checkpoint_interval {
+        Some(k) => Some(c.duration(k, false, "checkpoint_interval")?),
+        None => None,
+    };
+    let tier = tier(c, w, &market.mechanism)?;
+    Ok(Workload {
+        name: w.name.get().clone(),
+        kind: match w.kind {
+            RawJobKind::Inference => JobKind::Inference,
+            RawJobKind::Training => JobKind::Training,
+            RawJobKind::Rendering => JobKind::Rendering,
+            RawJobKind::Batch => JobKind::Batch,
+        },
+        rate_per_hour: a.rate_per_hour,
+        growth_per_year: a.growth_per_year,
+        diurnal_amplitude: a.diurnal_amplitude,
+        peak_hour: a.peak_hour,
+        size: c.dist_secs(&w.size, "size")?,
+        gpus,
+        gpu_models,
+        cloud_gpu,
+        max_price,
+        patience,
+        fallback: match w.fallback.unwrap_or(RawFallback::Drop) {
+            RawFallback::Cloud => Fallback::Cloud,
+            RawFallback::Drop => Fallback::Drop,
+        },
+        checkpoint_interval,
+        max_restarts: w.max_restarts.unwrap_or(DEFAULT_MAX_RESTARTS),
+        cloud_only_fraction: c.fraction(
+            &w.cloud_only_fraction,
+            0.0,
+            0.0,
+            1.0001,
+            "cloud_only_fraction",
+        )?,
+        tier,
+    })
+}
+
+fn arrivals(c: &Check, a: &RawArrivals) -> Res<Arrivals> {
+    Ok(Arrivals {
+        rate_per_hour: c.check(
+            &a.rate_per_hour,
+            |x| x.is_finite() && x > 0.0,
+            "arrivals.rate_per_hour > 0 jobs per hour",
+        )?,
+        growth_per_year: c.fraction(
+            &a.growth_per_year,
+            0.0,
+            -0.99,
+            100.0,
+            "arrivals.growth_per_year",
+        )?,
+        diurnal_amplitude: c.fraction(
+            &a.diurnal_amplitude,
+            0.0,
+            0.0,
+            1.0,
+            "arrivals.diurnal_amplitude",
+        )?,
+        peak_hour: c.fraction(
+            &a.peak_hour,
+            DEFAULT_PEAK_HOUR,
+            0.0,
+            24.0,
+            "arrivals.peak_hour",
+        )?,
+    })
+}
+
+/// The accepted GPU models (all when absent) and the span errors about them point at.
+fn gpu_models(c: &Check, w: &RawWorkload) -> Res<(Vec<GpuId>, Range<usize>)> {
+    let Some(list) = &w.gpu_models else {
+        let all = (0..c.catalog.gpus.len() as GpuId).collect();
+        return Ok((all, w.name.span()));
+    };
+    if list.get().is_empty() {
+        return Err(c.err(
+            list.span(),
+            "gpu_models: expected at least one GPU model (or leave it out for any)",
+        ));
+    }
+    let ids = list
+        .get()
+        .iter()
+        .map(|k| c.gpu_at(k, list.span()))
+        .collect::<Res<Vec<_>>>()?;
+    Ok((ids, list.span()))
+}
+
+/// Some cohort can hold a job (on one host, or on up to `max_hosts` with clusters), and
+/// a posted-price market lists one of its models.
+fn servable(
+    c: &Check,
+    w: &RawWorkload,
+    gpus: u16,
+    gpu_models: &[GpuId],
+    span: Range<usize>,
+    cohorts: &[Cohort],
+    market: &MarketSpec,
+) -> Res<()> {
+    let name = w.name.get();
+    let host_limit = market.clusters.as_ref().map_or(1, |k| k.max_hosts);
+    if !cohorts.iter().any(|k| {
+        gpu_models.contains(&k.gpu)
+            && k.gpus_per_provider as u32 * (k.count.min(host_limit as u32)) >= gpus as u32
+    }) {
+        return Err(c.err(
+            span,
+            if host_limit > 1 {
+                format!("workload `{name}` needs {gpus} GPUs on at most {host_limit} hosts of one cohort, but no cohort offers that many of its GPU models")
+            } else {
+                format!("workload `{name}` needs {gpus} GPUs of one provider, but no cohort offers that many of its GPU models")
+            },
+        ));
+    }
+    if let Market::PostedPrice(p) = &market.mechanism
+        && !gpu_models.iter().any(|g| p.prices[*g as usize].is_some())
+    {
+        return Err(c.err(
+            span,
+            format!("workload `{name}`: none of its GPU models has a posted price"),
+        ));
+    }
+    Ok(())
+}
+
+/// The cloud GPU the consumer would otherwise rent: one the cloud prices.
+fn cloud_gpu(c: &Check, w: &RawWorkload, reference_gpu: GpuId, cloud: &CloudSpec) -> Res<GpuId> {
+    let (gpu, span) = match &w.cloud_gpu {
+        Some(g) => (c.gpu(g)?, g.span()),
+        None => (reference_gpu, w.name.span()),
+    };
+    if cloud.usd_per_gpu_hour[gpu as usize].is_none() {
+        return Err(c.err(
+            span,
+            format!(
+                "cloud GPU `{}` has no {} {} price in cloud_prices.csv; set cloud_gpu to one that has",
+                c.catalog.gpu(gpu).gpu,
+                cloud.name,
+                cloud.offering
+            ),
+        ));
+    }
+    Ok(gpu)
+}
+
+/// Exactly one of the two caps, > 0.
+fn max_price(c: &Check, w: &RawWorkload) -> Res<MaxPrice> {
+    let mp = w.max_price.get();
+    match (mp.usd_per_gpu_hour, mp.relative_to_cloud) {
+        (Some(v), None) if v.is_finite() && v > 0.0 => Ok(MaxPrice::UsdPerGpuHour(v)),
+        (None, Some(r)) if r.is_finite() && r > 0.0 => Ok(MaxPrice::RelativeToCloud(r)),
+        _ => Err(c.err(
+            w.max_price.span(),
+            "max_price: expected exactly one of usd_per_gpu_hour or relative_to_cloud, > 0",
+        )),
+    }
+}
+
+/// Index of the workload's tier in the market's tiers (0 when it names none).
+fn tier(c: &Check, w: &RawWorkload, market: &Market) -> Res<u8> {
+    let tiers = market.tiers();
+    let Some(name) = &w.tier else { return Ok(0) };
+    if tiers.is_empty() {
+        return Err(c.err(
+            name.span(),
+            "tier: this market has no tiers (set market.tiers with mechanism = \"posted_price\")",
+        ));
+    }
+    let index = tiers.iter().position(|t| &t.name == name.get());
+    index.map(|i| i as u8).ok_or_else(|| {
+        let names: Vec<&str> = tiers.iter().map(|t| t.name.as_str()).collect();
+        c.err(
+            name.span(),
+            format!(
+                "unknown tier `{}`; expected one of: {}",
+                name.get(),
+                names.join(", ")
+            ),
+        )
+    })
+}
