@@ -3,7 +3,7 @@
 //!
 //! Each mechanism's file holds its parameters (the struct), their defaults (named
 //! constants), the `[market]` keys it owns (`KEYS`) and its `from_raw`, which validates
-//! them. Adding one: its file, a variant and its arms here, its keys in `scenario/raw.rs`.
+//! them. Adding one: its file, a variant and its arms here, its keys in `scenario/raw/market.rs`.
 
 mod offer_selection;
 mod posted_price;
