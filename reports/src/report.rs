@@ -50,65 +50,11 @@ pub(crate) fn build(
         doc.paragraph("$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: bandwidth x inference efficiency / 13.48 GB per token), the worst case; batched serving costs far less per token. $/PFLOP: bf16 tensor throughput x training efficiency. Network price = mean price paid on the network; \"measured\" marks efficiencies from a calibration table.");
         doc.table(unit_costs(epochs, ctx)?);
     }
-    if !ctx.token_mechanism.is_empty() {
-        doc.heading("Token economy");
-        doc.blocks.push(Block::List(ctx.token_mechanism.clone()));
-        doc.paragraph(format!(
-            "Over the run: {} {sym} minted, {} burned ({} of payments spent on burns), {} slashed; supply {} -> {}; price ${:.4} at the end; providers sold rewards for {}.",
-            num(summary.token.tokens_minted),
-            num(summary.token.tokens_burned),
-            usd(summary.money.burn_purchases_usd),
-            num(summary.token.tokens_slashed),
-            num(summary.token.supply_start),
-            num(summary.token.supply_end),
-            summary.token.token_price_end_usd,
-            usd(summary.money.provider_token_income_usd),
-            sym = summary.token.token_symbol,
-        ));
-    }
-    if summary.verification.verification_overhead_usd > 0.0
-        || summary.verification.verification_cheats > 0
-    {
-        doc.heading("Verification");
-        doc.paragraph(format!(
-            "{} jobs were finished by cheating solvers; verifiers caught {} of them ({}), the job was redone each time and {} solvers were expelled, their stake slashed ({} tokens to whistleblowers). Proof-of-learning overhead cost consumers {} of {} spent; running every job {} would cost {} instead ({:.1}x the verified network's bill).",
-            int(summary.verification.verification_cheats),
-            int(summary.verification.verification_caught),
-            pct(summary.verification.verification_detection_rate),
-            int(summary.verification.verification_expelled),
-            num(summary.verification.verification_jackpots),
-            usd(summary.verification.verification_overhead_usd),
-            usd(summary.money.consumer_spend_usd),
-            "with n-way replication",
-            usd(summary.verification.replication_equivalent_usd),
-            summary.verification.replication_equivalent_usd / summary.money.consumer_spend_usd,
-        ));
-    }
-    if summary.bme.bme_min_collateral_ratio.is_finite() {
-        doc.heading("Burn-mint equilibrium");
-        doc.paragraph(format!(
-            "Lowest collateral ratio {:.3}; {} epochs below the 95 % warning, {} epochs halted below 90 % (no new leases); {} tokens reminted beyond the burned credits (net new supply).",
-            summary.bme.bme_min_collateral_ratio,
-            int(summary.bme.bme_warned_epochs),
-            int(summary.bme.bme_halted_epochs),
-            num(summary.bme.bme_minted_beyond_credits),
-        ));
-    }
+    token_section(&mut doc, summary, ctx);
+    verification_section(&mut doc, summary);
+    bme_section(&mut doc, summary);
     mechanism_sections(&mut doc, summary);
-    if !ctx.claims.is_empty() {
-        doc.heading("Claims checked");
-        doc.paragraph("Verdict: agrees = the simulated median lies in the claimed range; partly = the 10-90 % range of providers overlaps it; disagrees = no overlap. Provider metrics are spread over providers; run-wide metrics are single values.");
-        doc.table(claims(ctx));
-        let sums: Vec<String> = ctx
-            .claims
-            .iter()
-            .filter_map(|c| c.arithmetic.as_ref().map(|a| format!("{}: {a}.", c.metric)))
-            .collect();
-        if !sums.is_empty() {
-            doc.paragraph("The claims' own arithmetic:");
-            doc.blocks.push(Block::List(sums));
-        }
-    }
+    claims_section(&mut doc, ctx);
     doc.heading("Provider economics by cohort");
     doc.paragraph("Median payback counts providers that never pay back as infinite (n/a when fewer than half pay back); paid back = payback within the simulated run.");
     doc.table(cohorts(
@@ -127,6 +73,80 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.notes.clone()));
     }
     Ok(doc)
+}
+
+/// The token's parts in words and what they did over the run.
+fn token_section(doc: &mut Document, summary: &Summary, ctx: &ReportContext) {
+    if !ctx.token_mechanism.is_empty() {
+        doc.heading("Token economy");
+        doc.blocks.push(Block::List(ctx.token_mechanism.clone()));
+        doc.paragraph(format!(
+            "Over the run: {} {sym} minted, {} burned ({} of payments spent on burns), {} slashed; supply {} -> {}; price ${:.4} at the end; providers sold rewards for {}.",
+            num(summary.token.tokens_minted),
+            num(summary.token.tokens_burned),
+            usd(summary.money.burn_purchases_usd),
+            num(summary.token.tokens_slashed),
+            num(summary.token.supply_start),
+            num(summary.token.supply_end),
+            summary.token.token_price_end_usd,
+            usd(summary.money.provider_token_income_usd),
+            sym = summary.token.token_symbol,
+        ));
+    }
+}
+
+/// Verified training (Gensyn): cheats caught and what verification cost.
+fn verification_section(doc: &mut Document, summary: &Summary) {
+    if summary.verification.verification_overhead_usd > 0.0
+        || summary.verification.verification_cheats > 0
+    {
+        doc.heading("Verification");
+        doc.paragraph(format!(
+            "{} jobs were finished by cheating solvers; verifiers caught {} of them ({}), the job was redone each time and {} solvers were expelled, their stake slashed ({} tokens to whistleblowers). Proof-of-learning overhead cost consumers {} of {} spent; running every job {} would cost {} instead ({:.1}x the verified network's bill).",
+            int(summary.verification.verification_cheats),
+            int(summary.verification.verification_caught),
+            pct(summary.verification.verification_detection_rate),
+            int(summary.verification.verification_expelled),
+            num(summary.verification.verification_jackpots),
+            usd(summary.verification.verification_overhead_usd),
+            usd(summary.money.consumer_spend_usd),
+            "with n-way replication",
+            usd(summary.verification.replication_equivalent_usd),
+            summary.verification.replication_equivalent_usd / summary.money.consumer_spend_usd,
+        ));
+    }
+}
+
+/// Akash's burn-mint equilibrium: collateral and its breaker.
+fn bme_section(doc: &mut Document, summary: &Summary) {
+    if summary.bme.bme_min_collateral_ratio.is_finite() {
+        doc.heading("Burn-mint equilibrium");
+        doc.paragraph(format!(
+            "Lowest collateral ratio {:.3}; {} epochs below the 95 % warning, {} epochs halted below 90 % (no new leases); {} tokens reminted beyond the burned credits (net new supply).",
+            summary.bme.bme_min_collateral_ratio,
+            int(summary.bme.bme_warned_epochs),
+            int(summary.bme.bme_halted_epochs),
+            num(summary.bme.bme_minted_beyond_credits),
+        ));
+    }
+}
+
+/// Published claims with their verdicts and their own arithmetic.
+fn claims_section(doc: &mut Document, ctx: &ReportContext) {
+    if !ctx.claims.is_empty() {
+        doc.heading("Claims checked");
+        doc.paragraph("Verdict: agrees = the simulated median lies in the claimed range; partly = the 10-90 % range of providers overlaps it; disagrees = no overlap. Provider metrics are spread over providers; run-wide metrics are single values.");
+        doc.table(claims(ctx));
+        let sums: Vec<String> = ctx
+            .claims
+            .iter()
+            .filter_map(|c| c.arithmetic.as_ref().map(|a| format!("{}: {a}.", c.metric)))
+            .collect();
+        if !sums.is_empty() {
+            doc.paragraph("The claims' own arithmetic:");
+            doc.blocks.push(Block::List(sums));
+        }
+    }
 }
 
 /// What the network's own mechanism did: offer selection, token payments, clusters,
