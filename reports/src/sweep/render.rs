@@ -313,6 +313,23 @@ fn tokens(
             None => String::new(),
         },
     ));
+    doc.table(unit_cost_table(u, cheapest.as_ref(), labels)?);
+    if u.height() > MAX_ARM_ROWS {
+        doc.paragraph(format!(
+            "First {MAX_ARM_ROWS} of {} rows shown; unit_costs.parquet has them all.",
+            u.height()
+        ));
+    }
+    Ok(())
+}
+
+/// The $/1M tokens table: per arm and GPU model, network with its CI and range, cloud,
+/// savings, and savings against the cheapest cloud GPU per token.
+fn unit_cost_table(
+    u: &DataFrame,
+    cheapest: Option<&(String, f64)>,
+    labels: &[String],
+) -> PolarsResult<Table> {
     let (arm, model) = (u64s(u, "arm")?, strings(u, "gpu_model")?);
     let (mean, lo, hi, p5, p95) = (
         f64s(u, "mean")?,
@@ -327,7 +344,7 @@ fn tokens(
         f64s(u, "savings_ci_lo")?,
         f64s(u, "savings_ci_hi")?,
     );
-    let vs_cheapest = match &cheapest {
+    let vs_cheapest = match cheapest {
         Some((gpu, _)) => format!("savings vs {gpu} [%]"),
         None => "savings vs cheapest cloud [%]".into(),
     };
@@ -342,9 +359,7 @@ fn tokens(
     ]);
     t.align[1] = crate::document::Align::Left;
     for i in 0..u.height().min(MAX_ARM_ROWS) {
-        let cheap_saving = cheapest
-            .as_ref()
-            .map_or(f64::NAN, |(_, usd)| 100.0 * (1.0 - mean[i] / usd));
+        let cheap_saving = cheapest.map_or(f64::NAN, |(_, usd)| 100.0 * (1.0 - mean[i] / usd));
         t.row(vec![
             arm_cell(labels, arm[i].unwrap_or(0) as usize),
             model[i].clone(),
@@ -359,14 +374,7 @@ fn tokens(
             num(cheap_saving),
         ]);
     }
-    doc.table(t);
-    if u.height() > MAX_ARM_ROWS {
-        doc.paragraph(format!(
-            "First {MAX_ARM_ROWS} of {} rows shown; unit_costs.parquet has them all.",
-            u.height()
-        ));
-    }
-    Ok(())
+    Ok(t)
 }
 
 fn sensitivity(doc: &mut Document, agg: &Aggregate) -> PolarsResult<()> {

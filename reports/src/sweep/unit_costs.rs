@@ -67,6 +67,45 @@ pub fn unit_costs(
         return Ok(None);
     };
     let throughput = throughput_frame(ctx)?.lazy();
+    let per_run = per_run_unit_costs(epochs, throughput.clone(), runs, axes)?;
+    let model = [col("gpu_model")];
+    if per_run.height() == 0 {
+        return Ok(None);
+    }
+    let stats = grouped_stats(&per_run, &["arm", "gpu_model"], axes, &[TOKENS_METRIC])?;
+    let saving = |usd: &str| lit(100.0) * (lit(1.0) - col(usd) / col("cloud_usd_per_m_tokens"));
+    let df = stats
+        .lazy()
+        .join(
+            throughput,
+            model.clone(),
+            model,
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            per_m_tokens(col("cloud_usd_per_gpu_hour"), col("tokens_per_s"))
+                .alias("cloud_usd_per_m_tokens"),
+        )
+        .with_columns([
+            saving("mean").alias("savings_pct"),
+            saving("ci_hi").alias("savings_ci_lo"),
+            saving("ci_lo").alias("savings_ci_hi"),
+        ])
+        .drop(cols(["tokens_per_s", "cloud_usd_per_gpu_hour"]))
+        .sort(["arm", "gpu_model"], SortMultipleOptions::default())
+        .collect()?;
+    Ok(Some(df))
+}
+
+/// Per run and GPU model: spend and GPU-hours sold summed over the epochs (in one fixed
+/// order), joined with the model's throughput and the run's design, and
+/// [`TOKENS_METRIC`] from them.
+fn per_run_unit_costs(
+    epochs: LazyFrame,
+    throughput: LazyFrame,
+    runs: &DataFrame,
+    axes: &[String],
+) -> PolarsResult<DataFrame> {
     let mut design = vec![col("arm"), col("replicate")];
     design.extend(axes.iter().map(|a| col(a.as_str())));
     let (run_keys, model) = (
@@ -110,32 +149,7 @@ pub fn unit_costs(
             SortMultipleOptions::default(),
         )
         .collect()?;
-    if per_run.height() == 0 {
-        return Ok(None);
-    }
-    let stats = grouped_stats(&per_run, &["arm", "gpu_model"], axes, &[TOKENS_METRIC])?;
-    let saving = |usd: &str| lit(100.0) * (lit(1.0) - col(usd) / col("cloud_usd_per_m_tokens"));
-    let df = stats
-        .lazy()
-        .join(
-            throughput,
-            model.clone(),
-            model,
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(
-            per_m_tokens(col("cloud_usd_per_gpu_hour"), col("tokens_per_s"))
-                .alias("cloud_usd_per_m_tokens"),
-        )
-        .with_columns([
-            saving("mean").alias("savings_pct"),
-            saving("ci_hi").alias("savings_ci_lo"),
-            saving("ci_lo").alias("savings_ci_hi"),
-        ])
-        .drop(cols(["tokens_per_s", "cloud_usd_per_gpu_hour"]))
-        .sort(["arm", "gpu_model"], SortMultipleOptions::default())
-        .collect()?;
-    Ok(Some(df))
+    Ok(per_run)
 }
 
 /// The cloud GPU with the lowest $/1M tokens among those with a list price and a known
