@@ -67,6 +67,22 @@ fn tokens(cfg: &TransformerConfig, n: usize, salt: usize) -> Vec<u32> {
         .collect()
 }
 
+/// What every row of one dtype's run shares.
+struct Bench<'a> {
+    opts: &'a CalibrateOptions,
+    gpu: &'a GpuDevice,
+    base: &'a RowBase,
+    cfg: &'a TransformerConfig,
+    check_note: &'a str,
+    /// Measured device copy bandwidth [GB/s].
+    copy_gbs: Option<f64>,
+    /// Datasheet tensor peak of the dtype [TFLOP/s].
+    peak_tflops: Option<f64>,
+    /// Datasheet memory bandwidth [GB/s].
+    spec_bw: Option<f64>,
+    plan: Plan,
+}
+
 fn run<T: GpuDtype>(
     opts: &CalibrateOptions,
     gpu: &GpuDevice,
@@ -76,26 +92,45 @@ fn run<T: GpuDtype>(
     check_note: &str,
     rows: &mut Vec<CalibrationRow>,
 ) -> Result<(), KernelsError> {
-    let p = plan(cfg, opts.quick);
     let dtype = T::DTYPE;
-    let scale = cfg.layer_scale();
-    let extrap = cfg.extrapolation_note();
-    let peak_tflops = gpu.spec.and_then(|s| match dtype.bytes() {
-        2 => s.bf16_tflops.or(Some(s.fp16_tflops)),
-        _ => Some(s.fp32_tflops),
-    });
-    let spec_bw = gpu.spec.map(|s| s.bandwidth_gbs);
+    let b = Bench {
+        opts,
+        gpu,
+        base,
+        cfg,
+        check_note,
+        copy_gbs,
+        peak_tflops: gpu.spec.and_then(|s| match dtype.bytes() {
+            2 => s.bf16_tflops.or(Some(s.fp16_tflops)),
+            _ => Some(s.fp32_tflops),
+        }),
+        spec_bw: gpu.spec.map(|s| s.bandwidth_gbs),
+        plan: plan(cfg, opts.quick),
+    };
     opts.say(&format!(
         "cuda transformer {} {}: initializing weights on the device",
         cfg.name,
         dtype.as_str()
     ));
+    let p = &b.plan;
     let mut model = GpuTransformer::<T>::random(gpu, cfg, SEED, (1, p.prefill_len, p.prefill_len))?;
+    rows.push(prefill_row(&b, &mut model)?);
+    for &batch in p.batches {
+        rows.push(decode_row(&b, &mut model, batch)?);
+    }
+    Ok(())
+}
 
-    // Prefill: batch 1, logits of the last token.
+/// Prefill: batch 1, logits of the last token.
+fn prefill_row<T: GpuDtype>(
+    b: &Bench<'_>,
+    model: &mut GpuTransformer<'_, T>,
+) -> Result<CalibrationRow, KernelsError> {
+    let (p, cfg, dtype) = (&b.plan, b.cfg, T::DTYPE);
+    let (scale, extrap) = (cfg.layer_scale(), cfg.extrapolation_note());
     let prompt = model.upload_tokens(&tokens(cfg, p.prefill_len, 0))?;
     let events = (0..=p.prefill_reps)
-        .map(|_| StepEvents::new(gpu))
+        .map(|_| StepEvents::new(b.gpu))
         .collect::<Result<Vec<_>, _>>()?;
     for ev in &events {
         model.reset();
@@ -109,77 +144,86 @@ fn run<T: GpuDtype>(
     let flops = cfg.step_flops(1, p.prefill_len, 0, 1);
     let tps = p.prefill_len as f64 / secs;
     let tflops = flops / secs / 1e12;
-    opts.say(&format!(
+    b.opts.say(&format!(
         "cuda prefill {} P={}: {tps:.0} tokens/s, {tflops:.1} TFLOP/s",
         cfg.name, p.prefill_len
     ));
-    let mut row = base
+    let check_note = b.check_note;
+    let mut row = b
+        .base
         .row(KernelKind::Prefill, dtype, cfg.name.clone(), 1, tps, Unit::TokensPerS)
-        .with_peak(peak_tflops.map(|pk| p.prefill_len as f64 * pk * 1e12 / flops))
+        .with_peak(b.peak_tflops.map(|pk| p.prefill_len as f64 * pk * 1e12 / flops))
         .with_notes(format!(
             "prompt {} tokens; {tflops:.1} TFLOP/s achieved; spec_peak = tokens/s at the datasheet {} peak; cuBLAS GEMMs + NVRTC kernels; {check_note}; median of {}{extrap}",
             p.prefill_len,
             dtype.as_str(),
             p.prefill_reps
         ));
-    if let (Some(pk), Some(bw)) = (peak_tflops, spec_bw) {
+    if let (Some(pk), Some(bw)) = (b.peak_tflops, b.spec_bw) {
         let weight_bytes = (cfg.total_params() * dtype.bytes()) as f64;
         let roof = (flops / (pk * 1e12)).max(weight_bytes / (bw * 1e9));
         row = row.with_roofline(roof / secs);
     }
-    rows.push(row);
+    Ok(row)
+}
 
-    // Decode: prefill a prompt per sequence, then time one-token steps.
-    for &batch in p.batches {
-        let max_seq = p.decode_prompt + p.warmup_steps + p.steps;
-        model.resize(batch, max_seq, batch * p.decode_prompt)?;
-        let prompt = model.upload_tokens(&tokens(cfg, batch * p.decode_prompt, batch))?;
-        model.timed_step(
-            &prompt,
-            (0, batch * p.decode_prompt),
-            Logits::Last,
-            &StepEvents::new(gpu)?,
-        )?;
-        let total = p.warmup_steps + p.steps;
-        let next = model.upload_tokens(&tokens(cfg, total * batch, batch + 1))?;
-        let events = (0..total)
-            .map(|_| StepEvents::new(gpu))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (i, ev) in events.iter().enumerate() {
-            model.timed_step(&next, (i * batch, batch), Logits::Last, ev)?;
-        }
-        let samples = events[p.warmup_steps..]
-            .iter()
-            .map(|e| e.timing().map(|t| t.extrapolated(scale)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let secs = median(&samples);
-        let mid_pos = p.decode_prompt + p.warmup_steps + p.steps / 2;
-        let bytes = cfg.decode_step_bytes(batch, mid_pos, dtype.bytes());
-        let achieved = bytes / secs / 1e9;
-        let tps = batch as f64 / secs;
-        opts.say(&format!(
-            "cuda decode {} B={batch}: {tps:.1} tokens/s, {achieved:.0} GB/s{}",
-            cfg.name,
-            spec_bw.map_or(String::new(), |bw| format!(
-                " ({:.0}% of {bw} GB/s datasheet)",
-                100.0 * achieved / bw
-            ))
-        ));
-        let mut row = base
-            .row(KernelKind::Decode, dtype, cfg.name.clone(), batch, tps, Unit::TokensPerS)
-            .with_peak(spec_bw.map(|bw| batch as f64 * bw * 1e9 / bytes))
-            .with_notes(format!(
-                "context {mid_pos} tokens; {:.2} GB read per step ({} weights + KV cache); {achieved:.0} GB/s and {:.2} TFLOP/s achieved; spec_peak = tokens/s at datasheet bandwidth; roofline_fraction vs measured copy {}; {check_note}; median of {} steps{extrap}",
-                bytes / 1e9,
-                dtype.as_str(),
-                cfg.step_flops(batch, 1, mid_pos, batch) / secs / 1e12,
-                copy_gbs.map_or("n/a".to_string(), |g| format!("{g:.0} GB/s")),
-                p.steps
-            ));
-        if let Some(g) = copy_gbs {
-            row = row.with_roofline(achieved / g);
-        }
-        rows.push(row);
+/// Decode at `batch`: prefill a prompt per sequence, then time one-token steps.
+fn decode_row<T: GpuDtype>(
+    b: &Bench<'_>,
+    model: &mut GpuTransformer<'_, T>,
+    batch: usize,
+) -> Result<CalibrationRow, KernelsError> {
+    let (p, cfg, dtype) = (&b.plan, b.cfg, T::DTYPE);
+    let (scale, extrap) = (cfg.layer_scale(), cfg.extrapolation_note());
+    let max_seq = p.decode_prompt + p.warmup_steps + p.steps;
+    model.resize(batch, max_seq, batch * p.decode_prompt)?;
+    let prompt = model.upload_tokens(&tokens(cfg, batch * p.decode_prompt, batch))?;
+    model.timed_step(
+        &prompt,
+        (0, batch * p.decode_prompt),
+        Logits::Last,
+        &StepEvents::new(b.gpu)?,
+    )?;
+    let total = p.warmup_steps + p.steps;
+    let next = model.upload_tokens(&tokens(cfg, total * batch, batch + 1))?;
+    let events = (0..total)
+        .map(|_| StepEvents::new(b.gpu))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, ev) in events.iter().enumerate() {
+        model.timed_step(&next, (i * batch, batch), Logits::Last, ev)?;
     }
-    Ok(())
+    let samples = events[p.warmup_steps..]
+        .iter()
+        .map(|e| e.timing().map(|t| t.extrapolated(scale)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let secs = median(&samples);
+    let mid_pos = p.decode_prompt + p.warmup_steps + p.steps / 2;
+    let bytes = cfg.decode_step_bytes(batch, mid_pos, dtype.bytes());
+    let achieved = bytes / secs / 1e9;
+    let tps = batch as f64 / secs;
+    b.opts.say(&format!(
+        "cuda decode {} B={batch}: {tps:.1} tokens/s, {achieved:.0} GB/s{}",
+        cfg.name,
+        b.spec_bw.map_or(String::new(), |bw| format!(
+            " ({:.0}% of {bw} GB/s datasheet)",
+            100.0 * achieved / bw
+        ))
+    ));
+    let check_note = b.check_note;
+    let mut row = b
+        .base
+        .row(KernelKind::Decode, dtype, cfg.name.clone(), batch, tps, Unit::TokensPerS)
+        .with_peak(b.spec_bw.map(|bw| batch as f64 * bw * 1e9 / bytes))
+        .with_notes(format!(
+            "context {mid_pos} tokens; {:.2} GB read per step ({} weights + KV cache); {achieved:.0} GB/s and {:.2} TFLOP/s achieved; spec_peak = tokens/s at datasheet bandwidth; roofline_fraction vs measured copy {}; {check_note}; median of {} steps{extrap}",
+            bytes / 1e9,
+            dtype.as_str(),
+            cfg.step_flops(batch, 1, mid_pos, batch) / secs / 1e12,
+            b.copy_gbs.map_or("n/a".to_string(), |g| format!("{g:.0} GB/s")),
+            p.steps
+        ));
+    if let Some(g) = b.copy_gbs {
+        row = row.with_roofline(achieved / g);
+    }
+    Ok(row)
 }

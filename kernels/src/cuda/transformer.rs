@@ -2,6 +2,7 @@
 //! row-major `[in, out]` weights), everything else through the NVRTC kernels. Same
 //! math and layouts as [`crate::cpu::CpuTransformer`], which it is checked against.
 
+use cudarc::cublas::CudaBlas;
 use cudarc::driver::{CudaEvent, CudaSlice, CudaStream};
 use std::sync::Arc;
 
@@ -245,7 +246,7 @@ impl<'g, T: GpuDtype> GpuTransformer<'g, T> {
         };
         let len = self.st.check(rows, self.pos)?;
         let (c, pos, blas) = (&self.cfg, self.pos, &self.gpu.blas);
-        let (d, kvd, f) = (c.dim, c.kv_dim(), c.ffn_dim);
+        let d = c.dim;
         let (k, st) = (&self.kernels, &mut self.st);
         match src {
             Tokens::Host(tokens) => {
@@ -275,47 +276,7 @@ impl<'g, T: GpuDtype> GpuTransformer<'g, T> {
         k.embed(&mut st.x, &self.emb, &st.tokens, rows, d)?;
         let geo = (rows, len, pos, st.max_seq);
         for (l, lw) in self.layers.iter().enumerate() {
-            k.rmsnorm(&mut st.xn, &st.x, &lw.attn_norm, rows, d, c.norm_eps)?;
-            gemm(blas, &mut st.q, &st.xn, &lw.wq, (rows, d, d), d, false)?;
-            gemm(blas, &mut st.k, &st.xn, &lw.wk, (rows, d, kvd), d, false)?;
-            gemm(blas, &mut st.v, &st.xn, &lw.wv, (rows, d, kvd), d, false)?;
-            k.rope(
-                &mut st.q,
-                rows,
-                len,
-                pos,
-                c.n_heads,
-                c.head_dim(),
-                d,
-                c.rope_theta,
-            )?;
-            k.rope(
-                &mut st.k,
-                rows,
-                len,
-                pos,
-                c.n_kv_heads,
-                c.head_dim(),
-                kvd,
-                c.rope_theta,
-            )?;
-            let (kc, vc) = (&mut st.k_cache[l], &mut st.v_cache[l]);
-            k.kv_store(kc, vc, &st.k, &st.v, rows, len, pos, st.max_seq, kvd)?;
-            let heads = (c.n_heads, c.n_kv_heads, c.head_dim());
-            k.attention(
-                &mut st.att,
-                &st.q,
-                &st.k_cache[l],
-                &st.v_cache[l],
-                geo,
-                heads,
-            )?;
-            gemm(blas, &mut st.x, &st.att, &lw.wo, (rows, d, d), d, true)?;
-            k.rmsnorm(&mut st.xn, &st.x, &lw.ffn_norm, rows, d, c.norm_eps)?;
-            gemm(blas, &mut st.g, &st.xn, &lw.w_gate, (rows, d, f), d, false)?;
-            gemm(blas, &mut st.u, &st.xn, &lw.w_up, (rows, d, f), d, false)?;
-            k.silu_mul(&mut st.g, &st.u, rows * f)?;
-            gemm(blas, &mut st.x, &st.g, &lw.w_down, (rows, f, d), f, true)?;
+            layer(k, blas, st, lw, l, c, geo)?;
         }
         if let Some(ev) = ev {
             record(&ev.layers)?;
@@ -354,6 +315,64 @@ impl<'g, T: GpuDtype> GpuTransformer<'g, T> {
         }
         Ok(n)
     }
+}
+
+/// One decoder layer of a step over `rows` token rows (`geo` = rows, tokens per sequence,
+/// position, max sequence): attention with the layer's KV cache, then the SwiGLU FFN,
+/// each added to the residual stream `st.x`.
+fn layer<T: GpuDtype>(
+    k: &Kernels<T>,
+    blas: &CudaBlas,
+    st: &mut State<T>,
+    lw: &GpuLayer<T>,
+    l: usize,
+    c: &TransformerConfig,
+    geo: (usize, usize, usize, usize),
+) -> Result<(), KernelsError> {
+    let (rows, len, pos, _) = geo;
+    let (d, kvd, f) = (c.dim, c.kv_dim(), c.ffn_dim);
+    k.rmsnorm(&mut st.xn, &st.x, &lw.attn_norm, rows, d, c.norm_eps)?;
+    gemm(blas, &mut st.q, &st.xn, &lw.wq, (rows, d, d), d, false)?;
+    gemm(blas, &mut st.k, &st.xn, &lw.wk, (rows, d, kvd), d, false)?;
+    gemm(blas, &mut st.v, &st.xn, &lw.wv, (rows, d, kvd), d, false)?;
+    k.rope(
+        &mut st.q,
+        rows,
+        len,
+        pos,
+        c.n_heads,
+        c.head_dim(),
+        d,
+        c.rope_theta,
+    )?;
+    k.rope(
+        &mut st.k,
+        rows,
+        len,
+        pos,
+        c.n_kv_heads,
+        c.head_dim(),
+        kvd,
+        c.rope_theta,
+    )?;
+    let (kc, vc) = (&mut st.k_cache[l], &mut st.v_cache[l]);
+    k.kv_store(kc, vc, &st.k, &st.v, rows, len, pos, st.max_seq, kvd)?;
+    let heads = (c.n_heads, c.n_kv_heads, c.head_dim());
+    k.attention(
+        &mut st.att,
+        &st.q,
+        &st.k_cache[l],
+        &st.v_cache[l],
+        geo,
+        heads,
+    )?;
+    gemm(blas, &mut st.x, &st.att, &lw.wo, (rows, d, d), d, true)?;
+    k.rmsnorm(&mut st.xn, &st.x, &lw.ffn_norm, rows, d, c.norm_eps)?;
+    gemm(blas, &mut st.g, &st.xn, &lw.w_gate, (rows, d, f), d, false)?;
+    gemm(blas, &mut st.u, &st.xn, &lw.w_up, (rows, d, f), d, false)?;
+    k.silu_mul(&mut st.g, &st.u, rows * f)?;
+    gemm(blas, &mut st.x, &st.g, &lw.w_down, (rows, f, d), f, true)?;
+    Ok(())
 }
 
 /// Where a step's tokens come from.
