@@ -77,7 +77,7 @@ fn finish<S: RecordSink>(
     }
     let c = &world.ledger.counters;
     let token = &world.ledger.token;
-    let spend = c.consumer_spend_usd;
+    let spend = c.money.consumer_spend_usd;
     let mut summary = Summary {
         run: RunInfo::of(sc, world.market.name(), world.providers.len(), totals.gpus),
         jobs: JobFigures::of(c, world.jobs.live() as u64),

@@ -87,7 +87,7 @@ impl<S: RecordSink> World<'_, S> {
         }
         self.ledger
             .provider_joined(p.gpus as f64 * p.stake_multiplier);
-        self.ledger.counters.providers_unlisted += self.market.list(&mut p) as u64;
+        self.ledger.counters.orders.providers_unlisted += self.market.list(&mut p) as u64;
         self.providers.push(p);
         self.book.insert(pid, &self.providers[pid as usize]);
         let gpu = self.providers[pid as usize].gpu;

@@ -199,7 +199,7 @@ impl<S: RecordSink> World<'_, S> {
                 .first()
                 .is_some_and(|b| m.bid.usd_per_gpu_hour > b.usd_per_gpu_hour)
         {
-            self.ledger.counters.orders_not_lowest_price += 1;
+            self.ledger.counters.orders.orders_not_lowest_price += 1;
         }
         let generation = job.bump();
         if m.expired {

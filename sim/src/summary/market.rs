@@ -71,17 +71,17 @@ pub struct JobFigures {
 impl JobFigures {
     pub(crate) fn of(c: &Counters, in_flight: u64) -> JobFigures {
         JobFigures {
-            jobs_submitted: c.submitted,
-            jobs_completed: c.completed,
-            jobs_failed: c.failed,
-            jobs_dropped: c.dropped,
-            jobs_to_cloud: c.to_cloud,
+            jobs_submitted: c.jobs.submitted,
+            jobs_completed: c.jobs.completed,
+            jobs_failed: c.jobs.failed,
+            jobs_dropped: c.jobs.dropped,
+            jobs_to_cloud: c.jobs.to_cloud,
             jobs_in_flight: in_flight,
-            jobs_interrupted: c.interrupted,
-            orders_expired: c.orders_expired,
-            mean_wait_s: c.wait_sum_s / c.started as f64,
-            p_wait: c.started_after_queueing as f64 / c.started as f64,
-            mean_time_in_system_s: c.time_in_system_sum_s / c.completed as f64,
+            jobs_interrupted: c.jobs.interrupted,
+            orders_expired: c.orders.orders_expired,
+            mean_wait_s: c.jobs.wait_sum_s / c.jobs.started as f64,
+            p_wait: c.jobs.started_after_queueing as f64 / c.jobs.started as f64,
+            mean_time_in_system_s: c.jobs.time_in_system_sum_s / c.jobs.completed as f64,
         }
     }
 }
@@ -145,16 +145,16 @@ impl MoneyFigures {
         totals: &ProviderTotals,
     ) -> MoneyFigures {
         MoneyFigures {
-            consumer_spend_usd: c.consumer_spend_usd,
-            provider_revenue_usd: c.provider_revenue_usd,
-            fees_usd: c.fees_usd,
-            burn_purchases_usd: c.burn_usd,
+            consumer_spend_usd: c.money.consumer_spend_usd,
+            provider_revenue_usd: c.money.provider_revenue_usd,
+            fees_usd: c.money.fees_usd,
+            burn_purchases_usd: c.money.burn_usd,
             provider_token_income_usd: providers.iter().map(|p| p.tokens.sales_usd).sum(),
-            cloud_spend_usd: c.cloud_spend_usd,
-            cloud_equivalent_usd: c.cloud_equivalent_usd,
-            spend_on_ended_jobs_usd: c.spend_on_ended_usd,
-            savings_pct: 100.0 * (1.0 - c.spend_on_ended_usd / c.cloud_equivalent_usd),
-            mean_price_usd_per_gpu_hour: c.consumer_spend_usd / to_hours(totals.sold_us),
+            cloud_spend_usd: c.money.cloud_spend_usd,
+            cloud_equivalent_usd: c.money.cloud_equivalent_usd,
+            spend_on_ended_jobs_usd: c.money.spend_on_ended_usd,
+            savings_pct: 100.0 * (1.0 - c.money.spend_on_ended_usd / c.money.cloud_equivalent_usd),
+            mean_price_usd_per_gpu_hour: c.money.consumer_spend_usd / to_hours(totals.sold_us),
             provider_profit_usd: totals.profit_usd,
             median_payback_months: totals.median_payback_months,
         }

@@ -22,9 +22,9 @@ pub struct OfferSelectionFigures {
 impl OfferSelectionFigures {
     pub(crate) fn of(c: &Counters) -> OfferSelectionFigures {
         OfferSelectionFigures {
-            start_fees_usd: c.start_fees_usd,
-            orders_not_lowest_price: c.orders_not_lowest_price,
-            providers_over_start_cap: c.providers_unlisted,
+            start_fees_usd: c.money.start_fees_usd,
+            orders_not_lowest_price: c.orders.orders_not_lowest_price,
+            providers_over_start_cap: c.orders.providers_unlisted,
         }
     }
 }
@@ -43,8 +43,8 @@ pub struct SupplyFigures {
 impl SupplyFigures {
     pub(crate) fn of(c: &Counters, providers: &[Provider]) -> SupplyFigures {
         SupplyFigures {
-            providers_entered: c.providers_entered,
-            providers_exited: c.providers_exited,
+            providers_entered: c.supply.providers_entered,
+            providers_exited: c.supply.providers_exited,
             providers_active_end: providers.iter().filter(|p| !p.is_retired()).count() as u64,
         }
     }
@@ -64,9 +64,10 @@ pub struct ClusterFigures {
 impl ClusterFigures {
     pub(crate) fn of(c: &Counters) -> ClusterFigures {
         ClusterFigures {
-            cluster_leases: c.cluster_leases,
-            cluster_mean_hosts: c.cluster_hosts as f64 / c.cluster_leases as f64,
-            cluster_mean_efficiency: c.cluster_efficiency_sum / c.cluster_leases as f64,
+            cluster_leases: c.clusters.cluster_leases,
+            cluster_mean_hosts: c.clusters.cluster_hosts as f64 / c.clusters.cluster_leases as f64,
+            cluster_mean_efficiency: c.clusters.cluster_efficiency_sum
+                / c.clusters.cluster_leases as f64,
         }
     }
 }

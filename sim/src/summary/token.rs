@@ -136,7 +136,7 @@ pub struct TokenPaymentFigures {
 impl TokenPaymentFigures {
     pub(crate) fn of(c: &Counters, token: &TokenEconomy) -> TokenPaymentFigures {
         TokenPaymentFigures {
-            token_payments_usd: c.token_payments_usd,
+            token_payments_usd: c.money.token_payments_usd,
             provider_payment_tokens: token.payment_tokens_total,
         }
     }

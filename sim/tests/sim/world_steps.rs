@@ -31,8 +31,8 @@ fn an_interrupted_job_resumes_from_its_last_checkpoint() {
     assert_eq!(s.job(0).lease_start, 6 * HOUR);
     s.run_to(14 * HOUR);
     let ledger = s.world().ledger();
-    assert_eq!(ledger.counters.completed, 1);
-    assert_eq!(ledger.counters.interrupted, 2);
+    assert_eq!(ledger.counters.jobs.completed, 1);
+    assert_eq!(ledger.counters.jobs.interrupted, 2);
     let record = &s.world().sink().jobs[0];
     assert_eq!((record.status.as_str(), record.restarts), ("completed", 2));
     assert_eq!(record.end_h, Some(14.0));
@@ -73,7 +73,7 @@ fn a_clusters_hosts_get_their_gpus_back_when_the_lease_ends() {
     // The lease ends after 10 h / efficiency.
     let done = (10.0 / s.job(0).speed).ceil() as u64 * HOUR;
     s.run_to(done);
-    assert_eq!(s.world().ledger().counters.completed, 1);
+    assert_eq!(s.world().ledger().counters.jobs.completed, 1);
     for p in 0..3 {
         let host = s.provider(p);
         assert_eq!(
@@ -82,7 +82,7 @@ fn a_clusters_hosts_get_their_gpus_back_when_the_lease_ends() {
             "host {p}"
         );
     }
-    assert_eq!(s.world().ledger().counters.cluster_leases, 1);
+    assert_eq!(s.world().ledger().counters.clusters.cluster_leases, 1);
 }
 
 #[test]
@@ -167,15 +167,15 @@ fn patience_expiry_sends_the_job_to_the_cloud() {
     s.arrive(0, 0).arrive(0, HOUR);
     s.run_to(4 * HOUR - 1);
     assert_eq!(s.job(1).state, JobState::Waiting);
-    assert_eq!(s.world().ledger().counters.to_cloud, 0);
+    assert_eq!(s.world().ledger().counters.jobs.to_cloud, 0);
     s.run_to(4 * HOUR);
     let c = &s.world().ledger().counters;
-    assert_eq!(c.to_cloud, 1);
-    assert!(c.cloud_spend_usd > 0.0);
+    assert_eq!(c.jobs.to_cloud, 1);
+    assert!(c.money.cloud_spend_usd > 0.0);
     let record = &s.world().sink().jobs[0];
     assert_eq!((record.job_id, record.status.as_str()), (1, "cloud"));
     assert_eq!(record.end_h, Some(4.0));
-    assert_eq!(record.cloud_spend_usd, c.cloud_spend_usd);
+    assert_eq!(record.cloud_spend_usd, c.money.cloud_spend_usd);
     assert!(
         s.log().contains(&(
             4 * HOUR,
@@ -210,7 +210,7 @@ fn a_leaving_provider_retires_after_its_last_job_ends() {
     assert_eq!(s.provider(0).state, ProviderState::Leaving);
     assert_eq!(s.provider(0).losing_epochs, 1);
     assert_eq!(s.job(0).state, JobState::Running);
-    assert_eq!(s.world().ledger().counters.providers_exited, 0);
+    assert_eq!(s.world().ledger().counters.supply.providers_exited, 0);
     s.run_to(36 * HOUR - 1);
     assert_eq!(s.provider(0).state, ProviderState::Leaving);
     s.run_to(36 * HOUR);
@@ -218,5 +218,5 @@ fn a_leaving_provider_retires_after_its_last_job_ends() {
     assert_eq!(p.state, ProviderState::Retired);
     assert_eq!(p.retired_at, 36 * HOUR);
     let c = &s.world().ledger().counters;
-    assert_eq!((c.completed, c.providers_exited), (1, 1));
+    assert_eq!((c.jobs.completed, c.supply.providers_exited), (1, 1));
 }

@@ -18,6 +18,21 @@ use crate::token::{PaymentSplit, ProviderPayment, TokenEconomy};
 /// Run-wide counters.
 #[derive(Debug, Clone, Default)]
 pub struct Counters {
+    /// Where jobs went, and their waits.
+    pub jobs: JobCounters,
+    /// Orders and leases: clearing, bids, expiry, offers taken over cheaper ones.
+    pub orders: OrderCounters,
+    /// USD flows on the network and on the cloud.
+    pub money: MoneyCounters,
+    /// Entry and exit.
+    pub supply: SupplyCounters,
+    /// Aggregator clusters (io.net).
+    pub clusters: ClusterCounters,
+}
+
+/// Where jobs went, and their waits.
+#[derive(Debug, Clone, Default)]
+pub struct JobCounters {
     /// Jobs submitted.
     pub submitted: u64,
     /// Jobs completed.
@@ -30,14 +45,6 @@ pub struct Counters {
     pub to_cloud: u64,
     /// Interruptions.
     pub interrupted: u64,
-    /// Leases started.
-    pub leases: u64,
-    /// Orders cleared (a bid was chosen).
-    pub orders_cleared: u64,
-    /// Bids received over all cleared orders.
-    pub bids: u64,
-    /// Orders whose bids expired.
-    pub orders_expired: u64,
     /// Jobs that started at least once.
     pub started: u64,
     /// Of those, jobs that queued.
@@ -46,6 +53,28 @@ pub struct Counters {
     pub wait_sum_s: f64,
     /// Sum of times in system of completed jobs [s].
     pub time_in_system_sum_s: f64,
+}
+
+/// Orders and leases: clearing, bids, expiry, offers taken over cheaper ones.
+#[derive(Debug, Clone, Default)]
+pub struct OrderCounters {
+    /// Leases started.
+    pub leases: u64,
+    /// Orders cleared (a bid was chosen).
+    pub orders_cleared: u64,
+    /// Bids received over all cleared orders.
+    pub bids: u64,
+    /// Orders whose bids expired.
+    pub orders_expired: u64,
+    /// Orders that took an offer dearer per hour than the cheapest they received.
+    pub orders_not_lowest_price: u64,
+    /// Providers whose start fee is over the requestors' cap (never matched).
+    pub providers_unlisted: u64,
+}
+
+/// USD flows on the network and on the cloud.
+#[derive(Debug, Clone, Default)]
+pub struct MoneyCounters {
     /// Consumer payments on the network [USD].
     pub consumer_spend_usd: f64,
     /// Provider receipts [USD].
@@ -58,26 +87,32 @@ pub struct Counters {
     pub token_payments_usd: f64,
     /// Start fees paid (linear pricing) [USD].
     pub start_fees_usd: f64,
-    /// Orders that took an offer dearer per hour than the cheapest they received.
-    pub orders_not_lowest_price: u64,
-    /// Providers whose start fee is over the requestors' cap (never matched).
-    pub providers_unlisted: u64,
-    /// Providers that joined during the run (entry and exit).
-    pub providers_entered: u64,
-    /// Providers that left during the run.
-    pub providers_exited: u64,
-    /// Leases spread over several hosts (aggregator clusters).
-    pub cluster_leases: u64,
-    /// Sum of hosts over cluster leases.
-    pub cluster_hosts: u64,
-    /// Sum of throughput factors over cluster leases [ratio].
-    pub cluster_efficiency_sum: f64,
     /// Cloud fallback spend [USD].
     pub cloud_spend_usd: f64,
     /// Cloud cost of the completed jobs [USD].
     pub cloud_equivalent_usd: f64,
     /// Network spend of jobs that ended [USD].
     pub spend_on_ended_usd: f64,
+}
+
+/// Entry and exit.
+#[derive(Debug, Clone, Default)]
+pub struct SupplyCounters {
+    /// Providers that joined during the run (entry and exit).
+    pub providers_entered: u64,
+    /// Providers that left during the run.
+    pub providers_exited: u64,
+}
+
+/// Aggregator clusters (io.net).
+#[derive(Debug, Clone, Default)]
+pub struct ClusterCounters {
+    /// Leases spread over several hosts (aggregator clusters).
+    pub cluster_leases: u64,
+    /// Sum of hosts over cluster leases.
+    pub cluster_hosts: u64,
+    /// Sum of throughput factors over cluster leases [ratio].
+    pub cluster_efficiency_sum: f64,
 }
 
 /// Service counters of one workload.
@@ -159,26 +194,26 @@ impl Ledger {
 
     /// A job was submitted.
     pub fn job_submitted(&mut self) {
-        self.counters.submitted += 1;
+        self.counters.jobs.submitted += 1;
         self.epoch_counts[0] += 1;
     }
 
     /// An order found offers.
     pub fn order_cleared(&mut self, bids: u32) {
-        self.counters.orders_cleared += 1;
-        self.counters.bids += bids as u64;
+        self.counters.orders.orders_cleared += 1;
+        self.counters.orders.bids += bids as u64;
     }
 
     /// An order's bids expired.
     pub fn order_expired(&mut self) {
-        self.counters.orders_expired += 1;
+        self.counters.orders.orders_expired += 1;
     }
 
     /// A job of workload `workload` started for the first time after waiting `wait_s` [s].
     pub fn job_started(&mut self, workload: u16, wait_s: f64, queued: bool) {
-        self.counters.started += 1;
-        self.counters.wait_sum_s += wait_s;
-        self.counters.started_after_queueing += queued as u64;
+        self.counters.jobs.started += 1;
+        self.counters.jobs.wait_sum_s += wait_s;
+        self.counters.jobs.started_after_queueing += queued as u64;
         let w = &mut self.by_workload[workload as usize];
         w.started += 1;
         w.wait_sum_s += wait_s;
@@ -187,28 +222,28 @@ impl Ledger {
 
     /// A lease started on a `gpu` host.
     pub fn lease_started(&mut self, gpu: GpuId) {
-        self.counters.leases += 1;
+        self.counters.orders.leases += 1;
         self.epoch_total.leases += 1;
         self.epoch_by_gpu[gpu as usize].leases += 1;
     }
 
     /// A provider holding `stake_gpus` GPUs' worth of stake joined the market.
     pub fn provider_joined(&mut self, stake_gpus: f64) {
-        self.counters.providers_entered += 1;
+        self.counters.supply.providers_entered += 1;
         self.token.staked += self.token.stake_per_gpu * stake_gpus;
     }
 
     /// A provider left the market; its remaining stake is returned (unstaked).
     pub fn provider_left(&mut self, stake_gpus: f64) {
-        self.counters.providers_exited += 1;
+        self.counters.supply.providers_exited += 1;
         self.token.staked = (self.token.staked - self.token.stake_per_gpu * stake_gpus).max(0.0);
     }
 
     /// A lease started on a cluster of `hosts` hosts running at `efficiency` of one host.
     pub fn cluster_lease_started(&mut self, hosts: usize, efficiency: f64) {
-        self.counters.cluster_leases += 1;
-        self.counters.cluster_hosts += hosts as u64;
-        self.counters.cluster_efficiency_sum += efficiency;
+        self.counters.clusters.cluster_leases += 1;
+        self.counters.clusters.cluster_hosts += hosts as u64;
+        self.counters.clusters.cluster_efficiency_sum += efficiency;
     }
 
     /// Pays `job`'s running lease up to `now` [µs]: consumer -> provider + fee.
@@ -219,7 +254,7 @@ impl Ledger {
         let lease = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
         // A start fee (linear pricing) is paid with the first settlement of the lease.
         let start_fee = std::mem::take(&mut job.start_fee_due_usd);
-        self.counters.start_fees_usd += start_fee;
+        self.counters.money.start_fees_usd += start_fee;
         let gpus = job.gpus as f64;
         let (amount, split) = match &mut self.token.bme {
             // BME: the tenant buys and burns tokens worth the lease plus the mint spread;
@@ -264,13 +299,13 @@ impl Ledger {
             (split.provider_usd, 0.0)
         };
         self.token.payment_usd_pending += token_usd;
-        self.counters.token_payments_usd += token_usd;
+        self.counters.money.token_payments_usd += token_usd;
         job.paid_until = now;
         job.spend_usd += amount;
-        self.counters.consumer_spend_usd += amount;
-        self.counters.fees_usd += split.fee_usd;
-        self.counters.burn_usd += split.burn_usd;
-        self.counters.provider_revenue_usd += provider_usd;
+        self.counters.money.consumer_spend_usd += amount;
+        self.counters.money.fees_usd += split.fee_usd;
+        self.counters.money.burn_usd += split.burn_usd;
+        self.counters.money.provider_revenue_usd += provider_usd;
         self.token.burn_usd_pending += split.burn_usd;
         for flows in [
             &mut self.epoch_total,
@@ -284,25 +319,25 @@ impl Ledger {
 
     /// `job` completed at `now`.
     pub fn job_completed(&mut self, job: &Job, now: SimTime) {
-        self.counters.completed += 1;
+        self.counters.jobs.completed += 1;
         self.by_workload[job.workload as usize].completed += 1;
-        self.counters.time_in_system_sum_s += to_secs(now - job.submitted);
-        self.counters.cloud_equivalent_usd += job.cloud_equivalent_usd;
-        self.counters.spend_on_ended_usd += job.spend_usd;
+        self.counters.jobs.time_in_system_sum_s += to_secs(now - job.submitted);
+        self.counters.money.cloud_equivalent_usd += job.cloud_equivalent_usd;
+        self.counters.money.spend_on_ended_usd += job.spend_usd;
         self.epoch_total.completed += 1;
         self.epoch_by_gpu[job.gpu as usize].completed += 1;
     }
 
     /// A job that did not complete ended after spending `spend_usd` on the network.
     pub fn job_ended_unfinished(&mut self, spend_usd: f64) {
-        self.counters.spend_on_ended_usd += spend_usd;
+        self.counters.money.spend_on_ended_usd += spend_usd;
     }
 
     /// A running job of `gpus` GPUs on a `gpu` host was interrupted; the host's stake
     /// for those GPUs is slashed.
     pub fn job_interrupted(&mut self, gpu: GpuId, gpus: f64) {
         self.slashed_this_epoch += self.token.slash(gpus);
-        self.counters.interrupted += 1;
+        self.counters.jobs.interrupted += 1;
         self.epoch_total.interrupted += 1;
         self.epoch_by_gpu[gpu as usize].interrupted += 1;
     }
@@ -319,20 +354,20 @@ impl Ledger {
 
     /// A job failed.
     pub fn job_failed(&mut self) {
-        self.counters.failed += 1;
+        self.counters.jobs.failed += 1;
         self.epoch_counts[1] += 1;
     }
 
     /// A job was dropped.
     pub fn job_dropped(&mut self) {
-        self.counters.dropped += 1;
+        self.counters.jobs.dropped += 1;
         self.epoch_counts[2] += 1;
     }
 
     /// A job went to the cloud, costing `usd` there.
     pub fn job_to_cloud(&mut self, usd: f64) {
-        self.counters.to_cloud += 1;
-        self.counters.cloud_spend_usd += usd;
+        self.counters.jobs.to_cloud += 1;
+        self.counters.money.cloud_spend_usd += usd;
         self.epoch_counts[3] += 1;
     }
 }

@@ -93,7 +93,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         let workloads = start_workloads(sc, &market, &tiers, schedule);
         schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
         let mut ledger = Ledger::new(sc, &providers);
-        ledger.counters.providers_unlisted = unlisted;
+        ledger.counters.orders.providers_unlisted = unlisted;
         World {
             sc,
             market,
