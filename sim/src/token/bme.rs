@@ -65,6 +65,17 @@ pub struct BmeEpoch {
 }
 
 impl BurnMint {
+    /// The mechanism in words, for the report (what replaces a burn rule under BME).
+    pub fn describe(&self, symbol: &str) -> String {
+        format!(
+            "Burn-mint equilibrium (AEP-76): tenants burn {symbol} for ACT credit at a {:.2} % mint spread; providers settle ACT one epoch later from remint credits, then the surplus, then new mint ({:.2} % settle spread); new leases warn below a {:.0} % collateral ratio and halt below {:.0} %.",
+            self.mint_spread * 100.0,
+            self.settle_spread * 100.0,
+            self.warn_ratio * 100.0,
+            self.halt_ratio * 100.0
+        )
+    }
+
     /// BME with AEP-76 thresholds and the given spreads.
     pub fn new(mint_spread: f64, settle_spread: f64) -> BurnMint {
         BurnMint {

@@ -193,7 +193,10 @@ impl TokenEconomy {
             self.reward_basis.describe(),
             self.eligibility()
         )];
-        lines.push(self.burn.describe(sym));
+        lines.push(match &self.bme {
+            Some(bme) => bme.describe(sym),
+            None => self.burn.describe(sym),
+        });
         lines.push(self.price.describe(sym));
         lines.push(format!(
             "Providers sell {:.0} % of their rewards each epoch.",
