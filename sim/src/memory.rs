@@ -236,13 +236,8 @@ mod tests {
     use super::*;
 
     fn akash(overrides: &[&str]) -> Scenario {
-        let text = crate::scenario::BUILTIN
-            .iter()
-            .find(|(n, _)| *n == "akash")
-            .unwrap()
-            .1;
         let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-        Scenario::parse(text, "akash", &o).unwrap()
+        Scenario::load_named("akash", &o).unwrap()
     }
 
     #[test]

@@ -24,10 +24,9 @@ pub struct RunOptions {
 pub struct RunResult<S> {
     /// Headline figures.
     pub summary: Summary,
-    /// The sink, holding whatever it kept.
+    /// The sink, holding whatever it kept. The scenario's claims, checked against this
+    /// run, are in `summary.claims`.
     pub sink: S,
-    /// The scenario's published claims, checked against this run.
-    pub claims: Vec<crate::claims::ClaimCheck>,
 }
 
 /// Runs `sc` (with its seed) to its horizon, sending records to `sink`; `progress` is
@@ -96,11 +95,10 @@ fn finish<S: RecordSink>(
     };
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;
     let claims = crate::claims::check(&sc.claims, &summary, &totals.records, run_months);
-    summary.claims = ClaimFigures::of(&claims);
+    summary.claims = ClaimFigures::of(claims);
     RunResult {
         summary,
         sink: world.sink,
-        claims,
     }
 }
 

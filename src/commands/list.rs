@@ -14,8 +14,7 @@ pub fn list() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The description up to its first sentence end (a colon or period followed by a space),
-/// so each scenario fits on one line.
+/// The description up to the end of its first sentence (a period followed by a space).
 fn first_sentence(text: &str) -> &str {
     let text = text.trim();
     match text.find(". ") {

@@ -63,7 +63,7 @@ pub fn run(
         FormatArg::Both => Format::Both,
     };
     let mut ctx = ReportContext::from_scenario(&sc);
-    ctx.claims = result.claims;
+    ctx.claims = summary.claims.claims.clone();
     let written = write_run(&out, &summary, frames, format, &ctx)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     if !quiet {

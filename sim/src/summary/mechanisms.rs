@@ -87,13 +87,13 @@ pub struct ClaimFigures {
 }
 
 impl ClaimFigures {
-    pub(crate) fn of(claims: &[ClaimCheck]) -> ClaimFigures {
+    pub(crate) fn of(claims: Vec<ClaimCheck>) -> ClaimFigures {
         let count = |verdict: &str| claims.iter().filter(|c| c.verdict == verdict).count() as u64;
         ClaimFigures {
-            claims: claims.to_vec(),
             claims_agree: count("agrees"),
             claims_partly: count("partly"),
             claims_disagree: count("disagrees"),
+            claims,
         }
     }
 }

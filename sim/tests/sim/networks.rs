@@ -133,8 +133,8 @@ fn seed_article_claims_are_checked() {
         |_| {},
     );
     assert_eq!(r.summary.invariant_violations(), Vec::<String>::new());
-    assert_eq!(r.claims.len(), 4);
-    let revenue = &r.claims[0];
+    assert_eq!(r.summary.claims.claims.len(), 4);
+    let revenue = &r.summary.claims.claims[0];
     assert_eq!(revenue.metric, "provider_monthly_revenue_usd_per_gpu");
     assert!(
         revenue
@@ -145,13 +145,13 @@ fn seed_article_claims_are_checked() {
     );
     // Providers at the cheap end of 0.50-1.50 $/h win most auctions: revenue spreads widely.
     assert!(revenue.simulated_p10 < revenue.simulated_p90);
-    let utilization = &r.claims[2];
+    let utilization = &r.summary.claims.claims[2];
     assert_eq!(
         utilization.verdict, "agrees",
         "demand is sized for 80 %: {utilization:?}"
     );
     // Payback with power and hosting counted is longer than capex / revenue.
-    let payback = &r.claims[1];
+    let payback = &r.summary.claims.claims[1];
     assert!(
         payback
             .arithmetic
