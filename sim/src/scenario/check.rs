@@ -83,6 +83,12 @@ impl Check<'_> {
         }
     }
 
+    /// A UTC calendar date ("2024-06-25" or "2024-06-25T12:00:00Z").
+    pub fn date(&self, v: &Sp<String>, what: &str) -> Res<crate::calendar::Instant> {
+        crate::calendar::Instant::parse(v.get())
+            .map_err(|e| self.err(v.span(), format!("{what}: {e}")))
+    }
+
     /// A duration > 0 (infinite too when `allow_inf`) [µs].
     pub fn duration(&self, v: &Sp<Dur>, allow_inf: bool, what: &str) -> Res<SimTime> {
         let s = v.get().secs();

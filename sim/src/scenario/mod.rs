@@ -32,6 +32,8 @@ pub struct Scenario {
     pub duration: SimTime,
     /// Accounting epoch [µs].
     pub epoch: SimTime,
+    /// The calendar date of simulated time 0 (`[scenario] start`); `None`: undated.
+    pub start: Option<crate::calendar::Instant>,
     /// Master seed.
     pub seed: u64,
     /// GPU that job sizes are measured on.

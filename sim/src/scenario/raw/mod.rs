@@ -71,6 +71,11 @@ pub struct RawMeta {
     /// GPU model that job sizes are expressed on (reference GPU-hours). Default "A100-80G".
     #[serde(default)]
     pub reference_gpu: Option<Sp<String>>,
+    /// The calendar date the run starts, in UTC: "2024-06-25" (midnight) or
+    /// "2024-06-25T12:00:00Z". Optional; with it the epoch table carries dates, charts
+    /// have date axes, and schedules with a genesis know their age at the start.
+    #[serde(default)]
+    pub start: Option<Sp<String>>,
 }
 
 /// The cloud baseline.

@@ -42,6 +42,10 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
 fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
     let meta = &raw.scenario;
     let (duration, epoch) = horizon(c, meta)?;
+    let start = match &meta.start {
+        Some(d) => Some(c.date(d, "scenario.start")?),
+        None => None,
+    };
     let reference_gpu = match &meta.reference_gpu {
         Some(g) => c.gpu(g)?,
         None => c
@@ -83,6 +87,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         description: meta.description.clone().unwrap_or_default(),
         duration,
         epoch,
+        start,
         seed: meta.seed.unwrap_or(DEFAULT_SEED),
         reference_gpu,
         catalog: c.catalog.clone(),
