@@ -10,6 +10,14 @@ use crate::svg::{Chart, ChartKind, Series};
 /// Points of one series, (x, y).
 type Points = Vec<(f64, f64)>;
 
+/// The x axis label of the per-epoch charts: days, or dates when the run is dated.
+fn x_label(ctx: &ReportContext) -> String {
+    match ctx.start {
+        Some(_) => "date (epoch end, UTC)".into(),
+        None => "day (epoch end)".into(),
+    }
+}
+
 /// (model, points) pairs of `value` against the epoch's end day, models sorted with "all"
 /// last; `models_only` leaves the "all" rows out.
 fn by_model(
@@ -49,7 +57,7 @@ fn by_model(
 }
 
 /// Utilization per epoch, one line per GPU model plus a dashed "all" line [%].
-pub(crate) fn utilization(epochs: &DataFrame) -> PolarsResult<Chart> {
+pub(crate) fn utilization(epochs: &DataFrame, ctx: &ReportContext) -> PolarsResult<Chart> {
     let series = by_model(epochs, col("utilization") * lit(100.0), false)?
         .into_iter()
         .enumerate()
@@ -65,16 +73,17 @@ pub(crate) fn utilization(epochs: &DataFrame) -> PolarsResult<Chart> {
         .collect();
     Ok(Chart {
         title: "Utilization per epoch".into(),
-        x_label: "day (epoch end)".into(),
+        x_label: x_label(ctx),
         y_label: "GPU-hours sold / online [%]".into(),
         kind: ChartKind::Lines,
         series,
+        x_dates: ctx.start,
     })
 }
 
 /// Provider revenue, network fees and burn purchases per epoch, stacked (their sum is
 /// consumer spend) [USD].
-pub(crate) fn revenue_and_fees(epochs: &DataFrame) -> PolarsResult<Chart> {
+pub(crate) fn revenue_and_fees(epochs: &DataFrame, ctx: &ReportContext) -> PolarsResult<Chart> {
     let all = epochs
         .clone()
         .lazy()
@@ -96,7 +105,7 @@ pub(crate) fn revenue_and_fees(epochs: &DataFrame) -> PolarsResult<Chart> {
     };
     Ok(Chart {
         title: "Consumer spend per epoch: provider revenue + fees + burn purchases".into(),
-        x_label: "day (epoch end)".into(),
+        x_label: x_label(ctx),
         y_label: "USD per epoch".into(),
         kind: ChartKind::StackedArea,
         series: vec![
@@ -104,6 +113,7 @@ pub(crate) fn revenue_and_fees(epochs: &DataFrame) -> PolarsResult<Chart> {
             series_of("fees_usd", "network fees", 3)?,
             series_of("burn_usd", "burn purchases", 1)?,
         ],
+        x_dates: ctx.start,
     })
 }
 
@@ -134,9 +144,10 @@ pub(crate) fn price_vs_cloud(epochs: &DataFrame, ctx: &ReportContext) -> PolarsR
     }
     Ok(Chart {
         title: format!("Mean network price per epoch vs {} list price", ctx.cloud),
-        x_label: "day (epoch end)".into(),
+        x_label: x_label(ctx),
         y_label: "USD per GPU-hour".into(),
         kind: ChartKind::Lines,
         series,
+        x_dates: ctx.start,
     })
 }

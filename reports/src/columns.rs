@@ -47,6 +47,7 @@ columns! {
         epoch: u32,
         t_start_h: f64,
         t_end_h: f64,
+        date: Option<i64>,
         gpu_model: String,
         providers_up: u32,
         gpu_hours_online: f64,

@@ -2,6 +2,7 @@
 //! words, the cloud baseline and its list prices, and notes on assumed figures.
 
 use flopmarket_sim::Scenario;
+use flopmarket_sim::calendar::Instant;
 use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::model::catalog::GpuId;
 use flopmarket_sim::model::throughput::{JobKind, Provenance};
@@ -25,6 +26,8 @@ pub struct ReportContext {
     pub token_mechanism: Vec<String>,
     /// The scenario's published claims checked against the run (set by the caller).
     pub claims: Vec<ClaimCheck>,
+    /// The calendar date the run starts (`[scenario] start`): charts get date axes.
+    pub start: Option<Instant>,
 }
 
 /// Bytes read per decoded token of a 7B-parameter model in 16-bit weights, batch 1
@@ -63,6 +66,7 @@ impl ReportContext {
             scenario: sc.name.clone(),
             description: sc.description.clone(),
             cloud: format!("{} {}", sc.cloud.name, sc.cloud.offering),
+            start: sc.start,
             cloud_prices,
             notes: efficiency_notes(sc),
             unit_throughput: models

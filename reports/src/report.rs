@@ -65,9 +65,10 @@ pub(crate) fn build(
     doc.heading("Over time");
     doc.paragraph(format!("All GPU models, summed over periods of {k} epoch(s); waiting jobs and token supply at each period's end."));
     doc.table(over_time(epochs, k)?);
-    doc.blocks.push(Block::Chart(charts::utilization(epochs)?));
     doc.blocks
-        .push(Block::Chart(charts::revenue_and_fees(epochs)?));
+        .push(Block::Chart(charts::utilization(epochs, ctx)?));
+    doc.blocks
+        .push(Block::Chart(charts::revenue_and_fees(epochs, ctx)?));
     if !ctx.notes.is_empty() {
         doc.heading("Notes");
         doc.blocks.push(Block::List(ctx.notes.clone()));

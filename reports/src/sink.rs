@@ -3,14 +3,15 @@
 
 use flopmarket_sim::RecordSink;
 use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, DataType, PolarsResult, TimeUnit};
 
 use crate::columns::{EpochColumns, JobColumns, ProviderColumns};
 use crate::error::ReportError;
 
 /// The tables of one run, as Polars frames. Column names are the record field names, in
 /// declaration order; `Option` fields are nullable; u64 -> UInt64, u32 -> UInt32,
-/// f64 -> Float64, String -> String, bool -> Boolean.
+/// f64 -> Float64, String -> String, bool -> Boolean; the epochs' `date` is a
+/// `Datetime(ms)` in UTC (null when the scenario names no start).
 #[derive(Debug, Clone)]
 pub struct RunFrames {
     /// One row per epoch and GPU model, plus one `gpu_model = "all"` row per epoch.
@@ -51,11 +52,14 @@ impl FrameSink {
                     .map_err(ReportError::polars("building the jobs frame"))?,
             )
         };
+        let mut epochs = self
+            .epochs
+            .into_frame()
+            .map_err(ReportError::polars("building the epochs frame"))?;
+        dates_as_datetime(&mut epochs)
+            .map_err(ReportError::polars("typing the epochs' date column"))?;
         Ok(RunFrames {
-            epochs: self
-                .epochs
-                .into_frame()
-                .map_err(ReportError::polars("building the epochs frame"))?,
+            epochs,
             providers: self
                 .providers
                 .into_frame()
@@ -63,6 +67,17 @@ impl FrameSink {
             jobs,
         })
     }
+}
+
+/// The epochs' `date` column (ms since 1970, from [`EpochRecord::date`]) typed as a
+/// `Datetime(ms)`, so Polars, pandas and DuckDB read dates, not integers. The column has
+/// no time-zone tag (Polars' time zones need its `timezones` feature and the tz
+/// database): its values are UTC, as every date in flopmarket is.
+fn dates_as_datetime(epochs: &mut DataFrame) -> PolarsResult<()> {
+    let utc = DataType::Datetime(TimeUnit::Milliseconds, None);
+    let date = epochs.column("date")?.cast(&utc)?;
+    epochs.with_column(date)?;
+    Ok(())
 }
 
 impl RecordSink for FrameSink {

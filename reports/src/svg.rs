@@ -4,6 +4,8 @@
 //! [`Chart`] is the data; `draw` turns it into SVG text; `scale` picks ticks and thins
 //! long series.
 
+use flopmarket_sim::calendar::Instant;
+
 mod draw;
 mod scale;
 
@@ -48,6 +50,9 @@ pub struct Chart {
     pub kind: ChartKind,
     /// The data.
     pub series: Vec<Series>,
+    /// When set, x is days since this date and the x axis is labelled with calendar
+    /// months (or years) instead of numbers.
+    pub x_dates: Option<Instant>,
 }
 
 /// Escapes text for XML and HTML content and attribute values.

@@ -16,6 +16,9 @@ pub struct EpochRecord {
     pub t_start_h: f64,
     /// Epoch end [h since start].
     pub t_end_h: f64,
+    /// Epoch start as a UTC date [ms since 1970-01-01T00:00:00Z] (a `Datetime` column in
+    /// the tables); `None` when the scenario names no `[scenario] start`.
+    pub date: Option<i64>,
     /// GPU model key, or "all".
     pub gpu_model: String,
     /// Providers up at the epoch's end.

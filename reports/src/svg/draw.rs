@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::scale::{nice_ticks, thin, tick_label};
+use super::scale::{date_ticks, nice_ticks, thin, tick_label};
 use super::{Chart, ChartKind, MAX_POINTS, escape};
 
 const WIDTH: f64 = 760.0;
@@ -152,24 +152,31 @@ impl Chart {
                 escape(&tick_label(t, y_step))
             );
         }
-        let x_ticks = nice_ticks(x_lo, x_hi, 6);
-        let x_step = if x_ticks.len() > 1 {
-            x_ticks[1] - x_ticks[0]
-        } else {
-            1.0
+        let x_ticks: Vec<(f64, String)> = match self.x_dates {
+            Some(origin) => date_ticks(origin, x_lo, x_hi, 8),
+            None => {
+                let ticks = nice_ticks(x_lo, x_hi, 6);
+                let step = if ticks.len() > 1 {
+                    ticks[1] - ticks[0]
+                } else {
+                    1.0
+                };
+                let tolerance = 1e-9 * step;
+                ticks
+                    .into_iter()
+                    .filter(|t| *t >= x_lo - tolerance && *t <= x_hi + tolerance)
+                    .map(|t| (t, tick_label(t, step)))
+                    .collect()
+            }
         };
-        let tolerance = 1e-9 * x_step;
-        for t in x_ticks
-            .into_iter()
-            .filter(|t| *t >= x_lo - tolerance && *t <= x_hi + tolerance)
-        {
+        for (t, label) in x_ticks {
             let x = sx(t);
             let _ = write!(
                 out,
                 r##"<line x1="{x:.1}" y1="{BOTTOM}" x2="{x:.1}" y2="{}" stroke="#333"/><text x="{x:.1}" y="{}" text-anchor="middle">{}</text>"##,
                 BOTTOM + 5.0,
                 BOTTOM + 18.0,
-                escape(&tick_label(t, x_step))
+                escape(&label)
             );
         }
         let _ = write!(
@@ -266,6 +273,7 @@ mod tests {
 
     fn chart(kind: ChartKind, series: Vec<Series>) -> Chart {
         Chart {
+            x_dates: None,
             title: "A <b> & c".into(),
             x_label: "day".into(),
             y_label: "%".into(),

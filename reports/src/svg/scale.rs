@@ -1,4 +1,7 @@
-//! Axis scales: round tick values, tick labels, and thinning of long series.
+//! Axis scales: round tick values, calendar ticks, tick labels, and thinning of long
+//! series.
+
+use flopmarket_sim::calendar::Instant;
 
 /// Averages `points` in equal chunks so that at most `max` remain; NaN y values are left
 /// out of a chunk's mean (a chunk of only NaN stays NaN).
@@ -30,6 +33,75 @@ pub(super) fn tick_label(value: f64, step: f64) -> String {
         2
     };
     crate::fmt::fixed(value, decimals)
+}
+
+/// Calendar ticks for an axis of days since `origin` covering [lo, hi]: the first days
+/// of months, every 1, 2, 3, 6 or 12 months (or whole multiples of years), the smallest
+/// step that gives at most `max` ticks; labelled "2024-07", or "2024" when the step is
+/// whole years. Returns (x in days, label).
+pub fn date_ticks(origin: Instant, lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    if !(lo.is_finite() && hi.is_finite()) || hi < lo {
+        return Vec::new();
+    }
+    let first = origin.plus_hours(lo * 24.0).month_start();
+    let last = origin.plus_hours(hi * 24.0);
+    let months_spanned = {
+        let (y0, m0, _) = first.ymd();
+        let (y1, m1, _) = last.ymd();
+        ((y1 - y0) * 12 + i64::from(m1) - i64::from(m0)).max(0) as u64 + 1
+    };
+    let max = max.max(2) as u64;
+    let step = [1u64, 2, 3, 6, 12]
+        .into_iter()
+        .chain((2..).map(|years| years * 12))
+        .find(|s| months_spanned.div_ceil(*s) <= max)
+        .unwrap_or(12);
+    if months_spanned <= 2 {
+        return day_ticks(origin, lo, hi, max as usize);
+    }
+    let mut ticks = Vec::new();
+    let mut t = first;
+    // Align yearly steps to January.
+    if step >= 12 {
+        while t.ymd().1 != 1 {
+            t = t.next_month_start();
+        }
+    }
+    while t <= last {
+        let x = t.hours_since(origin) / 24.0;
+        if x >= lo - 1e-9 {
+            let (y, m, _) = t.ymd();
+            let label = if step >= 12 {
+                format!("{y}")
+            } else {
+                format!("{y:04}-{m:02}")
+            };
+            ticks.push((x, label));
+        }
+        for _ in 0..step {
+            t = t.next_month_start();
+        }
+    }
+    ticks
+}
+
+/// Ticks at midnights for a short span (up to about two months): every 1, 2, 7, 14 or
+/// 28 days, the smallest step that gives at most `max`; labelled "2026-01-11".
+fn day_ticks(origin: Instant, lo: f64, hi: f64, max: usize) -> Vec<(f64, String)> {
+    let first_day = origin.plus_hours(lo * 24.0).0.div_euclid(86_400);
+    let last = origin.plus_hours(hi * 24.0);
+    let days_spanned = (last.0.div_euclid(86_400) - first_day + 1).max(1) as usize;
+    let step = [1usize, 2, 7, 14, 28]
+        .into_iter()
+        .find(|s| days_spanned.div_ceil(*s) <= max.max(2))
+        .unwrap_or(28);
+    (0..days_spanned)
+        .step_by(step)
+        .map(|k| Instant((first_day + k as i64) * 86_400))
+        .map(|t| (t.hours_since(origin) / 24.0, t))
+        .filter(|(x, t)| *x >= lo - 1e-9 && *t <= last)
+        .map(|(x, t)| (x, t.date_label()))
+        .collect()
 }
 
 /// About `target` round tick values (1, 2 or 5 x 10^k apart) covering [lo, hi].
@@ -71,6 +143,38 @@ mod tests {
             flat.len() >= 3 && flat[0] < 5.0 && *flat.last().unwrap() > 5.0,
             "{flat:?}"
         );
+    }
+
+    #[test]
+    fn date_ticks_fall_on_month_starts() {
+        let origin = Instant::parse("2024-06-25T12:00:00Z").unwrap();
+        // 240 days: 2024-06-25 to 2025-02-20; months spanned 9, so every 2 months.
+        let ticks = date_ticks(origin, 0.0, 240.0, 8);
+        let labels: Vec<&str> = ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["2024-08", "2024-10", "2024-12", "2025-02"]);
+        // 2024-08-01 is 36.5 days after 2024-06-25T12:00.
+        assert!((ticks[0].0 - 36.5).abs() < 1e-9, "{:?}", ticks[0]);
+        // Three years (37 months spanned): every 6 months.
+        let akash = Instant::parse("2020-09-25T14:00:00Z").unwrap();
+        let halves = date_ticks(akash, 0.0, 3.0 * 365.25, 8);
+        let labels: Vec<&str> = halves.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "2021-03", "2021-09", "2022-03", "2022-09", "2023-03", "2023-09"
+            ]
+        );
+        // Ten years: every two years, on January.
+        let decade = date_ticks(akash, 0.0, 10.0 * 365.25, 8);
+        let labels: Vec<&str> = decade.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["2021", "2023", "2025", "2027", "2029"]);
+        assert!(date_ticks(origin, 10.0, 5.0, 8).is_empty());
+        // Twenty days: weekly midnights.
+        let jan = Instant::from_ymd(2026, 1, 1);
+        let days = date_ticks(jan, 10.0, 30.0, 8);
+        let labels: Vec<&str> = days.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["2026-01-11", "2026-01-18", "2026-01-25"]);
+        assert!((days[0].0 - 10.0).abs() < 1e-9);
     }
 
     #[test]

@@ -198,6 +198,7 @@ fn savings_chart(agg: &Aggregate) -> PolarsResult<Option<Chart>> {
         }
     }
     Ok(Some(Chart {
+        x_dates: None,
         title: format!("Savings vs cloud (failures counted) by {x_axis}"),
         x_label: x_axis.clone(),
         y_label: "savings [%]: mean, dashed 95 % CI".into(),
@@ -467,6 +468,7 @@ fn band_chart(bands: &DataFrame, series: &str, title: &str, unit: &str) -> Polar
         })
     };
     Ok(Chart {
+        x_dates: None,
         title: title.into(),
         x_label: "day (epoch end)".into(),
         y_label: unit.into(),

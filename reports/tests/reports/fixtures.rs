@@ -3,9 +3,15 @@
 
 use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
+use flopmarket_sim::calendar::Instant;
 use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
 use flopmarket_sim::summary::*;
+
+/// The fixture run's start date: 2026-01-01T00:00Z.
+pub fn start() -> Instant {
+    Instant::from_ymd(2026, 1, 1)
+}
 
 /// One epoch row; `all` adds the "all"-only fields.
 fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> EpochRecord {
@@ -17,6 +23,7 @@ fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> 
         epoch: e,
         t_start_h: 240.0 * f64::from(e),
         t_end_h: 240.0 * f64::from(e + 1),
+        date: Some(start().plus_hours(240.0 * f64::from(e)).unix_ms()),
         gpu_model: model.into(),
         providers_up: 3,
         gpu_hours_online: online,
@@ -247,6 +254,7 @@ pub fn context() -> ReportContext {
             bf16_measured: false,
         }],
         token_mechanism: vec!["Burn: none.".into()],
+        start: Some(start()),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,

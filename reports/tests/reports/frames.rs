@@ -1,6 +1,6 @@
 //! FrameSink -> frames: shapes, column names and order, dtypes, null counts.
 
-use polars::prelude::{DataFrame, DataType};
+use polars::prelude::{DataFrame, DataType, TimeUnit};
 use serde::Serialize;
 
 use crate::fixtures;
@@ -63,6 +63,32 @@ fn dtypes_map_rust_types() {
     assert_eq!(dtype(jobs, "provider_id"), DataType::UInt32);
     assert_eq!(dtype(jobs, "gpu_model"), DataType::String);
     assert_eq!(dtype(jobs, "job_id"), DataType::UInt64);
+}
+
+/// The epoch's start as a `Datetime` (UTC), read back from the frame as the fixture's
+/// start plus `t_start_h`.
+#[test]
+fn epoch_dates_are_utc_datetimes() {
+    let f = fixtures::frames(false);
+    assert_eq!(
+        dtype(&f.epochs, "date"),
+        DataType::Datetime(TimeUnit::Milliseconds, None)
+    );
+    let ms: Vec<Option<i64>> = f
+        .epochs
+        .column("date")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .collect();
+    let hours = f.epochs.column("t_start_h").unwrap().f64().unwrap().clone();
+    for (ms, h) in ms.iter().zip(hours.iter()) {
+        let expected = fixtures::start().plus_hours(h.unwrap()).unix_ms();
+        assert_eq!(*ms, Some(expected));
+    }
 }
 
 #[test]

@@ -131,6 +131,9 @@ fn html_is_self_contained_with_charts_and_escaped_text() {
     );
     assert!(html.contains("A tiny &lt;hand-made&gt; run &amp; its report."));
     assert!(html.contains("<td class=\"r\">50.0%</td>"));
+    // The fixture is dated (2026-01-01, three 10-day epochs): date axes, month ticks.
+    assert!(html.contains("date (epoch end, UTC)"));
+    assert!(html.contains(">2026-01-11<") && html.contains(">2026-01-25<"));
 }
 
 #[test]

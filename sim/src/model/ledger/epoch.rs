@@ -152,6 +152,9 @@ impl Ledger {
             epoch: self.epoch_index,
             t_start_h: to_hours(self.epoch_start),
             t_end_h: to_hours(now),
+            date: self
+                .start
+                .map(|s| s.plus_hours(to_hours(self.epoch_start)).unix_ms()),
             gpu_model: model,
             providers_up: ups,
             gpu_hours_online: to_hours(on),

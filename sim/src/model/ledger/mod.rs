@@ -159,6 +159,8 @@ pub struct Ledger {
     epoch_counts: [u64; 4],
     gpu_models_present: Vec<GpuId>,
     take_rate: f64,
+    /// The date of simulated time 0, for the epoch rows' dates.
+    start: Option<crate::calendar::Instant>,
 }
 
 impl Ledger {
@@ -189,6 +191,7 @@ impl Ledger {
             epoch_counts: [0; 4],
             gpu_models_present: present,
             take_rate: sc.market.take_rate,
+            start: sc.start,
         }
     }
 
