@@ -2,10 +2,14 @@
 //! model, staking with slashing, and providers' selling of their rewards. The ledger
 //! drives it once per epoch.
 
+pub mod allocations;
 pub mod bme;
 pub mod burn;
+pub mod cosmos_inflation;
 pub mod emission;
 pub mod price;
+#[cfg(test)]
+pub(crate) mod test_scenarios;
 
 pub use bme::BurnMint;
 pub use burn::{BurnRule, PaymentSplit};
@@ -63,7 +67,14 @@ pub struct TokenEconomy {
     pub symbol: String,
     /// Emission schedule.
     pub emission: Emission,
-    /// Fraction of emissions paid to providers; the rest goes to other holders [fraction].
+    /// The date the schedule's life began (`genesis`); `None`: the run's start.
+    pub emission_genesis: Option<crate::calendar::Instant>,
+    /// Hours from the schedule's genesis to the run's start, added to the run's hours
+    /// to read the schedule (0 without a genesis; negative for a genesis after the
+    /// start) [h].
+    pub emission_offset_h: f64,
+    /// Fraction of emissions paid to providers; the rest goes to other holders
+    /// [fraction]. Unused by allocation tables, whose rows set the providers' part.
     pub emission_to_providers: f64,
     /// How provider emissions are shared.
     pub reward_basis: RewardBasis,
@@ -151,6 +162,8 @@ impl TokenEconomy {
         TokenEconomy {
             symbol: "-".into(),
             emission: Emission::None,
+            emission_genesis: None,
+            emission_offset_h: 0.0,
             emission_to_providers: 0.0,
             reward_basis: RewardBasis::Sold,
             reward_min_uptime: 0.0,
@@ -186,10 +199,20 @@ impl TokenEconomy {
             return Vec::new();
         }
         let sym = &self.symbol;
+        let genesis = match self.emission_genesis {
+            Some(g) => format!(
+                " (the schedule's life began {g}, {:.1} days before the run's start)",
+                self.emission_offset_h / 24.0
+            ),
+            None => String::new(),
+        };
+        let share = match self.emission {
+            Emission::Allocations(_) => "the rows' part to providers".to_string(),
+            _ => format!("{:.0} % to providers", self.emission_to_providers * 100.0),
+        };
         let mut lines = vec![format!(
-            "Emission: {}; {:.0} % to providers, shared by {}{}.",
+            "Emission: {}{genesis}; {share}, shared by {}{}.",
             self.emission.describe(sym),
-            self.emission_to_providers * 100.0,
             self.reward_basis.describe(),
             self.eligibility()
         )];
@@ -262,8 +285,13 @@ impl TokenEconomy {
         claimable: f64,
         rng: &mut StreamRng,
     ) -> EpochTokens {
-        let scheduled = self.emission.minted(t0_h, t1_h, self.supply);
-        let unclaimed = scheduled * self.emission_to_providers * (1.0 - claimable.clamp(0.0, 1.0));
+        let off = self.emission_offset_h;
+        let mint = self.emission.advance(t0_h + off, t1_h + off, self.supply);
+        let scheduled = mint.total;
+        let to_providers = mint
+            .providers
+            .unwrap_or(scheduled * self.emission_to_providers);
+        let unclaimed = to_providers * (1.0 - claimable.clamp(0.0, 1.0));
         let mut minted = scheduled - unclaimed;
         self.unclaimed += unclaimed;
         self.supply += minted;
@@ -303,8 +331,7 @@ impl TokenEconomy {
         minted += reminted;
         // Of what was minted, the providers' part: their share of the schedule, less what
         // none of them could claim (already left unminted), plus the remints.
-        let provider_rewards =
-            (scheduled * self.emission_to_providers - unclaimed).max(0.0) + reminted;
+        let provider_rewards = (to_providers - unclaimed).max(0.0) + reminted;
         self.provider_rewards_total += provider_rewards;
         let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {

@@ -4,6 +4,7 @@
 use super::super::raw::{RawBurn, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken};
 use super::super::spanned::Sp;
 use super::{Check, Res};
+use crate::calendar::Instant;
 use crate::token::{Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, burn};
 
 /// Upper bound (exclusive) of the fractions in [0, 1] of `[token]`: a little over 1 so
@@ -13,7 +14,12 @@ const FRACTION_MAX: f64 = 1.0001;
 pub const DEFAULT_PROVIDER_SELL_FRACTION: f64 = 1.0;
 
 /// The token economy; [`TokenEconomy::inactive`] when `[token]` is absent.
-pub(super) fn token(c: &Check, raw: Option<&RawToken>, take_rate: f64) -> Res<TokenEconomy> {
+pub(super) fn token(
+    c: &Check,
+    raw: Option<&RawToken>,
+    take_rate: f64,
+    start: Option<Instant>,
+) -> Res<TokenEconomy> {
     let mut economy = TokenEconomy::inactive();
     let Some(t) = raw else { return Ok(economy) };
     economy.symbol = t.symbol.clone();
@@ -24,7 +30,20 @@ pub(super) fn token(c: &Check, raw: Option<&RawToken>, take_rate: f64) -> Res<To
     )?;
     economy.price = Price::from_raw(&t.price, c)?;
     if let Some(e) = &t.emission {
-        economy.emission = Emission::from_raw(e, c)?;
+        let (emission, genesis) = Emission::from_raw(e, start, c)?;
+        economy.emission = emission;
+        economy.emission_genesis = genesis;
+        if let (Some(g), Some(s)) = (genesis, start) {
+            economy.emission_offset_h = s.hours_since(g);
+        }
+        if let (Emission::Allocations(_), Some(share)) =
+            (&economy.emission, &t.emission_to_providers)
+        {
+            return Err(c.err(
+                share.span(),
+                "token.emission_to_providers does not combine with allocations: each row's to_providers sets the providers' part",
+            ));
+        }
     }
     economy.emission_to_providers = c.fraction(
         &t.emission_to_providers,
