@@ -7,6 +7,7 @@ pub mod bme;
 pub mod burn;
 pub mod cosmos_inflation;
 pub mod emission;
+pub mod incentives;
 pub mod price;
 #[cfg(test)]
 pub(crate) mod test_scenarios;
@@ -14,6 +15,7 @@ pub(crate) mod test_scenarios;
 pub use bme::BurnMint;
 pub use burn::{BurnRule, PaymentSplit};
 pub use emission::{Emission, EmissionSchedule};
+pub use incentives::UsdTarget;
 pub use price::{Price, PriceModel};
 
 use crate::rng::StreamRng;
@@ -122,8 +124,17 @@ pub struct TokenEconomy {
     /// in the schedule's unreleased reserve (io.net pays each hourly block to the
     /// workers that qualified in it; with none, the block pays no one) [tokens].
     pub unclaimed: f64,
-    /// Tokens paid to providers so far: their share of emissions and BME remints [tokens].
+    /// Tokens paid to providers so far: their share of emissions, BME remints and
+    /// incentive payments [tokens].
     pub provider_rewards_total: f64,
+    /// io.net's 2026 incentive engine (a USD target per GPU-hour paid from vaults) [U];
+    /// `None`: off.
+    pub incentives: Option<UsdTarget>,
+    /// Network fees kept this epoch, for the incentive engine's fee vault [USD].
+    pub fees_usd_pending: f64,
+    /// Eligible GPU-hours of the reward basis this epoch, set by the ledger before the
+    /// close, for the incentive engine's target [GPU-hours].
+    pub reward_gpu_hours_pending: f64,
     /// USD providers got for the tokens they sold so far [USD].
     pub provider_sales_usd_total: f64,
 }
@@ -188,6 +199,9 @@ impl TokenEconomy {
             act_minted_pending: 0.0,
             unclaimed: 0.0,
             provider_rewards_total: 0.0,
+            incentives: None,
+            fees_usd_pending: 0.0,
+            reward_gpu_hours_pending: 0.0,
             provider_sales_usd_total: 0.0,
         }
     }
@@ -221,6 +235,9 @@ impl TokenEconomy {
             None => self.burn.describe(sym),
         });
         lines.push(self.price.describe(sym));
+        if let Some(engine) = &self.incentives {
+            lines.push(engine.describe(sym));
+        }
         lines.push(format!(
             "Providers sell {:.0} % of their rewards each epoch.",
             self.provider_sell_fraction * 100.0
@@ -325,13 +342,14 @@ impl TokenEconomy {
         };
         self.payment_usd_total += payment_usd;
         self.payment_tokens_total += payment_tokens;
+        let (incentive_tokens, incentive_burned, incentive_burn_usd) = self.settle_incentives();
         // Reminted AKT re-enters supply (from credits or new): it counts as minted.
         self.supply += reminted;
         self.minted += reminted;
         minted += reminted;
         // Of what was minted, the providers' part: their share of the schedule, less what
         // none of them could claim (already left unminted), plus the remints.
-        let provider_rewards = (to_providers - unclaimed).max(0.0) + reminted;
+        let provider_rewards = (to_providers - unclaimed).max(0.0) + reminted + incentive_tokens;
         self.provider_rewards_total += provider_rewards;
         let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {
@@ -344,17 +362,46 @@ impl TokenEconomy {
             .step(t1_h, (t1_h - t0_h) / emission::HOURS_PER_YEAR, rng);
         EpochTokens {
             minted,
-            burned: bought + slashed,
+            burned: bought + slashed + incentive_burned,
             provider_rewards,
             payment_tokens,
             provider_sold,
             provider_sales_usd,
-            burn_usd,
+            burn_usd: burn_usd + incentive_burn_usd,
             slashed,
             reminted,
             collateral_ratio,
             unclaimed,
         }
+    }
+}
+
+impl TokenEconomy {
+    /// The incentive engine's epoch, when it is on: the fee vault takes the epoch's
+    /// fees, the providers' USD target is paid from the reward vault (tokens at the
+    /// price) then the fee vault (buying tokens through the price model), and the
+    /// surplus share buys and burns tokens. Returns (tokens to providers, tokens burned,
+    /// USD spent on the burn); the pending fees and GPU-hours are used up either way.
+    fn settle_incentives(&mut self) -> (f64, f64, f64) {
+        let fees = std::mem::take(&mut self.fees_usd_pending);
+        let gpu_hours = std::mem::take(&mut self.reward_gpu_hours_pending);
+        let Some(engine) = &mut self.incentives else {
+            return (0.0, 0.0, 0.0);
+        };
+        let pay = engine.settle(fees, gpu_hours, self.price.price());
+        let bought = if pay.fee_usd > 0.0 {
+            self.price.buy_with_usd(pay.fee_usd)
+        } else {
+            0.0
+        };
+        let burned = if pay.burn_usd > 0.0 {
+            self.price.buy_with_usd(pay.burn_usd)
+        } else {
+            0.0
+        };
+        self.supply -= burned;
+        self.burned += burned;
+        (pay.vault_tokens + bought, burned, pay.burn_usd)
     }
 }
 

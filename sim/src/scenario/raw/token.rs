@@ -42,12 +42,41 @@ pub struct RawToken {
     /// What providers are paid in: usd, or token (their share of each payment buys the token at the epoch's close). Default usd.
     #[serde(default)]
     pub provider_payment: Option<RawProviderPayment>,
+    /// io.net's 2026 incentive engine [U: secondary sources]: { engine = "usd_target",
+    /// target_usd_per_gpu_hour = 0.3, reward_vault_tokens = 2e7, surplus_burn_fraction
+    /// = 0.5 }. Default off.
+    #[serde(default)]
+    pub incentives: Option<Sp<RawIncentives>>,
     /// Tokens each provider stakes per GPU [tokens]. Default 0.
     #[serde(default)]
     pub stake_per_gpu: Option<Sp<f64>>,
     /// Fraction of a provider's stake slashed per interrupted lease [fraction]. Default 0.
     #[serde(default)]
     pub slash_fraction: Option<Sp<f64>>,
+}
+
+/// An incentive engine.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "engine", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawIncentives {
+    /// io.net 2026 [U]: each epoch providers are owed a USD target per eligible
+    /// GPU-hour of the reward basis, paid in tokens from a reward vault (at the price),
+    /// then from the fee vault (the network's fees, buying tokens); a share of the
+    /// epoch's fee surplus buys back and burns tokens.
+    UsdTarget {
+        /// Owed per eligible GPU-hour [USD per GPU-hour] [U: unpublished], >= 0.
+        target_usd_per_gpu_hour: f64,
+        /// Tokens in the reward vault at the start, part of supply_start [tokens] [U], >= 0.
+        reward_vault_tokens: f64,
+        /// Share of a fee surplus bought back and burned [fraction] [U: "at least 50 %"]. Default 0.5.
+        #[serde(default = "default_surplus_burn_fraction")]
+        surplus_burn_fraction: f64,
+    },
+}
+
+/// Default `surplus_burn_fraction` of the `usd_target` engine [U: "at least 50 %"].
+fn default_surplus_burn_fraction() -> f64 {
+    0.5
 }
 
 /// Emission pools by proof of capacity and proof of delivery; the shares sum to 1.

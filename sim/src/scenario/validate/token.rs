@@ -1,11 +1,15 @@
 //! `[token]`: supply and the economy's settings; the price model, emission schedule and
 //! burn rule (or BME) each validate their own parameters.
 
-use super::super::raw::{RawBurn, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken};
+use super::super::raw::{
+    RawBurn, RawIncentives, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken,
+};
 use super::super::spanned::Sp;
 use super::{Check, Res};
 use crate::calendar::Instant;
-use crate::token::{Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, burn};
+use crate::token::{
+    Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, UsdTarget, burn,
+};
 
 /// Upper bound (exclusive) of the fractions in [0, 1] of `[token]`: a little over 1 so
 /// that 1 itself passes the half-open check [fraction].
@@ -60,6 +64,9 @@ pub(super) fn token(
         (economy.burn, economy.bme) = burn::from_raw(b, take_rate, c)?;
     }
     rewards_and_stake(c, t, &mut economy)?;
+    if let Some(i) = &t.incentives {
+        economy.incentives = Some(incentives(c, i, economy.supply)?);
+    }
     Ok(economy)
 }
 
@@ -92,6 +99,32 @@ fn rewards_and_stake(c: &Check, t: &RawToken, economy: &mut TokenEconomy) -> Res
         "token.slash_fraction",
     )?;
     Ok(())
+}
+
+/// The incentive engine, checked: a target >= 0, a vault within the starting supply, a
+/// burn share in [0, 1].
+fn incentives(c: &Check, i: &Sp<RawIncentives>, supply: f64) -> Res<UsdTarget> {
+    let RawIncentives::UsdTarget {
+        target_usd_per_gpu_hour,
+        reward_vault_tokens,
+        surplus_burn_fraction,
+    } = i.get();
+    let ok = target_usd_per_gpu_hour.is_finite()
+        && *target_usd_per_gpu_hour >= 0.0
+        && reward_vault_tokens.is_finite()
+        && (0.0..=supply).contains(reward_vault_tokens)
+        && (0.0..=1.0).contains(surplus_burn_fraction);
+    if !ok {
+        return Err(c.err(
+            i.span(),
+            "token.incentives: expected target_usd_per_gpu_hour >= 0, 0 <= reward_vault_tokens <= token.supply_start (the vault holds issued tokens) and surplus_burn_fraction in [0, 1]",
+        ));
+    }
+    Ok(UsdTarget::new(
+        *target_usd_per_gpu_hour,
+        *reward_vault_tokens,
+        *surplus_burn_fraction,
+    ))
 }
 
 /// Providers paid in tokens: needs a price, and does not combine with BME.
