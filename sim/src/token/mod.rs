@@ -215,8 +215,13 @@ impl TokenEconomy {
         let sym = &self.symbol;
         let genesis = match self.emission_genesis {
             Some(g) => format!(
-                " (the schedule's life began {g}, {:.1} days before the run's start)",
-                self.emission_offset_h / 24.0
+                " (the schedule's life began {g}, {:.1} days {} the run's start)",
+                self.emission_offset_h.abs() / 24.0,
+                if self.emission_offset_h >= 0.0 {
+                    "before"
+                } else {
+                    "after"
+                }
             ),
             None => String::new(),
         };
