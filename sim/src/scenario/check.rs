@@ -89,6 +89,44 @@ impl Check<'_> {
             .map_err(|e| self.err(v.span(), format!("{what}: {e}")))
     }
 
+    /// Where the value of the `n`-th (0-based) `key = ...` inside `within` starts, found
+    /// in the source text: for values inside tables whose own spans serde does not keep
+    /// (the fields of internally tagged enums such as `token.emission`); `within` itself
+    /// when the key is not found there.
+    pub fn key_span(&self, within: Range<usize>, key: &str, n: usize) -> Range<usize> {
+        let src = self.loc.src;
+        let Some(mut text) = src.get(within.clone()) else {
+            return within;
+        };
+        // A table written as `[header]` spans its header only: search its body, up to
+        // the next line that starts with `[` (the next header).
+        if text.starts_with('[') {
+            let body = &src[within.start..];
+            let end = body
+                .match_indices("\n[")
+                .map(|(i, _)| i)
+                .next()
+                .unwrap_or(body.len());
+            text = &body[..end];
+        }
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+        let found = text
+            .match_indices(key)
+            .filter_map(|(i, _)| {
+                let before_ok = !text[..i].chars().next_back().is_some_and(is_word);
+                let rest = &text[i + key.len()..];
+                let after = rest.trim_start_matches([' ', '\t']);
+                let value = after.strip_prefix('=')?;
+                let value_at = text.len() - value.trim_start_matches([' ', '\t']).len();
+                before_ok.then_some(value_at)
+            })
+            .nth(n);
+        match found {
+            Some(at) => within.start + at..(within.start + at).max(within.end),
+            None => within,
+        }
+    }
+
     /// A duration > 0 (infinite too when `allow_inf`) [µs].
     pub fn duration(&self, v: &Sp<Dur>, allow_inf: bool, what: &str) -> Res<SimTime> {
         let s = v.get().secs();

@@ -138,6 +138,21 @@ impl Summary {
                 self.token.provider_token_sales_usd, self.money.provider_token_income_usd
             ));
         }
+        let t = &self.token;
+        let fee_uses =
+            t.incentive_fee_usd_paid + t.incentive_burn_usd + t.incentive_fee_vault_end_usd;
+        if !close(t.incentive_fees_in_usd, fee_uses)
+            || t.incentive_fees_in_usd > self.money.fees_usd * (1.0 + 1e-9) + 1e-9
+        {
+            v.push(format!(
+                "USD: the incentive fee vault received {} (fees kept {}) != paid {} + burned {} + left {}",
+                t.incentive_fees_in_usd,
+                self.money.fees_usd,
+                t.incentive_fee_usd_paid,
+                t.incentive_burn_usd,
+                t.incentive_fee_vault_end_usd
+            ));
+        }
         let supply = self.token.supply_start + self.token.tokens_minted - self.token.tokens_burned;
         if (self.token.supply_end - supply).abs() > 1e-9 * supply.abs().max(1.0) {
             v.push(format!(

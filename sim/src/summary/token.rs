@@ -37,6 +37,19 @@ pub struct TokenFigures {
     /// USD the pool paid for the tokens providers sold [USD]; equals
     /// `provider_token_income_usd`, what the providers got.
     pub provider_token_sales_usd: f64,
+    /// Incentive engine [U]: USD owed to providers by the target [USD]; 0 when off.
+    pub incentive_owed_usd: f64,
+    /// Incentive engine: tokens paid from the reward vault [tokens].
+    pub incentive_vault_tokens_paid: f64,
+    /// Incentive engine: network fees the fee vault received [USD].
+    pub incentive_fees_in_usd: f64,
+    /// Incentive engine: fee-vault USD spent on tokens for providers [USD].
+    pub incentive_fee_usd_paid: f64,
+    /// Incentive engine: fee-vault USD spent on buyback and burn [USD].
+    pub incentive_burn_usd: f64,
+    /// Incentive engine: USD left in the fee vault at the end [USD]; fees in = paid +
+    /// burned + left.
+    pub incentive_fee_vault_end_usd: f64,
 }
 
 impl TokenFigures {
@@ -54,7 +67,22 @@ impl TokenFigures {
             provider_token_rewards_received: providers.iter().map(|p| p.tokens.rewards).sum(),
             tokens_unclaimed: token.unclaimed,
             provider_token_sales_usd: token.provider_sales_usd_total,
+            ..TokenFigures::default()
         }
+        .with_incentives(token)
+    }
+
+    /// The incentive engine's totals, when it is on.
+    fn with_incentives(mut self, token: &TokenEconomy) -> TokenFigures {
+        if let Some(e) = &token.incentives {
+            self.incentive_owed_usd = e.owed_usd;
+            self.incentive_vault_tokens_paid = e.vault_tokens_paid;
+            self.incentive_fees_in_usd = e.fees_in_usd;
+            self.incentive_fee_usd_paid = e.fee_usd_paid;
+            self.incentive_burn_usd = e.burn_usd;
+            self.incentive_fee_vault_end_usd = e.fee_vault_usd;
+        }
+        self
     }
 }
 

@@ -1,9 +1,18 @@
 //! Emission schedules: how many tokens are minted between two times. Each schedule is a
 //! rate in tokens per hour that is piecewise constant or has a closed-form integral, so
-//! any epoch length gives the same totals.
+//! any epoch length gives the same totals; Akash's chain inflation
+//! ([`CosmosInflation`]) has state (the minter's rate) and is advanced in time order.
+//!
+//! Every schedule is read at hours since its own genesis: the step schedules take an
+//! optional `genesis` date (hours since genesis = hours since the scenario's start +
+//! `start.hours_since(genesis)`, nothing before genesis), the Cosmos minter a required
+//! one, and allocation tables are dated row by row.
 
+pub use super::allocations::{AllocationRow, Allocations};
+pub use super::cosmos_inflation::{BondedRatio, CosmosInflation};
+use crate::calendar::Instant;
 use crate::scenario::check::{Check, Res};
-use crate::scenario::raw::RawEmission;
+use crate::scenario::raw::{RawAllocationRow, RawBondedRatio, RawEmission};
 use crate::scenario::spanned::Sp;
 pub use crate::time::HOURS_PER_YEAR;
 use crate::time::{HOURS_PER_MONTH, YEAR, to_secs};
@@ -17,9 +26,22 @@ pub const MIN_TABLE_EPOCH_S: f64 = 3600.0;
 
 /// Tokens minted between two times.
 pub trait EmissionSchedule {
-    /// Tokens minted in [t0_h, t1_h) [tokens]; times in hours since the start. `supply`
-    /// is the supply at t0 [tokens], for inflation-style schedules.
+    /// Tokens minted in [t0_h, t1_h) [tokens]; times in hours since the schedule's
+    /// genesis, nothing before it (t < 0). `supply` is the supply at t0 [tokens], for
+    /// inflation-style schedules. For the stateful [`Emission::CosmosInflation`] this
+    /// steps a copy from its current state: a run uses [`Emission::advance`].
     fn minted(&self, t0_h: f64, t1_h: f64, supply: f64) -> f64;
+}
+
+/// What one stretch of a schedule mints, and the providers' part where the schedule
+/// sets it itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScheduledMint {
+    /// Tokens minted [tokens].
+    pub total: f64,
+    /// Tokens for providers, set by the schedule (allocation tables); `None`: the
+    /// economy's `emission_to_providers` share of `total` [tokens].
+    pub providers: Option<f64>,
 }
 
 /// The schedules a scenario can name.
@@ -68,15 +90,44 @@ pub enum Emission {
         /// Tokens per epoch.
         amounts: Vec<f64>,
     },
+    /// Akash's chain inflation: the Cosmos minter with Akash's inflation calculator
+    /// (code: akash-network/node x/inflation), with its state.
+    CosmosInflation(CosmosInflation),
+    /// Dated monthly allocations by governance, with the providers' part (Render RNPs).
+    Allocations(Allocations),
 }
+
+/// Highest `blocks_per_year` a scenario may set (a block a second is 31.6M) [blocks].
+pub const MAX_BLOCKS_PER_YEAR: f64 = 1e9;
 
 impl Emission {
     /// The schedule `token.emission` names, checked: rates >= 0, declines and damping in
-    /// [0, 1], a non-empty table, a halving period of at least an hour.
-    pub(crate) fn from_raw(e: &Sp<RawEmission>, c: &Check) -> Res<Emission> {
+    /// [0, 1], a non-empty table, a halving period of at least an hour; and its genesis
+    /// (`None`: the run's start). A genesis, the Cosmos minter and allocation tables need
+    /// `start` (`[scenario] start`).
+    pub(crate) fn from_raw(
+        e: &Sp<RawEmission>,
+        start: Option<Instant>,
+        c: &Check,
+    ) -> Res<(Emission, Option<Instant>)> {
+        let genesis = match e.get().genesis() {
+            Some(g) => Some(dated(e, start, g, "genesis", 0, c)?.1),
+            None => None,
+        };
+        Ok((Emission::steps_from_raw(e, start, c)?, genesis))
+    }
+
+    /// The schedule without its optional genesis.
+    fn steps_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Res<Emission> {
         let non_negative = |x: f64| x.is_finite() && x >= 0.0;
         let checked = match e.get() {
-            RawEmission::Inflation { inflation_per_year } => (0.0..MAX_INFLATION_PER_YEAR)
+            RawEmission::CosmosInflation { .. } => return cosmos_from_raw(e, start, c),
+            RawEmission::Allocations { rows, until } => {
+                return allocations_from_raw(e, start, rows, until.as_ref(), c);
+            }
+            RawEmission::Inflation {
+                inflation_per_year, ..
+            } => (0.0..MAX_INFLATION_PER_YEAR)
                 .contains(inflation_per_year)
                 .then_some(Emission::Inflation {
                     inflation_per_year: *inflation_per_year,
@@ -85,6 +136,7 @@ impl Emission {
                 per_year,
                 damping_after_year,
                 damping,
+                ..
             } => (!per_year.is_empty()
                 && per_year.iter().all(|v| non_negative(*v))
                 && *damping_after_year >= 1
@@ -98,6 +150,7 @@ impl Emission {
                 first_hour,
                 monthly_decline,
                 months,
+                ..
             } => (non_negative(*first_hour) && (0.0..1.0).contains(monthly_decline)).then_some(
                 Emission::HourlyDecline {
                     first_hour: *first_hour,
@@ -108,6 +161,7 @@ impl Emission {
             RawEmission::Halving {
                 initial_per_year,
                 period,
+                ..
             } => (non_negative(*initial_per_year)
                 && period.secs() >= MIN_HALVING_PERIOD_S
                 && period.secs().is_finite())
@@ -115,7 +169,7 @@ impl Emission {
                 initial_per_year: *initial_per_year,
                 period_years: period.secs() / to_secs(YEAR),
             }),
-            RawEmission::PerEpoch { epoch, amounts } => {
+            RawEmission::PerEpoch { epoch, amounts, .. } => {
                 let table_ok = !amounts.is_empty() && amounts.iter().all(|a| non_negative(*a));
                 let epoch_ok = epoch.secs() >= MIN_TABLE_EPOCH_S && epoch.secs().is_finite();
                 if !(table_ok && epoch_ok) {
@@ -169,8 +223,211 @@ impl Emission {
                 amounts.len(),
                 amounts.iter().sum::<f64>()
             ),
+            Emission::CosmosInflation(m) => format!(
+                "Akash chain inflation (Cosmos minter, akash-network/node x/inflation): ideal {:.1} % a year at genesis halving every {} years, band +/-{:.0} %, rate moving up to {:.0} % a year towards {:.0} % bonded, {} blocks a year; {:.2} % a year now",
+                m.initial_inflation * 100.0,
+                m.decay_years,
+                m.variance * 100.0,
+                m.inflation_rate_change * 100.0,
+                m.goal_bonded * 100.0,
+                m.blocks_per_year,
+                m.inflation * 100.0
+            ),
+            Emission::Allocations(a) => a.describe(symbol),
         }
     }
+
+    /// Tokens minted in [t0_h, t1_h) (hours since the schedule's genesis; allocation
+    /// tables: since the run's start), and the providers' part where the schedule sets
+    /// it, advancing the state of a stateful schedule: call in time order.
+    pub fn advance(&mut self, t0_h: f64, t1_h: f64, supply: f64) -> ScheduledMint {
+        match self {
+            Emission::CosmosInflation(m) => ScheduledMint {
+                total: m.advance(t0_h, t1_h, supply),
+                providers: None,
+            },
+            Emission::Allocations(a) => {
+                let m = a.minted(t0_h, t1_h);
+                ScheduledMint {
+                    total: m.total,
+                    providers: Some(m.providers),
+                }
+            }
+            _ => ScheduledMint {
+                total: self.minted(t0_h, t1_h, supply),
+                providers: None,
+            },
+        }
+    }
+}
+
+/// A date inside `token.emission` (the `n`-th `key`): parsed, and its hours after the
+/// run's start; an error at the key's value when it does not parse or when the scenario
+/// has no `[scenario] start`.
+fn dated(
+    e: &Sp<RawEmission>,
+    start: Option<Instant>,
+    text: &str,
+    key: &str,
+    n: usize,
+    c: &Check,
+) -> Res<(f64, Instant)> {
+    let span = c.key_span(e.span(), key, n);
+    let at = Instant::parse(text)
+        .map_err(|err| c.err(span.clone(), format!("token.emission.{key}: {err}")))?;
+    let Some(start) = start else {
+        return Err(c.err(
+            span,
+            format!("token.emission.{key}: a dated schedule needs [scenario] start (the calendar date of the run's hour 0)"),
+        ));
+    };
+    Ok((at.hours_since(start), at))
+}
+
+/// `schedule = "cosmos_inflation"`, checked: a dated genesis, rates and ratios in range,
+/// bonded rows in date order.
+fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Res<Emission> {
+    let RawEmission::CosmosInflation {
+        genesis,
+        initial_inflation,
+        decay_years,
+        variance,
+        goal_bonded,
+        inflation_rate_change,
+        blocks_per_year,
+        bonded_ratio,
+        inflation_at_start,
+    } = e.get()
+    else {
+        return Err(c.err(e.span(), "token.emission: expected cosmos_inflation"));
+    };
+    let (start_h, _) = dated(e, start, genesis, "genesis", 0, c)?;
+    let since_genesis = -start_h;
+    let bad = |key: &str, what: &str| {
+        c.err(
+            c.key_span(e.span(), key, 0),
+            format!("token.emission.{key}: expected {what}"),
+        )
+    };
+    let fraction = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+    let rate = |x: f64| (0.0..MAX_INFLATION_PER_YEAR).contains(&x);
+    if !rate(*initial_inflation) {
+        return Err(bad("initial_inflation", "a yearly rate in [0, 10)"));
+    }
+    if !(decay_years.is_finite() && *decay_years > 0.0) {
+        return Err(bad("decay_years", "a finite number of years > 0"));
+    }
+    if !fraction(*variance) {
+        return Err(bad("variance", "a fraction in [0, 1]"));
+    }
+    if !(fraction(*goal_bonded) && *goal_bonded > 0.0) {
+        return Err(bad("goal_bonded", "a fraction in (0, 1]"));
+    }
+    if !(inflation_rate_change.is_finite() && *inflation_rate_change >= 0.0) {
+        return Err(bad("inflation_rate_change", "a finite rate >= 0"));
+    }
+    if !(1.0..=MAX_BLOCKS_PER_YEAR).contains(blocks_per_year) {
+        return Err(bad("blocks_per_year", "a number in [1, 1e9]"));
+    }
+    if inflation_at_start.is_some_and(|x| !rate(x)) {
+        return Err(bad("inflation_at_start", "a yearly rate in [0, 10)"));
+    }
+    let bonded = match bonded_ratio {
+        RawBondedRatio::Constant(r) if fraction(*r) => vec![(0.0, *r)],
+        RawBondedRatio::Constant(_) => return Err(bad("bonded_ratio", "a fraction in [0, 1]")),
+        RawBondedRatio::Dated(rows) => {
+            let mut out: Vec<(f64, f64)> = Vec::with_capacity(rows.len());
+            for (i, row) in rows.iter().enumerate() {
+                let (h, _) = dated(e, start, &row.from, "from", i, c)?;
+                let from_genesis = h + since_genesis;
+                let in_order = out.last().is_none_or(|&(prev, _)| from_genesis > prev);
+                if !(fraction(row.ratio) && in_order) {
+                    return Err(c.err(
+                        c.key_span(e.span(), "from", i),
+                        format!("token.emission.bonded_ratio row {}: expected a ratio in [0, 1] and dates in increasing order", i + 1),
+                    ));
+                }
+                out.push((from_genesis, row.ratio));
+            }
+            if out.is_empty() {
+                return Err(bad("bonded_ratio", "a ratio or at least one dated row"));
+            }
+            out
+        }
+    };
+    let mut minter = CosmosInflation {
+        initial_inflation: *initial_inflation,
+        decay_years: *decay_years,
+        variance: *variance,
+        goal_bonded: *goal_bonded,
+        inflation_rate_change: *inflation_rate_change,
+        blocks_per_year: *blocks_per_year,
+        bonded_ratio: BondedRatio(bonded),
+        inflation: 0.0,
+        block: 0.0,
+    };
+    minter.inflation = inflation_at_start.unwrap_or_else(|| minter.ideal(since_genesis.max(0.0)));
+    Ok(Emission::CosmosInflation(minter))
+}
+
+/// `schedule = "allocations"`, checked: a dated start, rows in date order with amounts
+/// >= 0 and `to_providers` <= `per_month` (errors at the row), `until` after the last row.
+fn allocations_from_raw(
+    e: &Sp<RawEmission>,
+    start: Option<Instant>,
+    rows: &[RawAllocationRow],
+    until: Option<&String>,
+    c: &Check,
+) -> Res<Emission> {
+    let Some(run_start) = start else {
+        return Err(c.err(
+            c.key_span(e.span(), "from", 0),
+            "token.emission: allocations are dated and need [scenario] start (the calendar date of the run's hour 0)",
+        ));
+    };
+    let mut out: Vec<AllocationRow> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let (_, from) = dated(e, start, &row.from, "from", i, c)?;
+        let in_order = out.last().is_none_or(|prev| from > prev.from);
+        let amounts_ok = row.per_month.is_finite()
+            && row.per_month >= 0.0
+            && (0.0..=row.per_month).contains(&row.to_providers);
+        if !(in_order && amounts_ok) {
+            return Err(c.err(
+                c.key_span(e.span(), "from", i),
+                format!("token.emission row {}: expected dates in increasing order, per_month >= 0 and 0 <= to_providers <= per_month", i + 1),
+            ));
+        }
+        out.push(AllocationRow {
+            from,
+            per_month: row.per_month,
+            to_providers: row.to_providers,
+        });
+    }
+    let Some(last) = out.last() else {
+        return Err(c.err(
+            e.span(),
+            "token.emission: allocations need at least one row",
+        ));
+    };
+    let until = match until {
+        Some(u) => {
+            let (_, at) = dated(e, start, u, "until", 0, c)?;
+            if at <= last.from {
+                return Err(c.err(
+                    c.key_span(e.span(), "until", 0),
+                    "token.emission.until: expected a date after the last row's",
+                ));
+            }
+            Some(at)
+        }
+        None => None,
+    };
+    Ok(Emission::Allocations(Allocations {
+        rows: out,
+        until,
+        start: run_start,
+    }))
 }
 
 /// Integral of a piecewise-constant rate: `rate(i)` tokens per hour on [i*w, (i+1)*w).
@@ -220,10 +477,14 @@ fn yearly_table_amount(per_year: &[f64], damping_after_year: usize, damping: f64
 
 impl EmissionSchedule for Emission {
     fn minted(&self, t0_h: f64, t1_h: f64, supply: f64) -> f64 {
+        // Nothing before genesis (a genesis after the run's start).
+        let t0_h = t0_h.max(0.0);
         if t1_h <= t0_h {
             return 0.0;
         }
         match self {
+            Emission::CosmosInflation(m) => m.clone().advance(t0_h, t1_h, supply),
+            Emission::Allocations(a) => a.minted(t0_h, t1_h).total,
             Emission::None => 0.0,
             Emission::Inflation { inflation_per_year } => {
                 supply * ((1.0 + inflation_per_year).powf((t1_h - t0_h) / HOURS_PER_YEAR) - 1.0)
@@ -439,6 +700,101 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
         let bad = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [] }"#;
         let err = crate::Scenario::parse(&text(bad), "table.toml", &[]).unwrap_err();
         assert!(err.to_string().contains("per_epoch needs"), "{err}");
+    }
+
+    /// io.net's hourly schedule anchored to its real start (block rewards began
+    /// 2024-06-25T12:00Z: June 2024's 602,712 IO at 4,566 IO/h is 132 h). Calendar
+    /// months: June = 132 h x 4,566.21; July = 598.5 h of schedule month 1 and 145.5 h of
+    /// month 2 at x 0.9898.
+    #[test]
+    fn ionet_anchored_at_its_genesis_mints_its_calendar_months() {
+        use crate::token::test_scenarios::{by_month, run_epochs, scenario_text};
+        let token = r#"emission = { schedule = "hourly_decline", first_hour = 4_566.21, monthly_decline = 0.0102, months = 240, genesis = "2024-06-25T12:00:00Z" }
+emission_to_providers = 1.0"#;
+        let start = "2024-06-25T12:00:00Z";
+        let (epochs, lines) = run_epochs(&scenario_text(start, "37d", "1h", token));
+        let months = by_month(crate::calendar::Instant::parse(start).unwrap(), &epochs);
+        let june = 132.0 * 4_566.21;
+        let july = 598.5 * 4_566.21 + 145.5 * 4_566.21 * 0.9898;
+        assert_eq!(months[0].0, "2024-06");
+        assert!((months[0].1 - june).abs() < 1e-6 * june, "{months:?}");
+        assert_eq!(months[1].0, "2024-07");
+        assert!(
+            (months[1].1 - july).abs() < 1e-6 * july,
+            "{months:?} vs {july}"
+        );
+        assert!((months[1].2 - july).abs() < 1e-6 * july, "all to providers");
+        assert!(
+            lines[0].contains("life began 2024-06-25T12:00:00Z"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    /// A run that starts two years into the schedule's life gets that month's rate (730
+    /// days = 17,520 h is schedule month 23); a genesis after the start mints nothing
+    /// before it; a schedule without genesis starts with the run, as before.
+    #[test]
+    fn a_genesis_shifts_the_schedule_in_the_run() {
+        use crate::token::test_scenarios::{run_epochs, scenario_text};
+        let token = |genesis: &str| {
+            format!(
+                "emission = {{ schedule = \"hourly_decline\", first_hour = 4_566.21, monthly_decline = 0.0102, months = 240{genesis} }}\nemission_to_providers = 1.0"
+            )
+        };
+        let anchored = token(", genesis = \"2024-06-25T12:00:00Z\"");
+        let (later, _) = run_epochs(&scenario_text(
+            "2026-06-25T12:00:00Z",
+            "2h",
+            "1h",
+            &anchored,
+        ));
+        let month_23 = 4_566.21 * 0.9898f64.powi(23);
+        assert!((later[0].2 - month_23).abs() < 1e-9 * month_23, "{later:?}");
+        let (early, _) = run_epochs(&scenario_text(
+            "2024-06-25T00:00:00Z",
+            "1d",
+            "1h",
+            &anchored,
+        ));
+        let minted: Vec<f64> = early.iter().map(|e| e.2).collect();
+        assert!(minted[..12].iter().all(|m| *m == 0.0), "{minted:?}");
+        assert!(
+            minted[12..].iter().all(|m| (m - 4_566.21).abs() < 1e-9),
+            "{minted:?}"
+        );
+        let (undated, _) = run_epochs(&scenario_text(
+            "2026-06-25T12:00:00Z",
+            "2h",
+            "1h",
+            &token(""),
+        ));
+        assert_eq!(undated[0].2, 4_566.21);
+    }
+
+    /// A genesis needs `[scenario] start`, and must be a date: errors at the genesis.
+    #[test]
+    fn a_genesis_without_a_start_or_a_date_is_an_error_at_it() {
+        use crate::token::test_scenarios::{error_at, line_of, scenario_text};
+        let token = |genesis: &str| {
+            format!(
+                "emission = {{ schedule = \"halving\", initial_per_year = 1e6, period = \"4y\",\n  genesis = \"{genesis}\" }}"
+            )
+        };
+        let text = scenario_text("", "2d", "1d", &token("2024-06-25"));
+        let err = error_at(&text);
+        let at = format!("emission.toml:{}:13:", line_of(&text, "genesis ="));
+        assert!(
+            err.contains(&at) && err.contains("needs [scenario] start"),
+            "{err}"
+        );
+        let text = scenario_text("2024-06-25", "2d", "1d", &token("2024-13-01"));
+        let err = error_at(&text);
+        let at = format!("emission.toml:{}:13:", line_of(&text, "genesis ="));
+        assert!(
+            err.contains(&at) && err.contains("not a calendar date"),
+            "{err}"
+        );
     }
 
     proptest::proptest! {

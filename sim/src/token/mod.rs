@@ -2,14 +2,20 @@
 //! model, staking with slashing, and providers' selling of their rewards. The ledger
 //! drives it once per epoch.
 
+pub mod allocations;
 pub mod bme;
 pub mod burn;
+pub mod cosmos_inflation;
 pub mod emission;
+pub mod incentives;
 pub mod price;
+#[cfg(test)]
+pub(crate) mod test_scenarios;
 
 pub use bme::BurnMint;
 pub use burn::{BurnRule, PaymentSplit};
 pub use emission::{Emission, EmissionSchedule};
+pub use incentives::UsdTarget;
 pub use price::{Price, PriceModel};
 
 use crate::rng::StreamRng;
@@ -63,7 +69,14 @@ pub struct TokenEconomy {
     pub symbol: String,
     /// Emission schedule.
     pub emission: Emission,
-    /// Fraction of emissions paid to providers; the rest goes to other holders [fraction].
+    /// The date the schedule's life began (`genesis`); `None`: the run's start.
+    pub emission_genesis: Option<crate::calendar::Instant>,
+    /// Hours from the schedule's genesis to the run's start, added to the run's hours
+    /// to read the schedule (0 without a genesis; negative for a genesis after the
+    /// start) [h].
+    pub emission_offset_h: f64,
+    /// Fraction of emissions paid to providers; the rest goes to other holders
+    /// [fraction]. Unused by allocation tables, whose rows set the providers' part.
     pub emission_to_providers: f64,
     /// How provider emissions are shared.
     pub reward_basis: RewardBasis,
@@ -111,8 +124,17 @@ pub struct TokenEconomy {
     /// in the schedule's unreleased reserve (io.net pays each hourly block to the
     /// workers that qualified in it; with none, the block pays no one) [tokens].
     pub unclaimed: f64,
-    /// Tokens paid to providers so far: their share of emissions and BME remints [tokens].
+    /// Tokens paid to providers so far: their share of emissions, BME remints and
+    /// incentive payments [tokens].
     pub provider_rewards_total: f64,
+    /// io.net's 2026 incentive engine (a USD target per GPU-hour paid from vaults) [U];
+    /// `None`: off.
+    pub incentives: Option<UsdTarget>,
+    /// Network fees kept this epoch, for the incentive engine's fee vault [USD].
+    pub fees_usd_pending: f64,
+    /// Eligible GPU-hours of the reward basis this epoch, set by the ledger before the
+    /// close, for the incentive engine's target [GPU-hours].
+    pub reward_gpu_hours_pending: f64,
     /// USD providers got for the tokens they sold so far [USD].
     pub provider_sales_usd_total: f64,
 }
@@ -151,6 +173,8 @@ impl TokenEconomy {
         TokenEconomy {
             symbol: "-".into(),
             emission: Emission::None,
+            emission_genesis: None,
+            emission_offset_h: 0.0,
             emission_to_providers: 0.0,
             reward_basis: RewardBasis::Sold,
             reward_min_uptime: 0.0,
@@ -175,6 +199,9 @@ impl TokenEconomy {
             act_minted_pending: 0.0,
             unclaimed: 0.0,
             provider_rewards_total: 0.0,
+            incentives: None,
+            fees_usd_pending: 0.0,
+            reward_gpu_hours_pending: 0.0,
             provider_sales_usd_total: 0.0,
         }
     }
@@ -186,10 +213,25 @@ impl TokenEconomy {
             return Vec::new();
         }
         let sym = &self.symbol;
+        let genesis = match self.emission_genesis {
+            Some(g) => format!(
+                " (the schedule's life began {g}, {:.1} days {} the run's start)",
+                self.emission_offset_h.abs() / 24.0,
+                if self.emission_offset_h >= 0.0 {
+                    "before"
+                } else {
+                    "after"
+                }
+            ),
+            None => String::new(),
+        };
+        let share = match self.emission {
+            Emission::Allocations(_) => "the rows' part to providers".to_string(),
+            _ => format!("{:.0} % to providers", self.emission_to_providers * 100.0),
+        };
         let mut lines = vec![format!(
-            "Emission: {}; {:.0} % to providers, shared by {}{}.",
+            "Emission: {}{genesis}; {share}, shared by {}{}.",
             self.emission.describe(sym),
-            self.emission_to_providers * 100.0,
             self.reward_basis.describe(),
             self.eligibility()
         )];
@@ -198,6 +240,9 @@ impl TokenEconomy {
             None => self.burn.describe(sym),
         });
         lines.push(self.price.describe(sym));
+        if let Some(engine) = &self.incentives {
+            lines.push(engine.describe(sym));
+        }
         lines.push(format!(
             "Providers sell {:.0} % of their rewards each epoch.",
             self.provider_sell_fraction * 100.0
@@ -262,8 +307,13 @@ impl TokenEconomy {
         claimable: f64,
         rng: &mut StreamRng,
     ) -> EpochTokens {
-        let scheduled = self.emission.minted(t0_h, t1_h, self.supply);
-        let unclaimed = scheduled * self.emission_to_providers * (1.0 - claimable.clamp(0.0, 1.0));
+        let off = self.emission_offset_h;
+        let mint = self.emission.advance(t0_h + off, t1_h + off, self.supply);
+        let scheduled = mint.total;
+        let to_providers = mint
+            .providers
+            .unwrap_or(scheduled * self.emission_to_providers);
+        let unclaimed = to_providers * (1.0 - claimable.clamp(0.0, 1.0));
         let mut minted = scheduled - unclaimed;
         self.unclaimed += unclaimed;
         self.supply += minted;
@@ -297,14 +347,14 @@ impl TokenEconomy {
         };
         self.payment_usd_total += payment_usd;
         self.payment_tokens_total += payment_tokens;
+        let (incentive_tokens, incentive_burned, incentive_burn_usd) = self.settle_incentives();
         // Reminted AKT re-enters supply (from credits or new): it counts as minted.
         self.supply += reminted;
         self.minted += reminted;
         minted += reminted;
         // Of what was minted, the providers' part: their share of the schedule, less what
         // none of them could claim (already left unminted), plus the remints.
-        let provider_rewards =
-            (scheduled * self.emission_to_providers - unclaimed).max(0.0) + reminted;
+        let provider_rewards = (to_providers - unclaimed).max(0.0) + reminted + incentive_tokens;
         self.provider_rewards_total += provider_rewards;
         let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
         let provider_sales_usd = if provider_sold > 0.0 {
@@ -317,17 +367,46 @@ impl TokenEconomy {
             .step(t1_h, (t1_h - t0_h) / emission::HOURS_PER_YEAR, rng);
         EpochTokens {
             minted,
-            burned: bought + slashed,
+            burned: bought + slashed + incentive_burned,
             provider_rewards,
             payment_tokens,
             provider_sold,
             provider_sales_usd,
-            burn_usd,
+            burn_usd: burn_usd + incentive_burn_usd,
             slashed,
             reminted,
             collateral_ratio,
             unclaimed,
         }
+    }
+}
+
+impl TokenEconomy {
+    /// The incentive engine's epoch, when it is on: the fee vault takes the epoch's
+    /// fees, the providers' USD target is paid from the reward vault (tokens at the
+    /// price) then the fee vault (buying tokens through the price model), and the
+    /// surplus share buys and burns tokens. Returns (tokens to providers, tokens burned,
+    /// USD spent on the burn); the pending fees and GPU-hours are used up either way.
+    fn settle_incentives(&mut self) -> (f64, f64, f64) {
+        let fees = std::mem::take(&mut self.fees_usd_pending);
+        let gpu_hours = std::mem::take(&mut self.reward_gpu_hours_pending);
+        let Some(engine) = &mut self.incentives else {
+            return (0.0, 0.0, 0.0);
+        };
+        let pay = engine.settle(fees, gpu_hours, self.price.price());
+        let bought = if pay.fee_usd > 0.0 {
+            self.price.buy_with_usd(pay.fee_usd)
+        } else {
+            0.0
+        };
+        let burned = if pay.burn_usd > 0.0 {
+            self.price.buy_with_usd(pay.burn_usd)
+        } else {
+            0.0
+        };
+        self.supply -= burned;
+        self.burned += burned;
+        (pay.vault_tokens + bought, burned, pay.burn_usd)
     }
 }
 

@@ -66,6 +66,7 @@ impl Ledger {
     ) {
         self.settle_running(providers, jobs, now);
         let weights = self.reward_weights(providers, now - self.epoch_start, now);
+        self.token.reward_gpu_hours_pending = weights.gpu_hours();
         let tokens = self.token.close_epoch(
             to_hours(self.epoch_start),
             to_hours(now),

@@ -310,6 +310,7 @@ impl Ledger {
         self.counters.money.burn_usd += split.burn_usd;
         self.counters.money.provider_revenue_usd += provider_usd;
         self.token.burn_usd_pending += split.burn_usd;
+        self.token.fees_usd_pending += split.fee_usd;
         for flows in [
             &mut self.epoch_total,
             &mut self.epoch_by_gpu[job.gpu as usize],

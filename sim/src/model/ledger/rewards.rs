@@ -98,6 +98,15 @@ impl Ledger {
     }
 }
 
+impl RewardWeights {
+    /// Eligible GPU-hours of the reward basis: online, sold, or each pool's share of
+    /// its own (the incentive engine's target is owed on them) [GPU-hours].
+    pub(super) fn gpu_hours(&self) -> f64 {
+        ((1.0 - self.delivery_share) * self.online_total + self.delivery_share * self.sold_total)
+            / 3.6e9
+    }
+}
+
 /// Each provider's claim on an epoch's emission pools ([`Ledger::reward_weights`]).
 pub(super) struct RewardWeights {
     /// Share of the providers' emission whose pool some provider can claim [fraction].

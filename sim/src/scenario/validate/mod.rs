@@ -56,7 +56,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
     let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
     let market = market::market(c, raw.market.as_ref())?;
-    let token = token::token(c, raw.token.as_ref(), market.take_rate)?;
+    let token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
     let cohorts = cohorts(c, &raw.providers, epoch)?;
     non_empty(
         c,

@@ -1,10 +1,15 @@
 //! `[token]`: supply and the economy's settings; the price model, emission schedule and
 //! burn rule (or BME) each validate their own parameters.
 
-use super::super::raw::{RawBurn, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken};
+use super::super::raw::{
+    RawBurn, RawIncentives, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken,
+};
 use super::super::spanned::Sp;
 use super::{Check, Res};
-use crate::token::{Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, burn};
+use crate::calendar::Instant;
+use crate::token::{
+    Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, UsdTarget, burn,
+};
 
 /// Upper bound (exclusive) of the fractions in [0, 1] of `[token]`: a little over 1 so
 /// that 1 itself passes the half-open check [fraction].
@@ -13,7 +18,12 @@ const FRACTION_MAX: f64 = 1.0001;
 pub const DEFAULT_PROVIDER_SELL_FRACTION: f64 = 1.0;
 
 /// The token economy; [`TokenEconomy::inactive`] when `[token]` is absent.
-pub(super) fn token(c: &Check, raw: Option<&RawToken>, take_rate: f64) -> Res<TokenEconomy> {
+pub(super) fn token(
+    c: &Check,
+    raw: Option<&RawToken>,
+    take_rate: f64,
+    start: Option<Instant>,
+) -> Res<TokenEconomy> {
     let mut economy = TokenEconomy::inactive();
     let Some(t) = raw else { return Ok(economy) };
     economy.symbol = t.symbol.clone();
@@ -24,7 +34,20 @@ pub(super) fn token(c: &Check, raw: Option<&RawToken>, take_rate: f64) -> Res<To
     )?;
     economy.price = Price::from_raw(&t.price, c)?;
     if let Some(e) = &t.emission {
-        economy.emission = Emission::from_raw(e, c)?;
+        let (emission, genesis) = Emission::from_raw(e, start, c)?;
+        economy.emission = emission;
+        economy.emission_genesis = genesis;
+        if let (Some(g), Some(s)) = (genesis, start) {
+            economy.emission_offset_h = s.hours_since(g);
+        }
+        if let (Emission::Allocations(_), Some(share)) =
+            (&economy.emission, &t.emission_to_providers)
+        {
+            return Err(c.err(
+                share.span(),
+                "token.emission_to_providers does not combine with allocations: each row's to_providers sets the providers' part",
+            ));
+        }
     }
     economy.emission_to_providers = c.fraction(
         &t.emission_to_providers,
@@ -41,6 +64,9 @@ pub(super) fn token(c: &Check, raw: Option<&RawToken>, take_rate: f64) -> Res<To
         (economy.burn, economy.bme) = burn::from_raw(b, take_rate, c)?;
     }
     rewards_and_stake(c, t, &mut economy)?;
+    if let Some(i) = &t.incentives {
+        economy.incentives = Some(incentives(c, i, economy.supply)?);
+    }
     Ok(economy)
 }
 
@@ -73,6 +99,32 @@ fn rewards_and_stake(c: &Check, t: &RawToken, economy: &mut TokenEconomy) -> Res
         "token.slash_fraction",
     )?;
     Ok(())
+}
+
+/// The incentive engine, checked: a target >= 0, a vault within the starting supply, a
+/// burn share in [0, 1].
+fn incentives(c: &Check, i: &Sp<RawIncentives>, supply: f64) -> Res<UsdTarget> {
+    let RawIncentives::UsdTarget {
+        target_usd_per_gpu_hour,
+        reward_vault_tokens,
+        surplus_burn_fraction,
+    } = i.get();
+    let ok = target_usd_per_gpu_hour.is_finite()
+        && *target_usd_per_gpu_hour >= 0.0
+        && reward_vault_tokens.is_finite()
+        && (0.0..=supply).contains(reward_vault_tokens)
+        && (0.0..=1.0).contains(surplus_burn_fraction);
+    if !ok {
+        return Err(c.err(
+            i.span(),
+            "token.incentives: expected target_usd_per_gpu_hour >= 0, 0 <= reward_vault_tokens <= token.supply_start (the vault holds issued tokens) and surplus_burn_fraction in [0, 1]",
+        ));
+    }
+    Ok(UsdTarget::new(
+        *target_usd_per_gpu_hour,
+        *reward_vault_tokens,
+        *surplus_burn_fraction,
+    ))
 }
 
 /// Providers paid in tokens: needs a price, and does not combine with BME.
