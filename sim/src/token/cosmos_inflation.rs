@@ -58,6 +58,11 @@ pub struct CosmosInflation {
     pub blocks_per_year: f64,
     /// Staked fraction over time.
     pub bonded_ratio: BondedRatio,
+    /// The plain Cosmos SDK band [`inflation_min`, `inflation_max`], fixed in time, in
+    /// place of the decaying band around I(t): Akash ran the stock x/mint module from
+    /// genesis (akashnet-1 genesis: 0.46-0.58) until its dynamic inflation went live, and
+    /// governance moved this band four times in 2020-2022 [fraction per year].
+    pub fixed_band: Option<(f64, f64)>,
     /// State: the minter's inflation after the last block stepped [fraction per year].
     pub inflation: f64,
     /// State: blocks stepped since genesis (the last block's index) [blocks].
@@ -90,8 +95,12 @@ impl CosmosInflation {
         self.initial_inflation * 2f64.powf(-(h / HOURS_PER_YEAR) / self.decay_years)
     }
 
-    /// The band [min, max] at `h` hours since genesis [fraction per year].
+    /// The band [min, max] at `h` hours since genesis: the fixed band when set, else
+    /// [I(t)(1 - variance), I(t)(1 + variance)] [fraction per year].
     pub fn band(&self, h: f64) -> (f64, f64) {
+        if let Some(band) = self.fixed_band {
+            return band;
+        }
         let ideal = self.ideal(h);
         (
             (ideal * (1.0 - self.variance)).max(0.0),
@@ -209,6 +218,7 @@ mod tests {
             inflation_rate_change: 0.13,
             blocks_per_year: 6_311_520.0,
             bonded_ratio: BondedRatio(vec![(0.0, bonded)]),
+            fixed_band: None,
             inflation: start_inflation,
             block: 0.0,
         }
@@ -310,6 +320,41 @@ mod tests {
             "{minted} vs {closed}"
         );
         assert!((c.inflation - c.band(h0 + 24.0).1).abs() < 1e-9);
+    }
+
+    /// The stock Cosmos minter (a fixed band, akashnet-1's genesis parameters): the rate
+    /// walks from 0.52 by (1 - bonded / goal) x 0.13 / B a block and stops at the band's
+    /// edge; compared with the per-block loop, and pinned at 0.58 after enough time.
+    #[test]
+    fn a_fixed_band_walks_to_its_edge_like_the_stock_minter() {
+        let mut c = akash(0.3, 0.52);
+        c.fixed_band = Some((0.46, 0.58));
+        c.blocks_per_year = 5_256_000.0;
+        assert_eq!(c.band(0.0), (0.46, 0.58));
+        assert_eq!(c.band(10.0 * HOURS_PER_YEAR), (0.46, 0.58));
+        let (exact, rate) = per_block(&c, 0.0, 96.0, 1e8);
+        let mut grouped = 0.0;
+        let mut t = 0.0;
+        while t < 96.0 {
+            let next = (t + 6.0f64).min(96.0);
+            grouped += c.advance(t, next, 1e8 + grouped);
+            t = next;
+        }
+        assert!(
+            (grouped - exact).abs() / exact < 1e-6,
+            "{grouped} vs {exact}"
+        );
+        let blocks = (96.0 * 5_256_000.0 / HOURS_PER_YEAR).floor();
+        let walked = 0.52 + (1.0 - 0.3 / 0.67) * 0.13 * blocks / 5_256_000.0;
+        assert!((rate - walked).abs() < 1e-12, "{rate} vs {walked}");
+        assert!(
+            (c.inflation - rate).abs() < 1e-12,
+            "{} vs {rate}",
+            c.inflation
+        );
+        // (0.58 - 0.52) / (0.552 x 0.13) = 0.84 years to the top; after a year, pinned.
+        c.advance(96.0, HOURS_PER_YEAR, 1e8);
+        assert!((c.inflation - 0.58).abs() < 1e-12, "{}", c.inflation);
     }
 
     /// A scenario with Akash's genesis, the rate held in the band (bonded at the goal),

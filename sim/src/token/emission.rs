@@ -223,6 +223,18 @@ impl Emission {
                 amounts.len(),
                 amounts.iter().sum::<f64>()
             ),
+            Emission::CosmosInflation(m) if m.fixed_band.is_some() => {
+                let (lo, hi) = m.fixed_band.unwrap_or_default();
+                format!(
+                    "Cosmos SDK minter (x/mint) with a fixed band of {:.1}-{:.1} % a year, rate moving up to {:.0} % a year towards {:.0} % bonded, {} blocks a year; {:.2} % a year now",
+                    lo * 100.0,
+                    hi * 100.0,
+                    m.inflation_rate_change * 100.0,
+                    m.goal_bonded * 100.0,
+                    m.blocks_per_year,
+                    m.inflation * 100.0
+                )
+            }
             Emission::CosmosInflation(m) => format!(
                 "Akash chain inflation (Cosmos minter, akash-network/node x/inflation): ideal {:.1} % a year at genesis halving every {} years, band +/-{:.0} %, rate moving up to {:.0} % a year towards {:.0} % bonded, {} blocks a year; {:.2} % a year now",
                 m.initial_inflation * 100.0,
@@ -290,6 +302,8 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
     let RawEmission::CosmosInflation {
         genesis,
         initial_inflation,
+        inflation_min,
+        inflation_max,
         decay_years,
         variance,
         goal_bonded,
@@ -311,9 +325,33 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
     };
     let fraction = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
     let rate = |x: f64| (0.0..MAX_INFLATION_PER_YEAR).contains(&x);
-    if !rate(*initial_inflation) {
-        return Err(bad("initial_inflation", "a yearly rate in [0, 10)"));
-    }
+    let fixed_band = match (inflation_min, inflation_max) {
+        (None, None) => None,
+        (Some(lo), Some(hi)) if rate(*lo) && rate(*hi) && lo <= hi => Some((*lo, *hi)),
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "inflation_min",
+                "yearly rates in [0, 10) with inflation_min <= inflation_max",
+            ));
+        }
+        _ => {
+            return Err(bad(
+                "inflation_min",
+                "inflation_min and inflation_max together (a fixed band), or neither",
+            ));
+        }
+    };
+    let initial_inflation = match (initial_inflation, fixed_band) {
+        (Some(x), _) if rate(*x) => *x,
+        (None, Some(_)) => 0.0,
+        (Some(_), _) => return Err(bad("initial_inflation", "a yearly rate in [0, 10)")),
+        (None, None) => {
+            return Err(bad(
+                "initial_inflation",
+                "initial_inflation (the decaying band) or inflation_min and inflation_max (a fixed band)",
+            ));
+        }
+    };
     if !(decay_years.is_finite() && *decay_years > 0.0) {
         return Err(bad("decay_years", "a finite number of years > 0"));
     }
@@ -356,7 +394,8 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
         }
     };
     let mut minter = CosmosInflation {
-        initial_inflation: *initial_inflation,
+        initial_inflation,
+        fixed_band,
         decay_years: *decay_years,
         variance: *variance,
         goal_bonded: *goal_bonded,
@@ -366,7 +405,11 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
         inflation: 0.0,
         block: 0.0,
     };
-    minter.inflation = inflation_at_start.unwrap_or_else(|| minter.ideal(since_genesis.max(0.0)));
+    // Default: the ideal rate then, or the middle of a fixed band.
+    minter.inflation = inflation_at_start.unwrap_or_else(|| match fixed_band {
+        Some((lo, hi)) => (lo + hi) / 2.0,
+        None => minter.ideal(since_genesis.max(0.0)),
+    });
     Ok(Emission::CosmosInflation(minter))
 }
 

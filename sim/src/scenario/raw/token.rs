@@ -219,8 +219,19 @@ pub enum RawEmission {
     CosmosInflation {
         /// The chain's genesis, e.g. "2020-09-25T14:00:00Z".
         genesis: String,
-        /// Ideal inflation at genesis [fraction per year] (Akash: 1.0).
-        initial_inflation: f64,
+        /// Ideal inflation at genesis [fraction per year] (Akash: 1.0). Required unless
+        /// the band is fixed (`inflation_min`, `inflation_max`).
+        #[serde(default)]
+        initial_inflation: Option<f64>,
+        /// Lower edge of a fixed band, the stock Cosmos SDK x/mint `inflation_min` (Akash's
+        /// akashnet-1 genesis: 0.46); with `inflation_max` it replaces the decaying band
+        /// [fraction per year].
+        #[serde(default)]
+        inflation_min: Option<f64>,
+        /// Upper edge of a fixed band, x/mint `inflation_max` (akashnet-1 genesis: 0.58)
+        /// [fraction per year].
+        #[serde(default)]
+        inflation_max: Option<f64>,
         /// Years for the ideal inflation to halve [years]. Default 2 (Akash mainnet).
         #[serde(default = "default_decay_years")]
         decay_years: f64,
@@ -241,7 +252,7 @@ pub enum RawEmission {
         /// row's ratio also before its date) [fraction].
         bonded_ratio: RawBondedRatio,
         /// The minter's inflation at the run's start [fraction per year]. Default: the
-        /// ideal I(t) then.
+        /// ideal I(t) then, or the middle of a fixed band.
         #[serde(default)]
         inflation_at_start: Option<f64>,
     },
