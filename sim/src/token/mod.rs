@@ -179,6 +179,33 @@ impl TokenEconomy {
         }
     }
 
+    /// Takes `new`'s parameters (a `[[timeline]]` change) and keeps every state: supply,
+    /// totals, stake, the price model and its state (an AMM pool). A BME already running
+    /// keeps its vault and takes the new spreads; a switch to BME from a burn rule starts
+    /// it fresh. Switching BME off is refused when the timeline is validated (providers'
+    /// outstanding credit would never settle), so a BME running stays.
+    pub fn change_parameters(&mut self, new: &TokenEconomy) {
+        self.emission = new.emission.clone();
+        self.emission_to_providers = new.emission_to_providers;
+        self.reward_basis = new.reward_basis;
+        self.reward_min_uptime = new.reward_min_uptime;
+        self.reward_min_streak = new.reward_min_streak;
+        self.burn = new.burn;
+        self.provider_sell_fraction = new.provider_sell_fraction;
+        self.provider_payment = new.provider_payment;
+        self.slash_fraction = new.slash_fraction;
+        match (&mut self.bme, &new.bme) {
+            (Some(running), Some(n)) => {
+                running.mint_spread = n.mint_spread;
+                running.settle_spread = n.settle_spread;
+                running.warn_ratio = n.warn_ratio;
+                running.halt_ratio = n.halt_ratio;
+            }
+            (None, Some(n)) => self.bme = Some(n.clone()),
+            (_, None) => {}
+        }
+    }
+
     /// The economy in words, one line per part (emission and rewards, burn, price,
     /// selling, staking), as the report prints it; empty for a network without a token.
     pub fn describe(&self) -> Vec<String> {
