@@ -97,7 +97,7 @@ pub(super) fn timeline(
             return Err(c.err(
                 e.at.span(),
                 format!(
-                    "timeline entries must be in time order: this one ({}) is not after the one before ({})",
+                    "timeline entries must be in time order: this one, at {}, is not after the one before, at {}",
                     moment(at, base.start),
                     moment(before.at, base.start)
                 ),

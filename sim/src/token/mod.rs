@@ -411,6 +411,53 @@ mod tests {
         }
     }
 
+    /// A change of parameters keeps supply, totals, stake and the pool; BME starts fresh
+    /// when switched on and keeps its vault when only its spreads change.
+    #[test]
+    fn changing_parameters_keeps_the_state() {
+        let mut t = economy(
+            Price::Amm {
+                tokens: 1e6,
+                usd: 2e6,
+            },
+            1000.0,
+        );
+        let mut rng = stream_rng(1, StreamId::new(StreamKind::TokenPrice, 0));
+        t.staked = 500.0;
+        t.burn_usd_pending = 1e4;
+        t.close_epoch(0.0, 168.0, 0.0, 1.0, &mut rng);
+        let (supply, minted, burned, price) = (t.supply, t.minted, t.burned, t.price.price());
+        let new = TokenEconomy {
+            emission: Emission::Inflation {
+                inflation_per_year: 0.2,
+            },
+            emission_to_providers: 0.5,
+            burn: BurnRule::None,
+            bme: Some(BurnMint::new(0.01, 0.0)),
+            supply: 1.0,
+            price: Price::Constant { usd: 9.0 },
+            ..TokenEconomy::inactive()
+        };
+        t.change_parameters(&new);
+        assert_eq!((t.supply, t.minted, t.burned), (supply, minted, burned));
+        assert_eq!((t.staked, t.price.price()), (500.0, price));
+        assert_eq!(t.emission, new.emission);
+        assert_eq!(t.emission_to_providers, 0.5);
+        assert_eq!(t.burn, BurnRule::None);
+        assert_eq!(t.bme, new.bme);
+        t.bme.as_mut().unwrap().surplus_akt = 42.0;
+        let spreads = TokenEconomy {
+            bme: Some(BurnMint::new(0.0, 0.002)),
+            ..new
+        };
+        t.change_parameters(&spreads);
+        let bme = t.bme.as_ref().unwrap();
+        assert_eq!(
+            (bme.surplus_akt, bme.mint_spread, bme.settle_spread),
+            (42.0, 0.0, 0.002)
+        );
+    }
+
     #[test]
     fn slashing_burns_stake() {
         let mut t = economy(Price::Constant { usd: 1.0 }, 0.0);
