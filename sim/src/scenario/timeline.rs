@@ -87,65 +87,77 @@ pub(super) fn timeline(
     })?;
     doc.remove("timeline");
     let mut out: Vec<TimelineChange> = Vec::with_capacity(entries.len());
-    let mut previous = (base.market.clone(), base.token.clone());
+    let mut bme_running = base.token.bme.is_some();
     for sp in entries {
         let e = sp.get();
-        let (at, date) = when(c, &e.at, base)?;
-        if let Some(before) = out.last()
-            && at <= before.at
-        {
-            return Err(c.err(
-                e.at.span(),
-                format!(
-                    "timeline entries must be in time order: this one, at {}, is not after the one before, at {}",
-                    moment(at, base.start),
-                    moment(before.at, base.start)
-                ),
-            ));
-        }
-        if e.source.get().trim().is_empty() {
-            return Err(c.err(
-                e.source.span(),
-                "timeline: expected a non-empty source (where the change comes from)",
-            ));
-        }
-        let set = e.set.get();
-        if set.is_empty() {
-            return Err(c.err(
-                e.set.span(),
-                "timeline: expected at least one change in `set`",
-            ));
-        }
-        for (path, value) in set {
-            if !changeable(path) {
-                return Err(c.err(
-                    value.span(),
-                    format!(
-                        "timeline: `{path}` cannot change during a run; these may: {}",
-                        CHANGEABLE.join(", ")
-                    ),
-                ));
-            }
-        }
+        let (at, date) = entry(c, e, base, out.last().map(|b| b.at))?;
         let segment = segment(c, &mut doc, e)?;
-        if previous.1.bme.is_some() && segment.token.bme.is_none() {
+        if bme_running && segment.token.bme.is_none() {
             return Err(c.err(
                 e.set.span(),
                 "timeline: the burn-mint equilibrium cannot be switched off during a run (providers' outstanding ACT would never settle)",
             ));
         }
-        previous = (segment.market.clone(), segment.token.clone());
+        bme_running = segment.token.bme.is_some();
         out.push(TimelineChange {
             at,
             date,
             source: e.source.get().clone(),
             note: e.note.clone(),
-            changes: set.keys().cloned().collect(),
+            changes: e.set.get().keys().cloned().collect(),
             market: segment.market,
             token: segment.token,
         });
     }
     Ok(out)
+}
+
+/// One entry's time (after `before`, the previous entry's), source and paths, checked;
+/// returns (time since start [µs], date).
+fn entry(
+    c: &Check,
+    e: &RawTimelineEntry,
+    base: &Scenario,
+    before: Option<SimTime>,
+) -> Res<(SimTime, Option<Instant>)> {
+    let (at, date) = when(c, &e.at, base)?;
+    if let Some(before) = before
+        && at <= before
+    {
+        return Err(c.err(
+            e.at.span(),
+            format!(
+                "timeline entries must be in time order: this one, at {}, is not after the one before, at {}",
+                moment(at, base.start),
+                moment(before, base.start)
+            ),
+        ));
+    }
+    if e.source.get().trim().is_empty() {
+        return Err(c.err(
+            e.source.span(),
+            "timeline: expected a non-empty source (where the change comes from)",
+        ));
+    }
+    let set = e.set.get();
+    if set.is_empty() {
+        return Err(c.err(
+            e.set.span(),
+            "timeline: expected at least one change in `set`",
+        ));
+    }
+    for (path, value) in set {
+        if !changeable(path) {
+            return Err(c.err(
+                value.span(),
+                format!(
+                    "timeline: `{path}` cannot change during a run; these may: {}",
+                    CHANGEABLE.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok((at, date))
 }
 
 /// Whether `path` is one of [`CHANGEABLE`] or lies under one.
@@ -496,6 +508,12 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
             "[[timeline]]\nat = \"14d\"\nsource = \" \"\nset = { \"market.take_rate\" = 0.2 }",
         );
         assert!(msg.contains("non-empty source"), "{msg}");
+        let (_, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = {}",
+        );
+        assert!(msg.contains("at least one change"), "{msg}");
         let (_, msg) = error(
             START,
             "",
