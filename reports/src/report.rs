@@ -82,7 +82,7 @@ fn timeline_section(doc: &mut Document, summary: &Summary) {
         return;
     }
     doc.heading("Timeline");
-    doc.paragraph("Dated changes to the market and token parameters, each in force from the end of the epoch it names (the epoch table's timeline_change column marks the first epoch under the new rules).");
+    doc.paragraph("Dated changes to the market and token parameters, each in force from its date, an epoch boundary (the epoch table's timeline_change column marks the first epoch under the new rules).");
     let items = summary
         .timeline
         .iter()
