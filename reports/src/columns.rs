@@ -78,6 +78,7 @@ columns! {
         provider_token_income_usd: Option<f64>,
         collateral_ratio: Option<f64>,
         credit_outstanding: Option<f64>,
+        timeline_change: Option<String>,
     }
 }
 

@@ -50,6 +50,7 @@ pub(crate) fn build(
         doc.paragraph("$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: bandwidth x inference efficiency / 13.48 GB per token), the worst case; batched serving costs far less per token. $/PFLOP: bf16 tensor throughput x training efficiency. Network price = mean price paid on the network; \"measured\" marks efficiencies from a calibration table.");
         doc.table(unit_costs(epochs, ctx)?);
     }
+    timeline_section(&mut doc, summary);
     token_section(&mut doc, summary, ctx);
     verification_section(&mut doc, summary);
     bme_section(&mut doc, summary);
@@ -74,6 +75,31 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.notes.clone()));
     }
     Ok(doc)
+}
+
+/// The scenario's dated changes: when, what and on whose word.
+fn timeline_section(doc: &mut Document, summary: &Summary) {
+    if summary.timeline.is_empty() {
+        return;
+    }
+    doc.heading("Timeline");
+    doc.paragraph("Dated changes to the market and token parameters, each in force from its date, an epoch boundary (the epoch table's timeline_change column marks the first epoch under the new rules).");
+    let items = summary
+        .timeline
+        .iter()
+        .map(|c| {
+            let when = match &c.date {
+                Some(d) => format!("{} (day {})", d.get(..10).unwrap_or(d), day(c.at_h / 24.0)),
+                None => format!("Day {}", day(c.at_h / 24.0)),
+            };
+            let what = match &c.note {
+                Some(n) => format!("{n} ({})", c.changes.join(", ")),
+                None => c.changes.join(", "),
+            };
+            format!("{when}: {what}. Source: {}.", c.source)
+        })
+        .collect();
+    doc.blocks.push(Block::List(items));
 }
 
 /// The token's parts in words and what they did over the run.

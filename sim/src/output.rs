@@ -81,6 +81,9 @@ pub struct EpochRecord {
     pub collateral_ratio: Option<f64>,
     /// BME credit (ACT) minted and not yet settled at the epoch's end ("all" rows of BME runs) [USD].
     pub credit_outstanding: Option<f64>,
+    /// The `[[timeline]]` change that took effect at this epoch's start: its note, or the
+    /// paths it set ("all" row of the first epoch under the new rules only).
+    pub timeline_change: Option<String>,
 }
 
 /// One provider's totals over the run.

@@ -90,6 +90,7 @@ fn finish<S: RecordSink>(
         supply: SupplyFigures::of(c, &world.providers),
         clusters: ClusterFigures::of(c),
         workloads: workload_figures(sc, &world.ledger.by_workload),
+        timeline: TimelineSummary::of(sc),
         claims: ClaimFigures::default(),
         engine: EngineFigures::of(events, wall_s),
     };

@@ -54,6 +54,7 @@ fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> 
         provider_token_income_usd: some(6.0),
         collateral_ratio: None,
         credit_outstanding: None,
+        timeline_change: None,
     }
 }
 
@@ -235,6 +236,13 @@ pub fn summary() -> Summary {
             events_per_s: 2_469_134.0,
         },
         workloads: Vec::new(),
+        timeline: vec![TimelineSummary {
+            at_h: 480.0,
+            date: Some("2026-03-23T00:00:00Z".into()),
+            source: "AEP-76".into(),
+            note: Some("BME live".into()),
+            changes: vec!["token.burn".into(), "market.take_rate".into()],
+        }],
     }
 }
 

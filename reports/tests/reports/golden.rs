@@ -162,6 +162,13 @@ fn cost_per_unit_of_work_token_and_claims_sections() {
     assert!(md.contains("## Token economy") && md.contains("- Burn: none."));
     assert!(md.contains("## Claims checked"));
     assert!(
+        md.contains("## Timeline")
+            && md.contains(
+                "- 2026-03-23 (day 20): BME live (token.burn, market.take_rate). Source: AEP-76."
+            ),
+        "{md}"
+    );
+    assert!(
         md.contains(
             "| savings_pct | a hand-made claim | 50.00 - 80.00 | 60.00 / 60.00 / 60.00 | agrees |"
         ),

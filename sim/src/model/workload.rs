@@ -43,6 +43,30 @@ pub fn rate_per_hour(w: &Workload, t: SimTime) -> f64 {
     w.rate_per_hour * trend * cycle
 }
 
+/// Book caps of workload `index` per accepted GPU model [USD per GPU-hour]: the consumer's
+/// cap as `book_cap` (the mechanism) translates it; models it refuses are left out.
+/// Computed when the world is built and again when a timeline change sets new prices.
+pub fn book_caps(
+    sc: &Scenario,
+    index: usize,
+    book_cap: impl Fn(GpuId, f64) -> Option<f64>,
+) -> Vec<(GpuId, f64)> {
+    let w = &sc.workloads[index];
+    let cloud_price = sc
+        .cloud_price(w.cloud_gpu)
+        .expect("validated: cloud GPU has a price");
+    w.gpu_models
+        .iter()
+        .filter_map(|&g| {
+            book_cap(
+                g,
+                consumer_cap(w, &sc.throughput, sc.reference_gpu, cloud_price, g),
+            )
+            .map(|c| (g, c))
+        })
+        .collect()
+}
+
 impl WorkloadState {
     /// Builds workload `index` of `sc`; `book_cap` is the mechanism's translation of the
     /// consumer's cap for each model (None: model not eligible).
@@ -61,13 +85,7 @@ impl WorkloadState {
             .cloud_price(w.cloud_gpu)
             .expect("validated: cloud GPU has a price");
         let cloud_speed = t.speed(w.cloud_gpu, sc.reference_gpu, w.kind);
-        let caps = w
-            .gpu_models
-            .iter()
-            .filter_map(|&g| {
-                book_cap(g, consumer_cap(w, t, sc.reference_gpu, cloud_price, g)).map(|c| (g, c))
-            })
-            .collect();
+        let caps = book_caps(sc, index, book_cap);
         WorkloadState {
             arrivals_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Arrivals, index as u64)),
             sizes_rng: stream_rng(sc.seed, StreamId::new(StreamKind::JobSizes, index as u64)),

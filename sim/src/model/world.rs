@@ -91,6 +91,8 @@ pub struct World<'s, S: RecordSink> {
     pub(crate) sink: S,
     pub(crate) jobs_log: bool,
     next_job_id: u64,
+    /// The next `[[timeline]]` change to apply (an index into `sc.timeline`).
+    next_change: usize,
 }
 
 impl<S: RecordSink> World<'_, S> {
@@ -414,11 +416,13 @@ impl<S: RecordSink> World<'_, S> {
             now,
             &mut self.sink,
         );
+        let changed = self.apply_timeline(now);
         if now < self.sc.duration {
             self.entry_and_exit(now, q);
         }
-        // A BME halt may have lifted: retry waiting orders on every GPU model offered.
-        if self.ledger.token.bme.is_some() {
+        // A BME halt may have lifted, or a change set new prices: retry waiting orders
+        // on every GPU model offered.
+        if self.ledger.token.bme.is_some() || changed {
             let mut models: Vec<u16> = self.providers.iter().map(|p| p.gpu).collect();
             models.sort_unstable();
             models.dedup();
@@ -429,6 +433,33 @@ impl<S: RecordSink> World<'_, S> {
         if now < self.sc.duration {
             q.at((now + self.sc.epoch).min(self.sc.duration), Event::EpochEnd);
         }
+    }
+}
+
+impl<S: RecordSink> World<'_, S> {
+    /// Switches to the `[[timeline]]` changes that apply at `now` (an epoch's end, after
+    /// its close): the mechanism's and the token's new parameters, the new take rate, and
+    /// the workloads' book caps under the new prices; all state is kept. Returns whether
+    /// anything changed.
+    fn apply_timeline(&mut self, now: SimTime) -> bool {
+        let mut changed = false;
+        while let Some(change) = self.sc.timeline.get(self.next_change)
+            && change.at == now
+        {
+            self.market.change_parameters(&change.market.mechanism);
+            self.ledger.change_rules(change);
+            self.next_change += 1;
+            changed = true;
+        }
+        if changed {
+            for (i, w) in self.workloads.iter_mut().enumerate() {
+                let (market, tiers) = (&self.market, &self.tiers);
+                w.caps = super::workload::book_caps(self.sc, i, |g, c| {
+                    market.book_cap(g, c / tiers.multiplier(i as u16))
+                });
+            }
+        }
+        changed
     }
 }
 

@@ -7,11 +7,13 @@ pub mod error;
 pub mod overrides;
 pub mod raw;
 pub mod spanned;
+pub mod timeline;
 mod validate;
 
 use std::path::Path;
 
 pub use error::ScenarioError;
+pub use timeline::TimelineChange;
 
 pub use crate::model::market::{Market, Selection, Tier};
 
@@ -56,6 +58,8 @@ pub struct Scenario {
     pub claims: Vec<crate::claims::Claim>,
     /// Verified training (Gensyn); `None` = results are trusted.
     pub verification: Option<crate::model::verification::Verification>,
+    /// Dated changes to the market and token parameters, in time order (`[[timeline]]`).
+    pub timeline: Vec<TimelineChange>,
 }
 
 /// Market mechanism and fees.

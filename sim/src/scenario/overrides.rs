@@ -35,23 +35,28 @@ fn apply_one(doc: &mut DocumentMut, assignment: &str) -> Result<(), ScenarioErro
     let (path, raw_value) = assignment
         .split_once('=')
         .ok_or_else(|| err("expected key=value, e.g. --set scenario.duration=30d".into()))?;
-    let keys: Vec<&str> = path.trim().split('.').collect();
+    set_path(doc, path.trim(), parse_value(raw_value.trim())).map_err(err)
+}
+
+/// Sets dotted `path` of `doc` to `value`, as `--set path=value` does (the `[[timeline]]`
+/// uses it too); the message says which part of the path is wrong.
+pub fn set_path(doc: &mut DocumentMut, path: &str, value: Value) -> Result<(), String> {
+    let keys: Vec<&str> = path.split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
-        return Err(err(format!(
+        return Err(format!(
             "`{path}` is not a dotted path such as market.take_rate"
-        )));
+        ));
     }
-    let value = parse_value(raw_value.trim());
     let (last, parents) = keys.split_last().expect("split yields at least one key");
     let mut cursor = Cursor::Item(doc.as_item_mut());
     for (depth, key) in parents.iter().enumerate() {
         cursor = cursor
             .step(key)
-            .map_err(|m| err(format!("{}: {m}", keys[..=depth].join("."))))?;
+            .map_err(|m| format!("{}: {m}", keys[..=depth].join(".")))?;
     }
     let table = cursor
         .table()
-        .ok_or_else(|| err(format!("{}: is not a table", parents.join("."))))?;
+        .ok_or_else(|| format!("{}: is not a table", parents.join(".")))?;
     match table.get_mut(last) {
         Some(item) => {
             let mut new_value = value;

@@ -57,6 +57,8 @@ pub struct Summary {
     pub clusters: ClusterFigures,
     /// Per workload: its tier, jobs started, waits.
     pub workloads: Vec<WorkloadSummary>,
+    /// The scenario's `[[timeline]]` changes, in time order.
+    pub timeline: Vec<TimelineSummary>,
     /// Published claims checked against the run.
     #[serde(flatten)]
     pub claims: ClaimFigures,
@@ -80,6 +82,37 @@ pub struct WorkloadSummary {
     pub mean_wait_s: f64,
     /// Fraction of started jobs that queued [fraction].
     pub p_wait: f64,
+}
+
+/// One `[[timeline]]` change (in summary.json's `timeline` list).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineSummary {
+    /// When it took effect [h since start].
+    pub at_h: f64,
+    /// Its date (RFC 3339, UTC); `None` in an undated scenario.
+    pub date: Option<String>,
+    /// Where it comes from.
+    pub source: String,
+    /// What it is, in a few words.
+    pub note: Option<String>,
+    /// The paths it set.
+    pub changes: Vec<String>,
+}
+
+impl TimelineSummary {
+    /// The changes of `sc`'s timeline, in time order.
+    pub fn of(sc: &crate::scenario::Scenario) -> Vec<TimelineSummary> {
+        sc.timeline
+            .iter()
+            .map(|c| TimelineSummary {
+                at_h: crate::time::to_hours(c.at),
+                date: c.date.map(|d| d.to_string()),
+                source: c.source.clone(),
+                note: c.note.clone(),
+                changes: c.changes.clone(),
+            })
+            .collect()
+    }
 }
 
 impl Summary {

@@ -206,6 +206,56 @@ impl TokenEconomy {
         }
     }
 
+    /// Takes `new`'s parameters (a `[[timeline]]` change) and keeps every state: supply,
+    /// totals, stake, the price model and its state (an AMM pool). A BME already running
+    /// keeps its vault and takes the new spreads; a switch to BME from a burn rule starts
+    /// it fresh. Switching BME off is refused when the timeline is validated (providers'
+    /// outstanding credit would never settle), so a BME running stays.
+    pub fn change_parameters(&mut self, new: &TokenEconomy) {
+        let mut emission = new.emission.clone();
+        // A chain minter whose parameters change (a governance vote moving its band)
+        // keeps its state: the rate reached and the blocks stepped.
+        if let (Emission::CosmosInflation(old), Emission::CosmosInflation(next)) =
+            (&self.emission, &mut emission)
+        {
+            next.inflation = old.inflation;
+            next.block = old.block;
+        }
+        self.emission = emission;
+        // The segment was validated with the same start, so its genesis offset is right.
+        self.emission_genesis = new.emission_genesis;
+        self.emission_offset_h = new.emission_offset_h;
+        // The incentive engine keeps its vaults and totals once running; switched on, it
+        // starts with the new segment's vault.
+        self.incentives = match (self.incentives.take(), &new.incentives) {
+            (Some(mut running), Some(n)) => {
+                running.target_usd_per_gpu_hour = n.target_usd_per_gpu_hour;
+                running.surplus_burn_fraction = n.surplus_burn_fraction;
+                Some(running)
+            }
+            (None, Some(n)) => Some(n.clone()),
+            (_, None) => None,
+        };
+        self.emission_to_providers = new.emission_to_providers;
+        self.reward_basis = new.reward_basis;
+        self.reward_min_uptime = new.reward_min_uptime;
+        self.reward_min_streak = new.reward_min_streak;
+        self.burn = new.burn;
+        self.provider_sell_fraction = new.provider_sell_fraction;
+        self.provider_payment = new.provider_payment;
+        self.slash_fraction = new.slash_fraction;
+        match (&mut self.bme, &new.bme) {
+            (Some(running), Some(n)) => {
+                running.mint_spread = n.mint_spread;
+                running.settle_spread = n.settle_spread;
+                running.warn_ratio = n.warn_ratio;
+                running.halt_ratio = n.halt_ratio;
+            }
+            (None, Some(n)) => self.bme = Some(n.clone()),
+            (_, None) => {}
+        }
+    }
+
     /// The economy in words, one line per part (emission and rewards, burn, price,
     /// selling, staking), as the report prints it; empty for a network without a token.
     pub fn describe(&self) -> Vec<String> {
@@ -461,6 +511,53 @@ mod tests {
             );
             assert!((t.supply - (1e9 + t.minted - t.burned)).abs() < 1e-3);
         }
+    }
+
+    /// A change of parameters keeps supply, totals, stake and the pool; BME starts fresh
+    /// when switched on and keeps its vault when only its spreads change.
+    #[test]
+    fn changing_parameters_keeps_the_state() {
+        let mut t = economy(
+            Price::Amm {
+                tokens: 1e6,
+                usd: 2e6,
+            },
+            1000.0,
+        );
+        let mut rng = stream_rng(1, StreamId::new(StreamKind::TokenPrice, 0));
+        t.staked = 500.0;
+        t.burn_usd_pending = 1e4;
+        t.close_epoch(0.0, 168.0, 0.0, 1.0, &mut rng);
+        let (supply, minted, burned, price) = (t.supply, t.minted, t.burned, t.price.price());
+        let new = TokenEconomy {
+            emission: Emission::Inflation {
+                inflation_per_year: 0.2,
+            },
+            emission_to_providers: 0.5,
+            burn: BurnRule::None,
+            bme: Some(BurnMint::new(0.01, 0.0)),
+            supply: 1.0,
+            price: Price::Constant { usd: 9.0 },
+            ..TokenEconomy::inactive()
+        };
+        t.change_parameters(&new);
+        assert_eq!((t.supply, t.minted, t.burned), (supply, minted, burned));
+        assert_eq!((t.staked, t.price.price()), (500.0, price));
+        assert_eq!(t.emission, new.emission);
+        assert_eq!(t.emission_to_providers, 0.5);
+        assert_eq!(t.burn, BurnRule::None);
+        assert_eq!(t.bme, new.bme);
+        t.bme.as_mut().unwrap().surplus_akt = 42.0;
+        let spreads = TokenEconomy {
+            bme: Some(BurnMint::new(0.0, 0.002)),
+            ..new
+        };
+        t.change_parameters(&spreads);
+        let bme = t.bme.as_ref().unwrap();
+        assert_eq!(
+            (bme.surplus_akt, bme.mint_spread, bme.settle_spread),
+            (42.0, 0.0, 0.002)
+        );
     }
 
     #[test]

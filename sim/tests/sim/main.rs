@@ -9,5 +9,6 @@ mod determinism;
 mod networks;
 mod properties;
 mod queueing;
+mod timeline;
 mod world_builder;
 mod world_steps;

@@ -48,6 +48,7 @@ impl ModelTotals {
 /// What the "all" row carries beyond the per-model figures.
 struct EpochExtras<'a> {
     tokens: &'a EpochTokens,
+    timeline_change: Option<String>,
     rewards_received: f64,
     waiting: u64,
 }
@@ -83,6 +84,7 @@ impl Ledger {
         let totals = ModelTotals::take(providers, sc.catalog.gpus.len());
         let extras = EpochExtras {
             tokens: &tokens,
+            timeline_change: self.timeline_label.take(),
             rewards_received,
             waiting,
         };
@@ -186,6 +188,7 @@ impl Ledger {
             provider_token_income_usd: None,
             collateral_ratio: None,
             credit_outstanding: None,
+            timeline_change: None,
         }
     }
 
@@ -197,6 +200,7 @@ impl Ledger {
         all.jobs_dropped = Some(self.epoch_counts[2]);
         all.jobs_to_cloud = Some(self.epoch_counts[3]);
         all.jobs_waiting = Some(x.waiting);
+        all.timeline_change = x.timeline_change.clone();
         all.tokens_minted = Some(tokens.minted);
         all.tokens_burned = Some(tokens.burned);
         all.token_supply = Some(self.token.supply);

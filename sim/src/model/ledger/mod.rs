@@ -161,6 +161,8 @@ pub struct Ledger {
     take_rate: f64,
     /// The date of simulated time 0, for the epoch rows' dates.
     start: Option<crate::calendar::Instant>,
+    /// The timeline change that took effect at the last close, for the next "all" row.
+    timeline_label: Option<String>,
 }
 
 impl Ledger {
@@ -192,7 +194,20 @@ impl Ledger {
             gpu_models_present: present,
             take_rate: sc.market.take_rate,
             start: sc.start,
+            timeline_label: None,
         }
+    }
+
+    /// Switches to `change`'s take rate and token parameters, keeping every total and the
+    /// token's state; the next epoch's "all" row names the change.
+    pub fn change_rules(&mut self, change: &crate::scenario::TimelineChange) {
+        self.take_rate = change.market.take_rate;
+        self.token.change_parameters(&change.token);
+        let label = change.label();
+        self.timeline_label = Some(match self.timeline_label.take() {
+            Some(earlier) => format!("{earlier}; {label}"),
+            None => label,
+        });
     }
 
     /// A job was submitted.

@@ -173,6 +173,24 @@ impl Market {
         spec.mechanism.clone()
     }
 
+    /// Takes `new`'s parameters (a `[[timeline]]` change, same mechanism) and keeps the
+    /// market's state: the start fees offer selection has listed. A different mechanism
+    /// is refused when the timeline is validated; here it would be ignored.
+    pub fn change_parameters(&mut self, new: &Market) {
+        match (self, new) {
+            (Market::OfferSelection(m), Market::OfferSelection(n)) => {
+                let start_usd = std::mem::take(&mut m.start_usd);
+                *m = OfferSelection {
+                    start_usd,
+                    ..n.clone()
+                };
+            }
+            (Market::ReverseAuction(m), Market::ReverseAuction(n)) => *m = n.clone(),
+            (Market::PostedPrice(m), Market::PostedPrice(n)) => *m = n.clone(),
+            _ => {}
+        }
+    }
+
     /// Which mechanism this is.
     pub fn kind(&self) -> MechanismKind {
         match self {

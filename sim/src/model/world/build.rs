@@ -110,6 +110,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             sink,
             jobs_log,
             next_job_id: 0,
+            next_change: 0,
         }
     }
 }

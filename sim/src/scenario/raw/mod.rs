@@ -13,12 +13,14 @@ mod claims;
 mod demand;
 mod market;
 mod supply;
+mod timeline;
 mod token;
 
 pub use claims::*;
 pub use demand::*;
 pub use market::*;
 pub use supply::*;
+pub use timeline::*;
 pub use token::*;
 
 /// A flopmarket scenario: one market, its providers and its workloads.
@@ -49,6 +51,9 @@ pub struct RawScenario {
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).
     pub workloads: Sp<Vec<RawWorkload>>,
+    /// Dated changes to the market and token parameters, in time order (see README, "Timeline").
+    #[serde(default)]
+    pub timeline: Option<Vec<Sp<RawTimelineEntry>>>,
 }
 
 /// Name, horizon, epoch and seed.

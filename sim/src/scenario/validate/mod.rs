@@ -24,18 +24,40 @@ pub const DEFAULT_SEED: u64 = 1;
 /// GPU model job sizes are measured on when `scenario.reference_gpu` is absent.
 pub const DEFAULT_REFERENCE_GPU: &str = "A100-80G";
 
-/// Parses and validates `src`.
+/// Parses and validates `src`, its `[[timeline]]` included.
 pub fn validate(src: &str, file: &str) -> Res<Scenario> {
     let loc = Locator { file, src };
-    let raw: RawScenario = toml::from_str(src).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        loc.error(span, e.message().trim_end().to_string())
-    })?;
+    let mut raw = parse(loc)?;
+    let entries = raw.timeline.take();
+    let c = Check {
+        loc,
+        catalog: Catalog::embedded(),
+    };
+    let mut sc = scenario(&c, raw)?;
+    if let Some(entries) = entries {
+        sc.timeline = super::timeline::timeline(&c, &entries, &sc)?;
+    }
+    Ok(sc)
+}
+
+/// Parses and validates `src` as one segment of a run with a timeline: the scenario as it
+/// reads with the changes so far applied (and its `[[timeline]]` removed).
+pub(super) fn segment(src: &str, file: &str) -> Res<Scenario> {
+    let loc = Locator { file, src };
+    let raw = parse(loc)?;
     let c = Check {
         loc,
         catalog: Catalog::embedded(),
     };
     scenario(&c, raw)
+}
+
+/// The raw scenario of `loc.src`; a syntax or type error at its position.
+fn parse(loc: Locator) -> Res<RawScenario> {
+    toml::from_str(loc.src).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        loc.error(span, e.message().trim_end().to_string())
+    })
 }
 
 /// The whole scenario, section by section (the order decides which error comes first).
@@ -97,6 +119,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         token,
         cohorts,
         workloads,
+        timeline: Vec::new(),
     })
 }
 

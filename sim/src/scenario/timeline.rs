@@ -1,0 +1,533 @@
+//! `[[timeline]]`: dated changes to the market and token parameters of a running
+//! scenario. Each entry is validated by building the scenario as it reads with every
+//! change up to it applied (the `set` paths edited into the document the way `--set`
+//! edits it, then the normal validation), so a bad value is refused before the run, at
+//! its position in the file. The run switches to an entry's parameters at the end of the
+//! epoch that ends at `at` (`World::apply_timeline`).
+
+use toml_edit::DocumentMut;
+
+use super::check::{Check, Res};
+use super::error::ScenarioError;
+use super::overrides::set_path;
+use super::raw::{RawTimelineEntry, SetValue};
+use super::spanned::Sp;
+use super::{MarketSpec, Scenario, validate};
+use crate::calendar::Instant;
+use crate::time::{HOUR, SimTime, from_secs, parse_duration_secs};
+use crate::token::TokenEconomy;
+
+/// The paths a timeline may change, each with everything under it. What is left out
+/// cannot change mid-run: the token's symbol, starting supply and price model (its state,
+/// such as an AMM pool, cannot be swapped), the stake per GPU (providers staked it when
+/// they joined and get it back when they leave), the mechanism itself, a posted-price
+/// market's assignment order and tiers (the book's order and the workloads' tiers are
+/// fixed when the world is built), offer selection's start-fee cap (providers are listed
+/// or not when they join), and aggregator clusters (workloads are validated against them).
+pub const CHANGEABLE: &[&str] = &[
+    "market.take_rate",
+    "market.max_bids",
+    "market.bid_window",
+    "market.bid_timeout",
+    "market.tenant_delay",
+    "market.selection",
+    "market.posted_prices",
+    "market.max_offers",
+    "market.offer_window",
+    "token.emission",
+    "token.emission_to_providers",
+    "token.reward_basis",
+    "token.reward_split",
+    "token.reward_min_uptime",
+    "token.reward_min_streak",
+    "token.burn",
+    "token.provider_sell_fraction",
+    "token.provider_payment",
+    "token.slash_fraction",
+    "token.incentives",
+];
+
+/// One validated change: the market and token parameters the run uses from `at` on.
+#[derive(Debug, Clone)]
+pub struct TimelineChange {
+    /// When it applies, an epoch boundary inside the run [µs since start].
+    pub at: SimTime,
+    /// The calendar date of `at`; `None` in an undated scenario.
+    pub date: Option<Instant>,
+    /// Where the change comes from.
+    pub source: String,
+    /// What it is, in a few words.
+    pub note: Option<String>,
+    /// The paths it sets, in the order applied.
+    pub changes: Vec<String>,
+    /// The market from `at` on (mechanism parameters, take rate).
+    pub market: MarketSpec,
+    /// The token parameters from `at` on (its state fields are unused: the run keeps its own).
+    pub token: TokenEconomy,
+}
+
+impl TimelineChange {
+    /// How the epoch table names it: the note, or the changed paths without one.
+    pub fn label(&self) -> String {
+        match &self.note {
+            Some(n) => n.clone(),
+            None => self.changes.join(", "),
+        }
+    }
+}
+
+/// Validates `entries` against `base` (the scenario at the start, validated): times,
+/// paths, and each segment's scenario.
+pub(super) fn timeline(
+    c: &Check,
+    entries: &[Sp<RawTimelineEntry>],
+    base: &Scenario,
+) -> Res<Vec<TimelineChange>> {
+    let mut doc: DocumentMut = c.loc.src.parse().map_err(|e: toml_edit::TomlError| {
+        c.err(e.span().unwrap_or(0..0), e.message().to_string())
+    })?;
+    doc.remove("timeline");
+    let mut out: Vec<TimelineChange> = Vec::with_capacity(entries.len());
+    let mut bme_running = base.token.bme.is_some();
+    let mut engine_running = base.token.incentives.is_some();
+    for sp in entries {
+        let e = sp.get();
+        let (at, date) = entry(c, e, base, out.last().map(|b| b.at))?;
+        let segment = segment(c, &mut doc, e)?;
+        if bme_running && segment.token.bme.is_none() {
+            return Err(c.err(
+                e.set.span(),
+                "timeline: the burn-mint equilibrium cannot be switched off during a run (providers' outstanding ACT would never settle)",
+            ));
+        }
+        bme_running = segment.token.bme.is_some();
+        if engine_running && segment.token.incentives.is_none() {
+            return Err(c.err(
+                e.set.span(),
+                "timeline: the incentive engine cannot be switched off during a run (its vaults' balances would be lost)",
+            ));
+        }
+        engine_running = segment.token.incentives.is_some();
+        out.push(TimelineChange {
+            at,
+            date,
+            source: e.source.get().clone(),
+            note: e.note.clone(),
+            changes: e.set.get().keys().cloned().collect(),
+            market: segment.market,
+            token: segment.token,
+        });
+    }
+    Ok(out)
+}
+
+/// One entry's time (after `before`, the previous entry's), source and paths, checked;
+/// returns (time since start [µs], date).
+fn entry(
+    c: &Check,
+    e: &RawTimelineEntry,
+    base: &Scenario,
+    before: Option<SimTime>,
+) -> Res<(SimTime, Option<Instant>)> {
+    let (at, date) = when(c, &e.at, base)?;
+    if let Some(before) = before
+        && at <= before
+    {
+        return Err(c.err(
+            e.at.span(),
+            format!(
+                "timeline entries must be in time order: this one, at {}, is not after the one before, at {}",
+                moment(at, base.start),
+                moment(before, base.start)
+            ),
+        ));
+    }
+    if e.source.get().trim().is_empty() {
+        return Err(c.err(
+            e.source.span(),
+            "timeline: expected a non-empty source (where the change comes from)",
+        ));
+    }
+    let set = e.set.get();
+    if set.is_empty() {
+        return Err(c.err(
+            e.set.span(),
+            "timeline: expected at least one change in `set`",
+        ));
+    }
+    for (path, value) in set {
+        if !changeable(path) {
+            return Err(c.err(
+                value.span(),
+                format!(
+                    "timeline: `{path}` cannot change during a run; these may: {}",
+                    CHANGEABLE.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok((at, date))
+}
+
+/// Whether `path` is one of [`CHANGEABLE`] or lies under one.
+fn changeable(path: &str) -> bool {
+    CHANGEABLE.iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// `at` as (time since start [µs], calendar date): an epoch boundary inside the run.
+fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(SimTime, Option<Instant>)> {
+    let text = at.get().trim();
+    let t = if let Ok(secs) = parse_duration_secs(text) {
+        if !secs.is_finite() {
+            return Err(c.err(at.span(), "timeline.at: expected a finite offset"));
+        }
+        from_secs(secs)
+    } else if let Ok(date) = Instant::parse(text) {
+        let Some(start) = sc.start else {
+            return Err(c.err(
+                at.span(),
+                format!(
+                    "timeline.at = \"{text}\" is a date: it needs `start` in [scenario] (or write an offset from the start such as \"81d\")"
+                ),
+            ));
+        };
+        if date.0 <= start.0 {
+            return Err(outside(c, at, sc));
+        }
+        from_secs((date.0 - start.0) as f64)
+    } else {
+        return Err(c.err(
+            at.span(),
+            format!(
+                "timeline.at = \"{text}\": expected a UTC date such as \"2026-03-23\" or an offset from the start such as \"81d\""
+            ),
+        ));
+    };
+    if t == 0 || t >= sc.duration {
+        return Err(outside(c, at, sc));
+    }
+    if !t.is_multiple_of(sc.epoch) {
+        let lo = t / sc.epoch * sc.epoch;
+        return Err(c.err(
+            at.span(),
+            format!(
+                "changes apply between epochs: timeline.at = \"{text}\" falls inside an epoch (epoch {}); the nearest epoch boundaries are {} and {}",
+                span_label(sc.epoch),
+                moment(lo, sc.start),
+                moment(lo + sc.epoch, sc.start)
+            ),
+        ));
+    }
+    Ok((t, sc.start.map(|s| s.plus_hours(crate::time::to_hours(t)))))
+}
+
+/// "must fall strictly inside the run" at `at`.
+fn outside(c: &Check, at: &Sp<String>, sc: &Scenario) -> ScenarioError {
+    c.err(
+        at.span(),
+        format!(
+            "timeline.at = \"{}\" must fall inside the run: after its start and before its end ({})",
+            at.get(),
+            moment(sc.duration, sc.start)
+        ),
+    )
+}
+
+/// A time since start as an offset, with its date in a dated scenario: `81d (2026-03-23T00:00:00Z)`.
+pub fn moment(t: SimTime, start: Option<Instant>) -> String {
+    match start {
+        Some(s) => format!(
+            "{} ({})",
+            span_label(t),
+            s.plus_hours(crate::time::to_hours(t))
+        ),
+        None => span_label(t),
+    }
+}
+
+/// A duration as days when whole, else hours: "81d", "36h", "1.5h".
+fn span_label(t: SimTime) -> String {
+    if t.is_multiple_of(crate::time::DAY) {
+        format!("{}d", t / crate::time::DAY)
+    } else if t.is_multiple_of(HOUR) {
+        format!("{}h", t / HOUR)
+    } else {
+        format!("{}h", crate::time::to_hours(t))
+    }
+}
+
+/// Applies `e`'s changes to `doc` and validates the scenario it then describes; an error
+/// is reported at the value that caused it (or at `set` when only the changes together fail).
+fn segment(c: &Check, doc: &mut DocumentMut, e: &RawTimelineEntry) -> Res<Scenario> {
+    let set = e.set.get();
+    let before = doc.clone();
+    for (path, value) in set {
+        apply(c, doc, path, value)?;
+    }
+    let error = match validate::segment(&doc.to_string(), c.loc.file) {
+        Ok(sc) => return Ok(sc),
+        Err(error) => error,
+    };
+    let inner = inner_message(&error);
+    for (path, value) in set {
+        let mut alone = before.clone();
+        apply(c, &mut alone, path, value)?;
+        if validate::segment(&alone.to_string(), c.loc.file).is_err() {
+            return Err(c.err(
+                value.span(),
+                format!("timeline ({}): `{path}`: {inner}", e.at.get()),
+            ));
+        }
+    }
+    Err(c.err(
+        e.set.span(),
+        format!("timeline ({}): these changes together: {inner}", e.at.get()),
+    ))
+}
+
+/// Sets `path` to `value` in `doc`; an error at the value when the path does not exist.
+fn apply(c: &Check, doc: &mut DocumentMut, path: &str, value: &Sp<SetValue>) -> Res<()> {
+    let text = value.get().0.to_string();
+    let parsed: toml_edit::Value = text.parse().map_err(|_| {
+        c.err(
+            value.span(),
+            format!("timeline: `{path}`: not a TOML value"),
+        )
+    })?;
+    set_path(doc, path, parsed).map_err(|m| c.err(value.span(), format!("timeline: {m}")))
+}
+
+/// The message of a validation error without its file:line:col (which points into the
+/// edited document, not the file).
+fn inner_message(e: &ScenarioError) -> String {
+    match e {
+        ScenarioError::Invalid { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{Scenario, ScenarioError};
+
+    /// A small dated scenario (start 2026-01-05, weekly epochs, 70 days) with `token`
+    /// lines in its `[token]` and `timeline` after it.
+    fn parse(start: &str, token: &str, timeline: &str) -> Result<Scenario, ScenarioError> {
+        parse_with(start, 0.1, token, timeline)
+    }
+
+    /// [`parse`] with market take rate `take_rate` [fraction].
+    fn parse_with(
+        start: &str,
+        take_rate: f64,
+        token: &str,
+        timeline: &str,
+    ) -> Result<Scenario, ScenarioError> {
+        let text = format!(
+            r#"[scenario]
+name = "t"
+duration = "70d"
+epoch = "7d"
+{start}
+
+[market]
+mechanism = "reverse_auction"
+take_rate = {take_rate}
+
+[token]
+symbol = "T"
+supply_start = 1e6
+price = {{ model = "constant", usd = 1.0 }}
+{token}
+
+[[providers]]
+name = "p"
+count = 2
+gpu = "A100-80G"
+pricing = {{ strategy = "price_list", usd_per_gpu_month = 700.0 }}
+
+[[workloads]]
+name = "w"
+kind = "inference"
+arrivals = {{ rate_per_hour = 2.0 }}
+size = {{ dist = "exponential", mean = "1h" }}
+max_price = {{ usd_per_gpu_hour = 3.0 }}
+{timeline}
+"#
+        );
+        Scenario::parse(&text, "t.toml", &[])
+    }
+
+    /// The error's (line, message); panics when the scenario is accepted.
+    fn error(start: &str, token: &str, timeline: &str) -> (usize, String) {
+        match parse(start, token, timeline) {
+            Err(ScenarioError::Invalid { line, message, .. }) => (line, message),
+            other => panic!("expected a located error, got {other:?}"),
+        }
+    }
+
+    /// Line of the first line of `timeline` in the text `parse` builds (1-based).
+    const TIMELINE_LINE: usize = 29;
+
+    const START: &str = "start = \"2026-01-05\"";
+
+    #[test]
+    fn dated_and_offset_entries_are_accepted_on_epoch_boundaries() {
+        let sc = parse(
+            START,
+            "",
+            "[[timeline]]\nat = \"2026-01-19\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.2 }\n\
+             [[timeline]]\nat = \"28d\"\nsource = \"s\"\nnote = \"n\"\nset = { \"token.burn\" = { rule = \"payment_fraction\", fraction = 0.5 } }",
+        )
+        .unwrap();
+        assert_eq!(sc.timeline.len(), 2);
+        assert_eq!(sc.timeline[0].at, 14 * crate::time::DAY);
+        assert_eq!(sc.timeline[0].market.take_rate, 0.2);
+        assert_eq!(
+            sc.timeline[1].date.map(|d| d.to_string()).as_deref(),
+            Some("2026-02-02T00:00:00Z")
+        );
+        // The second segment keeps the first one's change.
+        assert_eq!(sc.timeline[1].market.take_rate, 0.2);
+        assert_eq!(
+            sc.timeline[1].token.burn,
+            crate::token::BurnRule::PaymentFraction(0.5)
+        );
+        assert_eq!(sc.timeline[1].label(), "n");
+    }
+
+    #[test]
+    fn a_mid_epoch_change_names_the_nearest_boundaries() {
+        let (line, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"2026-01-22\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.2 }",
+        );
+        assert_eq!(line, TIMELINE_LINE + 1);
+        assert!(msg.contains("between epochs"), "{msg}");
+        assert!(msg.contains("14d (2026-01-19T00:00:00Z)"), "{msg}");
+        assert!(msg.contains("21d (2026-01-26T00:00:00Z)"), "{msg}");
+    }
+
+    #[test]
+    fn entries_out_of_order_or_outside_the_run_are_refused() {
+        let (line, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"28d\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.2 }\n\
+             [[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.3 }",
+        );
+        assert_eq!(line, TIMELINE_LINE + 5);
+        assert!(msg.contains("time order"), "{msg}");
+        for at in ["70d", "0d", "2025-12-29", "91d"] {
+            let (_, msg) = error(
+                START,
+                "",
+                &format!(
+                    "[[timeline]]\nat = \"{at}\"\nsource = \"s\"\nset = {{ \"market.take_rate\" = 0.2 }}"
+                ),
+            );
+            assert!(msg.contains("inside the run"), "{at}: {msg}");
+        }
+    }
+
+    #[test]
+    fn a_date_needs_a_start() {
+        let (line, msg) = error(
+            "",
+            "",
+            "[[timeline]]\nat = \"2026-01-19\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.2 }",
+        );
+        assert_eq!(line, TIMELINE_LINE + 1);
+        assert!(msg.contains("needs `start`"), "{msg}");
+    }
+
+    #[test]
+    fn paths_that_cannot_change_are_refused_with_the_list_of_those_that_can() {
+        for path in [
+            "token.price",
+            "token.supply_start",
+            "token.symbol",
+            "token.stake_per_gpu",
+            "market.mechanism",
+            "market.clusters",
+            "scenario.duration",
+            "providers.0.count",
+            "token",
+            "token.burnx",
+        ] {
+            let (line, msg) = error(
+                START,
+                "",
+                &format!("[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = {{ \"{path}\" = 1 }}"),
+            );
+            assert_eq!(line, TIMELINE_LINE + 3, "{path}");
+            assert!(msg.contains("cannot change during a run"), "{path}: {msg}");
+            assert!(msg.contains("market.take_rate"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn an_invalid_value_is_refused_at_its_position() {
+        let (line, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = { \"market.take_rate\" = 0.2 }\n\
+             [[timeline]]\nat = \"21d\"\nsource = \"s\"\nset = {\n  \"token.emission_to_providers\" = 0.5,\n  \"market.take_rate\" = 1.5,\n}",
+        );
+        assert_eq!(line, TIMELINE_LINE + 9);
+        assert!(msg.contains("market.take_rate in [0, 1)"), "{msg}");
+        // BME needs the take rate at 0: the change is refused until it comes with one.
+        let bme = "\"token.burn\" = { rule = \"bme\", mint_spread = 0.0, settle_spread = 0.0 }";
+        let (_, msg) = error(
+            START,
+            "",
+            &format!("[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = {{ {bme} }}"),
+        );
+        assert!(msg.contains("BME replaces the take rate"), "{msg}");
+        parse(
+            START,
+            "",
+            &format!(
+                "[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = {{ {bme}, \"market.take_rate\" = 0.0 }}"
+            ),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn bme_cannot_be_switched_off_and_source_is_required() {
+        let Err(ScenarioError::Invalid { message: msg, .. }) = parse_with(
+            START,
+            0.0,
+            "burn = { rule = \"bme\", mint_spread = 0.0, settle_spread = 0.0 }",
+            "[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = { \"token.burn\" = { rule = \"payment_fraction\", fraction = 0.1 } }",
+        ) else {
+            panic!("switching BME off was accepted");
+        };
+        assert!(msg.contains("cannot be switched off"), "{msg}");
+        let (_, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"14d\"\nsource = \" \"\nset = { \"market.take_rate\" = 0.2 }",
+        );
+        assert!(msg.contains("non-empty source"), "{msg}");
+        let (_, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"14d\"\nsource = \"s\"\nset = {}",
+        );
+        assert!(msg.contains("at least one change"), "{msg}");
+        let (_, msg) = error(
+            START,
+            "",
+            "[[timeline]]\nat = \"14d\"\nset = { \"market.take_rate\" = 0.2 }",
+        );
+        assert!(msg.contains("source"), "{msg}");
+    }
+}
