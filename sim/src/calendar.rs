@@ -115,13 +115,15 @@ impl Instant {
                     ))
                 })?;
             let fields: Vec<&str> = clock.split(':').collect();
-            if !(fields.len() == 2 || fields.len() == 3) || !fields.iter().all(|f| digits(f, 2))
-            {
+            if !(fields.len() == 2 || fields.len() == 3) || !fields.iter().all(|f| digits(f, 2)) {
                 return Err(bad());
             }
             let hh: i64 = fields[0].parse().map_err(|_| bad())?;
             let mm: i64 = fields[1].parse().map_err(|_| bad())?;
-            let ss: i64 = fields.get(2).map_or(Ok(0), |s| s.parse()).map_err(|_| bad())?;
+            let ss: i64 = fields
+                .get(2)
+                .map_or(Ok(0), |s| s.parse())
+                .map_err(|_| bad())?;
             if hh > 23 || mm > 59 || ss > 59 {
                 return Err(DateParseError(format!("{text:?}: not a time of day")));
             }
@@ -208,14 +210,19 @@ mod tests {
         assert_eq!(t.to_string(), "2024-06-25T12:00:00Z");
         assert_eq!(Instant::parse("2024-06-25 12:00Z").unwrap(), t);
         assert_eq!(Instant::parse("2024-06-25T12:00:00+00:00").unwrap(), t);
-        assert_eq!(Instant::parse("2000-02-29").unwrap().date_label(), "2000-02-29");
+        assert_eq!(
+            Instant::parse("2000-02-29").unwrap().date_label(),
+            "2000-02-29"
+        );
         assert_eq!(days_in_month(2024, 2), 29);
         assert_eq!(days_in_month(2100, 2), 28);
         assert_eq!(days_in_month(2023, 12), 31);
         assert_eq!(t.month_start().to_string(), "2024-06-01T00:00:00Z");
         assert_eq!(t.next_month_start().to_string(), "2024-07-01T00:00:00Z");
         assert_eq!(
-            Instant::from_ymd(2023, 12, 5).next_month_start().to_string(),
+            Instant::from_ymd(2023, 12, 5)
+                .next_month_start()
+                .to_string(),
             "2024-01-01T00:00:00Z"
         );
         assert_eq!(t.month_label(), "2024-06");
