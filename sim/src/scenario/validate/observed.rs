@@ -136,12 +136,19 @@ pub(crate) fn located(c: &Check, o: &RawObserved, shown: &str, e: SeriesError) -
                 format!("{shown} has no column `{column}`; its columns are {found:?}"),
             )
         }
-        SeriesError::At { line, col, message } => ScenarioError::Invalid {
-            file: shown.to_string(),
-            line,
-            col,
-            message: format!("observed series `{}`: {message}", o.name.get()),
-        },
+        SeriesError::At { line, col, message } => {
+            let (at_line, at_col) = c.loc.line_col(o.file.span().start);
+            ScenarioError::Invalid {
+                file: shown.to_string(),
+                line,
+                col,
+                message: format!(
+                    "observed series `{}`: {message}\n  (the series file is named at {}:{at_line}:{at_col})",
+                    o.name.get(),
+                    c.loc.file
+                ),
+            }
+        }
     }
 }
 
@@ -156,4 +163,23 @@ fn base_dir(file: &str) -> PathBuf {
         .parent()
         .unwrap_or(Path::new(""))
         .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_labels_and_base_folders() {
+        assert_eq!(builtin_of("<built-in ionet>"), Some("ionet"));
+        assert_eq!(builtin_of("<built-in ionet> (with --set)"), Some("ionet"));
+        assert_eq!(builtin_of("scenarios/ionet.toml"), None);
+        assert_eq!(base_dir("a/b/c.toml (with --set)"), Path::new("a/b"));
+        assert_eq!(base_dir("c.toml"), Path::new(""));
+        // A top-level built-in names files relative to scenarios/.
+        assert_eq!(
+            super::super::super::embedded_key("akash", "./data/x.csv"),
+            "data/x.csv"
+        );
+    }
 }
