@@ -472,14 +472,11 @@ fn run_writes_observed_parquet_and_summary_backtests() {
         names,
         ["name", "date", "observed", "simulated", "error_pct"]
     );
-    let dates: Vec<Option<&str>> = table
-        .column("date")
-        .unwrap()
-        .str()
-        .unwrap()
-        .into_iter()
-        .collect();
-    assert_eq!(dates[..2], [Some("2024-06-01"), Some("2024-07-01")]);
+    let dates = table.column("date").unwrap().str().unwrap().clone();
+    assert_eq!(
+        [dates.get(0), dates.get(1)],
+        [Some("2024-06-01"), Some("2024-07-01")]
+    );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Backtests"), "{report}");
     // A bad value in the Parquet series: exit 2, located in the file, nothing written.

@@ -175,3 +175,42 @@ fn read_parquet_series(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flopmarket_sim::backtest::{Aggregate, BacktestPoint};
+
+    fn comparison() -> Comparison {
+        let point = |m, observed: f64, simulated: f64| BacktestPoint {
+            date: Instant::from_ymd(2024, m, 1),
+            observed,
+            simulated,
+            error_pct: (simulated - observed) / observed * 100.0,
+        };
+        Comparison {
+            name: "minted".into(),
+            quantity: "tokens_minted",
+            aggregate: Aggregate::Sum,
+            points: vec![point(6, 100.0, 110.0), point(7, 50.0, 40.0)],
+        }
+    }
+
+    #[test]
+    fn the_observed_table_has_one_row_per_point() {
+        let df = observed_frame(&[comparison()]).unwrap();
+        assert_eq!(df.height(), 2);
+        let dates = df.column("date").unwrap().str().unwrap().clone();
+        assert_eq!(dates.get(1), Some("2024-07-01"));
+        let errors = df.column("error_pct").unwrap().f64().unwrap().clone();
+        assert_eq!(errors.get(1), Some(-20.0));
+    }
+
+    #[test]
+    fn the_chart_shows_observed_beside_simulated_by_day() {
+        let c = chart(&comparison(), Some(Instant::from_ymd(2024, 6, 1)));
+        assert_eq!(c.series.len(), 2);
+        assert_eq!(c.series[0].points, vec![(0.0, 100.0), (30.0, 50.0)]);
+        assert_eq!(c.series[1].points, vec![(0.0, 110.0), (30.0, 40.0)]);
+    }
+}

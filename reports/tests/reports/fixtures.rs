@@ -228,6 +228,7 @@ pub fn summary() -> Summary {
             events_per_s: 2_469_134.0,
         },
         workloads: Vec::new(),
+        backtests: Vec::new(),
     }
 }
 
@@ -247,6 +248,8 @@ pub fn context() -> ReportContext {
             bf16_measured: false,
         }],
         token_mechanism: vec!["Burn: none.".into()],
+        start: None,
+        backtests: Vec::new(),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,

@@ -143,7 +143,7 @@ pub(crate) fn located(c: &Check, o: &RawObserved, shown: &str, e: SeriesError) -
                 line,
                 col,
                 message: format!(
-                    "observed series `{}`: {message}\n  (the series file is named at {}:{at_line}:{at_col})",
+                    "observed series `{}`: {message}\n  {}:{at_line}:{at_col}: the [[observed]] file key naming it",
                     o.name.get(),
                     c.loc.file
                 ),
