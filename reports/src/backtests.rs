@@ -78,14 +78,15 @@ pub(crate) fn section(doc: &mut Document, summary: &Summary, ctx: &ReportContext
     doc.table(t);
     for b in &ctx.backtests {
         if !b.points.is_empty() {
-            doc.blocks.push(Block::Chart(chart(b, ctx.start)));
+            doc.blocks.push(Block::Chart(chart(b)));
         }
     }
 }
 
-/// Observed and simulated of one series against days since the first compared period.
-fn chart(b: &Comparison, start: Option<Instant>) -> Chart {
-    let origin = start.unwrap_or(b.points[0].date);
+/// Observed and simulated of one series against days since its first compared period's
+/// start (`b` has at least one point).
+fn chart(b: &Comparison) -> Chart {
+    let origin = b.points[0].date;
     let x = |d: Instant| d.hours_since(origin) / 24.0;
     let line = |name: &str, value: &dyn Fn(usize) -> f64, dashed, color| Series {
         name: name.into(),
@@ -208,7 +209,7 @@ mod tests {
 
     #[test]
     fn the_chart_shows_observed_beside_simulated_by_day() {
-        let c = chart(&comparison(), Some(Instant::from_ymd(2024, 6, 1)));
+        let c = chart(&comparison());
         assert_eq!(c.series.len(), 2);
         assert_eq!(c.series[0].points, vec![(0.0, 100.0), (30.0, 50.0)]);
         assert_eq!(c.series[1].points, vec![(0.0, 110.0), (30.0, 40.0)]);

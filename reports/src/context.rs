@@ -25,8 +25,6 @@ pub struct ReportContext {
     pub token_mechanism: Vec<String>,
     /// The scenario's published claims checked against the run (set by the caller).
     pub claims: Vec<ClaimCheck>,
-    /// The calendar date the run starts (`[scenario] start`).
-    pub start: Option<flopmarket_sim::calendar::Instant>,
     /// The scenario's observed series compared with the run, point by point (set by the
     /// caller from `RunResult::backtests`); written as `observed.parquet` when not empty.
     pub backtests: Vec<flopmarket_sim::backtest::Comparison>,
@@ -88,7 +86,6 @@ impl ReportContext {
                 .collect(),
             token_mechanism: sc.token.describe(),
             claims: Vec::new(),
-            start: sc.start,
             backtests: Vec::new(),
         }
     }

@@ -248,7 +248,6 @@ pub fn context() -> ReportContext {
             bf16_measured: false,
         }],
         token_mechanism: vec!["Burn: none.".into()],
-        start: None,
         backtests: Vec::new(),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),

@@ -156,3 +156,28 @@ fn observed_series_errors_are_located() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Every scenarios/history/*.toml is built in, and reads the same series built in (from
+/// the embedded copies) as from its file.
+#[test]
+fn history_scenarios_are_built_in_with_their_series() {
+    use flopmarket_sim::scenario::BUILTIN_HISTORY;
+    let dir = crate::common::repo_path("scenarios/history");
+    let on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| {
+                let path = e.ok()?.path();
+                (path.extension()? == "toml")
+                    .then(|| path.file_stem()?.to_str().map(String::from))?
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(on_disk.len(), BUILTIN_HISTORY.len(), "{on_disk:?}");
+    for name in &on_disk {
+        let built_in = Scenario::load_named(name, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let file = Scenario::load(&dir.join(format!("{name}.toml")), &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(built_in.observed, file.observed, "{name}");
+    }
+}
