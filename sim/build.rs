@@ -30,4 +30,54 @@ fn main() {
     code.push_str("];\n");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_calibrations.rs");
     std::fs::write(out, code).unwrap();
+    history();
+}
+
+/// Embeds the history scenarios (scenarios/history/*.toml, run by name like any built-in)
+/// and the observed series they read (scenarios/history/data/*.csv, looked up by their
+/// path relative to scenarios/). Either folder may be missing or empty.
+fn history() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history");
+    let data = root.join("data");
+    println!("cargo:rerun-if-changed={}", root.display());
+    println!("cargo:rerun-if-changed={}", data.display());
+    let mut code = String::from(
+        "/// Scenarios of scenarios/history/: (name, TOML text).\npub const BUILTIN_HISTORY: &[(&str, &str)] = &[\n",
+    );
+    for f in files_with(&root, "toml") {
+        let name = f.file_stem().unwrap().to_string_lossy().into_owned();
+        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs(&f)));
+    }
+    code.push_str(
+        "];\n/// Observed series of scenarios/history/data/: (path relative to scenarios/, CSV text).\npub const EMBEDDED_SERIES: &[(&str, &str)] = &[\n",
+    );
+    for f in files_with(&data, "csv") {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let key = format!("history/data/{name}");
+        code.push_str(&format!("    ({key:?}, include_str!({:?})),\n", abs(&f)));
+    }
+    code.push_str("];\n");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_history.rs");
+    std::fs::write(out, code).unwrap();
+}
+
+/// Files of `dir` ending in `.ext`, sorted (none when `dir` is missing).
+fn files_with(dir: &Path, ext: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
+    files
+}
+
+fn abs(f: &Path) -> String {
+    f.canonicalize().unwrap().display().to_string()
 }

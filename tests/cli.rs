@@ -82,6 +82,9 @@ fn run_writes_every_output_with_every_summary_field() {
     }
     assert_eq!(summary["scenario"], "akash");
     assert!(summary["jobs_submitted"].as_u64().unwrap() > 1000);
+    // Without [[observed]]: no backtests key and no observed table.
+    assert!(summary.get("backtests").is_none());
+    assert!(!out.join("observed.parquet").exists());
     // No temp files left behind.
     let stray: Vec<PathBuf> = std::fs::read_dir(&out)
         .unwrap()
@@ -278,7 +281,7 @@ fn list_names_every_built_in_scenario_and_help_points_to_it() {
     let o = flopmarket(&["list"]);
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    for (name, _) in flopmarket_sim::scenario::BUILTIN {
+    for (name, _) in flopmarket_sim::scenario::builtins() {
         let line = out
             .lines()
             .find(|l| l.split_whitespace().next() == Some(name))
@@ -369,4 +372,131 @@ fn claims_verdicts_are_in_summary_json() {
         .map(|k| summary[k].as_u64().unwrap())
         .sum::<u64>();
     assert_eq!(counted, claims.len() as u64);
+}
+
+const BACKTEST_SCENARIO: &str = r#"
+[scenario]
+name = "backtest"
+duration = "10d"
+start = "2024-06-25"
+
+[market]
+mechanism = "posted_price"
+posted_prices = { "A100-80G" = 1.0 }
+
+[[providers]]
+name = "servers"
+count = 4
+gpu = "A100-80G"
+gpus_per_provider = 2
+pricing = { strategy = "price_list", usd_per_gpu_month = 730.5 }
+
+[[workloads]]
+name = "jobs"
+kind = "batch"
+arrivals = { rate_per_hour = 1.0 }
+size = { dist = "exponential", mean = "1h" }
+max_price = { usd_per_gpu_hour = 10.0 }
+
+[[observed]]
+name = "online (csv)"
+file = "data/online.csv"
+date_column = "month"
+value_column = "gpu_hours"
+quantity = "gpu_hours_online"
+
+[[observed]]
+name = "online (parquet)"
+file = "data/online.parquet"
+date_column = "month"
+value_column = "gpu_hours"
+quantity = "gpu_hours_online"
+"#;
+
+/// `flopmarket run` of a scenario with observed series (CSV and Parquet) writes
+/// observed.parquet and the figures in summary.json. Hosts never fail, so the run has
+/// 4 x 2 x 24 = 192 GPU-hours online a day: June (6 days) 1,152 vs 1,200 observed (-4 %),
+/// July (4 days) 768 vs 640 (+20 %).
+#[test]
+fn run_writes_observed_parquet_and_summary_backtests() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(
+        dir.path().join("data/online.csv"),
+        "month,gpu_hours\n2024-06,\"1,200\"\n2024-07,640\n",
+    )
+    .unwrap();
+    let mut series =
+        df!("month" => ["2024-06", "2024-07"], "gpu_hours" => [1200.0, 640.0]).unwrap();
+    let file = std::fs::File::create(dir.path().join("data/online.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut series).unwrap();
+    let scenario = dir.path().join("backtest.toml");
+    std::fs::write(&scenario, BACKTEST_SCENARIO).unwrap();
+    let out = dir.path().join("out");
+    let o = flopmarket(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let backtests = summary["backtests"].as_array().unwrap();
+    assert_eq!(backtests.len(), 2, "{backtests:?}");
+    for b in backtests {
+        assert_eq!(b["quantity"], "gpu_hours_online");
+        assert_eq!(b["points"], 2);
+        assert!((b["mape_pct"].as_f64().unwrap() - 12.0).abs() < 1e-9, "{b}");
+        assert!(
+            (b["max_abs_error_pct"].as_f64().unwrap() - 20.0).abs() < 1e-9,
+            "{b}"
+        );
+        let cumulative = (1920.0 - 1840.0) / 1840.0 * 100.0;
+        assert!(
+            (b["cumulative_error_pct"].as_f64().unwrap() - cumulative).abs() < 1e-9,
+            "{b}"
+        );
+    }
+    let file = std::fs::File::open(out.join("observed.parquet")).unwrap();
+    let table = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(table.height(), 4);
+    let names: Vec<String> = table
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["name", "date", "observed", "simulated", "error_pct"]
+    );
+    let dates = table.column("date").unwrap().str().unwrap().clone();
+    assert_eq!(
+        [dates.get(0), dates.get(1)],
+        [Some("2024-06-01"), Some("2024-07-01")]
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Backtests"), "{report}");
+    // A bad value in the Parquet series: exit 2, located in the file, nothing written.
+    let mut bad = df!("month" => ["2024-06", "2024-07"], "gpu_hours" => ["1200", "n/a"]).unwrap();
+    let file = std::fs::File::create(dir.path().join("data/online.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut bad).unwrap();
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let o = flopmarket(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o)
+            .contains("online.parquet:3:2: observed series `online (parquet)`: expected a number"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
 }

@@ -28,6 +28,9 @@ pub struct ReportContext {
     pub claims: Vec<ClaimCheck>,
     /// The calendar date the run starts (`[scenario] start`): charts get date axes.
     pub start: Option<Instant>,
+    /// The scenario's observed series compared with the run, point by point (set by the
+    /// caller from `RunResult::backtests`); written as `observed.parquet` when not empty.
+    pub backtests: Vec<flopmarket_sim::backtest::Comparison>,
 }
 
 /// Bytes read per decoded token of a 7B-parameter model in 16-bit weights, batch 1
@@ -87,6 +90,7 @@ impl ReportContext {
                 .collect(),
             token_mechanism: sc.token.describe(),
             claims: Vec::new(),
+            backtests: Vec::new(),
         }
     }
 

@@ -15,6 +15,7 @@
 
 pub mod analysis;
 mod atomic;
+mod backtests;
 mod chart_files;
 mod charts;
 mod columns;
@@ -32,6 +33,7 @@ pub mod sweep;
 mod table;
 mod write;
 
+pub use backtests::resolve_observed;
 pub use context::{DECODE_7B_BYTES_PER_TOKEN, ReportContext, UnitThroughput};
 pub use error::ReportError;
 pub use sink::{FrameSink, RunFrames};

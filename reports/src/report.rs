@@ -56,6 +56,7 @@ pub(crate) fn build(
     bme_section(&mut doc, summary);
     mechanism_sections(&mut doc, summary);
     claims_section(&mut doc, ctx);
+    crate::backtests::section(&mut doc, summary, ctx);
     doc.heading("Provider economics by cohort");
     doc.paragraph("Median payback counts providers that never pay back as infinite (n/a when fewer than half pay back); paid back = payback within the simulated run.");
     doc.table(cohorts(

@@ -14,7 +14,7 @@ use crate::chart_files::write_chart_files;
 use crate::context::ReportContext;
 use crate::error::ReportError;
 use crate::sink::RunFrames;
-use crate::{html, markdown, report};
+use crate::{backtests, html, markdown, report};
 
 /// Which table files to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,8 +49,8 @@ impl Format {
 }
 
 /// Writes one run into `dir` (created if missing) and returns the paths written, in order:
-/// `epochs`, `providers` and (when `frames.jobs` is `Some`) `jobs` tables as `.parquet`
-/// and/or `.csv`, then `charts/NN-title.svg` and `.png` for each chart, `report.md`,
+/// `epochs`, `providers`, (when `frames.jobs` is `Some`) `jobs` and (when
+/// `ctx.backtests` is not empty) `observed` tables as `.parquet` and/or `.csv`, then `charts/NN-title.svg` and `.png` for each chart, `report.md`,
 /// `report.html`, and last `summary.json` (so its presence marks a complete run). Every file is written to `.NAME.tmp-PID` in `dir` and
 /// renamed over its target: a previous file stays intact until then, and on error the
 /// temporary file is removed. The report and the JSON are built before anything is
@@ -68,6 +68,14 @@ pub fn write_run(
     let doc = report::build(summary, &frames.epochs, &frames.providers, ctx)
         .map_err(ReportError::polars("building the report"))?;
     let (md, page) = (markdown::render(&doc), html::render(&doc));
+    let observed = if ctx.backtests.is_empty() {
+        None
+    } else {
+        Some(
+            backtests::observed_frame(&ctx.backtests)
+                .map_err(ReportError::polars("building the observed table"))?,
+        )
+    };
     std::fs::create_dir_all(dir).map_err(ReportError::io(dir))?;
     let mut written = Vec::new();
     let RunFrames {
@@ -79,6 +87,7 @@ pub fn write_run(
         ("epochs", Some(epochs)),
         ("providers", Some(providers)),
         ("jobs", jobs),
+        ("observed", observed),
     ];
     for (name, frame) in tables {
         let Some(mut frame) = frame else { continue };

@@ -3,6 +3,7 @@
 //! [`output::RecordSink`].
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod calendar;
 pub mod claims;
 pub mod engine;

@@ -27,6 +27,32 @@ pub struct RunResult<S> {
     /// The sink, holding whatever it kept. The scenario's claims, checked against this
     /// run, are in `summary.claims`.
     pub sink: S,
+    /// The scenario's observed series compared with the run, point by point (their
+    /// error figures are in `summary.backtests`); empty without `[[observed]]`.
+    pub backtests: Vec<crate::backtest::Comparison>,
+}
+
+/// Passes every record on to the run's sink and keeps a copy of the "all" epoch rows
+/// when the scenario has observed series to compare them with.
+struct Tee<S> {
+    inner: S,
+    keep: bool,
+    all_rows: Vec<crate::output::EpochRecord>,
+}
+
+impl<S: RecordSink> RecordSink for Tee<S> {
+    fn epoch(&mut self, record: &crate::output::EpochRecord) {
+        if self.keep && record.gpu_model == "all" {
+            self.all_rows.push(record.clone());
+        }
+        self.inner.epoch(record);
+    }
+    fn provider(&mut self, record: &crate::output::ProviderRecord) {
+        self.inner.provider(record);
+    }
+    fn job(&mut self, record: &crate::output::JobRecord) {
+        self.inner.job(record);
+    }
 }
 
 /// Runs `sc` (with its seed) to its horizon, sending records to `sink`; `progress` is
@@ -39,6 +65,11 @@ pub fn run<S: RecordSink>(
 ) -> RunResult<S> {
     let started = Instant::now();
     let mut pending = Vec::new();
+    let sink = Tee {
+        inner: sink,
+        keep: !sc.observed.is_empty(),
+        all_rows: Vec::new(),
+    };
     let world = World::new(sc, sink, opts.jobs_log, &mut |t, e| pending.push((t, e)));
     let mut sim = Simulation::new(world);
     for (t, e) in pending {
@@ -59,7 +90,7 @@ pub fn run<S: RecordSink>(
 /// summary, one section at a time, then the claims checked against it.
 fn finish<S: RecordSink>(
     sc: &Scenario,
-    mut world: World<'_, S>,
+    mut world: World<'_, Tee<S>>,
     events: u64,
     wall_s: f64,
 ) -> RunResult<S> {
@@ -92,19 +123,30 @@ fn finish<S: RecordSink>(
         workloads: workload_figures(sc, &world.ledger.by_workload),
         timeline: TimelineSummary::of(sc),
         claims: ClaimFigures::default(),
+        backtests: Vec::new(),
         engine: EngineFigures::of(events, wall_s),
     };
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;
     let claims = crate::claims::check(&sc.claims, &summary, &totals.records, run_months);
     summary.claims = ClaimFigures::of(claims);
+    let backtests: Vec<_> = match sc.start {
+        Some(start) => sc
+            .observed
+            .iter()
+            .map(|o| o.compare(&world.sink.all_rows, start))
+            .collect(),
+        None => Vec::new(),
+    };
+    summary.backtests = backtests.iter().map(|b| b.figures()).collect();
     RunResult {
         summary,
-        sink: world.sink,
+        sink: world.sink.inner,
+        backtests,
     }
 }
 
 /// Writes every provider's row and sums what the summary needs of them.
-fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, S>) -> ProviderTotals {
+fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, Tee<S>>) -> ProviderTotals {
     let mut totals = ProviderTotals::default();
     let mut paybacks = Vec::with_capacity(world.providers.len());
     for (i, p) in world.providers.iter_mut().enumerate() {

@@ -1,16 +1,21 @@
 //! `flopmarket list`: the built-in scenarios, each with its one-line description.
 
 use flopmarket_sim::Scenario;
-use flopmarket_sim::scenario::BUILTIN;
+use flopmarket_sim::scenario::{BUILTIN_HISTORY, builtins};
 
 /// Prints `NAME  description` for every built-in scenario, in the order they are shipped.
 pub fn list() -> anyhow::Result<()> {
-    let width = BUILTIN.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    for (name, text) in BUILTIN {
+    let width = builtins().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, text) in builtins() {
         let sc = Scenario::parse(text, &format!("<built-in {name}>"), &[])?;
         println!("{name:<width$}  {}", first_sentence(&sc.description));
     }
-    println!("\nRun one with `flopmarket run NAME`; its file is scenarios/NAME.toml.");
+    let history = if BUILTIN_HISTORY.is_empty() {
+        ""
+    } else {
+        " (or scenarios/history/NAME.toml)"
+    };
+    println!("\nRun one with `flopmarket run NAME`; its file is scenarios/NAME.toml{history}.");
     Ok(())
 }
 

@@ -42,6 +42,7 @@ pub fn run(
         max_memory,
     } = opts;
     let mut sc = Scenario::load_named(scenario, set)?;
+    flopmarket_reports::resolve_observed(&mut sc)?;
     if let Some(seed) = seed {
         sc.seed = seed;
     }
@@ -53,6 +54,7 @@ pub fn run(
     });
     bar.finish_and_clear();
     let summary = result.summary;
+    let backtests = result.backtests;
     let frames = result
         .sink
         .into_frames()
@@ -64,6 +66,7 @@ pub fn run(
     };
     let mut ctx = ReportContext::from_scenario(&sc);
     ctx.claims = summary.claims.claims.clone();
+    ctx.backtests = backtests;
     let written = write_run(&out, &summary, frames, format, &ctx)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     if !quiet {

@@ -5,7 +5,8 @@ use flopmarket_sim::time::{DAY, to_hours};
 
 /// Validates `scenario` with overrides `set`.
 pub fn validate(scenario: &str, set: &[String]) -> anyhow::Result<()> {
-    let sc = Scenario::load_named(scenario, set)?;
+    let mut sc = Scenario::load_named(scenario, set)?;
+    flopmarket_reports::resolve_observed(&mut sc)?;
     let providers: u64 = sc.cohorts.iter().map(|c| c.count as u64).sum();
     let gpus: u64 = sc
         .cohorts

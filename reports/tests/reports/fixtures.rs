@@ -243,6 +243,7 @@ pub fn summary() -> Summary {
             note: Some("BME live".into()),
             changes: vec!["token.burn".into(), "market.take_rate".into()],
         }],
+        backtests: Vec::new(),
     }
 }
 
@@ -263,6 +264,7 @@ pub fn context() -> ReportContext {
         }],
         token_mechanism: vec!["Burn: none.".into()],
         start: Some(start()),
+        backtests: Vec::new(),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,

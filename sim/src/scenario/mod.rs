@@ -60,6 +60,8 @@ pub struct Scenario {
     pub verification: Option<crate::model::verification::Verification>,
     /// Dated changes to the market and token parameters, in time order (`[[timeline]]`).
     pub timeline: Vec<TimelineChange>,
+    /// Published series to backtest the run against (`[[observed]]`).
+    pub observed: Vec<crate::backtest::Observed>,
 }
 
 /// Market mechanism and fees.
@@ -352,12 +354,90 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+include!(concat!(env!("OUT_DIR"), "/embedded_history.rs"));
+
+/// Every built-in scenario: those of scenarios/ ([`BUILTIN`]), then those of
+/// scenarios/history/ ([`BUILTIN_HISTORY`]), as (name, TOML text).
+pub fn builtins() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    BUILTIN.iter().chain(BUILTIN_HISTORY)
+}
+
+/// The built-in scenario named `name`: (name, TOML text).
+pub fn builtin(name: &str) -> Option<&'static (&'static str, &'static str)> {
+    builtins().find(|(n, _)| *n == name)
+}
+
+/// The key of the embedded file that built-in scenario `scenario` names `relative`:
+/// its path relative to scenarios/ (history scenarios live in scenarios/history/).
+pub fn embedded_key(scenario: &str, relative: &str) -> String {
+    let relative = relative.trim_start_matches("./");
+    if BUILTIN_HISTORY.iter().any(|(n, _)| *n == scenario) {
+        format!("history/{relative}")
+    } else {
+        relative.to_string()
+    }
+}
+
+/// The text of an embedded observed series by its path relative to scenarios/.
+pub fn embedded_series(key: &str) -> Option<&'static str> {
+    EMBEDDED_SERIES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, text)| *text)
+}
+
 impl Scenario {
+    /// Reads the observed series the simulator cannot read itself (Parquet) through
+    /// `load`, which gets the file and its date and value columns and returns the rows'
+    /// cells as text (see [`crate::backtest::points_from_rows`]). Errors name the file,
+    /// row and column.
+    pub fn resolve_observed(
+        &mut self,
+        mut load: impl FnMut(
+            &Path,
+            &str,
+            &str,
+        )
+            -> Result<Vec<crate::backtest::series::Row>, crate::backtest::SeriesError>,
+    ) -> Result<(), ScenarioError> {
+        for o in &mut self.observed {
+            let crate::backtest::ObservedData::File {
+                path,
+                date_column,
+                value_column,
+            } = &o.data
+            else {
+                continue;
+            };
+            let shown = path.display().to_string();
+            let at = |line, col, message: String| ScenarioError::Invalid {
+                file: shown.clone(),
+                line,
+                col,
+                message: format!("observed series `{}`: {message}", o.name),
+            };
+            let points = load(path, date_column, value_column)
+                .and_then(|rows| crate::backtest::points_from_rows(rows, o.period))
+                .map_err(|e| match e {
+                    crate::backtest::SeriesError::MissingColumn { column, found } => at(
+                        1,
+                        1,
+                        format!("no column `{column}`; its columns are {found:?}"),
+                    ),
+                    crate::backtest::SeriesError::At { line, col, message } => {
+                        at(line, col, message)
+                    }
+                })?;
+            o.data = crate::backtest::ObservedData::Points(points);
+        }
+        Ok(())
+    }
+
     /// Loads `name_or_path`: a file if one exists there, else a built-in scenario by name.
     pub fn load_named(name_or_path: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let path = Path::new(name_or_path);
         if !path.exists()
-            && let Some((name, text)) = BUILTIN.iter().find(|(n, _)| *n == name_or_path)
+            && let Some((name, text)) = builtin(name_or_path)
         {
             return Scenario::parse(text, &format!("<built-in {name}>"), overrides);
         }

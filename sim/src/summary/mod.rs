@@ -62,6 +62,10 @@ pub struct Summary {
     /// Published claims checked against the run.
     #[serde(flatten)]
     pub claims: ClaimFigures,
+    /// The scenario's observed series against the run: points compared and errors
+    /// (absent without `[[observed]]`, so such runs' summaries are unchanged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backtests: Vec<crate::backtest::BacktestFigures>,
     /// Engine work and speed (the timing fields vary run to run).
     #[serde(flatten)]
     pub engine: EngineFigures,
@@ -313,7 +317,12 @@ mod tests {
     /// documents no key that summary.json does not have.
     #[test]
     fn every_summary_key_is_documented_in_the_readme() {
-        let json = serde_json::to_value(Summary::default()).unwrap();
+        // `backtests` is left out when empty: document the summary of a backtested run.
+        let summary = Summary {
+            backtests: vec![Default::default()],
+            ..Default::default()
+        };
+        let json = serde_json::to_value(summary).unwrap();
         let keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
         let docs = documented();
         let missing: Vec<&String> = keys.iter().filter(|k| !docs.contains(k)).collect();

@@ -228,7 +228,7 @@ pub fn replicate_seed(sweep_seed: u64, replicate: usize) -> u64 {
 }
 
 fn is_builtin(name: &str) -> bool {
-    crate::scenario::BUILTIN.iter().any(|(n, _)| *n == name)
+    crate::scenario::builtin(name).is_some()
 }
 
 /// Resolves `base` against the sweep file's directory: an existing file wins, else a
@@ -241,7 +241,7 @@ fn resolve_base(base: &str, dir: &Path) -> (String, Option<&'static str>) {
     if Path::new(base).exists() {
         return (base.to_string(), None);
     }
-    match crate::scenario::BUILTIN.iter().find(|(n, _)| *n == base) {
+    match crate::scenario::builtin(base) {
         Some((name, text)) => (name.to_string(), Some(text)),
         None => (rel.display().to_string(), None),
     }

@@ -13,7 +13,8 @@
 //! - the block mints inflation x supply / `blocks_per_year` (annual provisions over
 //!   blocks per year; the supply includes the previous blocks' mints).
 //!
-//! Blocks are at k / `blocks_per_year` years after genesis (k = 1, 2, ...). The model
+//! Blocks are at k / `blocks_produced_per_year` years after genesis (k = 1, 2, ...):
+//! the real block time, which need not be the one `blocks_per_year` assumes. The model
 //! steps at most an hour of blocks at a time (never across a change of the bonded
 //! ratio), each step's blocks grouped: the clamped walk of a constant per-block change
 //! is a line until it meets a band edge, then that edge, so its sums have a closed form;
@@ -54,8 +55,14 @@ pub struct CosmosInflation {
     pub goal_bonded: f64,
     /// Largest yearly change of the rate (Cosmos default 0.13) [fraction per year per year].
     pub inflation_rate_change: f64,
-    /// Blocks per year (Cosmos default 6,311,520; Akash's ~6.1 s blocks: ~5.17M) [blocks].
+    /// The mint module's `blocks_per_year` parameter, which divides the annual
+    /// provisions and the yearly rate change into per-block amounts (Cosmos default
+    /// 6,311,520; akashnet-1 genesis: 5,256,000, i.e. 6 s blocks) [blocks].
     pub blocks_per_year: f64,
+    /// Blocks the chain actually produces per 8,766-hour year (31,557,600 s over the real
+    /// block time): when blocks come slower than the parameter assumes, the chain mints
+    /// less than its nominal inflation (Akash's 6.117 s blocks: 98.2 % of it) [blocks].
+    pub blocks_produced_per_year: f64,
     /// Staked fraction over time.
     pub bonded_ratio: BondedRatio,
     /// The plain Cosmos SDK band [`inflation_min`, `inflation_max`], fixed in time, in
@@ -117,12 +124,12 @@ impl CosmosInflation {
     /// Index of the last block at or before `h` hours since genesis (0 = genesis; a
     /// millionth of a block of slack for rounding).
     fn block_at(&self, h: f64) -> f64 {
-        (h.max(0.0) * self.blocks_per_year / HOURS_PER_YEAR + 1e-6).floor()
+        (h.max(0.0) * self.blocks_produced_per_year / HOURS_PER_YEAR + 1e-6).floor()
     }
 
     /// Hours since genesis of block `k`.
     fn hours_of(&self, k: f64) -> f64 {
-        k * HOURS_PER_YEAR / self.blocks_per_year
+        k * HOURS_PER_YEAR / self.blocks_produced_per_year
     }
 
     /// The first block after `k` whose bonded ratio differs from block `k + 1`'s (a
@@ -134,7 +141,7 @@ impl CosmosInflation {
             .0
             .get(i)
             .map_or(f64::INFINITY, |&(from, _)| {
-                (from * self.blocks_per_year / HOURS_PER_YEAR - 1e-6).ceil()
+                (from * self.blocks_produced_per_year / HOURS_PER_YEAR - 1e-6).ceil()
             })
     }
 
@@ -144,7 +151,9 @@ impl CosmosInflation {
     pub fn advance(&mut self, t0_h: f64, t1_h: f64, supply: f64) -> f64 {
         let end = self.block_at(t1_h);
         let mut k = self.block_at(t0_h).max(self.block);
-        let per_hour = (self.blocks_per_year / HOURS_PER_YEAR).ceil().max(1.0);
+        let per_hour = (self.blocks_produced_per_year / HOURS_PER_YEAR)
+            .ceil()
+            .max(1.0);
         let b = self.blocks_per_year;
         let mut log_growth = 0.0;
         while k < end {
@@ -217,6 +226,7 @@ mod tests {
             goal_bonded: 0.67,
             inflation_rate_change: 0.13,
             blocks_per_year: 6_311_520.0,
+            blocks_produced_per_year: 6_311_520.0,
             bonded_ratio: BondedRatio(vec![(0.0, bonded)]),
             fixed_band: None,
             inflation: start_inflation,
@@ -279,6 +289,7 @@ mod tests {
         pushed.inflation = pushed.band(start_h).1;
         let mut odd = akash(0.2, 0.7);
         odd.blocks_per_year = 5_173_377.0;
+        odd.blocks_produced_per_year = 5_173_377.0;
         odd.bonded_ratio = BondedRatio(vec![
             (0.0, 0.2),
             (start_h + 30.5, 0.9),
@@ -330,6 +341,7 @@ mod tests {
         let mut c = akash(0.3, 0.52);
         c.fixed_band = Some((0.46, 0.58));
         c.blocks_per_year = 5_256_000.0;
+        c.blocks_produced_per_year = 5_256_000.0;
         assert_eq!(c.band(0.0), (0.46, 0.58));
         assert_eq!(c.band(10.0 * HOURS_PER_YEAR), (0.46, 0.58));
         let (exact, rate) = per_block(&c, 0.0, 96.0, 1e8);
@@ -355,6 +367,28 @@ mod tests {
         // (0.58 - 0.52) / (0.552 x 0.13) = 0.84 years to the top; after a year, pinned.
         c.advance(96.0, HOURS_PER_YEAR, 1e8);
         assert!((c.inflation - 0.58).abs() < 1e-12, "{}", c.inflation);
+    }
+
+    /// Blocks slower than the parameter assumes (Akash: 6.117 s real against 6 s in
+    /// blocks_per_year): a year pinned at the band's top has fewer blocks, each minting
+    /// rate / blocks_per_year, so the year mints (1 + 0.58 / B)^(B x 6 / 6.117) - 1 of the
+    /// supply instead of e^0.58 - 1.
+    #[test]
+    fn slower_blocks_mint_less_than_the_nominal_rate() {
+        let b = 5_256_000.0;
+        let mut c = akash(0.0, 0.58);
+        c.fixed_band = Some((0.46, 0.58));
+        c.blocks_per_year = b;
+        c.blocks_produced_per_year = HOURS_PER_YEAR * 3600.0 / 6.117;
+        let minted = c.advance(0.0, HOURS_PER_YEAR, 1e8);
+        let blocks = c.blocks_produced_per_year.floor();
+        let expected = 1e8 * (blocks * (0.58 / b).ln_1p()).exp_m1();
+        assert!(
+            (minted - expected).abs() / expected < 1e-9,
+            "{minted} vs {expected}"
+        );
+        let nominal = 1e8 * 0.58f64.exp_m1();
+        assert!(minted < 0.99 * nominal, "{minted} vs {nominal}");
     }
 
     /// A scenario with Akash's genesis, the rate held in the band (bonded at the goal),

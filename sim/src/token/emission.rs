@@ -226,12 +226,13 @@ impl Emission {
             Emission::CosmosInflation(m) if m.fixed_band.is_some() => {
                 let (lo, hi) = m.fixed_band.unwrap_or_default();
                 format!(
-                    "Cosmos SDK minter (x/mint) with a fixed band of {:.1}-{:.1} % a year, rate moving up to {:.0} % a year towards {:.0} % bonded, {} blocks a year; {:.2} % a year now",
+                    "Cosmos SDK minter (x/mint) with a fixed band of {:.1}-{:.1} % a year, rate moving up to {:.0} % a year towards {:.0} % bonded, {} blocks a year in its parameters and {:.0} produced; {:.2} % a year now",
                     lo * 100.0,
                     hi * 100.0,
                     m.inflation_rate_change * 100.0,
                     m.goal_bonded * 100.0,
                     m.blocks_per_year,
+                    m.blocks_produced_per_year,
                     m.inflation * 100.0
                 )
             }
@@ -309,6 +310,7 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
         goal_bonded,
         inflation_rate_change,
         blocks_per_year,
+        block_time,
         bonded_ratio,
         inflation_at_start,
     } = e.get()
@@ -367,6 +369,16 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
     if !(1.0..=MAX_BLOCKS_PER_YEAR).contains(blocks_per_year) {
         return Err(bad("blocks_per_year", "a number in [1, 1e9]"));
     }
+    let blocks_produced_per_year = match block_time {
+        None => *blocks_per_year,
+        Some(t) => {
+            let secs = t.secs();
+            if !(secs.is_finite() && secs >= 0.001) {
+                return Err(bad("block_time", "a finite block time of at least 1ms"));
+            }
+            HOURS_PER_YEAR * 3600.0 / secs
+        }
+    };
     if inflation_at_start.is_some_and(|x| !rate(x)) {
         return Err(bad("inflation_at_start", "a yearly rate in [0, 10)"));
     }
@@ -401,6 +413,7 @@ fn cosmos_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Re
         goal_bonded: *goal_bonded,
         inflation_rate_change: *inflation_rate_change,
         blocks_per_year: *blocks_per_year,
+        blocks_produced_per_year,
         bonded_ratio: BondedRatio(bonded),
         inflation: 0.0,
         block: 0.0,

@@ -1,6 +1,7 @@
 //! Integration tests of the simulator, one file per thing that can go wrong.
 
 mod auction_oracle;
+mod backtest;
 mod bad_input;
 mod calibration;
 mod common;

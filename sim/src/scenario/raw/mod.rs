@@ -12,6 +12,7 @@ use super::spanned::{Dur, Sp};
 mod claims;
 mod demand;
 mod market;
+mod observed;
 mod supply;
 mod timeline;
 mod token;
@@ -19,6 +20,7 @@ mod token;
 pub use claims::*;
 pub use demand::*;
 pub use market::*;
+pub use observed::*;
 pub use supply::*;
 pub use timeline::*;
 pub use token::*;
@@ -47,6 +49,10 @@ pub struct RawScenario {
     /// Verified training (Gensyn): proof-of-learning overhead, cheating solvers, verifiers.
     #[serde(default)]
     pub verification: Option<Sp<RawVerification>>,
+    /// Published series to backtest the run against (needs `[scenario] start`; see
+    /// README, "Backtests").
+    #[serde(default)]
+    pub observed: Option<Vec<Sp<RawObserved>>>,
     /// Provider cohorts; each cohort becomes `count` individual providers.
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).

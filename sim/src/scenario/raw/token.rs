@@ -244,9 +244,15 @@ pub enum RawEmission {
         /// Largest change of the rate per year [fraction per year]. Default 0.13 (Cosmos).
         #[serde(default = "default_inflation_rate_change")]
         inflation_rate_change: f64,
-        /// Blocks per year. Default 6,311,520 (Cosmos; Akash's ~6.1 s blocks: ~5.17M).
+        /// The mint module's `blocks_per_year` parameter. Default 6,311,520 (Cosmos;
+        /// akashnet-1 genesis: 5,256,000).
         #[serde(default = "default_blocks_per_year")]
         blocks_per_year: f64,
+        /// The chain's real block time, e.g. "6.117s" (Akash docs); blocks come at this
+        /// pace while each mints annual provisions / blocks_per_year, so a slower chain
+        /// mints less than its nominal inflation. Default: the pace blocks_per_year assumes.
+        #[serde(default)]
+        block_time: Option<Dur>,
         /// The staked fraction (not simulated): a number, or dated rows
         /// [{ from = "2023-01-01", ratio = 0.45 }, ...], piecewise constant (the first
         /// row's ratio also before its date) [fraction].

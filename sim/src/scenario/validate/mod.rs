@@ -7,6 +7,7 @@ mod claims;
 mod cloud;
 mod cohort;
 mod market;
+mod observed;
 mod token;
 mod workload;
 
@@ -102,7 +103,12 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         Some(v) => Some(claims::verification(c, v)?),
         None => None,
     };
+    let observed = match &raw.observed {
+        Some(list) => observed::observed(c, list, start.is_some())?,
+        None => Vec::new(),
+    };
     Ok(Scenario {
+        observed,
         verification,
         claims,
         name: meta.name.get().clone(),

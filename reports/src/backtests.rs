@@ -1,0 +1,219 @@
+//! Backtests in the run's files: the `observed` table (one row per compared period) and
+//! the report's "Backtests" section (the error figures and, per series, observed beside
+//! simulated).
+
+use flopmarket_sim::Summary;
+use flopmarket_sim::backtest::{Comparison, Row, SeriesError};
+use flopmarket_sim::calendar::Instant;
+use polars::prelude::{Column, DataFrame, PolarsResult};
+
+use crate::context::ReportContext;
+use crate::document::{Block, Document, Table};
+use crate::fmt::{fixed, int};
+use crate::svg::{Chart, ChartKind, Series};
+
+/// The `observed` table: name, date (the period's start, "YYYY-MM-DD"), observed,
+/// simulated, error_pct [%], series after series.
+pub(crate) fn observed_frame(backtests: &[Comparison]) -> PolarsResult<DataFrame> {
+    let rows = backtests
+        .iter()
+        .flat_map(|b| b.points.iter().map(move |p| (b, p)));
+    let n = rows.clone().count();
+    DataFrame::new(
+        n,
+        vec![
+            Column::new(
+                "name".into(),
+                rows.clone()
+                    .map(|(b, _)| b.name.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "date".into(),
+                rows.clone()
+                    .map(|(_, p)| p.date.date_label())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "observed".into(),
+                rows.clone().map(|(_, p)| p.observed).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "simulated".into(),
+                rows.clone().map(|(_, p)| p.simulated).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "error_pct".into(),
+                rows.map(|(_, p)| p.error_pct).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+/// The "Backtests" section, when the scenario has observed series.
+pub(crate) fn section(doc: &mut Document, summary: &Summary, ctx: &ReportContext) {
+    if summary.backtests.is_empty() {
+        return;
+    }
+    doc.heading("Backtests");
+    doc.paragraph("Each published series against the run, period by period (only periods the run overlaps; a period it covers in part is compared as the part covered). Error = (simulated - observed) / |observed|; MAPE = mean |error|; cumulative = the error of the totals for summed series, the last point's error for levels and means.");
+    let mut t = Table::new(&[
+        "Series",
+        "Quantity",
+        "Points",
+        "MAPE [%]",
+        "Max |error| [%]",
+        "Cumulative error [%]",
+    ]);
+    for f in &summary.backtests {
+        t.row(vec![
+            f.name.clone(),
+            f.quantity.clone(),
+            int(f.points),
+            fixed(f.mape_pct, 1),
+            fixed(f.max_abs_error_pct, 1),
+            fixed(f.cumulative_error_pct, 1),
+        ]);
+    }
+    doc.table(t);
+    for b in &ctx.backtests {
+        if !b.points.is_empty() {
+            doc.blocks.push(Block::Chart(chart(b)));
+        }
+    }
+}
+
+/// Observed and simulated of one series by the start date of each period (x in days
+/// since the first compared period's start, drawn as a date axis; `b` has at least one
+/// point).
+fn chart(b: &Comparison) -> Chart {
+    let origin = b.points[0].date;
+    let x = |d: Instant| d.hours_since(origin) / 24.0;
+    let line = |name: &str, value: &dyn Fn(usize) -> f64, dashed, color| Series {
+        name: name.into(),
+        points: (0..b.points.len())
+            .map(|i| (x(b.points[i].date), value(i)))
+            .collect(),
+        dashed,
+        color,
+    };
+    Chart {
+        title: format!(
+            "{}: observed vs simulated {} ({})",
+            b.name,
+            b.quantity,
+            b.aggregate.name()
+        ),
+        x_label: "period start (UTC)".into(),
+        y_label: format!("{} per period", b.quantity),
+        kind: ChartKind::Lines,
+        series: vec![
+            line("observed", &|i| b.points[i].observed, false, 0),
+            line("simulated", &|i| b.points[i].simulated, true, 3),
+        ],
+        x_dates: Some(origin),
+    }
+}
+
+/// Reads the scenario's Parquet observed series (the simulator reads CSV itself): each
+/// file's date and value columns as text, checked like a CSV's (row r is "line" r + 2,
+/// the header being line 1; the column is the column's position).
+pub fn resolve_observed(
+    sc: &mut flopmarket_sim::Scenario,
+) -> Result<(), flopmarket_sim::ScenarioError> {
+    sc.resolve_observed(read_parquet_series)
+}
+
+fn read_parquet_series(
+    path: &std::path::Path,
+    date_column: &str,
+    value_column: &str,
+) -> Result<Vec<Row>, SeriesError> {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let whole = |message: String| SeriesError::At {
+        line: 1,
+        col: 1,
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|e| whole(e.to_string()))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| whole(format!("not a readable Parquet file: {e}")))?;
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let text =
+        |column: &str| -> Result<(usize, Vec<Option<String>>), SeriesError> {
+            let index = names.iter().position(|n| n == column).ok_or_else(|| {
+                SeriesError::MissingColumn {
+                    column: column.to_string(),
+                    found: names.clone(),
+                }
+            })?;
+            let cast = df.columns()[index]
+                .cast(&DataType::String)
+                .map_err(|e| whole(format!("column `{column}`: {e}")))?;
+            let strings = cast
+                .str()
+                .map_err(|e| whole(format!("column `{column}`: {e}")))?;
+            let values = (0..strings.len())
+                .map(|i| strings.get(i).map(str::to_string))
+                .collect();
+            Ok((index + 1, values))
+        };
+    let (date_col, dates) = text(date_column)?;
+    let (value_col, values) = text(value_column)?;
+    Ok(dates
+        .into_iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (date, value))| Row {
+            line: i + 2,
+            date_col,
+            date: date.unwrap_or_default(),
+            value_col,
+            value: value.unwrap_or_default(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flopmarket_sim::backtest::{Aggregate, BacktestPoint};
+
+    fn comparison() -> Comparison {
+        let point = |m, observed: f64, simulated: f64| BacktestPoint {
+            date: Instant::from_ymd(2024, m, 1),
+            observed,
+            simulated,
+            error_pct: (simulated - observed) / observed * 100.0,
+        };
+        Comparison {
+            name: "minted".into(),
+            quantity: "tokens_minted",
+            aggregate: Aggregate::Sum,
+            points: vec![point(6, 100.0, 110.0), point(7, 50.0, 40.0)],
+        }
+    }
+
+    #[test]
+    fn the_observed_table_has_one_row_per_point() {
+        let df = observed_frame(&[comparison()]).unwrap();
+        assert_eq!(df.height(), 2);
+        let dates = df.column("date").unwrap().str().unwrap().clone();
+        assert_eq!(dates.get(1), Some("2024-07-01"));
+        let errors = df.column("error_pct").unwrap().f64().unwrap().clone();
+        assert_eq!(errors.get(1), Some(-20.0));
+    }
+
+    #[test]
+    fn the_chart_shows_observed_beside_simulated_by_day() {
+        let c = chart(&comparison());
+        assert_eq!(c.series.len(), 2);
+        assert_eq!(c.series[0].points, vec![(0.0, 100.0), (30.0, 50.0)]);
+        assert_eq!(c.series[1].points, vec![(0.0, 110.0), (30.0, 40.0)]);
+    }
+}
