@@ -76,23 +76,48 @@ impl TimelineChange {
     }
 }
 
+/// Where an entry falls against the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Moment {
+    /// At or before the start: in force from the start.
+    InForce,
+    /// An epoch boundary inside the run [µs since start], with its date.
+    During(SimTime, Option<Instant>),
+    /// At or after the end: not reached.
+    NotReached,
+}
+
+/// What a validated timeline does to a run: the changes it makes on the way, and the
+/// parameters of the last entry dated at or before the start, which the run starts with
+/// (a shortened or later-starting run keeps the rules of its date).
+pub(super) struct Timeline {
+    /// Changes inside the run, in time order.
+    pub changes: Vec<TimelineChange>,
+    /// The market and token parameters in force at the start, when an entry is dated at
+    /// or before it.
+    pub at_start: Option<(MarketSpec, TokenEconomy)>,
+}
+
 /// Validates `entries` against `base` (the scenario at the start, validated): times,
-/// paths, and each segment's scenario.
+/// paths, and each segment's scenario, whether or not the run reaches it.
 pub(super) fn timeline(
     c: &Check,
     entries: &[Sp<RawTimelineEntry>],
     base: &Scenario,
-) -> Res<Vec<TimelineChange>> {
+) -> Res<Timeline> {
     let mut doc: DocumentMut = c.loc.src.parse().map_err(|e: toml_edit::TomlError| {
         c.err(e.span().unwrap_or(0..0), e.message().to_string())
     })?;
     doc.remove("timeline");
     let mut out: Vec<TimelineChange> = Vec::with_capacity(entries.len());
+    let mut at_start = None;
     let mut bme_running = base.token.bme.is_some();
     let mut engine_running = base.token.incentives.is_some();
+    let mut previous: Option<i128> = None;
     for sp in entries {
         let e = sp.get();
-        let (at, date) = entry(c, e, base, out.last().map(|b| b.at))?;
+        let (moment, key) = entry(c, e, base, previous)?;
+        previous = Some(key);
         let segment = segment(c, &mut doc, e)?;
         if bme_running && segment.token.bme.is_none() {
             return Err(c.err(
@@ -108,6 +133,14 @@ pub(super) fn timeline(
             ));
         }
         engine_running = segment.token.incentives.is_some();
+        let (at, date) = match moment {
+            Moment::InForce => {
+                at_start = Some((segment.market, segment.token));
+                continue;
+            }
+            Moment::NotReached => continue,
+            Moment::During(at, date) => (at, date),
+        };
         out.push(TimelineChange {
             at,
             date,
@@ -118,27 +151,29 @@ pub(super) fn timeline(
             token: segment.token,
         });
     }
-    Ok(out)
+    Ok(Timeline {
+        changes: out,
+        at_start,
+    })
 }
 
-/// One entry's time (after `before`, the previous entry's), source and paths, checked;
-/// returns (time since start [µs], date).
+/// One entry's time (after `before`, the previous entry's signed time), source and
+/// paths, checked; returns where it falls and its signed time [µs since start].
 fn entry(
     c: &Check,
     e: &RawTimelineEntry,
     base: &Scenario,
-    before: Option<SimTime>,
-) -> Res<(SimTime, Option<Instant>)> {
-    let (at, date) = when(c, &e.at, base)?;
+    before: Option<i128>,
+) -> Res<(Moment, i128)> {
+    let (moment, key) = when(c, &e.at, base)?;
     if let Some(before) = before
-        && at <= before
+        && key <= before
     {
         return Err(c.err(
             e.at.span(),
             format!(
-                "timeline entries must be in time order: this one, at {}, is not after the one before, at {}",
-                moment(at, base.start),
-                moment(before, base.start)
+                "timeline entries must be in time order: `at = \"{}\"` is not after the entry before it",
+                e.at.get()
             ),
         ));
     }
@@ -166,7 +201,7 @@ fn entry(
             ));
         }
     }
-    Ok((at, date))
+    Ok((moment, key))
 }
 
 /// Whether `path` is one of [`CHANGEABLE`] or lies under one.
@@ -179,8 +214,9 @@ fn changeable(path: &str) -> bool {
     })
 }
 
-/// `at` as (time since start [µs], calendar date): an epoch boundary inside the run.
-fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(SimTime, Option<Instant>)> {
+/// `at` as where it falls against the run, and its signed time since the start [µs]
+/// (for ordering); inside the run it must be an epoch boundary.
+fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(Moment, i128)> {
     let text = at.get().trim();
     let t = if let Ok(secs) = parse_duration_secs(text) {
         if !secs.is_finite() {
@@ -197,7 +233,8 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(SimTime, Option<Insta
             ));
         };
         if date.0 <= start.0 {
-            return Err(outside(c, at, sc));
+            let key = i128::from(date.0 - start.0) * i128::from(crate::time::SECOND);
+            return Ok((Moment::InForce, key));
         }
         from_secs((date.0 - start.0) as f64)
     } else {
@@ -208,8 +245,12 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(SimTime, Option<Insta
             ),
         ));
     };
-    if t == 0 || t >= sc.duration {
-        return Err(outside(c, at, sc));
+    let key = i128::from(t);
+    if t == 0 {
+        return Ok((Moment::InForce, key));
+    }
+    if t >= sc.duration {
+        return Ok((Moment::NotReached, key));
     }
     if !t.is_multiple_of(sc.epoch) {
         let lo = t / sc.epoch * sc.epoch;
@@ -223,19 +264,10 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(SimTime, Option<Insta
             ),
         ));
     }
-    Ok((t, sc.start.map(|s| s.plus_hours(crate::time::to_hours(t)))))
-}
-
-/// "must fall strictly inside the run" at `at`.
-fn outside(c: &Check, at: &Sp<String>, sc: &Scenario) -> ScenarioError {
-    c.err(
-        at.span(),
-        format!(
-            "timeline.at = \"{}\" must fall inside the run: after its start and before its end ({})",
-            at.get(),
-            moment(sc.duration, sc.start)
-        ),
-    )
+    Ok((
+        Moment::During(t, sc.start.map(|s| s.plus_hours(crate::time::to_hours(t)))),
+        key,
+    ))
 }
 
 /// A time since start as an offset, with its date in a dated scenario: `81d (2026-03-23T00:00:00Z)`.
@@ -415,7 +447,7 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
     }
 
     #[test]
-    fn entries_out_of_order_or_outside_the_run_are_refused() {
+    fn entries_out_of_order_are_refused() {
         let (line, msg) = error(
             START,
             "",
@@ -424,16 +456,45 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
         );
         assert_eq!(line, TIMELINE_LINE + 5);
         assert!(msg.contains("time order"), "{msg}");
-        for at in ["70d", "0d", "2025-12-29", "91d"] {
-            let (_, msg) = error(
-                START,
-                "",
-                &format!(
-                    "[[timeline]]\nat = \"{at}\"\nsource = \"s\"\nset = {{ \"market.take_rate\" = 0.2 }}"
-                ),
-            );
-            assert!(msg.contains("inside the run"), "{at}: {msg}");
+    }
+
+    /// An entry at or before the start is in force from the start (a run that starts
+    /// later, or is shortened, keeps the rules of its dates); one at or after the end is
+    /// not reached. Both are still validated.
+    #[test]
+    fn entries_before_the_start_are_in_force_and_after_the_end_not_reached() {
+        let entry = |at: &str, rate: &str| {
+            format!(
+                "[[timeline]]\nat = \"{at}\"\nsource = \"s\"\nset = {{ \"market.take_rate\" = {rate} }}\n"
+            )
+        };
+        for at in ["0d", "2025-12-29", "2026-01-05"] {
+            let sc = parse(START, "", &entry(at, "0.2")).unwrap();
+            assert!(sc.timeline.is_empty(), "{at}");
+            assert_eq!(sc.market.take_rate, 0.2, "{at}: in force from the start");
         }
+        for at in ["70d", "91d", "2027-01-01"] {
+            let sc = parse(START, "", &entry(at, "0.2")).unwrap();
+            assert!(sc.timeline.is_empty(), "{at}");
+            assert_eq!(sc.market.take_rate, 0.1, "{at}: not reached");
+            let (line, msg) = error(START, "", &entry(at, "2.0"));
+            assert_eq!(line, TIMELINE_LINE + 3, "{at}: {msg}");
+        }
+        // The last entry before the start wins; one inside the run still applies.
+        let sc = parse(
+            START,
+            "",
+            &[
+                entry("2025-11-01", "0.3"),
+                entry("2025-12-01", "0.2"),
+                entry("14d", "0.05"),
+            ]
+            .concat(),
+        )
+        .unwrap();
+        assert_eq!(sc.market.take_rate, 0.2);
+        assert_eq!(sc.timeline.len(), 1);
+        assert_eq!(sc.timeline[0].market.take_rate, 0.05);
     }
 
     #[test]

@@ -121,6 +121,7 @@ impl Emission {
     fn steps_from_raw(e: &Sp<RawEmission>, start: Option<Instant>, c: &Check) -> Res<Emission> {
         let non_negative = |x: f64| x.is_finite() && x >= 0.0;
         let checked = match e.get() {
+            RawEmission::None {} => Some(Emission::None),
             RawEmission::CosmosInflation { .. } => return cosmos_from_raw(e, start, c),
             RawEmission::Allocations { rows, until } => {
                 return allocations_from_raw(e, start, rows, until.as_ref(), c);

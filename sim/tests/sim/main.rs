@@ -7,6 +7,7 @@ mod calibration;
 mod common;
 mod conservation;
 mod determinism;
+mod history;
 mod networks;
 mod properties;
 mod queueing;

@@ -25,35 +25,74 @@ fn workload(sc: &flopmarket_sim::Scenario, name: &str) -> usize {
         .unwrap_or_else(|| panic!("no workload {name}"))
 }
 
-/// What the scenario's own emission schedule mints over its whole run [tokens].
+/// What the scenario's own emission schedule mints over its whole run [tokens], read at
+/// the schedule's age (its genesis offset).
 fn scheduled_emission(sc: &flopmarket_sim::Scenario) -> f64 {
-    sc.token
-        .emission
-        .minted(0.0, to_hours(sc.duration), sc.token.supply)
+    scheduled_until(sc, to_hours(sc.duration))
+}
+
+/// What the starting emission schedule mints from the start to `t_h` [tokens].
+fn scheduled_until(sc: &flopmarket_sim::Scenario, t_h: f64) -> f64 {
+    let off = sc.token.emission_offset_h;
+    sc.token.emission.minted(off, off + t_h, sc.token.supply)
+}
+
+/// The "all" rows of a run.
+fn all_rows(sink: &flopmarket_sim::VecSink) -> Vec<&flopmarket_sim::output::EpochRecord> {
+    sink.epochs
+        .iter()
+        .filter(|e| e.gpu_model == "all")
+        .collect()
 }
 
 #[test]
-fn akash_keeps_its_take_rate_and_mints_inflation() {
+fn akash_keeps_its_take_rate_until_bme_and_mints_inflation() {
     let sc = scenario("akash", &[]);
-    let (s, _) = run_all(&sc, false);
+    let (s, sink) = run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     assert_eq!(
         s.run.duration_days,
         sc.duration as f64 / flopmarket_sim::time::DAY as f64
     );
-    assert!(
-        (s.money.fees_usd / s.money.consumer_spend_usd - sc.market.take_rate).abs() < 1e-9,
-        "take rate"
+    // AEP-76 on its timeline: the take rate until the switch, BME after it.
+    let bme = sc
+        .timeline
+        .iter()
+        .find(|c| c.token.bme.is_some())
+        .expect("akash switches to BME on its timeline");
+    let switch_h = to_hours(bme.at);
+    assert_eq!(bme.market.take_rate, 0.0);
+    let rows = all_rows(&sink);
+    let (before, after): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.t_end_h <= switch_h);
+    let sum = |rows: &[&&flopmarket_sim::output::EpochRecord],
+               f: fn(&flopmarket_sim::output::EpochRecord) -> f64| {
+        rows.iter().map(|r| f(r)).sum::<f64>()
+    };
+    let (spend, fees) = (
+        sum(&before, |r| r.consumer_spend_usd),
+        sum(&before, |r| r.fees_usd),
     );
-    // Inflation compounds epoch by epoch to exactly the schedule's total over the run.
-    let expected = scheduled_emission(&sc);
+    assert!(
+        spend > 0.0 && (fees / spend - sc.market.take_rate).abs() < 1e-9,
+        "take rate before BME"
+    );
+    assert_eq!(sum(&after, |r| r.fees_usd), 0.0, "no take rate under BME");
+    assert!(
+        sum(&after, |r| r.burn_usd) > 0.0,
+        "tenants' USD buys AKT to burn under BME"
+    );
+    assert_eq!(sum(&before, |r| r.burn_usd), 0.0);
+    assert!(
+        after[0].timeline_change.is_some() && before.iter().all(|r| r.timeline_change.is_none())
+    );
+    // Before the switch, inflation compounds epoch by epoch to exactly the schedule.
+    let expected = scheduled_until(&sc, switch_h);
+    let minted = sum(&before, |r| r.tokens_minted.unwrap());
     assert!(expected > 0.0);
     assert!(
-        (s.token.tokens_minted / expected - 1.0).abs() < 1e-9,
-        "inflation: minted {} vs scheduled {expected}",
-        s.token.tokens_minted
+        (minted / expected - 1.0).abs() < 1e-9,
+        "inflation: minted {minted} vs scheduled {expected}"
     );
-    assert_eq!(s.token.tokens_burned, 0.0);
     assert!(
         s.money.savings_pct > 50.0 && s.money.savings_pct < 90.0,
         "savings {}",
@@ -62,7 +101,7 @@ fn akash_keeps_its_take_rate_and_mints_inflation() {
 }
 
 #[test]
-fn render_burns_95_percent_of_payments_and_emits_year_one() {
+fn render_burns_95_percent_of_payments_and_emits_its_yearly_table() {
     let sc = scenario("render", &[]);
     let (s, sink) = run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
@@ -70,10 +109,14 @@ fn render_burns_95_percent_of_payments_and_emits_year_one() {
         panic!("render burns a fraction of payments")
     };
     assert!((s.money.burn_purchases_usd / s.money.consumer_spend_usd - burned).abs() < 1e-9);
-    // The run's share of year one (9,126,804 RENDER a year, RNP-006).
+    // The run's part of the yearly table at the schedule's age (2026 is BME year 3).
+    assert!(
+        sc.token.emission_offset_h > 0.0,
+        "render's schedule has a genesis"
+    );
     assert!(
         (s.token.tokens_minted - scheduled_emission(&sc)).abs() < 1.0,
-        "year-one emission {} vs scheduled {}",
+        "emission {} vs scheduled {}",
         s.token.tokens_minted,
         scheduled_emission(&sc)
     );
@@ -101,8 +144,18 @@ fn ionet_stakes_slashes_and_buys_back() {
     let fee = sc.market.take_rate;
     assert!((s.money.burn_purchases_usd / s.money.consumer_spend_usd - fee * share).abs() < 1e-9);
     assert!((s.money.fees_usd / s.money.consumer_spend_usd - fee * (1.0 - share)).abs() < 1e-9);
-    // The hourly schedule over the run, less the hours no worker could claim.
-    let scheduled = scheduled_emission(&sc);
+    // The hourly schedule until the incentive engine replaces it, less the hours no
+    // worker could claim; the engine pays after.
+    let engine = sc
+        .timeline
+        .iter()
+        .find(|c| c.token.incentives.is_some())
+        .expect("io.net switches to its incentive engine on its timeline");
+    let scheduled = scheduled_until(&sc, to_hours(engine.at));
+    assert!(
+        s.token.incentive_owed_usd > 0.0 && s.token.incentive_vault_tokens_paid > 0.0,
+        "the engine pays suppliers after the switch"
+    );
     assert!(
         (s.token.tokens_minted + s.token.tokens_unclaimed - scheduled).abs() < 1e-6 * scheduled,
         "{} + {} vs {scheduled}",

@@ -145,6 +145,10 @@ pub enum RawPrice {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(tag = "schedule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawEmission {
+    /// Nothing minted: the same as no `emission` key, and what a `[[timeline]]` entry
+    /// sets to end a schedule (io.net's hourly emissions giving way to its incentive
+    /// engine in 2026).
+    None {},
     /// Supply grows by a yearly rate.
     Inflation {
         /// [fraction per year].
@@ -341,7 +345,7 @@ impl RawEmission {
             | RawEmission::Halving { genesis, .. }
             | RawEmission::PerEpoch { genesis, .. } => genesis.as_ref(),
             RawEmission::CosmosInflation { genesis, .. } => Some(genesis),
-            RawEmission::Allocations { .. } => None,
+            RawEmission::Allocations { .. } | RawEmission::None {} => None,
         }
     }
 }

@@ -36,7 +36,12 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
     };
     let mut sc = scenario(&c, raw)?;
     if let Some(entries) = entries {
-        sc.timeline = super::timeline::timeline(&c, &entries, &sc)?;
+        let timeline = super::timeline::timeline(&c, &entries, &sc)?;
+        if let Some((market, token)) = timeline.at_start {
+            sc.market = market;
+            sc.token = token;
+        }
+        sc.timeline = timeline.changes;
     }
     Ok(sc)
 }
