@@ -718,29 +718,11 @@ mod tests {
     #[test]
     fn a_scenario_selects_the_per_epoch_table_and_mints_it() {
         let text = |emission: &str| {
-            format!(
-                r#"
-[scenario]
-name = "table"
-duration = "40d"
-epoch = "10d"
-[token]
-symbol = "T"
-supply_start = 1e6
-price = {{ model = "constant", usd = 1.0 }}
-emission = {emission}
-[[providers]]
-name = "p"
-count = 1
-gpu = "A100-80G"
-pricing = {{ strategy = "price_list", usd_per_gpu_month = 700.0 }}
-[[workloads]]
-name = "w"
-kind = "inference"
-arrivals = {{ rate_per_hour = 0.1 }}
-size = {{ dist = "exponential", mean = "1h" }}
-max_price = {{ usd_per_gpu_hour = 3.0 }}
-"#
+            crate::token::test_scenarios::scenario_text(
+                "",
+                "40d",
+                "10d",
+                &format!("emission = {emission}"),
             )
         };
         let good = r#"{ schedule = "per_epoch", epoch = "10d", amounts = [100.0, 200.0, 300.0] }"#;
