@@ -472,10 +472,12 @@ fn run_writes_observed_parquet_and_summary_backtests() {
         names,
         ["name", "date", "observed", "simulated", "error_pct"]
     );
-    let dates = table.column("date").unwrap().str().unwrap().clone();
+    // Period starts as UTC datetimes: 2024-06-01 and 2024-07-01 [ms since 1970].
+    let dates = table.column("date").unwrap().cast(&DataType::Int64).unwrap();
+    let dates = dates.i64().unwrap();
     assert_eq!(
         [dates.get(0), dates.get(1)],
-        [Some("2024-06-01"), Some("2024-07-01")]
+        [Some(1_717_200_000_000), Some(1_719_792_000_000)]
     );
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Backtests"), "{report}");

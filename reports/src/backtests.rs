@@ -5,15 +5,15 @@
 use flopmarket_sim::Summary;
 use flopmarket_sim::backtest::{Comparison, Row, SeriesError};
 use flopmarket_sim::calendar::Instant;
-use polars::prelude::{Column, DataFrame, PolarsResult};
+use polars::prelude::{Column, DataFrame, DataType, PolarsResult, TimeUnit};
 
 use crate::context::ReportContext;
 use crate::document::{Block, Document, Table};
 use crate::fmt::{fixed, int};
 use crate::svg::{Chart, ChartKind, Series};
 
-/// The `observed` table: name, date (the period's start, "YYYY-MM-DD"), observed,
-/// simulated, error_pct [%], series after series.
+/// The `observed` table: name, date (the period's start, a `Datetime(ms)` in UTC like
+/// the epochs' `date`), observed, simulated, error_pct [%], series after series.
 pub(crate) fn observed_frame(backtests: &[Comparison]) -> PolarsResult<DataFrame> {
     let rows = backtests
         .iter()
@@ -31,9 +31,10 @@ pub(crate) fn observed_frame(backtests: &[Comparison]) -> PolarsResult<DataFrame
             Column::new(
                 "date".into(),
                 rows.clone()
-                    .map(|(_, p)| p.date.date_label())
+                    .map(|(_, p)| p.date.unix_ms())
                     .collect::<Vec<_>>(),
-            ),
+            )
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
             Column::new(
                 "observed".into(),
                 rows.clone().map(|(_, p)| p.observed).collect::<Vec<_>>(),
@@ -203,8 +204,9 @@ mod tests {
     fn the_observed_table_has_one_row_per_point() {
         let df = observed_frame(&[comparison()]).unwrap();
         assert_eq!(df.height(), 2);
-        let dates = df.column("date").unwrap().str().unwrap().clone();
-        assert_eq!(dates.get(1), Some("2024-07-01"));
+        let dates = df.column("date").unwrap().cast(&DataType::Int64).unwrap();
+        let july = Instant::from_ymd(2024, 7, 1).unix_ms();
+        assert_eq!(dates.i64().unwrap().get(1), Some(july));
         let errors = df.column("error_pct").unwrap().f64().unwrap().clone();
         assert_eq!(errors.get(1), Some(-20.0));
     }
