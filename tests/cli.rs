@@ -473,7 +473,11 @@ fn run_writes_observed_parquet_and_summary_backtests() {
         ["name", "date", "observed", "simulated", "error_pct"]
     );
     // Period starts as UTC datetimes: 2024-06-01 and 2024-07-01 [ms since 1970].
-    let dates = table.column("date").unwrap().cast(&DataType::Int64).unwrap();
+    let dates = table
+        .column("date")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
     let dates = dates.i64().unwrap();
     assert_eq!(
         [dates.get(0), dates.get(1)],
