@@ -99,14 +99,9 @@ fn chart(b: &Comparison) -> Chart {
         color,
     };
     Chart {
-        title: format!(
-            "{}: observed vs simulated {} ({})",
-            b.name,
-            b.quantity,
-            b.aggregate.name()
-        ),
+        title: format!("Observed vs simulated: {}", b.name),
         x_label: "period start (UTC)".into(),
-        y_label: format!("{} per period", b.quantity),
+        y_label: format!("{} ({})", b.quantity, b.aggregate.name()),
         kind: ChartKind::Lines,
         series: vec![
             line("observed", &|i| b.points[i].observed, false, 0),

@@ -26,13 +26,26 @@ pub fn thin(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
 }
 
 /// Tick label with as many decimals as the tick step needs: step 5 -> "15", 0.2 -> "0.4".
+/// Steps of 100,000 or more are labelled in millions ("3.5M"), of 1,000 or more in
+/// thousands ("40k"), so the labels fit the axis margin.
 pub(super) fn tick_label(value: f64, step: f64) -> String {
+    let (scale, suffix) = if step >= 1e5 {
+        (1e6, "M")
+    } else if step >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let step = step / scale;
     let decimals = if step > 0.0 && step.is_finite() {
         (-step.log10().floor()).clamp(0.0, 12.0) as usize
     } else {
         2
     };
-    crate::fmt::fixed(value, decimals)
+    if value == 0.0 {
+        return "0".into();
+    }
+    format!("{}{suffix}", crate::fmt::fixed(value / scale, decimals))
 }
 
 /// Calendar ticks for an axis of days since `origin` covering [lo, hi]: the first days
@@ -180,6 +193,12 @@ mod tests {
     #[test]
     fn tick_labels_use_the_decimals_of_the_step() {
         assert_eq!(tick_label(15.0, 5.0), "15");
+        assert_eq!(tick_label(4_000_000.0, 1_000_000.0), "4M");
+        assert_eq!(tick_label(3_500_000.0, 500_000.0), "3.5M");
+        assert_eq!(tick_label(12_000.0, 2_000.0), "12k");
+        assert_eq!(tick_label(500.0, 100.0), "500");
+        assert_eq!(tick_label(40_000.0, 20_000.0), "40k");
+        assert_eq!(tick_label(0.0, 1_000_000.0), "0");
         assert_eq!(tick_label(0.4, 0.2), "0.4");
         assert_eq!(tick_label(2000.0, 500.0), "2,000");
         assert_eq!(tick_label(0.05, 0.05), "0.05");
