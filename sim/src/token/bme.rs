@@ -129,11 +129,7 @@ impl BurnMint {
         act_minted: f64,
         price: &mut impl PriceModel,
     ) -> BmeEpoch {
-        let burned = if burn_usd > 0.0 {
-            price.buy_with_usd(burn_usd)
-        } else {
-            0.0
-        };
+        let burned = price.buy_if_positive(burn_usd);
         self.outstanding_act += act_minted;
         let vault = self.batch_credits + burned + self.surplus_akt;
         let ratio = if self.outstanding_act > 0.0 {

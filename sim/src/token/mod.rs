@@ -375,26 +375,14 @@ impl TokenEconomy {
                 let e = bme.close_epoch(burn_usd, act, &mut self.price);
                 (e.burned, e.reminted, e.collateral_ratio)
             }
-            None => (
-                if burn_usd > 0.0 {
-                    self.price.buy_with_usd(burn_usd)
-                } else {
-                    0.0
-                },
-                0.0,
-                f64::NAN,
-            ),
+            None => (self.price.buy_if_positive(burn_usd), 0.0, f64::NAN),
         };
         self.supply -= bought;
         self.burned += bought;
         self.burn_usd_total += burn_usd;
         // Provider payments in tokens: bought on the market, not minted.
         let payment_usd = std::mem::take(&mut self.payment_usd_pending);
-        let payment_tokens = if payment_usd > 0.0 {
-            self.price.buy_with_usd(payment_usd)
-        } else {
-            0.0
-        };
+        let payment_tokens = self.price.buy_if_positive(payment_usd);
         self.payment_usd_total += payment_usd;
         self.payment_tokens_total += payment_tokens;
         let (incentive_tokens, incentive_burned, incentive_burn_usd) = self.settle_incentives();
@@ -407,11 +395,7 @@ impl TokenEconomy {
         let provider_rewards = (to_providers - unclaimed).max(0.0) + reminted + incentive_tokens;
         self.provider_rewards_total += provider_rewards;
         let provider_sold = (provider_rewards + payment_tokens) * self.provider_sell_fraction;
-        let provider_sales_usd = if provider_sold > 0.0 {
-            self.price.sell_tokens(provider_sold)
-        } else {
-            0.0
-        };
+        let provider_sales_usd = self.price.sell_if_positive(provider_sold);
         self.provider_sales_usd_total += provider_sales_usd;
         self.price
             .step(t1_h, (t1_h - t0_h) / emission::HOURS_PER_YEAR, rng);
@@ -444,16 +428,8 @@ impl TokenEconomy {
             return (0.0, 0.0, 0.0);
         };
         let pay = engine.settle(fees, gpu_hours, self.price.price());
-        let bought = if pay.fee_usd > 0.0 {
-            self.price.buy_with_usd(pay.fee_usd)
-        } else {
-            0.0
-        };
-        let burned = if pay.burn_usd > 0.0 {
-            self.price.buy_with_usd(pay.burn_usd)
-        } else {
-            0.0
-        };
+        let bought = self.price.buy_if_positive(pay.fee_usd);
+        let burned = self.price.buy_if_positive(pay.burn_usd);
         self.supply -= burned;
         self.burned += burned;
         (pay.vault_tokens + bought, burned, pay.burn_usd)

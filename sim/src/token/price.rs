@@ -19,6 +19,25 @@ pub trait PriceModel {
     fn sell_tokens(&mut self, tokens: f64) -> f64;
     /// Advances exogenous dynamics to time `t_h` after `dt_years` [yr].
     fn step(&mut self, t_h: f64, dt_years: f64, rng: &mut StreamRng);
+
+    /// [`PriceModel::buy_with_usd`] when `usd` > 0, else no trade (an AMM pool is left
+    /// exactly as it was) [tokens].
+    fn buy_if_positive(&mut self, usd: f64) -> f64 {
+        if usd > 0.0 {
+            self.buy_with_usd(usd)
+        } else {
+            0.0
+        }
+    }
+
+    /// [`PriceModel::sell_tokens`] when `tokens` > 0, else no trade [USD].
+    fn sell_if_positive(&mut self, tokens: f64) -> f64 {
+        if tokens > 0.0 {
+            self.sell_tokens(tokens)
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The price models a scenario can name.
