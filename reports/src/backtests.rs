@@ -5,15 +5,15 @@
 use flopmarket_sim::Summary;
 use flopmarket_sim::backtest::{Comparison, Row, SeriesError};
 use flopmarket_sim::calendar::Instant;
-use polars::prelude::{Column, DataFrame, DataType, PolarsResult, TimeUnit};
+use polars::prelude::{Column, DataFrame, PolarsResult};
 
 use crate::context::ReportContext;
 use crate::document::{Block, Document, Table};
 use crate::fmt::{fixed, int};
 use crate::svg::{Chart, ChartKind, Series};
 
-/// The `observed` table: name, date (the period's start, a `Datetime(ms)` in UTC like
-/// the epochs' `date`), observed, simulated, error_pct [%], series after series.
+/// The `observed` table: name, date (the period's start, as
+/// [`date_type`](crate::sink::date_type)), observed, simulated, error_pct [%], series after series.
 pub(crate) fn observed_frame(backtests: &[Comparison]) -> PolarsResult<DataFrame> {
     let rows = backtests
         .iter()
@@ -34,7 +34,7 @@ pub(crate) fn observed_frame(backtests: &[Comparison]) -> PolarsResult<DataFrame
                     .map(|(_, p)| p.date.unix_ms())
                     .collect::<Vec<_>>(),
             )
-            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?,
+            .cast(&crate::sink::date_type())?,
             Column::new(
                 "observed".into(),
                 rows.clone().map(|(_, p)| p.observed).collect::<Vec<_>>(),
@@ -179,6 +179,7 @@ fn read_parquet_series(
 mod tests {
     use super::*;
     use flopmarket_sim::backtest::{Aggregate, BacktestPoint};
+    use polars::prelude::DataType;
 
     fn comparison() -> Comparison {
         let point = |m, observed: f64, simulated: f64| BacktestPoint {

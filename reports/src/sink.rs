@@ -69,13 +69,17 @@ impl FrameSink {
     }
 }
 
-/// The epochs' `date` column (ms since 1970, from [`EpochRecord::date`]) typed as a
-/// `Datetime(ms)`, so Polars, pandas and DuckDB read dates, not integers. The column has
-/// no time-zone tag (Polars' time zones need its `timezones` feature and the tz
-/// database): its values are UTC, as every date in flopmarket is.
+/// The type of every date column in the tables (the epochs' `date`, observed.parquet's
+/// `date`): `Datetime(ms)` from ms since 1970, so Polars, pandas and DuckDB read dates,
+/// not integers. No time-zone tag (Polars' time zones need its `timezones` feature and
+/// the tz database): the values are UTC, as every date in flopmarket is.
+pub(crate) fn date_type() -> DataType {
+    DataType::Datetime(TimeUnit::Milliseconds, None)
+}
+
+/// The epochs' `date` column ([`EpochRecord::date`]) typed as [`date_type`].
 fn dates_as_datetime(epochs: &mut DataFrame) -> PolarsResult<()> {
-    let utc = DataType::Datetime(TimeUnit::Milliseconds, None);
-    let date = epochs.column("date")?.cast(&utc)?;
+    let date = epochs.column("date")?.cast(&date_type())?;
     epochs.with_column(date)?;
     Ok(())
 }
