@@ -6,7 +6,8 @@ use std::cmp::Reverse;
 
 use super::world::{Clearing, World};
 use crate::engine::Scheduler;
-use crate::model::market::Market;
+use crate::model::catalog::GpuId;
+use crate::model::market::{Market, Mechanism};
 use crate::output::RecordSink;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -48,6 +49,20 @@ impl Tiers {
     /// Price multiplier of workload `w`'s tier [ratio].
     pub fn multiplier(&self, w: u16) -> f64 {
         self.multiplier[w as usize]
+    }
+
+    /// Workload `w`'s cap in `market`'s book for GPU model `gpu`: its consumer cap
+    /// `consumer_usd` net of its tier's price multiplier (a tier that pays 1.5x the posted
+    /// price can afford a posted price of cap / 1.5), as the mechanism translates it;
+    /// None where the mechanism does not offer the model [USD per GPU-hour].
+    pub fn book_cap(
+        &self,
+        market: &Market,
+        w: usize,
+        gpu: GpuId,
+        consumer_usd: f64,
+    ) -> Option<f64> {
+        market.book_cap(gpu, consumer_usd / self.multiplier(w as u16))
     }
 
     /// Rank of workload `w`'s queue head, enqueued at `since` [µs].

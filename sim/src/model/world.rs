@@ -454,9 +454,8 @@ impl<S: RecordSink> World<'_, S> {
         if changed {
             for (i, w) in self.workloads.iter_mut().enumerate() {
                 let (market, tiers) = (&self.market, &self.tiers);
-                w.caps = super::workload::book_caps(self.sc, i, |g, c| {
-                    market.book_cap(g, c / tiers.multiplier(i as u16))
-                });
+                w.caps =
+                    super::workload::book_caps(self.sc, i, |g, c| tiers.book_cap(market, i, g, c));
             }
         }
         changed

@@ -5,8 +5,8 @@ use super::{Event, World};
 use crate::model::book::{BookOrder, ProviderBook};
 use crate::model::job::JobSlab;
 use crate::model::ledger::Ledger;
+use crate::model::market::Market;
 use crate::model::market::PostedPrice;
-use crate::model::market::{Market, Mechanism};
 use crate::model::provider::{Provider, ProviderId};
 use crate::model::tiers::Tiers;
 use crate::model::workload::WorkloadState;
@@ -63,11 +63,7 @@ fn start_workloads(
     schedule: &mut impl FnMut(SimTime, Event),
 ) -> Vec<WorkloadState> {
     let mut workloads: Vec<WorkloadState> = (0..sc.workloads.len())
-        .map(|i| {
-            WorkloadState::new(sc, i, |g, c| {
-                market.book_cap(g, c / tiers.multiplier(i as u16))
-            })
-        })
+        .map(|i| WorkloadState::new(sc, i, |g, c| tiers.book_cap(market, i, g, c)))
         .collect();
     for (i, w) in workloads.iter_mut().enumerate() {
         if let Some(t) = w.next_arrival(&sc.workloads[i], 0, sc.duration) {
