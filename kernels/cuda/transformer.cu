@@ -156,12 +156,18 @@ __device__ void attention_impl(T* out, const T* q, const T* kc, const T* vc, int
     for (int d = threadIdx.x; d < head_dim; d += blockDim.x) qs[d] = to_f32(qr[d]);
     __syncthreads();
 
+    // Scores: one warp per cached position, its lanes over the head's dimensions (so a
+    // warp reads one K row in contiguous words), then a shuffle reduction. blockDim.x
+    // is a multiple of 32.
     const T* kb = kc + (u64)b * max_seq * kv_dim + (u64)kvh * head_dim;
-    for (int j = threadIdx.x; j < ctx; j += blockDim.x) {
+    int lane = threadIdx.x & 31;
+    int n_warps = blockDim.x >> 5;
+    for (int j = threadIdx.x >> 5; j < ctx; j += n_warps) {
         const T* kr = kb + (u64)j * kv_dim;
         float s = 0.0f;
-        for (int d = 0; d < head_dim; d++) s += qs[d] * to_f32(kr[d]);
-        sc[j] = s * scale;
+        for (int d = lane; d < head_dim; d += 32) s += qs[d] * to_f32(kr[d]);
+        for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+        if (lane == 0) sc[j] = s * scale;
     }
     __syncthreads();
 

@@ -86,9 +86,18 @@ pub struct CalibrateOptions {
     pub shape: Option<ShapeChoice>,
     /// Print one progress line per measurement on stderr.
     pub progress: bool,
+    /// Decode batch sizes (sequences per step, each with its own KV cache); `None`
+    /// picks per device: CPU 1..64 in powers of two (`tiny` or quick: 1 and 4), CUDA
+    /// 1..256 in powers of two (quick: 1).
+    pub batches: Option<Vec<usize>>,
 }
 
 impl CalibrateOptions {
+    /// The decode batch sizes to measure: `self.batches` if given, else `default`.
+    pub(crate) fn decode_batches(&self, default: &[usize]) -> Vec<usize> {
+        self.batches.clone().unwrap_or_else(|| default.to_vec())
+    }
+
     /// Prints `line` on stderr when progress is on.
     pub(crate) fn say(&self, line: &str) {
         if self.progress {

@@ -26,6 +26,7 @@ pub fn calibrate(device: &str, quick: bool, out: Option<PathBuf>) -> anyhow::Res
         quick,
         shape: None,
         progress: true,
+        batches: None,
     };
     let report = run_calibration(&opts).context("calibration failed")?;
     for message in &report.messages {

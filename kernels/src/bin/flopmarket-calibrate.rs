@@ -43,6 +43,9 @@ struct Args {
     /// No progress lines on stderr.
     #[arg(long)]
     quiet: bool,
+    /// Decode batch sizes, comma-separated (default: CPU 1,2,4,..,64; CUDA 1,2,4,..,256).
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=4096))]
+    batches: Option<Vec<u32>>,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,9 @@ fn main() -> ExitCode {
             ShapeArg::SevenB => ShapeChoice::SevenB,
         }),
         progress: !args.quiet,
+        batches: args
+            .batches
+            .map(|b| b.into_iter().map(|x| x as usize).collect()),
     };
     let report = match run_calibration(&opts) {
         Ok(r) => r,

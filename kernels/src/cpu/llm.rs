@@ -28,17 +28,21 @@ struct Plan {
     prompt: usize,
     steps: usize,
     warmup_steps: usize,
-    batches: &'static [usize],
+    batches: Vec<usize>,
     prefill_reps: usize,
 }
 
-fn plan(cfg: &TransformerConfig, quick: bool) -> Plan {
-    let small = quick || cfg.dim <= 256;
+fn plan(cfg: &TransformerConfig, opts: &CalibrateOptions) -> Plan {
+    let small = opts.quick || cfg.dim <= 256;
     Plan {
         prompt: if small { 16 } else { 128 },
         steps: if small { 8 } else { 16 },
         warmup_steps: 2,
-        batches: if small { &[1, 4] } else { &[1, 8] },
+        batches: opts.decode_batches(if small {
+            &[1, 4]
+        } else {
+            &[1, 2, 4, 8, 16, 32, 64]
+        }),
         prefill_reps: if small { 2 } else { 3 },
     }
 }
@@ -101,7 +105,7 @@ pub(crate) fn run(
     let ctx = Ctx {
         opts,
         cfg,
-        plan: plan(cfg, opts.quick),
+        plan: plan(cfg, opts),
         peak,
         base,
     };
@@ -113,7 +117,7 @@ pub(crate) fn run(
     ));
     let mut model = CpuTransformer::random(cfg, SEED, 1, max_seq, 0)?;
     rows.push(prefill_row(&ctx, &mut model)?);
-    for &batch in p.batches {
+    for &batch in &p.batches {
         model = model.with_batch(batch, max_seq)?;
         rows.push(decode_row(&ctx, &mut model, batch)?);
     }

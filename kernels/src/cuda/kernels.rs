@@ -16,7 +16,8 @@ pub(crate) const SOURCE: &str = include_str!("../../cuda/transformer.cu");
 
 /// Threads per block of the row-wise kernels (a power of two: the reductions need it).
 const ROW_THREADS: u32 = 256;
-/// Threads per block of the attention kernel (a power of two).
+/// Threads per block of the attention kernel (a power of two, at least 32: the score
+/// loop gives each warp one cached position).
 const ATTN_THREADS: u32 = 128;
 /// Default dynamic shared memory limit per block \[bytes\].
 const MAX_SHARED: usize = 48 * 1024;

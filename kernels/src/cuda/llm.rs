@@ -21,10 +21,11 @@ struct Plan {
     decode_prompt: usize,
     warmup_steps: usize,
     steps: usize,
-    batches: &'static [usize],
+    batches: Vec<usize>,
 }
 
-fn plan(cfg: &TransformerConfig, quick: bool) -> Plan {
+fn plan(cfg: &TransformerConfig, opts: &CalibrateOptions) -> Plan {
+    let quick = opts.quick;
     let small = cfg.dim <= 256;
     Plan {
         prefill_len: if small {
@@ -44,11 +45,16 @@ fn plan(cfg: &TransformerConfig, quick: bool) -> Plan {
         },
         warmup_steps: if quick { 2 } else { 4 },
         steps: if quick { 16 } else { 64 },
-        batches: if quick { &[1] } else { &[1, 8, 32] },
+        batches: opts.decode_batches(if quick {
+            &[1]
+        } else {
+            &[1, 2, 4, 8, 16, 32, 64, 128, 256]
+        }),
     }
 }
 
-/// Measures prefill (batch 1) and decode (batches 1, 8, 32) of `cfg` in bf16.
+/// Measures prefill (batch 1) and decode (batches 1 to 256, or the options' list) of
+/// `cfg` in bf16.
 pub(crate) fn transformer_rows(
     opts: &CalibrateOptions,
     gpu: &GpuDevice,
@@ -105,7 +111,7 @@ fn run<T: GpuDtype>(
             _ => Some(s.fp32_tflops),
         }),
         spec_bw: gpu.spec.map(|s| s.bandwidth_gbs),
-        plan: plan(cfg, opts.quick),
+        plan: plan(cfg, opts),
     };
     opts.say(&format!(
         "cuda transformer {} {}: initializing weights on the device",
@@ -115,7 +121,7 @@ fn run<T: GpuDtype>(
     let p = &b.plan;
     let mut model = GpuTransformer::<T>::random(gpu, cfg, SEED, (1, p.prefill_len, p.prefill_len))?;
     rows.push(prefill_row(&b, &mut model)?);
-    for &batch in p.batches {
+    for &batch in &p.batches {
         rows.push(decode_row(&b, &mut model, batch)?);
     }
     Ok(())

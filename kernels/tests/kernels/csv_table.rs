@@ -8,6 +8,23 @@ use flopmarket_kernels::{
     write_csv,
 };
 
+/// Every committed table: kernels/calibrations/*.csv (embedded by the simulator) and
+/// kernels/calibrations/reference/*.csv (measured beside them, not embedded).
+fn committed_tables() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("calibrations");
+    let mut paths = Vec::new();
+    for d in [dir.clone(), dir.join("reference")] {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    paths
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir =
         std::env::temp_dir().join(format!("flopmarket-kernels-{name}-{}", std::process::id()));
@@ -126,11 +143,7 @@ fn a_wrong_header_is_rejected_on_line_1() {
 fn committed_tables_never_exceed_their_peak_or_roofline() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("calibrations");
     let mut tables = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "csv") {
-            continue;
-        }
+    for path in committed_tables() {
         tables += 1;
         let rows = read_csv(&path).unwrap();
         assert!(!rows.is_empty(), "{} has no rows", path.display());
@@ -154,4 +167,50 @@ fn committed_tables_never_exceed_their_peak_or_roofline() {
         }
     }
     assert!(tables > 0, "no table in {}", dir.display());
+}
+
+/// The CUDA tables' cuBLAS/cuBLASLt GEMMs against torch.matmul timed in the same run
+/// on the same GPU (reference/torch-<device>.csv): at 4096^3 and up, where neither is
+/// bound by host overhead, each dtype agrees within 15 %. A table measured without its
+/// torch twin is skipped with a message.
+#[test]
+fn cuda_gemms_agree_with_torch_matmul_from_the_same_run() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("calibrations");
+    let mut compared = 0;
+    for path in committed_tables() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Some(device) = name
+            .strip_prefix("cuda-")
+            .and_then(|n| n.strip_suffix(".csv"))
+        else {
+            continue;
+        };
+        let twin = dir.join("reference").join(format!("torch-{device}.csv"));
+        if !twin.exists() {
+            println!("{name}: no {} to compare with", twin.display());
+            continue;
+        }
+        let (ours, torch) = (read_csv(&path).unwrap(), read_csv(&twin).unwrap());
+        for r in ours.iter().filter(|r| r.kernel == KernelKind::Gemm) {
+            let n: usize = r.shape.split('x').next().unwrap().parse().unwrap();
+            if n < 4096 {
+                continue;
+            }
+            let t = torch
+                .iter()
+                .find(|t| t.kernel == KernelKind::Gemm && t.dtype == r.dtype && t.shape == r.shape)
+                .unwrap_or_else(|| panic!("{twin:?} lacks gemm {:?} {}", r.dtype, r.shape));
+            let ratio = r.value / t.value;
+            assert!(
+                (0.85..=1.0 / 0.85).contains(&ratio),
+                "{name}: gemm {:?} {}: ours {} vs torch {} TFLOP/s",
+                r.dtype,
+                r.shape,
+                r.value,
+                t.value
+            );
+            compared += 1;
+        }
+    }
+    println!("{compared} GEMM rows compared with torch.matmul");
 }

@@ -12,6 +12,7 @@ fn quick_cpu_calibration_yields_gemm_copy_prefill_and_decode_rows() {
         quick: true,
         shape: Some(ShapeChoice::Tiny),
         progress: false,
+        batches: None,
     };
     let report = run_calibration(&opts).unwrap();
     for kind in [
@@ -45,6 +46,7 @@ fn asking_for_cuda_without_a_gpu_falls_back_to_the_cpu_with_one_message() {
         quick: true,
         shape: Some(ShapeChoice::Tiny),
         progress: false,
+        batches: None,
     };
     let report = run_calibration(&opts).unwrap();
     if report
@@ -64,4 +66,23 @@ fn asking_for_cuda_without_a_gpu_falls_back_to_the_cpu_with_one_message() {
         .filter(|m| m.contains("CPU results only"))
         .collect();
     assert_eq!(no_gpu.len(), 1, "{:?}", report.messages);
+}
+
+#[test]
+fn decode_is_measured_at_each_requested_batch_size() {
+    let opts = CalibrateOptions {
+        device: DeviceChoice::Cpu,
+        quick: true,
+        shape: Some(ShapeChoice::Tiny),
+        progress: false,
+        batches: Some(vec![1, 3, 16]),
+    };
+    let report = run_calibration(&opts).unwrap();
+    let decode: Vec<u32> = report
+        .rows
+        .iter()
+        .filter(|r| r.kernel == KernelKind::Decode)
+        .map(|r| r.batch)
+        .collect();
+    assert_eq!(decode, [1, 3, 16]);
 }
