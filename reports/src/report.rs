@@ -45,6 +45,7 @@ pub(crate) fn build(
     doc.table(network_vs_cloud(epochs, ctx)?);
     doc.blocks
         .push(Block::Chart(charts::price_vs_cloud(epochs, ctx)?));
+    alternatives_section(&mut doc, summary);
     if !ctx.unit_throughput.is_empty() {
         doc.heading("Cost per unit of work");
         doc.paragraph("$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: bandwidth x inference efficiency / 13.48 GB per token), the worst case; batched serving costs far less per token. $/PFLOP: bf16 tensor throughput x training efficiency. Network price = mean price paid on the network; \"measured\" marks efficiencies from a calibration table.");
@@ -76,6 +77,44 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.notes.clone()));
     }
     Ok(doc)
+}
+
+/// Savings against every compared cloud offering and against the cheapest per workload.
+fn alternatives_section(doc: &mut Document, s: &Summary) {
+    let a = &s.alternatives;
+    if a.alternatives.is_empty() {
+        return;
+    }
+    doc.heading("Savings against the alternatives");
+    doc.paragraph("What the network's completed jobs would have cost on each cloud offering (list prices of scenarios/data/cloud_prices.csv, dated and sourced there), against what the network charged for the jobs that ended. An offering prices only the workloads whose cloud GPU it lists. The cheapest row takes, per workload, the cheapest offering that lists its GPU.");
+    let mut t = Table::new(&[
+        "Cloud offering",
+        "Workloads priced",
+        "Cloud cost [USD]",
+        "Network spend [USD]",
+        "Savings",
+    ]);
+    for alt in &a.alternatives {
+        t.row(vec![
+            format!("{} {}", alt.cloud, alt.offering),
+            alt.workloads_priced.join(", "),
+            usd(alt.equivalent_usd),
+            usd(alt.network_spend_usd),
+            pct_points(alt.savings_pct),
+        ]);
+    }
+    t.row(vec![
+        "cheapest per workload".to_string(),
+        a.cheapest_alternative
+            .iter()
+            .map(|c| format!("{}: {} {} {}", c.workload, c.gpu, c.cloud, c.offering))
+            .collect::<Vec<_>>()
+            .join("; "),
+        usd(a.cheapest_equivalent_usd),
+        usd(s.money.spend_on_ended_jobs_usd),
+        pct_points(a.savings_vs_cheapest_pct),
+    ]);
+    doc.table(t);
 }
 
 /// The scenario's dated changes: when, what and on whose word.
@@ -270,6 +309,10 @@ fn headline(s: &Summary) -> Table {
     t.pair("Consumer spend (network)", usd(s.money.consumer_spend_usd));
     t.pair("Cloud equivalent", usd(s.money.cloud_equivalent_usd));
     t.pair("Savings vs cloud", pct_points(s.money.savings_pct));
+    t.pair(
+        "Savings vs cheapest alternative",
+        pct_points(s.alternatives.savings_vs_cheapest_pct),
+    );
     t.pair("Provider revenue", usd(s.money.provider_revenue_usd));
     t.pair("Network fees", usd(s.money.fees_usd));
     t.pair("Burn purchases", usd(s.money.burn_purchases_usd));

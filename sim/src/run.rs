@@ -113,6 +113,7 @@ fn finish<S: RecordSink>(
         jobs: JobFigures::of(c, world.jobs.live() as u64),
         capacity: CapacityFigures::of(totals.online_us, totals.sold_us),
         money: MoneyFigures::of(c, &world.providers, &totals),
+        alternatives: AlternativeFigures::of(sc, &world.ledger.by_workload),
         token: TokenFigures::of(sc, token, &world.providers),
         verification: VerificationFigures::of(sc, &world.ledger.verification, spend),
         bme: BmeFigures::of(token),

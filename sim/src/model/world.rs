@@ -393,7 +393,8 @@ impl<S: RecordSink> World<'_, S> {
     fn end_job(&mut self, slot: u32, now: SimTime, status: JobStatus) {
         let job = self.jobs.get(slot);
         if status != JobStatus::Completed {
-            self.ledger.job_ended_unfinished(job.spend_usd);
+            self.ledger
+                .job_ended_unfinished(job.workload, job.spend_usd);
         }
         if self.jobs_log {
             let record = self.ledger.job_record(self.sc, job, Some(now), status);

@@ -144,6 +144,9 @@ pub struct CloudSpec {
     pub offering: String,
     /// Price per GPU id [USD per GPU-hour]; `None` where not offered.
     pub usd_per_gpu_hour: Vec<Option<f64>>,
+    /// The clouds the run's savings are also computed against (the baseline among
+    /// them); see `summary::alternatives`. Each has no alternatives of its own.
+    pub alternatives: Vec<CloudSpec>,
 }
 
 /// How a provider prices its GPUs.

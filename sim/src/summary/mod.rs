@@ -8,10 +8,12 @@
 
 use serde::Serialize;
 
+mod alternatives;
 mod market;
 mod mechanisms;
 mod token;
 
+pub use alternatives::*;
 pub use market::*;
 pub use mechanisms::*;
 pub use token::*;
@@ -34,6 +36,9 @@ pub struct Summary {
     /// USD flows, the cloud comparison and provider economics.
     #[serde(flatten)]
     pub money: MoneyFigures,
+    /// Savings against the other clouds and against the cheapest one per workload.
+    #[serde(flatten)]
+    pub alternatives: AlternativeFigures,
     /// The token: supply, price, stake and what providers were paid in it.
     #[serde(flatten)]
     pub token: TokenFigures,
@@ -249,6 +254,11 @@ pub const HEADLINE: &[Headline] = &[
         "savings_pct",
         "savings vs cloud, failures counted [%]",
         |s| s.money.savings_pct,
+    ),
+    field(
+        "savings_vs_cheapest_pct",
+        "savings vs the cheapest alternative cloud [%]",
+        |s| s.alternatives.savings_vs_cheapest_pct,
     ),
     field(
         "mean_price_usd_per_gpu_hour",

@@ -1,5 +1,6 @@
 //! Integration tests of the simulator, one file per thing that can go wrong.
 
+mod alternatives;
 mod auction_oracle;
 mod backtest;
 mod bad_input;

@@ -126,6 +126,10 @@ pub struct WorkloadCounters {
     pub wait_sum_s: f64,
     /// Jobs completed.
     pub completed: u64,
+    /// Network spend of the workload's jobs that ended [USD].
+    pub spend_on_ended_usd: f64,
+    /// What its completed jobs would have cost on the cloud baseline [USD].
+    pub cloud_equivalent_usd: f64,
 }
 
 /// Per-epoch flows, for one GPU model or in total.
@@ -343,13 +347,18 @@ impl Ledger {
         self.counters.jobs.time_in_system_sum_s += to_secs(now - job.submitted);
         self.counters.money.cloud_equivalent_usd += job.cloud_equivalent_usd;
         self.counters.money.spend_on_ended_usd += job.spend_usd;
+        let w = &mut self.by_workload[job.workload as usize];
+        w.cloud_equivalent_usd += job.cloud_equivalent_usd;
+        w.spend_on_ended_usd += job.spend_usd;
         self.epoch_total.completed += 1;
         self.epoch_by_gpu[job.gpu as usize].completed += 1;
     }
 
-    /// A job that did not complete ended after spending `spend_usd` on the network.
-    pub fn job_ended_unfinished(&mut self, spend_usd: f64) {
+    /// A job of `workload` that did not complete ended after spending `spend_usd` on the
+    /// network.
+    pub fn job_ended_unfinished(&mut self, workload: u16, spend_usd: f64) {
         self.counters.money.spend_on_ended_usd += spend_usd;
+        self.by_workload[workload as usize].spend_on_ended_usd += spend_usd;
     }
 
     /// A running job of `gpus` GPUs on a `gpu` host was interrupted; the host's stake

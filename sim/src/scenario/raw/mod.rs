@@ -99,6 +99,11 @@ pub struct RawCloud {
     /// on_demand, spot or capacity_block. Default on_demand.
     #[serde(default)]
     pub offering: Option<Sp<String>>,
+    /// Clouds to compare the network with besides the baseline: `"cloud"` (its on_demand
+    /// offering) or `"cloud:offering"`, rows of cloud_prices.csv. Default: every cloud's
+    /// on_demand offering.
+    #[serde(default)]
+    pub alternatives: Option<Vec<Sp<String>>>,
 }
 
 /// Effective-throughput settings.
