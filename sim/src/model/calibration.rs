@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::catalog::Catalog;
+use super::serving::MeasuredCurve;
 use super::throughput::{Efficiency, JobKind, Provenance, Throughput};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_calibrations.rs"));
@@ -33,6 +34,9 @@ pub struct CalibrationRow {
     pub efficiency: Option<f64>,
     /// Fraction of the roofline [fraction]; empty when not applicable.
     pub roofline_fraction: Option<f64>,
+    /// How it was measured (decode rows say "context N tokens").
+    #[serde(default)]
+    pub notes: String,
 }
 
 /// A parsed calibration table.
@@ -118,8 +122,49 @@ fn measured(rows: &[&CalibrationRow], kind: JobKind) -> Option<(f64, String)> {
     }
 }
 
+/// The decode curve of one GPU's rows: tokens/s of the full 7B model in bf16 (or f16) at
+/// each measured batch, and the context it was measured at (from the notes).
+fn decode_curve(rows: &[&CalibrationRow], source: String) -> Option<MeasuredCurve> {
+    let mut points: Vec<(u32, f64)> = rows
+        .iter()
+        .filter(|r| {
+            r.kernel == "decode"
+                && r.shape == "7b"
+                && (r.dtype == "bf16" || r.dtype == "f16")
+                && r.value > 0.0
+        })
+        .map(|r| (r.batch, r.value))
+        .collect();
+    points.sort_by_key(|p| p.0);
+    points.dedup_by_key(|p| p.0);
+    if points.is_empty() {
+        return None;
+    }
+    let context_tokens = rows
+        .iter()
+        .find(|r| r.kernel == "decode" && r.shape == "7b")
+        .and_then(|r| context_of(&r.notes))
+        .unwrap_or(0);
+    Some(MeasuredCurve {
+        points,
+        context_tokens,
+        source,
+    })
+}
+
+/// N of "context N tokens" in a decode row's notes.
+fn context_of(notes: &str) -> Option<u32> {
+    let rest = &notes[notes.find("context ")? + "context ".len()..];
+    let end = rest.find(' ')?;
+    if !rest[end..].starts_with(" tokens") {
+        return None;
+    }
+    rest[..end].parse().ok()
+}
+
 /// Applies `tables` in order (later ones win) to `throughput`: every (GPU, kind) a table
-/// measures becomes `Measured`, the rest stay as assumed. Returns how many were set.
+/// measures becomes `Measured`, the rest stay as assumed; a GPU's decode rows of the full
+/// 7B model become its measured serving curve. Returns how many efficiencies were set.
 pub fn apply(tables: &[CalibrationTable], catalog: &Catalog, throughput: &mut Throughput) -> usize {
     let mut set = 0;
     for table in tables {
@@ -131,6 +176,10 @@ pub fn apply(tables: &[CalibrationTable], catalog: &Catalog, throughput: &mut Th
                 .collect();
             if rows.is_empty() {
                 continue;
+            }
+            if let Some(curve) = decode_curve(&rows, format!("{} ({})", table.name, rows[0].device))
+            {
+                throughput.set_decode_curve(id as u16, curve);
             }
             for kind in JobKind::ALL {
                 if let Some((value, what)) = measured(&rows, kind) {
@@ -188,6 +237,37 @@ NVIDIA H100 80GB HBM3,cuda,H100-SXM,580,13.0,decode,bf16,7b,1,190,tokens/s,,,0.8
             t.efficiency(a100, JobKind::Training).provenance,
             Provenance::Assumed
         );
+    }
+
+    #[test]
+    fn decode_rows_of_the_full_model_become_the_gpus_serving_curve() {
+        let catalog = Catalog::embedded();
+        let mut t = Throughput::assumed(catalog, JobKind::ALL.map(JobKind::default_efficiency));
+        apply(&CalibrationTable::embedded(), catalog, &mut t);
+        // Every GPU whose committed table has 7B decode rows gets them, ascending in batch.
+        for table in CalibrationTable::embedded() {
+            for (id, spec) in catalog.gpus.iter().enumerate() {
+                let rows: Vec<&CalibrationRow> = table
+                    .rows
+                    .iter()
+                    .filter(|r| r.gpu_model == spec.gpu && r.kernel == "decode" && r.shape == "7b")
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                let curve = t.decode_curve(id as u16).expect("a measured curve");
+                assert_eq!(curve.points.len(), rows.len());
+                assert!(curve.points.windows(2).all(|w| w[0].0 < w[1].0));
+                assert_eq!(Some(curve.context_tokens), context_of(&rows[0].notes));
+            }
+        }
+    }
+
+    #[test]
+    fn the_context_is_read_from_a_decode_rows_notes() {
+        assert_eq!(context_of("context 164 tokens; 13.52 GB read"), Some(164));
+        assert_eq!(context_of("prompt 512 tokens"), None);
+        assert_eq!(context_of("context 12 sequences"), None);
     }
 
     #[test]

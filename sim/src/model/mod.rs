@@ -11,6 +11,7 @@ pub mod job;
 pub mod ledger;
 pub mod market;
 pub mod provider;
+pub mod serving;
 pub mod throughput;
 pub mod tiers;
 pub mod verification;

@@ -3,6 +3,7 @@
 //! `w x effective(reference) / effective(gpu)` seconds on `gpu`.
 
 use super::catalog::{Catalog, GpuId, GpuSpec};
+use super::serving::MeasuredCurve;
 
 /// Kind of job, deciding which spec figure its speed follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,6 +88,8 @@ pub struct Throughput {
     efficiency: Vec<[Efficiency; 4]>,
     /// `effective[gpu][kind]` = spec peak x efficiency [TFLOP/s or GB/s].
     effective: Vec<[f64; 4]>,
+    /// Measured decode curve per GPU, where a calibration table has one.
+    decode_curves: Vec<Option<MeasuredCurve>>,
 }
 
 impl Throughput {
@@ -105,6 +108,7 @@ impl Throughput {
         let mut t = Throughput {
             efficiency,
             effective: Vec::new(),
+            decode_curves: vec![None; catalog.gpus.len()],
         };
         t.recompute(catalog);
         t
@@ -123,6 +127,16 @@ impl Throughput {
             .zip(&self.efficiency)
             .map(|(spec, eff)| JobKind::ALL.map(|k| k.spec_peak(spec) * eff[k as usize].value))
             .collect();
+    }
+
+    /// Records `gpu`'s measured decode curve (see [`super::serving`]).
+    pub fn set_decode_curve(&mut self, gpu: GpuId, curve: MeasuredCurve) {
+        self.decode_curves[gpu as usize] = Some(curve);
+    }
+
+    /// `gpu`'s measured decode curve, if a calibration table has one.
+    pub fn decode_curve(&self, gpu: GpuId) -> Option<&MeasuredCurve> {
+        self.decode_curves[gpu as usize].as_ref()
     }
 
     /// Efficiency of `gpu` for `kind`.

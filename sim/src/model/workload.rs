@@ -8,7 +8,6 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::catalog::GpuId;
-use super::throughput::Throughput;
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::{MaxPrice, Scenario, Workload};
 use crate::time::{HOUR, SimTime, YEAR, to_hours};
@@ -57,13 +56,7 @@ pub fn book_caps(
         .expect("validated: cloud GPU has a price");
     w.gpu_models
         .iter()
-        .filter_map(|&g| {
-            book_cap(
-                g,
-                consumer_cap(w, &sc.throughput, sc.reference_gpu, cloud_price, g),
-            )
-            .map(|c| (g, c))
-        })
+        .filter_map(|&g| book_cap(g, consumer_cap(sc, w, cloud_price, g)).map(|c| (g, c)))
         .collect()
 }
 
@@ -76,7 +69,6 @@ impl WorkloadState {
         book_cap: impl Fn(GpuId, f64) -> Option<f64>,
     ) -> WorkloadState {
         let w = &sc.workloads[index];
-        let t = &sc.throughput;
         let trend_max = (1.0 + w.growth_per_year)
             .powf(sc.duration as f64 / YEAR as f64)
             .max(1.0);
@@ -84,7 +76,7 @@ impl WorkloadState {
         let cloud_price = sc
             .cloud_price(w.cloud_gpu)
             .expect("validated: cloud GPU has a price");
-        let cloud_speed = t.speed(w.cloud_gpu, sc.reference_gpu, w.kind);
+        let cloud_speed = sc.workload_speed(w, w.cloud_gpu);
         let caps = book_caps(sc, index, book_cap);
         WorkloadState {
             arrivals_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Arrivals, index as u64)),
@@ -93,7 +85,7 @@ impl WorkloadState {
             caps,
             cloud_usd_per_ref_gpu_s: cloud_price / cloud_speed / 3600.0,
             speeds: (0..sc.catalog.gpus.len())
-                .map(|g| t.speed(g as GpuId, sc.reference_gpu, w.kind))
+                .map(|g| sc.workload_speed(w, g as GpuId))
                 .collect(),
             queue: VecDeque::new(),
         }
@@ -120,18 +112,11 @@ impl WorkloadState {
 
 /// The consumer's cap on GPU `gpu` [USD per GPU-hour]: absolute, or a fraction of the
 /// cloud cost of the same work (cloud price x speed on `gpu` / speed on the cloud GPU).
-pub fn consumer_cap(
-    w: &Workload,
-    t: &Throughput,
-    reference: GpuId,
-    cloud_price: f64,
-    gpu: GpuId,
-) -> f64 {
+pub fn consumer_cap(sc: &Scenario, w: &Workload, cloud_price: f64, gpu: GpuId) -> f64 {
     match w.max_price {
         MaxPrice::UsdPerGpuHour(v) => v,
         MaxPrice::RelativeToCloud(r) => {
-            r * cloud_price * t.speed(gpu, reference, w.kind)
-                / t.speed(w.cloud_gpu, reference, w.kind)
+            r * cloud_price * sc.workload_speed(w, gpu) / sc.workload_speed(w, w.cloud_gpu)
         }
     }
 }

@@ -290,10 +290,7 @@ impl<S: RecordSink> World<'_, S> {
             p.totals.leases += 1;
         }
         let wl = &self.sc.workloads[job.workload as usize];
-        job.speed = self
-            .sc
-            .throughput
-            .speed(job.gpu, self.sc.reference_gpu, wl.kind);
+        job.speed = self.sc.workload_speed(wl, job.gpu);
         self.apply_cluster_efficiency(slot);
         let job = self.jobs.get_mut(slot);
         if job.start(now) {

@@ -19,6 +19,7 @@ pub use crate::model::market::{Market, Selection, Tier};
 
 use crate::model::catalog::{Catalog, GpuId};
 use crate::model::dist::Dist;
+use crate::model::serving::{self, Serving};
 use crate::model::throughput::{JobKind, Throughput};
 use crate::time::SimTime;
 use crate::token::TokenEconomy;
@@ -293,6 +294,9 @@ pub struct Workload {
     pub cloud_only_fraction: f64,
     /// Service tier, an index into the posted-price market's tiers (0 without tiers).
     pub tier: u8,
+    /// Inference served in batches (`serving`): GPU speeds follow the serving curve at
+    /// that batch; `None`: they follow memory bandwidth (batch 1).
+    pub serving: Option<Serving>,
 }
 
 impl Scenario {
@@ -327,6 +331,19 @@ impl Scenario {
             format!("{file} (with --set)")
         };
         validate::validate(&edited, &file)
+    }
+
+    /// How much faster `gpu` runs workload `w`'s jobs than the reference GPU [ratio]: the
+    /// ratio of serving throughputs at the workload's batch when it sets `serving`, else
+    /// the ratio of effective throughputs for its kind.
+    pub fn workload_speed(&self, w: &Workload, gpu: GpuId) -> f64 {
+        match w.serving {
+            Some(s) => {
+                let tps = |g| serving::tokens_per_s(&self.catalog, &self.throughput, g, s).0;
+                tps(gpu) / tps(self.reference_gpu)
+            }
+            None => self.throughput.speed(gpu, self.reference_gpu, w.kind),
+        }
     }
 
     /// Per-GPU-hour price on the cloud for `gpu` [USD per GPU-hour].

@@ -71,6 +71,21 @@ pub struct RawWorkload {
     /// Service tier of a posted-price market with tiers (a name from market.tiers). Default: the first tier.
     #[serde(default)]
     pub tier: Option<Sp<String>>,
+    /// Inference only: how its 7B-class model is served, { batch = 32, context_tokens = 1024 }; GPU speeds then follow the serving curve at that batch. Default: GPU speeds follow memory bandwidth (batch 1).
+    #[serde(default)]
+    pub serving: Option<Sp<RawServing>>,
+}
+
+/// How an inference workload is served.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServing {
+    /// Sequences decoded together, each with its own KV cache. Default 1.
+    #[serde(default)]
+    pub batch: Option<Sp<u32>>,
+    /// Tokens of context per sequence (its KV cache) [tokens]. Default 1024.
+    #[serde(default)]
+    pub context_tokens: Option<Sp<u32>>,
 }
 
 /// Poisson arrivals with growth and a daily cycle.

@@ -8,6 +8,7 @@ use super::super::{CloudSpec, Cohort, Fallback, MarketSpec, MaxPrice, Workload};
 use super::{Check, Res};
 use crate::model::catalog::GpuId;
 use crate::model::market::Market;
+use crate::model::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
 use crate::model::throughput::JobKind;
 use crate::time::NEVER;
 
@@ -45,6 +46,7 @@ pub(super) fn workload(
         None => None,
     };
     let tier = tier(c, w, &market.mechanism)?;
+    let serving = serving(c, w)?;
     Ok(Workload {
         name: w.name.get().clone(),
         kind: match w.kind {
@@ -77,7 +79,31 @@ pub(super) fn workload(
             "cloud_only_fraction",
         )?,
         tier,
+        serving,
     })
+}
+
+/// `serving`: inference workloads only; batch in 1..=4096, context in 1..=1,000,000.
+fn serving(c: &Check, w: &RawWorkload) -> Res<Option<Serving>> {
+    let Some(raw) = &w.serving else {
+        return Ok(None);
+    };
+    if w.kind != RawJobKind::Inference {
+        return Err(c.err(
+            raw.span(),
+            "serving applies to inference workloads only (kind = \"inference\")",
+        ));
+    }
+    let s = raw.get();
+    Ok(Some(Serving {
+        batch: c.count_in(&s.batch, 1, 1..=4096, "serving.batch")?,
+        context_tokens: c.count_in(
+            &s.context_tokens,
+            DEFAULT_CONTEXT_TOKENS,
+            1..=1_000_000,
+            "serving.context_tokens",
+        )?,
+    }))
 }
 
 fn arrivals(c: &Check, a: &RawArrivals) -> Res<Arrivals> {
