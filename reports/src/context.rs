@@ -5,6 +5,7 @@ use flopmarket_sim::Scenario;
 use flopmarket_sim::calendar::Instant;
 use flopmarket_sim::claims::ClaimCheck;
 use flopmarket_sim::model::catalog::GpuId;
+use flopmarket_sim::model::serving::{self, ApiPrice};
 use flopmarket_sim::model::throughput::{JobKind, Provenance};
 
 /// Scenario facts the report prints beside the run's figures.
@@ -31,6 +32,33 @@ pub struct ReportContext {
     /// The scenario's observed series compared with the run, point by point (set by the
     /// caller from `RunResult::backtests`); written as `observed.parquet` when not empty.
     pub backtests: Vec<flopmarket_sim::backtest::Comparison>,
+    /// Inference workloads that set `serving`: decode throughput per GPU model at batch 1
+    /// and at the workload's batch.
+    pub serving: Vec<ServingRow>,
+    /// Published API prices of 7-8B models (scenarios/data/api_prices.csv).
+    pub api_prices: Vec<ApiPrice>,
+}
+
+/// One inference workload on one GPU model: 7B decode at batch 1 and at its batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServingRow {
+    /// Workload name.
+    pub workload: String,
+    /// GPU model key.
+    pub gpu: String,
+    /// Sequences decoded together [sequences].
+    pub batch: u32,
+    /// Context per sequence [tokens].
+    pub context_tokens: u32,
+    /// Decode throughput at batch 1, same context [tokens/s].
+    pub tokens_per_s_batch1: f64,
+    /// Decode throughput at the workload's batch [tokens/s].
+    pub tokens_per_s: f64,
+    /// Whether the curve behind it was measured (a calibration table's decode rows).
+    pub measured: bool,
+    /// The cheapest compared cloud offering listing this GPU: "cloud offering" and its
+    /// price [USD per GPU-hour].
+    pub cheapest_cloud: Option<(String, f64)>,
 }
 
 /// Bytes read per decoded token of a 7B-parameter model in 16-bit weights, batch 1
@@ -91,6 +119,8 @@ impl ReportContext {
             token_mechanism: sc.token.describe(),
             claims: Vec::new(),
             backtests: Vec::new(),
+            serving: serving_rows(sc),
+            api_prices: serving::api_prices().unwrap_or_default(),
         }
     }
 
@@ -101,6 +131,42 @@ impl ReportContext {
             .find(|(k, _)| k == key)
             .map(|&(_, usd)| usd)
     }
+}
+
+/// Per inference workload with `serving`, per GPU model it accepts (and its cloud GPU):
+/// decode throughput at batch 1 and at its batch, and the cheapest cloud listing the GPU.
+fn serving_rows(sc: &Scenario) -> Vec<ServingRow> {
+    let mut rows = Vec::new();
+    for w in &sc.workloads {
+        let Some(s) = w.serving else { continue };
+        let mut gpus = w.gpu_models.clone();
+        gpus.push(w.cloud_gpu);
+        gpus.sort_unstable();
+        gpus.dedup();
+        for g in gpus {
+            let (tps, measured) = serving::tokens_per_s(&sc.catalog, &sc.throughput, g, s);
+            let one = serving::Serving::batch_one(s.context_tokens);
+            let (tps1, _) = serving::tokens_per_s(&sc.catalog, &sc.throughput, g, one);
+            let cheapest_cloud = sc
+                .cloud
+                .alternatives
+                .iter()
+                .filter_map(|c| c.usd_per_gpu_hour[g as usize].map(|p| (c, p)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(c, p)| (format!("{} {}", c.name, c.offering), p));
+            rows.push(ServingRow {
+                workload: w.name.clone(),
+                gpu: sc.catalog.gpu(g).gpu.clone(),
+                batch: s.batch,
+                context_tokens: s.context_tokens,
+                tokens_per_s_batch1: tps1,
+                tokens_per_s: tps,
+                measured,
+                cheapest_cloud,
+            });
+        }
+    }
+    rows
 }
 
 /// GPU ids used by cohorts, workloads (accepted models) or as cloud GPU, ascending.

@@ -3,6 +3,7 @@
 
 use flopmarket_sim::Summary;
 use flopmarket_sim::model::market::MechanismKind;
+use flopmarket_sim::model::serving;
 use polars::prelude::{DataFrame, PolarsResult};
 
 use crate::analysis::{self, f64s, strings, u64s};
@@ -51,6 +52,7 @@ pub(crate) fn build(
         doc.paragraph("$/1M tokens: 7B-parameter decode at batch 1 in 16-bit weights (memory-bound: bandwidth x inference efficiency / 13.48 GB per token), the worst case; batched serving costs far less per token. $/PFLOP: bf16 tensor throughput x training efficiency. Network price = mean price paid on the network; \"measured\" marks efficiencies from a calibration table.");
         doc.table(unit_costs(epochs, ctx)?);
     }
+    serving_section(&mut doc, epochs, ctx)?;
     timeline_section(&mut doc, summary);
     token_section(&mut doc, summary, ctx);
     verification_section(&mut doc, summary);
@@ -77,6 +79,94 @@ pub(crate) fn build(
         doc.blocks.push(Block::List(ctx.notes.clone()));
     }
     Ok(doc)
+}
+
+/// $/1M tokens at batch 1 and at each serving workload's batch, beside API prices.
+fn serving_section(
+    doc: &mut Document,
+    epochs: &DataFrame,
+    ctx: &ReportContext,
+) -> PolarsResult<()> {
+    if ctx.serving.is_empty() {
+        return Ok(());
+    }
+    let df = analysis::by_gpu_model(epochs)?;
+    let (models, price) = (
+        strings(&df, "gpu_model")?,
+        f64s(&df, "mean_price_usd_per_gpu_hour")?,
+    );
+    doc.heading("Serving cost per token");
+    doc.paragraph("7B-class decode (Llama-2-7B shape, 16-bit weights) with a KV cache per sequence: tokens/s summed over the batch, from the GPU's measured decode curve where a calibration table has one (\"measured\"), else the roofline of weights plus KV cache over bandwidth x inference efficiency against FLOPs over bf16 peak x training efficiency (\"assumed\"). $/1M generated tokens = price per GPU-hour / tokens per hour; network price = mean price paid on the network for that GPU model (n/a where none was sold), cloud = the cheapest compared offering listing the GPU.");
+    let mut t = Table::new(&[
+        "Workload",
+        "GPU model",
+        "Batch (context)",
+        "tokens/s at batch 1",
+        "tokens/s at batch",
+        "Network $/1M, batch 1",
+        "Network $/1M, batch",
+        "Cheapest cloud $/1M, batch",
+    ]);
+    for r in &ctx.serving {
+        let network = models
+            .iter()
+            .position(|m| m == &r.gpu)
+            .map_or(f64::NAN, |i| price[i]);
+        let tag = if r.measured {
+            " (measured)"
+        } else {
+            " (assumed)"
+        };
+        let per_m = serving::usd_per_million_tokens;
+        t.row(vec![
+            r.workload.clone(),
+            r.gpu.clone(),
+            format!("{} ({} tokens)", r.batch, r.context_tokens),
+            format!("{}{tag}", fixed(r.tokens_per_s_batch1, 1)),
+            format!("{}{tag}", fixed(r.tokens_per_s, 1)),
+            usd(per_m(network, r.tokens_per_s_batch1)),
+            usd(per_m(network, r.tokens_per_s)),
+            r.cheapest_cloud
+                .as_ref()
+                .map_or(NA.to_string(), |(name, p)| {
+                    format!("{} ({name})", usd(per_m(*p, r.tokens_per_s)))
+                }),
+        ]);
+    }
+    doc.table(t);
+    if !ctx.api_prices.is_empty() {
+        let (lo, hi) = ctx
+            .api_prices
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+                (lo.min(p.usd_per_m_output), hi.max(p.usd_per_m_output))
+            });
+        doc.paragraph(format!(
+            "Published API prices of 7-8B models (scenarios/data/api_prices.csv): {} to {} per 1M output tokens.",
+            usd(lo),
+            usd(hi)
+        ));
+        let mut a = Table::new(&[
+            "Provider",
+            "Model",
+            "$/1M input",
+            "$/1M output",
+            "Read",
+            "Source",
+        ]);
+        for p in &ctx.api_prices {
+            a.row(vec![
+                p.provider.clone(),
+                p.model.clone(),
+                usd(p.usd_per_m_input),
+                usd(p.usd_per_m_output),
+                p.date.clone(),
+                format!("{} ({})", p.source, p.label),
+            ]);
+        }
+        doc.table(a);
+    }
+    Ok(())
 }
 
 /// Savings against every compared cloud offering and against the cheapest per workload.

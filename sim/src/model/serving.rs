@@ -111,6 +111,39 @@ pub fn tokens_per_s(catalog: &Catalog, t: &Throughput, gpu: GpuId, s: Serving) -
     }
 }
 
+/// Published API prices of 7-8B models (scenarios/data/api_prices.csv, dated and sourced).
+pub const API_PRICES_CSV: &str = include_str!("../../../scenarios/data/api_prices.csv");
+
+/// One published price of an inference API.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct ApiPrice {
+    /// Who sells it.
+    pub provider: String,
+    /// The model as listed.
+    pub model: String,
+    /// Parameters [billions].
+    pub params_b: f64,
+    /// Price of input (prompt) tokens [USD per 1M tokens].
+    pub usd_per_m_input: f64,
+    /// Price of output (generated) tokens [USD per 1M tokens].
+    pub usd_per_m_output: f64,
+    /// Provenance label: S, S2 or E.
+    pub label: String,
+    /// Where the figure is published.
+    pub source: String,
+    /// When it was read (YYYY-MM).
+    pub date: String,
+}
+
+/// The shipped API prices, parsed; errors name the record.
+pub fn api_prices() -> Result<Vec<ApiPrice>, String> {
+    csv::Reader::from_reader(API_PRICES_CSV.as_bytes())
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|e| format!("api_prices.csv: record {}: {e}", i + 1)))
+        .collect()
+}
+
 /// What one decoded token costs at `usd_per_gpu_hour` and `tokens_per_s` [USD per 1M tokens].
 pub fn usd_per_million_tokens(usd_per_gpu_hour: f64, tokens_per_s: f64) -> f64 {
     usd_per_gpu_hour / (tokens_per_s * 3600.0) * 1e6
@@ -177,6 +210,17 @@ mod tests {
         assert_eq!(c.at(4), 300.0);
         assert_eq!(c.at(8), 450.0);
         assert_eq!(c.at(64), 600.0);
+    }
+
+    #[test]
+    fn shipped_api_prices_parse_and_are_sourced() {
+        let prices = api_prices().unwrap();
+        assert!(prices.len() >= 3);
+        for p in &prices {
+            assert!(p.usd_per_m_input > 0.0 && p.usd_per_m_output > 0.0, "{p:?}");
+            assert!(!p.source.is_empty() && !p.date.is_empty() && !p.label.is_empty());
+            assert!((1.0..=100.0).contains(&p.params_b));
+        }
     }
 
     #[test]
