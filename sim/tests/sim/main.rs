@@ -12,6 +12,7 @@ mod history;
 mod networks;
 mod properties;
 mod queueing;
+mod serving;
 mod timeline;
 mod world_builder;
 mod world_steps;
