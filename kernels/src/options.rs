@@ -90,6 +90,10 @@ pub struct CalibrateOptions {
     /// picks per device: CPU 1..64 in powers of two (`tiny` or quick: 1 and 4), CUDA
     /// 1..256 in powers of two (quick: 1).
     pub batches: Option<Vec<usize>>,
+    /// CUDA: also replay the timed decode steps from one CUDA graph and report that time
+    /// (no launch gaps, as serving engines run), the eager time in the notes. Off by
+    /// default: this path has not yet run on a GPU (the committed H200 table is eager).
+    pub decode_graph: bool,
 }
 
 impl CalibrateOptions {

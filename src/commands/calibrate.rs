@@ -27,6 +27,7 @@ pub fn calibrate(device: &str, quick: bool, out: Option<PathBuf>) -> anyhow::Res
         shape: None,
         progress: true,
         batches: None,
+        decode_graph: false,
     };
     let report = run_calibration(&opts).context("calibration failed")?;
     for message in &report.messages {

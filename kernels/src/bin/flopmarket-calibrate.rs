@@ -46,6 +46,9 @@ struct Args {
     /// Decode batch sizes, comma-separated (default: CPU 1,2,4,..,64; CUDA 1,2,4,..,256).
     #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=4096))]
     batches: Option<Vec<u32>>,
+    /// CUDA: also time the decode steps replayed from one CUDA graph (not yet run on a GPU).
+    #[arg(long)]
+    decode_graph: bool,
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         batches: args
             .batches
             .map(|b| b.into_iter().map(|x| x as usize).collect()),
+        decode_graph: args.decode_graph,
     };
     let report = match run_calibration(&opts) {
         Ok(r) => r,

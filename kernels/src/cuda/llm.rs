@@ -3,7 +3,7 @@
 
 use half::bf16;
 
-use super::{GpuDevice, GpuDtype, GpuTransformer, StepEvents};
+use super::{GpuDevice, GpuDtype, GpuTransformer, StepEvents, cu};
 use crate::cpu::Logits;
 use crate::model::TransformerConfig;
 use crate::rows::RowBase;
@@ -173,6 +173,39 @@ fn prefill_row<T: GpuDtype>(
     Ok(row)
 }
 
+/// Timed replays of the decode graph.
+const GRAPH_REPLAYS: usize = 5;
+
+/// Seconds per decode step when `p.steps` steps after the prompt are replayed from one
+/// CUDA graph: one warm-up replay, then the median of [`GRAPH_REPLAYS`] event-timed ones.
+fn graph_step_secs<T: GpuDtype>(
+    gpu: &GpuDevice,
+    model: &mut GpuTransformer<'_, T>,
+    next: &cudarc::driver::CudaSlice<i32>,
+    batch: usize,
+    p: &Plan,
+) -> Result<f64, KernelsError> {
+    model.rewind(p.decode_prompt);
+    let graph = model.capture_decode(next, batch, p.steps)?;
+    let launch = |g: &cudarc::driver::CudaGraph| g.launch().map_err(cu("cuGraphLaunch"));
+    graph.upload().map_err(cu("cuGraphUpload"))?;
+    launch(&graph)?;
+    let mut samples = Vec::with_capacity(GRAPH_REPLAYS);
+    for _ in 0..GRAPH_REPLAYS {
+        let ev = StepEvents::new(gpu)?;
+        ev.start.record(&gpu.stream).map_err(cu("cuEventRecord"))?;
+        launch(&graph)?;
+        ev.end.record(&gpu.stream).map_err(cu("cuEventRecord"))?;
+        let ms = ev
+            .start
+            .elapsed_ms(&ev.end)
+            .map_err(cu("cuEventElapsedTime"))?;
+        samples.push(f64::from(ms) / 1e3 / p.steps as f64);
+    }
+    gpu.ctx.check_err().map_err(cu("deferred CUDA error"))?;
+    Ok(median(&samples))
+}
+
 /// Decode at `batch`: prefill a prompt per sequence, then time one-token steps.
 fn decode_row<T: GpuDtype>(
     b: &Bench<'_>,
@@ -202,18 +235,56 @@ fn decode_row<T: GpuDtype>(
         .iter()
         .map(|e| e.timing().map(|t| t.extrapolated(scale)))
         .collect::<Result<Vec<_>, _>>()?;
-    let secs = median(&samples);
-    let mid_pos = p.decode_prompt + p.warmup_steps + p.steps / 2;
+    let eager_secs = median(&samples);
+    // The same steps replayed from one CUDA graph (no launch gaps), when the layers are
+    // the whole model (no extrapolation) and capture works; else the eager time.
+    let graphed = b.opts.decode_graph.then(|| {
+        if scale == 1.0 {
+            graph_step_secs(b.gpu, model, &next, batch, p)
+        } else {
+            Err(KernelsError::InvalidConfig("extrapolated shape".into()))
+        }
+    });
+    let eager_mid = p.decode_prompt + p.warmup_steps + p.steps / 2;
+    let (secs, mid_pos, how) = match &graphed {
+        Some(Ok(g)) => (
+            *g,
+            p.decode_prompt + p.steps / 2,
+            format!(
+                "{} steps replayed from one CUDA graph, median of {GRAPH_REPLAYS} replays (eager launches: {:.1} tokens/s)",
+                p.steps,
+                batch as f64 / eager_secs
+            ),
+        ),
+        Some(Err(e)) => (
+            eager_secs,
+            eager_mid,
+            format!("median of {} steps (no CUDA graph: {e})", p.steps),
+        ),
+        None => (
+            eager_secs,
+            eager_mid,
+            format!("median of {} steps", p.steps),
+        ),
+    };
     let bytes = cfg.decode_step_bytes(batch, mid_pos, dtype.bytes());
     let achieved = bytes / secs / 1e9;
     let tps = batch as f64 / secs;
     b.opts.say(&format!(
-        "cuda decode {} B={batch}: {tps:.1} tokens/s, {achieved:.0} GB/s{}",
+        "cuda decode {} B={batch}: {tps:.1} tokens/s, {achieved:.0} GB/s{} ({})",
         cfg.name,
         b.spec_bw.map_or(String::new(), |bw| format!(
             " ({:.0}% of {bw} GB/s datasheet)",
             100.0 * achieved / bw
-        ))
+        )),
+        if matches!(graphed, Some(Ok(_))) {
+            format!(
+                "CUDA graph; eager {:.1} tokens/s",
+                batch as f64 / eager_secs
+            )
+        } else {
+            "eager launches".to_string()
+        }
     ));
     let check_note = b.check_note;
     let mut row = b
@@ -221,12 +292,11 @@ fn decode_row<T: GpuDtype>(
         .row(KernelKind::Decode, dtype, cfg.name.clone(), batch, tps, Unit::TokensPerS)
         .with_peak(b.spec_bw.map(|bw| batch as f64 * bw * 1e9 / bytes))
         .with_notes(format!(
-            "context {mid_pos} tokens; {:.2} GB read per step ({} weights + KV cache); {achieved:.0} GB/s and {:.2} TFLOP/s achieved; spec_peak = tokens/s at datasheet bandwidth; roofline_fraction vs measured copy {}; {check_note}; median of {} steps{extrap}",
+            "context {mid_pos} tokens; {:.2} GB read per step ({} weights + KV cache); {achieved:.0} GB/s and {:.2} TFLOP/s achieved; spec_peak = tokens/s at datasheet bandwidth; roofline_fraction vs measured copy {}; {check_note}; {how}{extrap}",
             bytes / 1e9,
             dtype.as_str(),
             cfg.step_flops(batch, 1, mid_pos, batch) / secs / 1e12,
             b.copy_gbs.map_or("n/a".to_string(), |g| format!("{g:.0} GB/s")),
-            p.steps
         ));
     if let Some(g) = b.copy_gbs {
         row = row.with_roofline(achieved / g);

@@ -3,7 +3,8 @@
 //! math and layouts as [`crate::cpu::CpuTransformer`], which it is checked against.
 
 use cudarc::cublas::CudaBlas;
-use cudarc::driver::{CudaEvent, CudaSlice, CudaStream};
+use cudarc::driver::sys::{CUgraphInstantiate_flags, CUstreamCaptureMode};
+use cudarc::driver::{CudaEvent, CudaGraph, CudaSlice, CudaStream};
 use std::sync::Arc;
 
 use super::kernels::Kernels;
@@ -183,6 +184,50 @@ impl<'g, T: GpuDtype> GpuTransformer<'g, T> {
     /// Empties the cache.
     pub fn reset(&mut self) {
         self.pos = 0;
+    }
+
+    /// Moves the next token's position back to `pos` (never forward): later steps
+    /// overwrite the cache from there.
+    pub fn rewind(&mut self, pos: usize) {
+        self.pos = self.pos.min(pos);
+    }
+
+    /// Records `steps` one-token decode steps of `batch` sequences (step `i` reads tokens
+    /// `i x batch ..` of `tokens`) into one CUDA graph without running them, as a serving
+    /// engine does to save the launches; the position advances as if they ran. Each
+    /// replay of the graph repeats the same positions.
+    pub fn capture_decode(
+        &mut self,
+        tokens: &CudaSlice<i32>,
+        batch: usize,
+        steps: usize,
+    ) -> Result<CudaGraph, KernelsError> {
+        if steps * batch > tokens.len() {
+            return Err(KernelsError::InvalidConfig(
+                "decode graph: fewer tokens than steps x batch".into(),
+            ));
+        }
+        let stream = self.stream.clone();
+        stream.synchronize().map_err(cu("cuStreamSynchronize"))?;
+        stream
+            .begin_capture(CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_RELAXED)
+            .map_err(cu("cuStreamBeginCapture"))?;
+        let mut enqueued = Ok(0);
+        for i in 0..steps {
+            enqueued = self.enqueue(Tokens::Device(tokens, i * batch, batch), Logits::Last, None);
+            if enqueued.is_err() {
+                break;
+            }
+        }
+        // End the capture whatever happened, so the stream is usable again.
+        let graph = stream.end_capture(CUgraphInstantiate_flags(0));
+        enqueued?;
+        graph
+            .map_err(cu("cuStreamEndCapture / cuGraphInstantiate"))?
+            .ok_or_else(|| KernelsError::Cuda {
+                op: "cuStreamEndCapture".into(),
+                detail: "no graph was captured".into(),
+            })
     }
 
     /// Runs a step and copies its logits to the host as f32 (see

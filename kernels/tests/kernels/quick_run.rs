@@ -13,6 +13,7 @@ fn quick_cpu_calibration_yields_gemm_copy_prefill_and_decode_rows() {
         shape: Some(ShapeChoice::Tiny),
         progress: false,
         batches: None,
+        decode_graph: false,
     };
     let report = run_calibration(&opts).unwrap();
     for kind in [
@@ -47,6 +48,7 @@ fn asking_for_cuda_without_a_gpu_falls_back_to_the_cpu_with_one_message() {
         shape: Some(ShapeChoice::Tiny),
         progress: false,
         batches: None,
+        decode_graph: false,
     };
     let report = run_calibration(&opts).unwrap();
     if report
@@ -76,6 +78,7 @@ fn decode_is_measured_at_each_requested_batch_size() {
         shape: Some(ShapeChoice::Tiny),
         progress: false,
         batches: Some(vec![1, 3, 16]),
+        decode_graph: false,
     };
     let report = run_calibration(&opts).unwrap();
     let decode: Vec<u32> = report

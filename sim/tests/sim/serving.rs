@@ -45,24 +45,41 @@ fn akash_inference_at_its_batch_costs_what_apis_charge_per_token_on_some_gpu() {
         x.1 += e.gpu_hours_sold;
     }
     let api = serving::api_prices().unwrap();
-    let lo = api.iter().map(|p| p.usd_per_m_output).fold(f64::INFINITY, f64::min);
+    let lo = api
+        .iter()
+        .map(|p| p.usd_per_m_output)
+        .fold(f64::INFINITY, f64::min);
     let hi = api.iter().map(|p| p.usd_per_m_output).fold(0.0, f64::max);
     let mut within = Vec::new();
     for w in sc.workloads.iter().filter(|w| w.serving.is_some()) {
         let s = w.serving.unwrap();
         for &g in &w.gpu_models {
             let key = sc.catalog.gpu(g).gpu.as_str();
-            let Some(&(spend, sold)) = by_gpu.get(key) else { continue };
+            let Some(&(spend, sold)) = by_gpu.get(key) else {
+                continue;
+            };
             let (tps, _) = serving::tokens_per_s(&sc.catalog, &sc.throughput, g, s);
             let at_batch = serving::usd_per_million_tokens(spend / sold, tps);
-            let one = serving::tokens_per_s(&sc.catalog, &sc.throughput, g, Serving::batch_one(s.context_tokens)).0;
+            let one = serving::tokens_per_s(
+                &sc.catalog,
+                &sc.throughput,
+                g,
+                Serving::batch_one(s.context_tokens),
+            )
+            .0;
             let at_one = serving::usd_per_million_tokens(spend / sold, one);
-            println!("{} {key}: {at_one:.3} $/1M at batch 1, {at_batch:.3} at batch {}", w.name, s.batch);
+            println!(
+                "{} {key}: {at_one:.3} $/1M at batch 1, {at_batch:.3} at batch {}",
+                w.name, s.batch
+            );
             assert!(at_batch < at_one);
             if (lo..=hi).contains(&at_batch) {
                 within.push(key);
             }
         }
     }
-    assert!(!within.is_empty(), "no GPU within the API range {lo}-{hi} $/1M");
+    assert!(
+        !within.is_empty(),
+        "no GPU within the API range {lo}-{hi} $/1M"
+    );
 }
