@@ -1,10 +1,17 @@
 //! Embeds the committed calibration tables (kernels/calibrations/*.csv) so every run uses
 //! them by default, from any directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// This crate's directory, read when the script runs (not `env!`, which would bake in
+/// the path the script was compiled at: a build directory shared by two checkouts then
+/// embeds the other checkout's files, or none once it is gone).
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+}
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kernels/calibrations");
+    let dir = manifest_dir().join("../kernels/calibrations");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| {
@@ -37,7 +44,7 @@ fn main() {
 /// and the observed series they read (scenarios/history/data/*.csv, looked up by their
 /// path relative to scenarios/). Either folder may be missing or empty.
 fn history() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history");
+    let root = manifest_dir().join("../scenarios/history");
     let data = root.join("data");
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed={}", data.display());
