@@ -149,7 +149,7 @@ impl<E> EventQueue<E> {
 
     /// Time of the next event [µs], if any.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        self.settle().then(|| (self.last >> 64) as SimTime)
+        self.settle().then_some((self.last >> 64) as SimTime)
     }
 
     /// Removes and returns the earliest event and its time [µs].
