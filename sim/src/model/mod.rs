@@ -13,6 +13,7 @@ pub mod market;
 pub mod provider;
 pub mod throughput;
 pub mod tiers;
+pub mod trace;
 pub mod verification;
 pub mod workload;
 pub mod world;

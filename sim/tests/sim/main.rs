@@ -12,5 +12,6 @@ mod networks;
 mod properties;
 mod queueing;
 mod timeline;
+mod traces;
 mod world_builder;
 mod world_steps;
