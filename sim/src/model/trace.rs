@@ -9,6 +9,7 @@ pub mod read;
 
 use rand::RngExt;
 
+use super::catalog::GpuId;
 use crate::rng::StreamRng;
 use crate::time::{HOUR, SimTime};
 
@@ -21,6 +22,8 @@ pub struct TraceRow {
     pub gpus: u16,
     /// Work per GPU on the reference GPU [s]; `None`: drawn from the workload's `size`.
     pub size_ref_s: Option<f64>,
+    /// The one GPU model the job accepts; `None`: any of the workload's.
+    pub model: Option<GpuId>,
 }
 
 /// A validated trace and how it is replayed.
@@ -85,8 +88,12 @@ pub fn default_period_us(rows: &[TraceRow]) -> Option<u64> {
 impl TraceArrivals {
     /// Simulated time of row `index` in loop `cycle` [µs] (saturating at `u64::MAX`).
     pub fn arrival_time(&self, index: usize, cycle: u64) -> SimTime {
-        let trace_us =
-            self.rows[index].offset_us as f64 + cycle as f64 * self.period_us.unwrap_or(0) as f64;
+        self.time_of(self.rows[index].offset_us, cycle)
+    }
+
+    /// Simulated time of trace offset `offset_us` in loop `cycle` [µs].
+    fn time_of(&self, offset_us: u64, cycle: u64) -> SimTime {
+        let trace_us = offset_us as f64 + cycle as f64 * self.period_us.unwrap_or(0) as f64;
         let t = self.offset as f64 + (trace_us * self.time_scale).round();
         if t >= u64::MAX as f64 {
             u64::MAX
@@ -100,9 +107,10 @@ impl TraceArrivals {
         let mut rows = 0.0;
         let mut cycle = 0;
         loop {
-            let within = (0..self.rows.len())
-                .filter(|&i| self.arrival_time(i, cycle) <= end)
-                .count();
+            // Rows are in time order, so those by `end` are a prefix of each loop.
+            let within = self
+                .rows
+                .partition_point(|r| self.time_of(r.offset_us, cycle) <= end);
             rows += within as f64;
             if within == 0 || self.period_us.is_none() {
                 break;
@@ -198,6 +206,7 @@ mod tests {
                     offset_us: s * SECOND,
                     gpus: 1,
                     size_ref_s: None,
+                    model: None,
                 })
                 .collect(),
             rate_scale,
@@ -248,6 +257,22 @@ mod tests {
         let sd = (10_000.0_f64 * 0.3 * 0.7).sqrt();
         assert!((kept - 3_000.0).abs() < 5.0 * sd, "{kept}");
         assert_eq!(all(&t, u64::MAX), all(&t, u64::MAX));
+    }
+
+    #[test]
+    fn expected_arrivals_count_loops_and_scale() {
+        let s = SECOND;
+        // Rows at 10 s, 15 s, then every 30 s again: by 45 s four rows, x2 copies.
+        assert_eq!(
+            trace(&[0, 5], 2.0, 1.0, Some(30)).expected_arrivals(45 * s),
+            8.0
+        );
+        assert_eq!(
+            trace(&[0, 5, 20], 0.5, 2.0, None).expected_arrivals(49 * s),
+            1.0
+        );
+        let once = trace(&[0, 5], 1.0, 1.0, None);
+        assert_eq!(once.mean_rate_per_hour(HOUR), 2.0);
     }
 
     #[test]

@@ -110,6 +110,18 @@ impl WorkloadState {
         Some(self.trace.as_ref()?.current_row(w.trace.as_ref()?))
     }
 
+    /// The book caps a job may use: all of the workload's, or only those of `model`
+    /// (none when the mechanism refuses that model) [USD per GPU-hour].
+    pub fn caps_for(&self, model: Option<GpuId>) -> &[(GpuId, f64)] {
+        match model {
+            None => &self.caps,
+            Some(g) => match self.caps.iter().position(|&(c, _)| c == g) {
+                Some(i) => std::slice::from_ref(&self.caps[i]),
+                None => &[],
+            },
+        }
+    }
+
     /// Next arrival after `now` [µs], or None past `end` (thinning of a Poisson process
     /// at the maximum rate, or the trace's next row).
     pub fn next_arrival(&mut self, w: &Workload, now: SimTime, end: SimTime) -> Option<SimTime> {

@@ -137,6 +137,7 @@ impl<S: RecordSink> World<'_, S> {
         job.id = self.next_job_id;
         job.workload = w;
         job.gpus = gpus;
+        job.model = row.and_then(|r| r.model);
         job.size_ref_s = size;
         job.work_left_ref_s = size;
         job.submitted = now;
@@ -192,7 +193,7 @@ impl<S: RecordSink> World<'_, S> {
         let order = OrderSpec {
             work_ref_h: job.work_left_ref_s / 3600.0,
             speeds: &state.speeds,
-            ..OrderSpec::new(job.gpus, &state.caps)
+            ..OrderSpec::new(job.gpus, state.caps_for(job.model))
         };
         let cleared = self
             .market

@@ -276,3 +276,104 @@ fn every_bad_trace_has_a_bad_scenario() {
         );
     }
 }
+
+/// A cluster-style trace (offsets in seconds, GPUs, size in reference GPU-hours, GPU
+/// model): every job arrives at its row's time with its row's GPUs, size and model.
+#[test]
+fn cluster_trace_rows_become_jobs_with_their_gpus_size_and_model() {
+    let dir = std::env::temp_dir().join(format!("flopmarket-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("jobs.csv"),
+        "submit_s,gpus,gpu_hours,gpu\n120,1,0.25,A100-80G\n0,1,0.5,A100-80G\n60,2,1.0,RTX-4090\n",
+    )
+    .unwrap();
+    let text = r#"
+[scenario]
+name = "cluster-trace"
+duration = "1d"
+seed = 5
+
+[market]
+mechanism = "posted_price"
+posted_prices = { "A100-80G" = 0.90, "RTX-4090" = 0.30 }
+
+[[providers]]
+name = "a100"
+count = 1
+gpu = "A100-80G"
+gpus_per_provider = 2
+pricing = { strategy = "price_list", usd_per_gpu_month = 657.5 }
+
+[[providers]]
+name = "rtx"
+count = 1
+gpu = "RTX-4090"
+gpus_per_provider = 2
+pricing = { strategy = "price_list", usd_per_gpu_month = 219.0 }
+
+[[workloads]]
+name = "cluster"
+kind = "training"
+gpu_models = ["A100-80G", "RTX-4090"]
+max_price = { usd_per_gpu_hour = 5.0 }
+
+[workloads.arrivals.trace]
+file = "jobs.csv"
+time_column = "submit_s"
+time_unit = "s"
+gpus_column = "gpus"
+size_column = "gpu_hours"
+model_column = "gpu"
+"#;
+    let label = dir.join("cluster.toml").display().to_string();
+    let sc = Scenario::parse(text, &label, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sc.workloads[0].gpus, 2, "the most GPUs a row asks for");
+    let jobs = run_all(&sc, true).1.jobs;
+    let mut got: Vec<(f64, u32, f64, Option<&str>)> = jobs
+        .iter()
+        .map(|j| {
+            (
+                j.submitted_h * 3600.0,
+                j.gpus,
+                j.size_ref_gpu_h,
+                j.gpu_model.as_deref(),
+            )
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.total_cmp(&b.0)); // records come as jobs end
+    // The A100 rows run on the A100 host although the 4090s are cheaper (posted prices).
+    let want = [
+        (0.0, 1, 0.5, Some("A100-80G")),
+        (60.0, 2, 1.0, Some("RTX-4090")),
+        (120.0, 1, 0.25, Some("A100-80G")),
+    ];
+    assert_eq!(got.len(), 3, "{got:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            (g.0 - w.0).abs() < 1e-6 && g.1 == w.1 && (g.2 - w.2).abs() < 1e-12 && g.3 == w.3,
+            "{got:?}"
+        );
+    }
+    // Control: without the model column the first job takes the cheaper 4090.
+    let any = Scenario::parse(&text.replace("model_column = \"gpu\"\n", ""), &label, &[]).unwrap();
+    let first = run_all(&any, true)
+        .1
+        .jobs
+        .into_iter()
+        .find(|j| j.submitted_h == 0.0)
+        .unwrap();
+    assert_eq!(first.gpu_model.as_deref(), Some("RTX-4090"));
+    // A model outside the workload's list is refused at its cell.
+    std::fs::write(
+        dir.join("jobs.csv"),
+        "submit_s,gpus,gpu_hours,gpu\n0,1,0.5,H100-SXM\n",
+    )
+    .unwrap();
+    let err = Scenario::parse(text, &label, &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("jobs.csv:2:9:") && err.contains("unknown GPU model \"H100-SXM\""),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -19,6 +19,8 @@ pub struct TraceColumns<'a> {
     pub size: Option<&'a str>,
     /// Prompt and generated tokens per request, if the trace has them.
     pub tokens: Option<(&'a str, &'a str)>,
+    /// The GPU model each job asks for (a key of gpus.csv), if the trace has it.
+    pub model: Option<&'a str>,
 }
 
 /// A job's size as the trace gives it.
@@ -38,7 +40,7 @@ pub enum RowSize {
 }
 
 /// One row as read, before sorting and scaling.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadRow {
     /// 1-based line in the file.
     pub line: usize,
@@ -48,6 +50,8 @@ pub struct ReadRow {
     pub gpus: Option<u32>,
     /// Size.
     pub size: RowSize,
+    /// The GPU model cell and its 1-based column, when the trace has a model column.
+    pub model: Option<(String, usize)>,
 }
 
 /// Why a trace could not be read.
@@ -99,6 +103,7 @@ pub fn parse_csv(text: &str, cols: &TraceColumns) -> Result<Vec<ReadRow>, TraceE
     let time = index(cols.time)?;
     let gpus = cols.gpus.map(index).transpose()?;
     let size = cols.size.map(index).transpose()?;
+    let model = cols.model.map(index).transpose()?;
     let tokens = match cols.tokens {
         Some((i, o)) => Some((index(i)?, index(o)?)),
         None => None,
@@ -160,11 +165,13 @@ pub fn parse_csv(text: &str, cols: &TraceColumns) -> Result<Vec<ReadRow>, TraceE
             },
             (None, None) => RowSize::FromWorkload,
         };
+        let model = model.map(|m| (cell(m).to_string(), field_column(line_text, m)));
         rows.push(ReadRow {
             line,
             time_us,
             gpus,
             size,
+            model,
         });
     }
     if rows.is_empty() {
@@ -280,6 +287,7 @@ mod tests {
         gpus: None,
         size: None,
         tokens: Some(("ContextTokens", "GeneratedTokens")),
+        model: None,
     };
 
     #[test]

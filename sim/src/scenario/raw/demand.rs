@@ -113,6 +113,9 @@ pub struct RawTrace {
     /// The column of GPUs per job (whole numbers, 1..=64). Absent: the workload's gpus.
     #[serde(default)]
     pub gpus_column: Option<Sp<String>>,
+    /// The column of the GPU model each job asks for (keys of gpus.csv, among gpu_models). Absent: any of gpu_models.
+    #[serde(default)]
+    pub model_column: Option<Sp<String>>,
     /// The column of job sizes [reference GPU-hours per GPU].
     #[serde(default)]
     pub size_column: Option<Sp<String>>,

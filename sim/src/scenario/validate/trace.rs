@@ -9,6 +9,7 @@ use super::super::spanned::Sp;
 use super::observed::{base_dir, builtin_of};
 use super::{Check, Res};
 use crate::calendar::Instant;
+use crate::model::catalog::GpuId;
 use crate::model::trace::read::{ReadRow, RowSize, TraceColumns, TraceError, parse_csv};
 use crate::model::trace::{
     ServingRates, TraceArrivals, TraceRow, default_period_us, token_job_seconds,
@@ -31,6 +32,8 @@ pub(super) struct TraceContext<'a> {
     pub gpus: u16,
     /// `[scenario] start`.
     pub start: Option<Instant>,
+    /// The GPU models the workload accepts.
+    pub gpu_models: &'a [GpuId],
 }
 
 /// The validated trace of `raw`.
@@ -63,15 +66,19 @@ pub(super) fn trace(c: &Check, raw: &Sp<RawTrace>, cx: &TraceContext) -> Res<Tra
         gpus: t.gpus_column.as_ref().map(|g| g.get().as_str()),
         size: t.size_column.as_ref().map(|s| s.get().as_str()),
         tokens,
+        model: t.model_column.as_ref().map(|m| m.get().as_str()),
     };
     let (shown, text) = read_file(c, t, cx)?;
-    let mut read = parse_csv(&text, &cols).map_err(|e| located(c, t, cx, &shown, e))?;
-    read.sort_by_key(|r| r.time_us); // stable: equal times keep the file's order
-    let origin = origin(c, t, cx, time_unit_us.is_some(), &read)?;
+    let read = parse_csv(&text, &cols).map_err(|e| located(c, t, cx, &shown, e))?;
+    let models = models(c, cx, &read).map_err(|e| located(c, t, cx, &shown, e))?;
+    let mut read: Vec<(ReadRow, Option<GpuId>)> = read.into_iter().zip(models).collect();
+    read.sort_by_key(|(r, _)| r.time_us); // stable: equal times keep the file's order
+    let first = read.first().map_or(0, |(r, _)| r.time_us);
+    let origin = origin(c, t, cx, time_unit_us.is_some(), first)?;
     let rows: Vec<TraceRow> = read
         .iter()
-        .filter(|r| r.time_us >= origin)
-        .map(|r| row(r, origin, cx.gpus, rates))
+        .filter(|(r, _)| r.time_us >= origin)
+        .map(|(r, m)| row(r, *m, origin, cx.gpus, rates))
         .collect();
     if rows.is_empty() {
         return Err(c.err(
@@ -168,8 +175,7 @@ fn positive(c: &Check, v: &Option<Sp<f64>>, what: &str, meaning: &str) -> Res<f6
 
 /// The trace's origin [µs on the file's axis]: its earliest row, or the scenario's start
 /// (timestamps) or zero (offsets).
-fn origin(c: &Check, t: &RawTrace, cx: &TraceContext, offsets: bool, rows: &[ReadRow]) -> Res<i64> {
-    let first = rows.first().map_or(0, |r| r.time_us);
+fn origin(c: &Check, t: &RawTrace, cx: &TraceContext, offsets: bool, first: i64) -> Res<i64> {
     let Some(align) = &t.align else {
         return Ok(first);
     };
@@ -190,8 +196,42 @@ fn origin(c: &Check, t: &RawTrace, cx: &TraceContext, offsets: bool, rows: &[Rea
     }
 }
 
-fn row(r: &ReadRow, origin: i64, gpus: u16, rates: ServingRates) -> TraceRow {
+/// Each row's GPU model (in file order): a key of gpus.csv among the workload's models.
+fn models(
+    c: &Check,
+    cx: &TraceContext,
+    rows: &[ReadRow],
+) -> Result<Vec<Option<GpuId>>, TraceError> {
+    let names = || {
+        cx.gpu_models
+            .iter()
+            .map(|&g| c.catalog.gpu(g).gpu.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    rows.iter()
+        .map(|r| {
+            let Some((name, col)) = &r.model else {
+                return Ok(None);
+            };
+            match c.catalog.gpu_id(name) {
+                Some(g) if cx.gpu_models.contains(&g) => Ok(Some(g)),
+                _ => Err(TraceError::At {
+                    line: r.line,
+                    col: *col,
+                    message: format!(
+                        "unknown GPU model {name:?} for this workload; expected one of its gpu_models: {}",
+                        names()
+                    ),
+                }),
+            }
+        })
+        .collect()
+}
+
+fn row(r: &ReadRow, model: Option<GpuId>, origin: i64, gpus: u16, rates: ServingRates) -> TraceRow {
     TraceRow {
+        model,
         offset_us: (r.time_us - origin) as u64,
         gpus: r.gpus.map_or(gpus, |g| g as u16),
         size_ref_s: match r.size {
@@ -283,6 +323,7 @@ fn located(
         TraceError::MissingColumn { column, found } => {
             let keys = [
                 Some(&t.time_column),
+                t.model_column.as_ref(),
                 t.gpus_column.as_ref(),
                 t.size_column.as_ref(),
                 t.tokens_in_column.as_ref(),

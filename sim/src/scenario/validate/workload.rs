@@ -52,10 +52,10 @@ pub(super) struct Sections<'a> {
 pub(super) fn workload(c: &Check, w: &RawWorkload, s: &Sections) -> Res<Workload> {
     let (reference_gpu, cloud, cohorts, market) = (s.reference_gpu, s.cloud, s.cohorts, s.market);
     let default_gpus = c.count_in(&w.gpus, 1, 1..=64, "gpus")? as u16;
-    let a = arrivals(c, w, default_gpus, s)?;
+    let (gpu_models, models_span) = gpu_models(c, w)?;
+    let a = arrivals(c, w, default_gpus, &gpu_models, s)?;
     let gpus = a.trace.as_ref().map_or(default_gpus, |t| t.max_gpus());
     let size = size(c, w, a.trace.as_deref())?;
-    let (gpu_models, models_span) = gpu_models(c, w)?;
     servable(c, w, gpus, &gpu_models, models_span, cohorts, market)?;
     let cloud_gpu = cloud_gpu(c, w, reference_gpu, cloud)?;
     let max_price = max_price(c, w)?;
@@ -102,7 +102,13 @@ pub(super) fn workload(c: &Check, w: &RawWorkload, s: &Sections) -> Res<Workload
 }
 
 /// Poisson arrivals (rate, growth, cycle) or a trace: exactly one.
-fn arrivals(c: &Check, w: &RawWorkload, gpus: u16, s: &Sections) -> Res<Arrivals> {
+fn arrivals(
+    c: &Check,
+    w: &RawWorkload,
+    gpus: u16,
+    gpu_models: &[GpuId],
+    s: &Sections,
+) -> Res<Arrivals> {
     let a = w.arrivals.get();
     let Some(t) = &a.trace else {
         return poisson(c, &w.arrivals);
@@ -129,6 +135,7 @@ fn arrivals(c: &Check, w: &RawWorkload, gpus: u16, s: &Sections) -> Res<Arrivals
         workload: w.name.get(),
         gpus,
         start: s.start,
+        gpu_models,
     };
     let trace = trace(c, t, &cx)?;
     Ok(Arrivals {
