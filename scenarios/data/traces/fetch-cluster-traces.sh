@@ -17,7 +17,9 @@
 #   size_column = "gpu_hours"
 #
 # Not run by CI (about 1 GB to download). Needs curl, tar and python3. URLs can be
-# overridden with PHILLY_URL, HELIOS_URL, ALIBABA_URL. Sources and licences:
+# overridden with PHILLY_URL, HELIOS_URL, ALIBABA_URL. Sources and licences (as recorded
+# in shared/reference/market-data.md from the repositories' LICENSE files; check them
+# again before redistributing anything converted here):
 #   Philly   https://github.com/msr-fiddle/philly-traces (CC BY 4.0; cite Jeon et al., ATC'19)
 #   Helios   https://github.com/S-Lab-System-Group/HeliosData, Venus cluster (CC BY 4.0;
 #            cite Hu et al., SC'21). Only Venus is public.
