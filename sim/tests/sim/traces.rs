@@ -140,7 +140,7 @@ fn trace_scenario_reproduces_the_trace_rate_per_hour() {
         (total - 24.0 * expected).abs() <= 4.5 * sd * 24f64.sqrt(),
         "{total}"
     );
-    // Thinning really thins: the whole conversation trace would be 4.5 sd * 2 away at least.
+    // Thinning really thins: unthinned, an hour would hold all n_conv + n_code rows.
     assert!(hours.iter().all(|&n| n < n_conv + n_code - 4.5 * sd));
 }
 
