@@ -38,6 +38,25 @@ fn main() {
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_calibrations.rs");
     std::fs::write(out, code).unwrap();
     history();
+    traces();
+}
+
+/// Embeds the demand traces of scenarios/data/traces/*.csv (keyed by their path relative
+/// to scenarios/), so built-in scenarios replay them from any directory.
+fn traces() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/data/traces");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut code = String::from(
+        "/// Demand traces of scenarios/data/traces/: (path relative to scenarios/, CSV text).\npub const EMBEDDED_TRACES: &[(&str, &str)] = &[\n",
+    );
+    for f in files_with(&dir, "csv") {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let key = format!("data/traces/{name}");
+        code.push_str(&format!("    ({key:?}, include_str!({:?})),\n", abs(&f)));
+    }
+    code.push_str("];\n");
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded_traces.rs");
+    std::fs::write(out, code).unwrap();
 }
 
 /// Embeds the history scenarios (scenarios/history/*.toml, run by name like any built-in)

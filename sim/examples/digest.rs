@@ -57,7 +57,8 @@ fn main() {
         overrides.push(format!("scenario.duration=\"{d}\""));
     }
     for (name, text) in BUILTIN {
-        let mut sc = Scenario::parse(text, name, &overrides).expect("built-in scenario parses");
+        let mut sc = Scenario::parse(text, &format!("<built-in {name}>"), &overrides)
+            .expect("built-in scenario parses");
         sc.seed = seed;
         let result = run(
             &sc,

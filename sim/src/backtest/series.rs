@@ -166,7 +166,7 @@ fn parse_number(text: &str) -> Result<f64, String> {
 }
 
 /// 1-based character column where field `index` starts on `line` (quotes respected).
-fn field_column(line: &str, index: usize) -> usize {
+pub(crate) fn field_column(line: &str, index: usize) -> usize {
     let mut field = 0;
     let mut quoted = false;
     for (col, ch) in line.chars().enumerate() {

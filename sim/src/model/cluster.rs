@@ -42,7 +42,7 @@ impl<S: RecordSink> World<'_, S> {
             return None;
         }
         let max_hosts = spec.max_hosts as usize;
-        let caps = &self.workloads[job.workload as usize].caps;
+        let caps = self.workloads[job.workload as usize].caps_for(job.model);
         for &(gpu, cap) in caps {
             let one = [(gpu, cap)];
             self.book.cheapest(

@@ -33,6 +33,9 @@ pub struct Job {
     pub workload: u16,
     /// GPUs needed.
     pub gpus: u16,
+    /// The one GPU model the job accepts (a trace's model column); `None`: any of its
+    /// workload's models.
+    pub model: Option<GpuId>,
     /// Size per GPU on the reference GPU [s].
     pub size_ref_s: f64,
     /// Work still to do per GPU, in reference-GPU time [s].
@@ -157,6 +160,7 @@ impl Job {
             id: 0,
             workload: 0,
             gpus: 0,
+            model: None,
             size_ref_s: 0.0,
             work_left_ref_s: 0.0,
             submitted: 0,

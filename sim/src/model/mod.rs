@@ -14,6 +14,7 @@ pub mod provider;
 pub mod serving;
 pub mod throughput;
 pub mod tiers;
+pub mod trace;
 pub mod verification;
 pub mod workload;
 pub mod world;

@@ -144,6 +144,25 @@ pub fn api_prices() -> Result<Vec<ApiPrice>, String> {
         .collect()
 }
 
+/// The reference GPU's serving rates at `s`, for a trace's token-sized jobs: decode =
+/// tokens/s summed over the batch (a request's share of the GPU is its tokens over that),
+/// prefill = bf16 peak x training efficiency / FLOPs per token (prompts are
+/// compute-bound) [tokens/s].
+pub fn reference_rates(
+    catalog: &Catalog,
+    t: &Throughput,
+    reference: GpuId,
+    s: Serving,
+) -> super::trace::ServingRates {
+    let spec = catalog.gpu(reference);
+    super::trace::ServingRates {
+        prefill_tokens_per_s: spec.bf16_tflops * 1e12
+            * t.efficiency(reference, JobKind::Training).value
+            / FLOPS_PER_TOKEN,
+        decode_tokens_per_s: tokens_per_s(catalog, t, reference, s).0,
+    }
+}
+
 /// What one decoded token costs at `usd_per_gpu_hour` and `tokens_per_s` [USD per 1M tokens].
 pub fn usd_per_million_tokens(usd_per_gpu_hour: f64, tokens_per_s: f64) -> f64 {
     usd_per_gpu_hour / (tokens_per_s * 3600.0) * 1e6

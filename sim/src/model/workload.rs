@@ -1,5 +1,6 @@
 //! Workload streams at run time: non-homogeneous Poisson arrivals (growth trend and daily
-//! cycle) by thinning, job sizes, price caps per GPU model, and the FIFO wait queue.
+//! cycle) by thinning, or a replayed trace ([`super::trace`]), job sizes, price caps per
+//! GPU model, and the FIFO wait queue.
 
 use std::collections::VecDeque;
 use std::f64::consts::PI;
@@ -8,6 +9,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::catalog::GpuId;
+use super::trace::{TraceCursor, TraceRow};
 use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::{MaxPrice, Scenario, Workload};
 use crate::time::{HOUR, SimTime, YEAR, to_hours};
@@ -24,6 +26,8 @@ pub struct WorkloadState {
     pub sizes_rng: StreamRng,
     /// Upper bound of the arrival rate over the run [jobs per µs].
     rate_max_per_us: f64,
+    /// Position in the workload's trace, if it replays one.
+    trace: Option<TraceCursor>,
     /// Book caps per accepted GPU model [USD per GPU-hour], after the mechanism's say.
     pub caps: Vec<(GpuId, f64)>,
     /// Cloud cost of one reference-GPU second of work on one GPU [USD].
@@ -82,6 +86,7 @@ impl WorkloadState {
             arrivals_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Arrivals, index as u64)),
             sizes_rng: stream_rng(sc.seed, StreamId::new(StreamKind::JobSizes, index as u64)),
             rate_max_per_us: rate_max_per_hour / HOUR as f64,
+            trace: w.trace.as_ref().map(|_| TraceCursor::default()),
             caps,
             cloud_usd_per_ref_gpu_s: cloud_price / cloud_speed / 3600.0,
             speeds: (0..sc.catalog.gpus.len())
@@ -91,9 +96,30 @@ impl WorkloadState {
         }
     }
 
+    /// The trace row of the arrival last scheduled (the one now due), if `w` replays a
+    /// trace.
+    pub fn trace_row(&self, w: &Workload) -> Option<TraceRow> {
+        Some(self.trace.as_ref()?.current_row(w.trace.as_ref()?))
+    }
+
+    /// The book caps a job may use: all of the workload's, or only those of `model`
+    /// (none when the mechanism refuses that model) [USD per GPU-hour].
+    pub fn caps_for(&self, model: Option<GpuId>) -> &[(GpuId, f64)] {
+        match model {
+            None => &self.caps,
+            Some(g) => match self.caps.iter().position(|&(c, _)| c == g) {
+                Some(i) => std::slice::from_ref(&self.caps[i]),
+                None => &[],
+            },
+        }
+    }
+
     /// Next arrival after `now` [µs], or None past `end` (thinning of a Poisson process
-    /// at the maximum rate).
+    /// at the maximum rate, or the trace's next row).
     pub fn next_arrival(&mut self, w: &Workload, now: SimTime, end: SimTime) -> Option<SimTime> {
+        if let (Some(cursor), Some(trace)) = (&mut self.trace, &w.trace) {
+            return cursor.next_arrival(trace, &mut self.arrivals_rng, end);
+        }
         let mut t = now as f64;
         loop {
             let gap: f64 = Exp1.sample(&mut self.arrivals_rng);

@@ -119,21 +119,29 @@ impl<S: RecordSink> World<'_, S> {
     fn arrival(&mut self, w: u16, now: SimTime, q: &mut Scheduler<Event>) {
         let wl = &self.sc.workloads[w as usize];
         let state = &mut self.workloads[w as usize];
+        let row = state.trace_row(wl);
         if let Some(t) = state.next_arrival(wl, now, self.sc.duration) {
             q.at(t, Event::Arrival(w));
         }
-        let size = wl.size.sample(&mut state.sizes_rng).max(1e-6);
+        let size = match (row.and_then(|r| r.size_ref_s), &wl.size) {
+            (Some(s), _) => s,
+            (None, Some(d)) => d.sample(&mut state.sizes_rng),
+            (None, None) => unreachable!("validated: a workload without trace sizes has a size"),
+        }
+        .max(1e-6);
+        let gpus = row.map_or(wl.gpus, |r| r.gpus);
         let cloud_only = wl.cloud_only_fraction > 0.0
             && state.sizes_rng.random::<f64>() < wl.cloud_only_fraction;
         let slot = self.jobs.alloc();
         let job = self.jobs.get_mut(slot);
         job.id = self.next_job_id;
         job.workload = w;
-        job.gpus = wl.gpus;
+        job.gpus = gpus;
+        job.model = row.and_then(|r| r.model);
         job.size_ref_s = size;
         job.work_left_ref_s = size;
         job.submitted = now;
-        job.cloud_equivalent_usd = size * wl.gpus as f64 * state.cloud_usd_per_ref_gpu_s;
+        job.cloud_equivalent_usd = size * gpus as f64 * state.cloud_usd_per_ref_gpu_s;
         self.next_job_id += 1;
         self.ledger.job_submitted();
         if cloud_only {
@@ -185,7 +193,7 @@ impl<S: RecordSink> World<'_, S> {
         let order = OrderSpec {
             work_ref_h: job.work_left_ref_s / 3600.0,
             speeds: &state.speeds,
-            ..OrderSpec::new(job.gpus, &state.caps)
+            ..OrderSpec::new(job.gpus, state.caps_for(job.model))
         };
         let cleared = self
             .market

@@ -264,7 +264,7 @@ pub struct Workload {
     pub name: String,
     /// Kind of job.
     pub kind: JobKind,
-    /// Arrival rate at time 0 [jobs per hour].
+    /// Arrival rate at time 0 [jobs per hour]; for a trace, its mean rate over the run.
     pub rate_per_hour: f64,
     /// Rate growth [fraction per year].
     pub growth_per_year: f64,
@@ -272,9 +272,11 @@ pub struct Workload {
     pub diurnal_amplitude: f64,
     /// Hour of peak demand [h, UTC].
     pub peak_hour: f64,
-    /// Job size per GPU on the reference GPU [s].
-    pub size: Dist,
-    /// GPUs per job.
+    /// Arrivals replayed from a demand trace instead of the Poisson process above.
+    pub trace: Option<std::sync::Arc<crate::model::trace::TraceArrivals>>,
+    /// Job size per GPU on the reference GPU [s]; `None`: the trace gives each job's.
+    pub size: Option<Dist>,
+    /// GPUs per job (with a trace: the most any row asks for).
     pub gpus: u16,
     /// Accepted GPU models.
     pub gpu_models: Vec<GpuId>,
@@ -372,9 +374,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "seed-article",
         include_str!("../../../scenarios/seed-article.toml"),
     ),
+    (
+        "nosana-llm-trace",
+        include_str!("../../../scenarios/nosana-llm-trace.toml"),
+    ),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/embedded_history.rs"));
+include!(concat!(env!("OUT_DIR"), "/embedded_traces.rs"));
 
 /// Every built-in scenario: those of scenarios/ ([`BUILTIN`]), then those of
 /// scenarios/history/ ([`BUILTIN_HISTORY`]), as (name, TOML text).
@@ -396,6 +403,14 @@ pub fn embedded_key(scenario: &str, relative: &str) -> String {
     } else {
         relative.to_string()
     }
+}
+
+/// The text of an embedded demand trace by its path relative to scenarios/.
+pub fn embedded_trace(key: &str) -> Option<&'static str> {
+    EMBEDDED_TRACES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, text)| *text)
 }
 
 /// The text of an embedded observed series by its path relative to scenarios/.

@@ -14,5 +14,6 @@ mod properties;
 mod queueing;
 mod serving;
 mod timeline;
+mod traces;
 mod world_builder;
 mod world_steps;

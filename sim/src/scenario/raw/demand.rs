@@ -38,11 +38,14 @@ pub struct RawWorkload {
     pub name: Sp<String>,
     /// inference, training, rendering or batch.
     pub kind: RawJobKind,
-    /// Arrival process.
-    pub arrivals: RawArrivals,
+    /// Arrival process: Poisson (rate_per_hour, ...) or a trace.
+    pub arrivals: Sp<RawArrivals>,
     /// Job size in reference-GPU time per GPU, e.g. { dist = "lognormal", median = "2h", sigma = 1.0 }.
-    pub size: Sp<RawDist<Dur>>,
-    /// GPUs per job (on one provider, or across several when market.clusters is set). Default 1.
+    /// Required unless the arrivals' trace gives sizes (size_column or tokens columns).
+    #[serde(default)]
+    pub size: Option<Sp<RawDist<Dur>>>,
+    /// GPUs per job (on one provider, or across several when market.clusters is set). Default 1
+    /// (or the trace's gpus_column).
     #[serde(default)]
     pub gpus: Option<Sp<u32>>,
     /// GPU models the job accepts. Default: any.
@@ -88,12 +91,14 @@ pub struct RawServing {
     pub context_tokens: Option<Sp<u32>>,
 }
 
-/// Poisson arrivals with growth and a daily cycle.
+/// Poisson arrivals with growth and a daily cycle, or the replay of a demand trace
+/// (exactly one of rate_per_hour and trace).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     /// Mean arrival rate at time 0 [jobs per hour].
-    pub rate_per_hour: Sp<f64>,
+    #[serde(default)]
+    pub rate_per_hour: Option<Sp<f64>>,
     /// Growth of the rate [fraction per year], e.g. 0.5 for +50 %/year. Default 0.
     #[serde(default)]
     pub growth_per_year: Option<Sp<f64>>,
@@ -103,6 +108,62 @@ pub struct RawArrivals {
     /// Hour of day (UTC) of peak demand. Default 15.
     #[serde(default)]
     pub peak_hour: Option<Sp<f64>>,
+    /// Replay a demand trace instead (see README, "Trace-driven demand").
+    #[serde(default)]
+    pub trace: Option<Sp<RawTrace>>,
+}
+
+/// A demand trace replayed as a workload's arrivals: one job per row, scaled in rate and
+/// time (see README, "Trace-driven demand").
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrace {
+    /// The trace file (CSV), relative to the scenario file; built-ins read data/traces/*.csv embedded.
+    pub file: Sp<String>,
+    /// The column of arrival times: UTC timestamps ("2023-11-16 18:15:46.68"), or numbers with time_unit.
+    pub time_column: Sp<String>,
+    /// The unit of a numeric time column (offsets): "us", "ms", "s", "m" or "h". Absent: timestamps.
+    #[serde(default)]
+    pub time_unit: Option<Sp<String>>,
+    /// The column of GPUs per job (whole numbers, 1..=64). Absent: the workload's gpus.
+    #[serde(default)]
+    pub gpus_column: Option<Sp<String>>,
+    /// The column of the GPU model each job asks for (keys of gpus.csv, among gpu_models). Absent: any of gpu_models.
+    #[serde(default)]
+    pub model_column: Option<Sp<String>>,
+    /// The column of job sizes [reference GPU-hours per GPU].
+    #[serde(default)]
+    pub size_column: Option<Sp<String>>,
+    /// The column of prompt (context) tokens per request; with tokens_out_column.
+    #[serde(default)]
+    pub tokens_in_column: Option<Sp<String>>,
+    /// The column of generated tokens per request; with tokens_in_column.
+    #[serde(default)]
+    pub tokens_out_column: Option<Sp<String>>,
+    /// Prompt tokens the reference GPU processes per second [tokens/s]. Default 10,000 (E).
+    #[serde(default)]
+    pub prefill_tokens_per_s: Option<Sp<f64>>,
+    /// Generated tokens per second on the reference GPU, over the requests it serves at once [tokens/s]. Default 2,000 (E).
+    #[serde(default)]
+    pub decode_tokens_per_s: Option<Sp<f64>>,
+    /// Expected copies of each row [ratio]: < 1 keeps each row with that probability, > 1 replicates. Default 1.
+    #[serde(default)]
+    pub rate_scale: Option<Sp<f64>>,
+    /// Stretch of the trace's time axis [ratio]: 2 plays it at half speed. Default 1.
+    #[serde(default)]
+    pub time_scale: Option<Sp<f64>>,
+    /// Loop the trace over the run. Default false.
+    #[serde(default)]
+    pub repeat: Option<Sp<bool>>,
+    /// Loop period on the trace's time axis (before time_scale). Default: origin to last row plus the mean gap.
+    #[serde(default)]
+    pub period: Option<Sp<Dur>>,
+    /// Simulated time of the trace's origin. Default "0s".
+    #[serde(default)]
+    pub offset: Option<Sp<Dur>>,
+    /// The trace's origin: "first_row" (its earliest row) or "start" ([scenario] start for timestamps, 0 for offsets). Default first_row.
+    #[serde(default)]
+    pub align: Option<Sp<String>>,
 }
 
 /// Willingness to pay; exactly one field.

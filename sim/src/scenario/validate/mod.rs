@@ -9,6 +9,7 @@ mod cohort;
 mod market;
 mod observed;
 mod token;
+mod trace;
 mod workload;
 
 use super::check::{Check, Res};
@@ -95,7 +96,19 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         .workloads
         .get()
         .iter()
-        .map(|w| workload::workload(c, w, reference_gpu, &cloud, &cohorts, &market))
+        .map(|w| {
+            let sections = workload::Sections {
+                reference_gpu,
+                cloud: &cloud,
+                cohorts: &cohorts,
+                market: &market,
+                duration,
+                start,
+                catalog: c.catalog,
+                throughput: &throughput,
+            };
+            workload::workload(c, w, &sections)
+        })
         .collect::<Res<Vec<_>>>()?;
     let claims = match &raw.claims {
         Some(list) => list

@@ -153,12 +153,12 @@ pub(crate) fn located(c: &Check, o: &RawObserved, shown: &str, e: SeriesError) -
 }
 
 /// The built-in scenario's name when `file` is a `<built-in NAME>` label.
-fn builtin_of(file: &str) -> Option<&str> {
+pub(super) fn builtin_of(file: &str) -> Option<&str> {
     file.strip_prefix("<built-in ")?.split('>').next()
 }
 
 /// The folder of the scenario file named `file` (its label without " (with --set)").
-fn base_dir(file: &str) -> PathBuf {
+pub(super) fn base_dir(file: &str) -> PathBuf {
     Path::new(file.split(" (with --set)").next().unwrap_or(""))
         .parent()
         .unwrap_or(Path::new(""))

@@ -2,41 +2,66 @@
 //! patience and tier, checked against the cohorts, the cloud and the market.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::super::raw::{RawArrivals, RawFallback, RawJobKind, RawWorkload};
+use super::super::spanned::Sp;
 use super::super::{CloudSpec, Cohort, Fallback, MarketSpec, MaxPrice, Workload};
+use super::trace::{TraceContext, trace};
 use super::{Check, Res};
+use crate::calendar::Instant;
 use crate::model::catalog::GpuId;
 use crate::model::market::Market;
 use crate::model::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
 use crate::model::throughput::JobKind;
+use crate::model::trace::TraceArrivals;
 use crate::time::NEVER;
+use crate::time::SimTime;
 
 /// Hour of day (UTC) of peak demand when `arrivals.peak_hour` is absent [h].
 pub const DEFAULT_PEAK_HOUR: f64 = 15.0;
 /// Interruptions tolerated when `max_restarts` is absent.
 pub const DEFAULT_MAX_RESTARTS: u32 = 5;
 
-/// Arrival process: rate at time 0, growth, daily cycle.
+/// Arrival process: rate at time 0, growth, daily cycle; or a trace (its mean rate over
+/// the run, no growth, no cycle).
 struct Arrivals {
     rate_per_hour: f64,
     growth_per_year: f64,
     diurnal_amplitude: f64,
     peak_hour: f64,
+    trace: Option<Arc<TraceArrivals>>,
 }
 
-/// One workload; `cohorts`, `cloud` and `market` are the sections it refers to.
-pub(super) fn workload(
-    c: &Check,
-    w: &RawWorkload,
-    reference_gpu: GpuId,
-    cloud: &CloudSpec,
-    cohorts: &[Cohort],
-    market: &MarketSpec,
-) -> Res<Workload> {
-    let a = arrivals(c, &w.arrivals)?;
-    let gpus = c.count_in(&w.gpus, 1, 1..=64, "gpus")? as u16;
+/// The sections of the scenario a workload refers to.
+pub(super) struct Sections<'a> {
+    /// GPU job sizes are measured on.
+    pub reference_gpu: GpuId,
+    /// The cloud baseline.
+    pub cloud: &'a CloudSpec,
+    /// The provider cohorts.
+    pub cohorts: &'a [Cohort],
+    /// The market.
+    pub market: &'a MarketSpec,
+    /// The run's duration [µs].
+    pub duration: SimTime,
+    /// `[scenario] start`.
+    pub start: Option<Instant>,
+    /// GPU specs, for serving throughput.
+    pub catalog: &'a crate::model::catalog::Catalog,
+    /// Effective throughputs and measured decode curves.
+    pub throughput: &'a crate::model::throughput::Throughput,
+}
+
+/// One workload, checked against the sections it refers to.
+pub(super) fn workload(c: &Check, w: &RawWorkload, s: &Sections) -> Res<Workload> {
+    let (reference_gpu, cloud, cohorts, market) = (s.reference_gpu, s.cloud, s.cohorts, s.market);
+    let default_gpus = c.count_in(&w.gpus, 1, 1..=64, "gpus")? as u16;
     let (gpu_models, models_span) = gpu_models(c, w)?;
+    let serving = serving(c, w)?;
+    let a = arrivals(c, w, default_gpus, &gpu_models, serving, s)?;
+    let gpus = a.trace.as_ref().map_or(default_gpus, |t| t.max_gpus());
+    let size = size(c, w, a.trace.as_deref())?;
     servable(c, w, gpus, &gpu_models, models_span, cohorts, market)?;
     let cloud_gpu = cloud_gpu(c, w, reference_gpu, cloud)?;
     let max_price = max_price(c, w)?;
@@ -46,7 +71,6 @@ pub(super) fn workload(
         None => None,
     };
     let tier = tier(c, w, &market.mechanism)?;
-    let serving = serving(c, w)?;
     Ok(Workload {
         name: w.name.get().clone(),
         kind: match w.kind {
@@ -59,7 +83,8 @@ pub(super) fn workload(
         growth_per_year: a.growth_per_year,
         diurnal_amplitude: a.diurnal_amplitude,
         peak_hour: a.peak_hour,
-        size: c.dist_secs(&w.size, "size")?,
+        trace: a.trace,
+        size,
         gpus,
         gpu_models,
         cloud_gpu,
@@ -106,10 +131,89 @@ fn serving(c: &Check, w: &RawWorkload) -> Res<Option<Serving>> {
     }))
 }
 
-fn arrivals(c: &Check, a: &RawArrivals) -> Res<Arrivals> {
+/// Poisson arrivals (rate, growth, cycle) or a trace: exactly one.
+fn arrivals(
+    c: &Check,
+    w: &RawWorkload,
+    gpus: u16,
+    gpu_models: &[GpuId],
+    serving: Option<Serving>,
+    s: &Sections,
+) -> Res<Arrivals> {
+    let a = w.arrivals.get();
+    let Some(t) = &a.trace else {
+        return poisson(c, &w.arrivals);
+    };
+    let poisson_keys = [
+        a.rate_per_hour.as_ref(),
+        a.growth_per_year.as_ref(),
+        a.diurnal_amplitude.as_ref(),
+        a.peak_hour.as_ref(),
+    ];
+    if let Some(k) = poisson_keys.into_iter().flatten().next() {
+        return Err(c.err(
+            k.span(),
+            "arrivals: a trace sets the arrivals itself; expected either trace or rate_per_hour (with growth_per_year, diurnal_amplitude, peak_hour), not both",
+        ));
+    }
+    if let (Some(_), Some(g)) = (&t.get().gpus_column, &w.gpus) {
+        return Err(c.err(
+            g.span(),
+            "gpus: the trace's gpus_column gives each job's GPUs; expected one of the two",
+        ));
+    }
+    let cx = TraceContext {
+        workload: w.name.get(),
+        gpus,
+        start: s.start,
+        gpu_models,
+        default_rates: serving.map(|sv| {
+            crate::model::serving::reference_rates(s.catalog, s.throughput, s.reference_gpu, sv)
+        }),
+    };
+    let trace = trace(c, t, &cx)?;
     Ok(Arrivals {
+        rate_per_hour: trace.mean_rate_per_hour(s.duration),
+        growth_per_year: 0.0,
+        diurnal_amplitude: 0.0,
+        peak_hour: DEFAULT_PEAK_HOUR,
+        trace: Some(Arc::new(trace)),
+    })
+}
+
+/// The size distribution [s]; `None` when the trace gives each job's size.
+fn size(
+    c: &Check,
+    w: &RawWorkload,
+    trace: Option<&TraceArrivals>,
+) -> Res<Option<crate::model::dist::Dist>> {
+    let from_trace = trace.is_some_and(|t| t.rows[0].size_ref_s.is_some());
+    match (&w.size, from_trace) {
+        (Some(d), false) => Ok(Some(c.dist_secs(d, "size")?)),
+        (None, true) => Ok(None),
+        (Some(d), true) => Err(c.err(
+            d.span(),
+            "size: the trace gives each job's size (size_column or tokens columns); expected no size key",
+        )),
+        (None, false) => Err(c.err(
+            w.name.span(),
+            "missing field `size`: expected a job size distribution, e.g. size = { dist = \"lognormal\", median = \"2h\", sigma = 1.0 } (or a trace with size_column or tokens columns)",
+        )),
+    }
+}
+
+fn poisson(c: &Check, arrivals: &Sp<RawArrivals>) -> Res<Arrivals> {
+    let a = arrivals.get();
+    let Some(rate) = &a.rate_per_hour else {
+        return Err(c.err(
+            arrivals.span(),
+            "arrivals: expected rate_per_hour (Poisson arrivals) or trace (a demand trace)",
+        ));
+    };
+    Ok(Arrivals {
+        trace: None,
         rate_per_hour: c.check(
-            &a.rate_per_hour,
+            rate,
             |x| x.is_finite() && x > 0.0,
             "arrivals.rate_per_hour > 0 jobs per hour",
         )?,
