@@ -662,9 +662,13 @@ fn claims(ctx: &ReportContext) -> Table {
         "Verdict",
     ]);
     for c in &ctx.claims {
-        let metric = match &c.cohort {
-            Some(cohort) => format!("{} ({cohort})", c.metric),
-            None => c.metric.clone(),
+        let scope: Vec<&str> = [&c.cohort, &c.gpu, &c.side, &c.as_of]
+            .into_iter()
+            .filter_map(|s| s.as_deref())
+            .collect();
+        let metric = match scope.is_empty() {
+            true => c.metric.clone(),
+            false => format!("{} ({})", c.metric, scope.join(", ")),
         };
         t.row(vec![
             metric,

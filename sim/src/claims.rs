@@ -13,29 +13,45 @@ pub enum Metric {
     ProviderMonthlyRevenuePerGpu,
     /// Months to pay back capex from operating margin, over providers [months].
     PaybackMonths,
-    /// GPU-hours sold / online [fraction].
+    /// GPU-hours sold / online, of one GPU model or cohort when the claim names one [fraction].
     Utilization,
     /// Savings against the cloud with failures and restarts counted [%].
     SavingsPct,
     /// Consumer spend / GPU-hours sold [USD per GPU-hour].
     MeanPrice,
+    /// Providers online, time-averaged over the run [providers].
+    Providers,
+    /// GPUs online, time-averaged over the run [GPUs].
+    Gpus,
+    /// One GPU model's share of the GPUs online, time-averaged [fraction].
+    GpuShare,
+    /// Price of one GPU model, on the side the claim names [USD per GPU-hour].
+    Price,
 }
 
 impl Metric {
     /// Names accepted in scenarios, in the order of [`Metric::ALL`].
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 9] = [
         "provider_monthly_revenue_usd_per_gpu",
         "payback_months",
         "utilization",
         "savings_pct",
         "mean_price_usd_per_gpu_hour",
+        "providers",
+        "gpus",
+        "gpu_share",
+        "price_usd_per_gpu_hour",
     ];
-    const ALL: [Metric; 5] = [
+    const ALL: [Metric; 9] = [
         Metric::ProviderMonthlyRevenuePerGpu,
         Metric::PaybackMonths,
         Metric::Utilization,
         Metric::SavingsPct,
         Metric::MeanPrice,
+        Metric::Providers,
+        Metric::Gpus,
+        Metric::GpuShare,
+        Metric::Price,
     ];
 
     /// The metric named `name`.
@@ -53,6 +69,63 @@ impl Metric {
             .position(|m| *m == self)
             .expect("every metric is listed")]
     }
+
+    /// A network observable: the published size, composition or price of a network,
+    /// which needs the date it refers to (`as_of`).
+    pub fn is_observable(self) -> bool {
+        matches!(
+            self,
+            Metric::Providers | Metric::Gpus | Metric::GpuShare | Metric::Price
+        )
+    }
+
+    /// Whether the claim may name a GPU model.
+    pub fn takes_gpu(self) -> bool {
+        self.is_observable() || self == Metric::Utilization
+    }
+
+    /// Whether the claim must name a GPU model.
+    pub fn needs_gpu(self) -> bool {
+        matches!(self, Metric::GpuShare | Metric::Price)
+    }
+
+    /// Whether the claimed value is a fraction (its range within [0, 1]).
+    pub fn is_fraction(self) -> bool {
+        matches!(self, Metric::Utilization | Metric::GpuShare)
+    }
+}
+
+/// Which price a `price_usd_per_gpu_hour` claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceSide {
+    /// Providers' asks (open bids, price lists), one value per provider of the model that
+    /// was ever online [USD per GPU-hour]: the side Akash Console's price statistics show.
+    Ask,
+    /// What providers of the model received per GPU-hour leased, after the network's fee
+    /// (revenue / GPU-hours sold, over the run) [USD per GPU-hour].
+    Lease,
+}
+
+impl PriceSide {
+    /// Names accepted in scenarios.
+    pub const NAMES: [&'static str; 2] = ["ask", "lease"];
+
+    /// The side named `name`.
+    pub fn from_name(name: &str) -> Option<PriceSide> {
+        match name {
+            "ask" => Some(PriceSide::Ask),
+            "lease" => Some(PriceSide::Lease),
+            _ => None,
+        }
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            PriceSide::Ask => "ask",
+            PriceSide::Lease => "lease",
+        }
+    }
 }
 
 /// A claim from a scenario file.
@@ -66,6 +139,12 @@ pub struct Claim {
     pub high: f64,
     /// Cohort the provider metrics are restricted to.
     pub cohort: Option<String>,
+    /// GPU model (catalog key) the metric is restricted to.
+    pub gpu: Option<String>,
+    /// Side of the market a price claim is about.
+    pub side: Option<PriceSide>,
+    /// Date the published figure refers to ("YYYY-MM-DD", as written).
+    pub as_of: Option<String>,
     /// Who claims it.
     pub source: String,
     /// Claimed price range [USD per GPU-hour].
@@ -85,6 +164,12 @@ pub struct ClaimCheck {
     pub metric: String,
     /// Cohort, if restricted.
     pub cohort: Option<String>,
+    /// GPU model, if restricted.
+    pub gpu: Option<String>,
+    /// Price side ("ask" or "lease"), for price claims.
+    pub side: Option<String>,
+    /// Date the published figure refers to.
+    pub as_of: Option<String>,
     /// Source of the claim.
     pub source: String,
     /// Claimed low end.
@@ -162,7 +247,84 @@ fn arithmetic(claim: &Claim) -> Option<String> {
     }
 }
 
-/// Checks every claim against the run's summary and provider records.
+/// Sums over the provider records a claim selects [GPU-h, USD].
+#[derive(Debug, Default, Clone, Copy)]
+struct Totals {
+    /// Time providers were online, each counted once [provider-h].
+    provider_hours: f64,
+    /// GPU-time online [GPU-h].
+    gpu_hours_online: f64,
+    /// GPU-time leased [GPU-h].
+    gpu_hours_sold: f64,
+    /// Revenue after fees [USD].
+    revenue_usd: f64,
+}
+
+impl Totals {
+    fn of<'a>(records: impl Iterator<Item = &'a ProviderRecord>) -> Totals {
+        records.fold(Totals::default(), |t, p| Totals {
+            provider_hours: t.provider_hours + p.gpu_hours_online / f64::from(p.gpus.max(1)),
+            gpu_hours_online: t.gpu_hours_online + p.gpu_hours_online,
+            gpu_hours_sold: t.gpu_hours_sold + p.gpu_hours_sold,
+            revenue_usd: t.revenue_usd + p.revenue_usd,
+        })
+    }
+}
+
+/// The simulated values a claim is judged on: one per provider for distributions over
+/// providers, a single value for run-wide figures (NaN where nothing was selected).
+fn simulated(
+    claim: &Claim,
+    summary: &Summary,
+    providers: &[ProviderRecord],
+    run_months: f64,
+) -> Vec<f64> {
+    let of_cohort = |p: &&ProviderRecord| claim.cohort.as_ref().is_none_or(|c| &p.cohort == c);
+    let of_gpu = |p: &&ProviderRecord| claim.gpu.as_ref().is_none_or(|g| &p.gpu_model == g);
+    let selected = || providers.iter().filter(of_cohort).filter(of_gpu);
+    let run_hours = run_months * HOURS_PER_MONTH;
+    let ratio = |num: f64, den: f64| if den > 0.0 { num / den } else { f64::NAN };
+    match claim.metric {
+        Metric::ProviderMonthlyRevenuePerGpu => selected()
+            .map(|p| (p.revenue_usd + p.token_income_usd) / p.gpus as f64 / run_months)
+            .collect(),
+        Metric::PaybackMonths => selected()
+            .map(|p| p.payback_months.unwrap_or(f64::INFINITY))
+            .collect(),
+        Metric::Utilization if claim.cohort.is_none() && claim.gpu.is_none() => {
+            vec![summary.capacity.utilization]
+        }
+        Metric::Utilization => {
+            let t = Totals::of(selected());
+            vec![ratio(t.gpu_hours_sold, t.gpu_hours_online)]
+        }
+        Metric::SavingsPct => vec![summary.money.savings_pct],
+        Metric::MeanPrice => vec![summary.money.mean_price_usd_per_gpu_hour],
+        Metric::Providers => vec![ratio(Totals::of(selected()).provider_hours, run_hours)],
+        Metric::Gpus => vec![ratio(Totals::of(selected()).gpu_hours_online, run_hours)],
+        Metric::GpuShare => {
+            let all = Totals::of(providers.iter().filter(of_cohort));
+            vec![ratio(
+                Totals::of(selected()).gpu_hours_online,
+                all.gpu_hours_online,
+            )]
+        }
+        Metric::Price => match claim.side {
+            Some(PriceSide::Lease) => {
+                let t = Totals::of(selected());
+                vec![ratio(t.revenue_usd, t.gpu_hours_sold)]
+            }
+            // Validation requires a side for prices; an unset one reads as the ask.
+            Some(PriceSide::Ask) | None => selected()
+                .filter(|p| p.gpu_hours_online > 0.0)
+                .map(|p| p.ask_usd_per_gpu_hour)
+                .collect(),
+        },
+    }
+}
+
+/// Checks every claim against the run's summary and provider records; `run_months` is
+/// the run's length [months of 730.5 h].
 pub fn check(
     claims: &[Claim],
     summary: &Summary,
@@ -172,23 +334,7 @@ pub fn check(
     claims
         .iter()
         .map(|claim| {
-            let of_cohort =
-                |p: &&ProviderRecord| claim.cohort.as_ref().is_none_or(|c| &p.cohort == c);
-            let mut values: Vec<f64> = match claim.metric {
-                Metric::ProviderMonthlyRevenuePerGpu => providers
-                    .iter()
-                    .filter(of_cohort)
-                    .map(|p| (p.revenue_usd + p.token_income_usd) / p.gpus as f64 / run_months)
-                    .collect(),
-                Metric::PaybackMonths => providers
-                    .iter()
-                    .filter(of_cohort)
-                    .map(|p| p.payback_months.unwrap_or(f64::INFINITY))
-                    .collect(),
-                Metric::Utilization => vec![summary.capacity.utilization],
-                Metric::SavingsPct => vec![summary.money.savings_pct],
-                Metric::MeanPrice => vec![summary.money.mean_price_usd_per_gpu_hour],
-            };
+            let mut values = simulated(claim, summary, providers, run_months);
             values.sort_unstable_by(f64::total_cmp);
             let (p10, p50, p90) = (
                 percentile(&values, 0.1),
@@ -205,6 +351,9 @@ pub fn check(
             ClaimCheck {
                 metric: claim.metric.name().into(),
                 cohort: claim.cohort.clone(),
+                gpu: claim.gpu.clone(),
+                side: claim.side.map(|s| s.name().into()),
+                as_of: claim.as_of.clone(),
                 source: claim.source.clone(),
                 claimed_low: claim.low,
                 claimed_high: claim.high,
@@ -229,6 +378,9 @@ mod tests {
             low: 350.0,
             high: 1050.0,
             cohort: None,
+            gpu: None,
+            side: None,
+            as_of: None,
             source: "seed article".into(),
             from_price: Some([0.5, 1.5]),
             from_utilization: Some(0.8),
@@ -259,5 +411,204 @@ mod tests {
         assert_eq!(percentile(&v, 0.5), 3.0);
         assert!((percentile(&v, 0.1) - 1.4).abs() < 1e-12);
         assert_eq!(percentile(&[1.0, f64::INFINITY], 0.5), 1.0);
+    }
+
+    /// A provider of `gpus` GPUs of `model`, online `online_h` hours with `sold` of its
+    /// GPU-hours leased for `revenue` USD, asking `ask` USD per GPU-hour.
+    fn record(
+        model: &str,
+        gpus: u32,
+        online_h: f64,
+        sold: f64,
+        revenue: f64,
+        ask: f64,
+    ) -> ProviderRecord {
+        ProviderRecord {
+            provider_id: 0,
+            cohort: format!("{model}-cohort"),
+            gpu_model: model.into(),
+            gpus,
+            region: "us".into(),
+            ask_usd_per_gpu_hour: ask,
+            markup: 0.0,
+            uptime: 1.0,
+            utilization: sold / (online_h * f64::from(gpus)),
+            gpu_hours_online: online_h * f64::from(gpus),
+            gpu_hours_sold: sold,
+            revenue_usd: revenue,
+            power_cost_usd: 0.0,
+            hosting_cost_usd: 0.0,
+            capex_usd: 0.0,
+            amortized_capex_usd: 0.0,
+            token_rewards: 0.0,
+            token_income_usd: 0.0,
+            tokens_held: 0.0,
+            profit_usd: 0.0,
+            payback_months: None,
+            leases: 0,
+            jobs_completed: 0,
+            jobs_interrupted: 0,
+            failures: 0,
+        }
+    }
+
+    fn observable(
+        metric: Metric,
+        gpu: Option<&str>,
+        side: Option<PriceSide>,
+        low: f64,
+        high: f64,
+    ) -> Claim {
+        Claim {
+            metric,
+            low,
+            high,
+            cohort: None,
+            gpu: gpu.map(str::to_string),
+            side,
+            as_of: Some("2026-03-31".into()),
+            source: "test".into(),
+            from_price: None,
+            from_utilization: None,
+            from_capex: None,
+            from_monthly: None,
+        }
+    }
+
+    /// A month-long run: two 8-GPU H100 hosts online all month, one 4-GPU A100 host
+    /// online half of it.
+    fn network() -> (Vec<ProviderRecord>, f64) {
+        let month = HOURS_PER_MONTH;
+        let records = vec![
+            record("H100-SXM", 8, month, 0.75 * 8.0 * month, 6_000.0, 1.40),
+            record("H100-SXM", 8, month, 0.25 * 8.0 * month, 2_000.0, 1.60),
+            record("A100-80G", 4, month / 2.0, 0.5 * 2.0 * month, 800.0, 0.90),
+        ];
+        (records, 1.0)
+    }
+
+    fn p50(claim: Claim) -> (f64, String) {
+        let (records, months) = network();
+        let out = check(&[claim], &Summary::default(), &records, months);
+        (out[0].simulated_p50, out[0].verdict.clone())
+    }
+
+    #[test]
+    fn providers_and_gpus_are_time_averaged() {
+        // 2 hosts all month + 1 host half of it = 2.5 providers; 16 + 4 / 2 = 18 GPUs.
+        let (v, verdict) = p50(observable(Metric::Providers, None, None, 2.0, 3.0));
+        assert!((v - 2.5).abs() < 1e-9, "{v}");
+        assert_eq!(verdict, "agrees");
+        let (v, _) = p50(observable(Metric::Gpus, None, None, 0.0, 1.0));
+        assert!((v - 18.0).abs() < 1e-9, "{v}");
+        let (v, verdict) = p50(observable(Metric::Gpus, Some("A100-80G"), None, 10.0, 20.0));
+        assert!((v - 2.0).abs() < 1e-9, "{v}");
+        assert_eq!(verdict, "disagrees");
+        let (v, _) = p50(observable(
+            Metric::Providers,
+            Some("H100-SXM"),
+            None,
+            0.0,
+            1.0,
+        ));
+        assert!((v - 2.0).abs() < 1e-9, "{v}");
+    }
+
+    #[test]
+    fn gpu_share_divides_by_every_model() {
+        let (v, _) = p50(observable(
+            Metric::GpuShare,
+            Some("H100-SXM"),
+            None,
+            0.0,
+            1.0,
+        ));
+        assert!((v - 16.0 / 18.0).abs() < 1e-9, "{v}");
+        let (v, verdict) = p50(observable(
+            Metric::GpuShare,
+            Some("RTX-4090"),
+            None,
+            0.1,
+            0.5,
+        ));
+        assert_eq!((v, verdict.as_str()), (0.0, "disagrees"));
+    }
+
+    #[test]
+    fn utilization_of_one_model_weighs_its_gpu_hours() {
+        // H100: (0.75 + 0.25) x 8 x month sold of 16 x month online = 0.5.
+        let (v, _) = p50(observable(
+            Metric::Utilization,
+            Some("H100-SXM"),
+            None,
+            0.4,
+            0.6,
+        ));
+        assert!((v - 0.5).abs() < 1e-9, "{v}");
+        let (v, _) = p50(observable(
+            Metric::Utilization,
+            Some("A100-80G"),
+            None,
+            0.4,
+            0.6,
+        ));
+        assert!((v - 0.5).abs() < 1e-9, "{v}");
+    }
+
+    #[test]
+    fn price_sides_differ() {
+        // Asks of the two H100 hosts: 1.40 and 1.60, median 1.50.
+        let (v, verdict) = p50(observable(
+            Metric::Price,
+            Some("H100-SXM"),
+            Some(PriceSide::Ask),
+            1.45,
+            1.55,
+        ));
+        assert!((v - 1.5).abs() < 1e-9, "{v}");
+        assert_eq!(verdict, "agrees");
+        // Leases: 8,000 USD over 8 x month GPU-hours.
+        let (v, _) = p50(observable(
+            Metric::Price,
+            Some("H100-SXM"),
+            Some(PriceSide::Lease),
+            0.0,
+            1.0,
+        ));
+        assert!((v - 8_000.0 / (8.0 * HOURS_PER_MONTH)).abs() < 1e-9, "{v}");
+        // A model nobody holds has no price: NaN, and the claim disagrees.
+        let (v, verdict) = p50(observable(
+            Metric::Price,
+            Some("L40S"),
+            Some(PriceSide::Ask),
+            0.5,
+            1.0,
+        ));
+        assert!(v.is_nan());
+        assert_eq!(verdict, "disagrees");
+    }
+
+    #[test]
+    fn the_spread_over_providers_makes_a_partly() {
+        // Asks 0.90, 1.40, 1.60: the median 1.40 is outside 1.5-2.0, the p90 inside.
+        let (_, verdict) = p50(observable(
+            Metric::Price,
+            None,
+            Some(PriceSide::Ask),
+            1.5,
+            2.0,
+        ));
+        assert_eq!(verdict, "partly");
+    }
+
+    #[test]
+    fn metric_and_side_names_round_trip() {
+        for name in Metric::NAMES {
+            assert_eq!(Metric::from_name(name).unwrap().name(), name);
+        }
+        for name in PriceSide::NAMES {
+            assert_eq!(PriceSide::from_name(name).unwrap().name(), name);
+        }
+        assert!(Metric::from_name("gpu").is_none());
     }
 }

@@ -268,6 +268,9 @@ pub fn context() -> ReportContext {
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,
+            gpu: None,
+            side: None,
+            as_of: None,
             source: "a hand-made claim".into(),
             claimed_low: 50.0,
             claimed_high: 80.0,

@@ -10,6 +10,7 @@ mod conservation;
 mod determinism;
 mod history;
 mod networks;
+mod observables;
 mod properties;
 mod queueing;
 mod serving;

@@ -3,12 +3,16 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::scenario::spanned::Sp;
+
 /// A published claim: a metric's claimed range, its source, and optionally the inputs the
 /// claim was derived from, so its arithmetic can be re-done.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
-    /// provider_monthly_revenue_usd_per_gpu, payback_months, utilization, savings_pct or mean_price_usd_per_gpu_hour.
+    /// provider_monthly_revenue_usd_per_gpu, payback_months, utilization, savings_pct,
+    /// mean_price_usd_per_gpu_hour, or a network observable: providers, gpus, gpu_share,
+    /// price_usd_per_gpu_hour.
     pub metric: String,
     /// Claimed lower bound.
     pub low: f64,
@@ -17,6 +21,18 @@ pub struct RawClaim {
     /// Restrict provider metrics to one cohort.
     #[serde(default)]
     pub cohort: Option<String>,
+    /// Restrict to one GPU model (catalog key, e.g. "H100-SXM"): providers, gpus,
+    /// utilization; required by gpu_share and price_usd_per_gpu_hour.
+    #[serde(default)]
+    pub gpu: Option<Sp<String>>,
+    /// Which price (price_usd_per_gpu_hour only, required): "ask" (providers' asks, per
+    /// provider) or "lease" (received per GPU-hour leased, after fees).
+    #[serde(default)]
+    pub side: Option<Sp<String>>,
+    /// Date the published figure refers to, "YYYY-MM-DD"; required by the network
+    /// observables (providers, gpus, gpu_share, price_usd_per_gpu_hour).
+    #[serde(default)]
+    pub as_of: Option<Sp<String>>,
     /// Who claims it, and where.
     pub source: String,
     /// Claimed input: price range [USD per GPU-hour] (revenue claims).

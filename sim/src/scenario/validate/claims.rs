@@ -5,7 +5,7 @@ use super::super::Cohort;
 use super::super::raw::{RawClaim, RawVerification};
 use super::super::spanned::Sp;
 use super::{Check, Res};
-use crate::claims::{Claim, Metric};
+use crate::claims::{Claim, Metric, PriceSide};
 use crate::model::verification::Verification;
 
 /// Fraction of a caught cheater's stake slashed when absent [fraction].
@@ -15,7 +15,9 @@ pub const DEFAULT_JACKPOT_SHARE: f64 = 0.5;
 /// Copies in the replication baseline when absent.
 pub const DEFAULT_REPLICATION: u32 = 7;
 
-/// A claim: a known metric, a finite range, an existing cohort if it names one.
+/// A claim: a known metric, a finite range (within [0, 1] for fractions), an existing
+/// cohort if it names one, a known GPU model where the metric takes one (and must, for
+/// gpu_share and prices), a price side for prices, a date for the network observables.
 pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Claim> {
     let raw = k.get();
     let metric = Metric::from_name(&raw.metric).ok_or_else(|| {
@@ -31,6 +33,15 @@ pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Clai
     if !(raw.low.is_finite() && raw.high.is_finite() && raw.low <= raw.high) {
         return Err(c.err(k.span(), "claims: expected finite low <= high"));
     }
+    if metric.is_fraction() && !(raw.low >= 0.0 && raw.high <= 1.0) {
+        return Err(c.err(
+            k.span(),
+            format!(
+                "claims: `{}` is a fraction: expected 0 <= low <= high <= 1",
+                raw.metric
+            ),
+        ));
+    }
     if let Some(name) = &raw.cohort
         && !cohorts.iter().any(|h| &h.name == name)
     {
@@ -41,12 +52,74 @@ pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Clai
         low: raw.low,
         high: raw.high,
         cohort: raw.cohort.clone(),
+        gpu: gpu(c, k, metric)?,
+        side: side(c, k, metric)?,
+        as_of: as_of(c, k, metric)?,
         source: raw.source.clone(),
         from_price: raw.from_price_usd_per_gpu_hour,
         from_utilization: raw.from_utilization,
         from_capex: raw.from_capex_usd,
         from_monthly: raw.from_monthly_usd,
     })
+}
+
+/// The claim's GPU model: a catalog key, where the metric takes one.
+fn gpu(c: &Check, k: &Sp<RawClaim>, metric: Metric) -> Res<Option<String>> {
+    match &k.get().gpu {
+        Some(g) if !metric.takes_gpu() => Err(c.err(
+            g.span(),
+            format!("claims: `gpu` does not apply to metric `{}`", metric.name()),
+        )),
+        Some(g) => c.gpu(g).map(|_| Some(g.get().clone())),
+        None if metric.needs_gpu() => Err(c.err(
+            k.span(),
+            format!(
+                "claims: metric `{}` needs `gpu` (a GPU model)",
+                metric.name()
+            ),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The price side: required for prices, an error elsewhere.
+fn side(c: &Check, k: &Sp<RawClaim>, metric: Metric) -> Res<Option<PriceSide>> {
+    let expected = PriceSide::NAMES.map(|n| format!("\"{n}\"")).join(" or ");
+    match &k.get().side {
+        Some(s) if metric != Metric::Price => Err(c.err(
+            s.span(),
+            format!(
+                "claims: `side` applies to price_usd_per_gpu_hour only, not `{}`",
+                metric.name()
+            ),
+        )),
+        Some(s) => PriceSide::from_name(s.get()).map(Some).ok_or_else(|| {
+            c.err(
+                s.span(),
+                format!("claims: side: expected {expected}, got `{}`", s.get()),
+            )
+        }),
+        None if metric == Metric::Price => Err(c.err(
+            k.span(),
+            format!("claims: metric `price_usd_per_gpu_hour` needs `side` ({expected})"),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The date the figure refers to: a calendar date, required for network observables.
+fn as_of(c: &Check, k: &Sp<RawClaim>, metric: Metric) -> Res<Option<String>> {
+    match &k.get().as_of {
+        Some(d) => c.date(d, "claims: as_of").map(|_| Some(d.get().clone())),
+        None if metric.is_observable() => Err(c.err(
+            k.span(),
+            format!(
+                "claims: metric `{}` needs `as_of` (the date of the published figure)",
+                metric.name()
+            ),
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Verification: overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1].
