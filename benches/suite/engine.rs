@@ -43,37 +43,45 @@ pub fn bench(c: &mut Criterion) {
     group.sample_size(10);
     let d = delays(1 << 20);
     for pending in [1_000usize, 100_000, 1_000_000] {
-        group.bench_with_input(BenchmarkId::new("radix_heap", pending), &pending, |b, &n| {
-            let mut q = EventQueue::with_capacity(n);
-            for i in 0..n {
-                q.push(d[i % d.len()], i as u32);
-            }
-            let mut k = 0usize;
-            b.iter(|| {
-                for _ in 0..HOLDS {
-                    let (t, e) = q.pop().expect("pending");
-                    k = (k + 1) & (d.len() - 1);
-                    q.push(t + d[k], e);
+        group.bench_with_input(
+            BenchmarkId::new("radix_heap", pending),
+            &pending,
+            |b, &n| {
+                let mut q = EventQueue::with_capacity(n);
+                for i in 0..n {
+                    q.push(d[i % d.len()], i as u32);
                 }
-            });
-        });
-        group.bench_with_input(BenchmarkId::new("binary_heap", pending), &pending, |b, &n| {
-            let mut q = BinaryHeap::with_capacity(n);
-            let mut seq = 0u64;
-            for i in 0..n {
-                q.push(Reverse((d[i % d.len()], seq, i as u32)));
-                seq += 1;
-            }
-            let mut k = 0usize;
-            b.iter(|| {
-                for _ in 0..HOLDS {
-                    let Reverse((t, _, e)) = q.pop().expect("pending");
-                    k = (k + 1) & (d.len() - 1);
-                    q.push(Reverse((t + d[k], seq, e)));
+                let mut k = 0usize;
+                b.iter(|| {
+                    for _ in 0..HOLDS {
+                        let (t, e) = q.pop().expect("pending");
+                        k = (k + 1) & (d.len() - 1);
+                        q.push(t + d[k], e);
+                    }
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("binary_heap", pending),
+            &pending,
+            |b, &n| {
+                let mut q = BinaryHeap::with_capacity(n);
+                let mut seq = 0u64;
+                for i in 0..n {
+                    q.push(Reverse((d[i % d.len()], seq, i as u32)));
                     seq += 1;
                 }
-            });
-        });
+                let mut k = 0usize;
+                b.iter(|| {
+                    for _ in 0..HOLDS {
+                        let Reverse((t, _, e)) = q.pop().expect("pending");
+                        k = (k + 1) & (d.len() - 1);
+                        q.push(Reverse((t + d[k], seq, e)));
+                        seq += 1;
+                    }
+                });
+            },
+        );
     }
     group.finish();
 }

@@ -67,7 +67,10 @@ fn main() {
             drop(q);
             let mut h = BinaryHeap::with_capacity(n);
             for i in 0..n {
-                h.push(Reverse(((d[i % d.len()] as u128) << 64 | i as u128, i as u32)));
+                h.push(Reverse((
+                    (d[i % d.len()] as u128) << 64 | i as u128,
+                    i as u32,
+                )));
             }
             let mut seq = n as u128;
             let mut k = 0usize;

@@ -83,13 +83,7 @@ impl<M: Model> Simulation<M> {
     /// is empty; the clock then stands at `until`. Returns the events handled.
     pub fn run_until(&mut self, until: SimTime) -> u64 {
         let start = self.events;
-        while let Some(t) = self.scheduler.queue.peek_time() {
-            if t > until {
-                break;
-            }
-            let Some((t, event)) = self.scheduler.queue.pop() else {
-                break;
-            };
+        while let Some((t, event)) = self.scheduler.queue.pop_until(until) {
             self.scheduler.now = t;
             self.model.handle(t, event, &mut self.scheduler);
             self.events += 1;

@@ -11,8 +11,11 @@
 //! new `last` and redistributes that bucket's entries into lower buckets. An entry only
 //! moves down, at most 128 times, so push and pop cost O(1) amortized, independent of
 //! how many events are pending (a binary heap costs O(log n) per operation, with
-//! cache misses once the heap outgrows the cache). Storage is reused: once warm,
-//! scheduling allocates nothing.
+//! cache misses once the heap outgrows the cache). While fewer than a few dozen events
+//! are pending (an M/M/1 queue has two) they are kept in one small sorted list instead,
+//! which costs less than the buckets' bookkeeping; the queue switches with hysteresis
+//! (to the buckets above 32, back below 8). Storage is reused: once warm, scheduling
+//! allocates nothing.
 
 use crate::time::SimTime;
 
@@ -37,9 +40,18 @@ pub struct EventQueue<E> {
     last: u128,
     /// Spare storage swapped in while a bucket is redistributed.
     scratch: Vec<Entry<E>>,
+    /// While few events are pending (`small_mode`), they live here instead, sorted by
+    /// key, largest first: a pop is `Vec::pop`, a push an insertion among a few entries.
+    small: Vec<Entry<E>>,
+    small_mode: bool,
     len: usize,
     next_seq: u64,
 }
+
+/// Pending events above which the small sorted list moves into the buckets.
+const SMALL_MAX: usize = 32;
+/// Pending events below which the buckets move back into the small list.
+const SMALL_MIN: usize = 8;
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
@@ -60,6 +72,8 @@ impl<E> EventQueue<E> {
             occupied: [0; 3],
             last: 0,
             scratch: Vec::new(),
+            small: Vec::with_capacity(SMALL_MAX + 1),
+            small_mode: true,
             len: 0,
             next_seq: 0,
         }
@@ -92,11 +106,16 @@ impl<E> EventQueue<E> {
 
     /// Lowest non-empty bucket, if any.
     fn lowest(&self) -> Option<usize> {
-        self.occupied
-            .iter()
-            .enumerate()
-            .find(|(_, w)| **w != 0)
-            .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
+        let [a, b, c] = self.occupied;
+        if a != 0 {
+            Some(a.trailing_zeros() as usize)
+        } else if b != 0 {
+            Some(64 + b.trailing_zeros() as usize)
+        } else if c != 0 {
+            Some(128 + c.trailing_zeros() as usize)
+        } else {
+            None
+        }
     }
 
     /// Schedules `event` at time `at` [µs]; `at` must not be earlier than the time of the
@@ -105,29 +124,55 @@ impl<E> EventQueue<E> {
         let key = ((at as u128) << 64) | self.next_seq as u128;
         debug_assert!(key >= self.last, "event scheduled in the past");
         // A key in the past would break the buckets' invariant: run it now instead.
-        if key < self.last {
-            eprintln!(
-                "PAST push at {} last {} seq {}",
-                at,
-                (self.last >> 64) as u64,
-                self.next_seq
-            );
-        }
         let key = key.max(self.last);
         self.next_seq += 1;
-        let b = bucket_of(key, self.last);
-        self.buckets[b].push(Entry { key, event });
-        self.mark(b);
         self.len += 1;
+        if self.small_mode {
+            // Most new keys are the largest (a later time): they go to the front.
+            let at = self
+                .small
+                .iter()
+                .position(|e| e.key < key)
+                .unwrap_or(self.small.len());
+            self.small.insert(at, Entry { key, event });
+            if self.small.len() > SMALL_MAX {
+                self.small_mode = false;
+                let mut moving = std::mem::take(&mut self.small);
+                for e in moving.drain(..) {
+                    self.place(e);
+                }
+                self.small = moving;
+            }
+            return;
+        }
+        self.place(Entry { key, event });
     }
 
-    /// Makes bucket 0 hold the smallest pending key; false when nothing is pending.
-    fn settle(&mut self) -> bool {
-        let Some(b) = self.lowest() else {
-            return false;
-        };
-        if b == 0 {
-            return true;
+    /// Puts `e` in its bucket.
+    fn place(&mut self, e: Entry<E>) {
+        let b = bucket_of(e.key, self.last);
+        self.buckets[b].push(e);
+        self.mark(b);
+    }
+
+    /// Moves every entry of the buckets into the small list (few are pending).
+    fn to_small(&mut self) {
+        for b in 0..BUCKETS {
+            self.small.append(&mut self.buckets[b]);
+        }
+        self.occupied = [0; 3];
+        self.small.sort_unstable_by(|a, b| b.key.cmp(&a.key));
+        self.small_mode = true;
+    }
+
+    /// The bucket whose last entry is the smallest pending key, if any: bucket 0 (keys
+    /// equal to `last`), a bucket holding one entry (its key is the smallest: every lower
+    /// bucket is empty), or, after redistributing the lowest bucket around its smallest
+    /// key (which becomes `last`), bucket 0.
+    fn settle(&mut self) -> Option<usize> {
+        let b = self.lowest()?;
+        if b == 0 || self.buckets[b].len() == 1 {
+            return Some(b);
         }
         std::mem::swap(&mut self.scratch, &mut self.buckets[b]);
         self.unmark(b);
@@ -144,26 +189,66 @@ impl<E> EventQueue<E> {
             self.mark(nb);
         }
         self.scratch = moving;
-        true
+        Some(0)
+    }
+
+    /// Removes the smallest entry, the last of bucket `b` (see [`Self::settle`]).
+    fn take(&mut self, b: usize) -> (SimTime, E) {
+        let entry = self.buckets[b].pop().expect("settled");
+        if self.buckets[b].is_empty() {
+            self.unmark(b);
+        }
+        // Every other key is larger and keeps its bucket relative to the new `last`:
+        // they differ from the old one above bit b - 1, where the two agree.
+        self.last = entry.key;
+        self.len -= 1;
+        if self.len < SMALL_MIN {
+            self.to_small();
+        }
+        ((entry.key >> 64) as SimTime, entry.event)
+    }
+
+    /// Removes the smallest entry of the small list.
+    fn take_small(&mut self) -> Option<(SimTime, E)> {
+        let entry = self.small.pop()?;
+        self.last = entry.key;
+        self.len -= 1;
+        Some(((entry.key >> 64) as SimTime, entry.event))
     }
 
     /// Time of the next event [µs], if any.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        self.settle().then_some((self.last >> 64) as SimTime)
+        if self.small_mode {
+            return self.small.last().map(|e| (e.key >> 64) as SimTime);
+        }
+        let b = self.settle()?;
+        let key = self.buckets[b].last().expect("settled").key;
+        Some((key >> 64) as SimTime)
     }
 
     /// Removes and returns the earliest event and its time [µs].
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        if !self.settle() {
-            return None;
+        if self.small_mode {
+            return self.take_small();
         }
-        // Keys are unique, so bucket 0 holds exactly the entry whose key is `last`.
-        let entry = self.buckets[0].pop().expect("settled");
-        if self.buckets[0].is_empty() {
-            self.unmark(0);
+        let b = self.settle()?;
+        Some(self.take(b))
+    }
+
+    /// Removes and returns the earliest event and its time [µs] if it is not later than
+    /// `until` [µs].
+    pub fn pop_until(&mut self, until: SimTime) -> Option<(SimTime, E)> {
+        if self.small_mode {
+            let next = (self.small.last()?.key >> 64) as SimTime;
+            return if next <= until {
+                self.take_small()
+            } else {
+                None
+            };
         }
-        self.len -= 1;
-        Some(((entry.key >> 64) as SimTime, entry.event))
+        let b = self.settle()?;
+        let key = self.buckets[b].last().expect("settled").key;
+        ((key >> 64) as SimTime <= until).then(|| self.take(b))
     }
 }
 
@@ -184,6 +269,45 @@ mod tests {
         q.push(3, 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['b', 'd', 'a', 'c']);
+    }
+
+    #[test]
+    fn pop_until_stops_at_the_horizon() {
+        let mut q = EventQueue::new();
+        for (t, e) in [(10, 'a'), (20, 'b'), (30, 'c')] {
+            q.push(t, e);
+        }
+        assert_eq!(q.pop_until(20), Some((10, 'a')));
+        assert_eq!(q.pop_until(20), Some((20, 'b')));
+        assert_eq!(q.pop_until(20), None);
+        q.push(25, 'd');
+        assert_eq!(q.pop_until(30), Some((25, 'd')));
+        assert_eq!(q.pop(), Some((30, 'c')));
+    }
+
+    /// Sizes that wander across both switch points (8 and 32 pending) keep the order.
+    #[test]
+    fn switching_between_the_small_list_and_the_buckets_keeps_the_order() {
+        let mut rng = stream_rng(12, StreamId::new(StreamKind::Custom, 2));
+        let mut q = EventQueue::new();
+        let mut heap = BinaryHeap::new();
+        let (mut seq, mut now) = (0u64, 0u64);
+        for round in 0..20_000u32 {
+            // Grow for a while, then shrink, around sizes 0..100.
+            let grow = (round / 500) % 2 == 0;
+            if grow || heap.is_empty() {
+                let at = now + rng.random_range(0..50u64);
+                q.push(at, seq);
+                heap.push(Reverse((at, seq)));
+                seq += 1;
+            }
+            if (!grow || rng.random_range(0..3u32) == 0) && !heap.is_empty() {
+                let Reverse(want) = heap.pop().unwrap();
+                assert_eq!(q.pop(), Some(want));
+                now = want.0;
+            }
+            assert_eq!(q.len(), heap.len());
+        }
     }
 
     /// Oracle: the queue agrees with a stable sort of the same (time, seq) pairs.

@@ -159,6 +159,7 @@ pub fn jobs() -> Vec<JobRecord> {
 /// Headline figures consistent with the rows; median payback NaN (written as null).
 pub fn summary() -> Summary {
     Summary {
+        alternatives: Default::default(),
         run: RunInfo {
             scenario: "tiny".into(),
             flopmarket_version: "0.1.0".into(),
@@ -265,6 +266,8 @@ pub fn context() -> ReportContext {
         token_mechanism: vec!["Burn: none.".into()],
         start: Some(start()),
         backtests: Vec::new(),
+        serving: Vec::new(),
+        api_prices: Vec::new(),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,

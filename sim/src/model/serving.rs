@@ -10,8 +10,8 @@
 //! `batch / time`. At batch 1 the step reads the weights once per token (memory-bound);
 //! batching shares that read across sequences until the KV cache or the tensor cores
 //! bound it. A measured curve (tokens/s at each calibrated batch, interpolated in
-//! log2(batch)) replaces the roofline for its GPU, corrected for the difference between
-//! the calibration's context and the workload's by the roofline's ratio.
+//! log2(batch)) replaces the roofline for its GPU; the roofline's ratios carry it from
+//! the calibration's context to the workload's, and beyond the largest calibrated batch.
 
 use super::catalog::{Catalog, GpuId, GpuSpec};
 use super::throughput::{JobKind, Throughput};
@@ -98,17 +98,27 @@ pub fn tokens_per_s(catalog: &Catalog, t: &Throughput, gpu: GpuId, s: Serving) -
     let memory_eff = t.efficiency(gpu, JobKind::Inference).value;
     let compute_eff = t.efficiency(gpu, JobKind::Training).value;
     let roof = |s: Serving| roofline_tokens_per_s(spec, memory_eff, compute_eff, s);
-    match t.decode_curve(gpu) {
-        Some(curve) if curve.context_tokens > 0 => {
-            let measured_ctx = Serving {
+    let Some(curve) = t.decode_curve(gpu) else {
+        return (roof(s), false);
+    };
+    // Beyond the largest calibrated batch: the last measurement, scaled by the roofline.
+    let last = curve.points[curve.points.len() - 1].0;
+    let measured_at = Serving {
+        batch: s.batch.min(last),
+        ..s
+    };
+    let beyond = roof(s) / roof(measured_at);
+    // The calibration's context differs from the workload's: scale by the roofline too.
+    let context = if curve.context_tokens > 0 {
+        roof(measured_at)
+            / roof(Serving {
                 context_tokens: curve.context_tokens,
-                ..s
-            };
-            (curve.at(s.batch) * roof(s) / roof(measured_ctx), true)
-        }
-        Some(curve) => (curve.at(s.batch), true),
-        None => (roof(s), false),
-    }
+                ..measured_at
+            })
+    } else {
+        1.0
+    };
+    (curve.at(measured_at.batch) * context * beyond, true)
 }
 
 /// Published API prices of 7-8B models (scenarios/data/api_prices.csv, dated and sourced).
@@ -156,7 +166,8 @@ pub fn reference_rates(
 ) -> super::trace::ServingRates {
     let spec = catalog.gpu(reference);
     super::trace::ServingRates {
-        prefill_tokens_per_s: spec.bf16_tflops * 1e12
+        prefill_tokens_per_s: spec.bf16_tflops
+            * 1e12
             * t.efficiency(reference, JobKind::Training).value
             / FLOPS_PER_TOKEN,
         decode_tokens_per_s: tokens_per_s(catalog, t, reference, s).0,

@@ -9,10 +9,13 @@ fn with_table(dir: &std::path::Path, decode_fraction: f64) -> flopmarket_sim::Su
     );
     std::fs::write(dir.join("rtx4090.csv"), table).unwrap();
     let text = std::fs::read_to_string(repo_path("scenarios/akash.toml")).unwrap();
-    let text = text.replace(
-        "[calibration]\n",
-        "[calibration]\ntables = [\"rtx4090.csv\"]\n",
-    );
+    // Batch-1 inference (no `serving`), whose speed follows the decode roofline fraction.
+    let text = text
+        .replace(
+            "[calibration]\n",
+            "[calibration]\ntables = [\"rtx4090.csv\"]\n",
+        )
+        .replace("serving = {", "# serving = {");
     let path = dir.join("akash-calibrated.toml");
     std::fs::write(&path, text).unwrap();
     let sc =
