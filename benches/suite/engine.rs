@@ -8,25 +8,12 @@ use std::collections::BinaryHeap;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use flopmarket_sim::mm1::{mm1_simulation, run_events};
 use flopmarket_sim::queue::EventQueue;
+use flopmarket_sim::queue::hold::delays;
 
 /// Events per iteration.
 const EVENTS: u64 = 1_000_000;
 /// Hold operations (pop the earliest, push it again later) per iteration.
 const HOLDS: u64 = 1_000_000;
-
-/// A fixed pseudo-random stream of hold delays [µs]: exponential, mean 1 s.
-fn delays(n: usize) -> Vec<u64> {
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
-            (-(1.0 - u).ln() * 1e6) as u64
-        })
-        .collect()
-}
 
 pub fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");

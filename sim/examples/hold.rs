@@ -12,21 +12,9 @@ use std::collections::BinaryHeap;
 use std::time::Instant;
 
 use flopmarket_sim::queue::EventQueue;
+use flopmarket_sim::queue::hold::delays;
 
 const ROUNDS: usize = 5;
-
-fn delays(n: usize) -> Vec<u64> {
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let u = (x >> 11) as f64 / (1u64 << 53) as f64;
-            (-(1.0 - u).ln() * 1e6) as u64
-        })
-        .collect()
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

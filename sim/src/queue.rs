@@ -156,12 +156,13 @@ impl<E> EventQueue<E> {
     }
 
     /// Moves every entry of the buckets into the small list (few are pending).
-    fn to_small(&mut self) {
+    fn move_to_small_list(&mut self) {
         for b in 0..BUCKETS {
             self.small.append(&mut self.buckets[b]);
         }
         self.occupied = [0; 3];
-        self.small.sort_unstable_by(|a, b| b.key.cmp(&a.key));
+        self.small
+            .sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
         self.small_mode = true;
     }
 
@@ -203,7 +204,7 @@ impl<E> EventQueue<E> {
         self.last = entry.key;
         self.len -= 1;
         if self.len < SMALL_MIN {
-            self.to_small();
+            self.move_to_small_list();
         }
         ((entry.key >> 64) as SimTime, entry.event)
     }
@@ -249,6 +250,24 @@ impl<E> EventQueue<E> {
         let b = self.settle()?;
         let key = self.buckets[b].last().expect("settled").key;
         ((key >> 64) as SimTime <= until).then(|| self.take(b))
+    }
+}
+
+/// The classic hold model's inputs, for the benchmarks (`examples/hold.rs`, the
+/// `queue_hold` criterion group): the same delays for every queue compared.
+pub mod hold {
+    /// `n` delays [µs], exponential with mean 1 s, from a fixed xorshift stream.
+    pub fn delays(n: usize) -> Vec<u64> {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+                (-(1.0 - u).ln() * 1e6) as u64
+            })
+            .collect()
     }
 }
 

@@ -67,16 +67,7 @@ pub fn parse_csv(
     value_column: &str,
     period: Period,
 ) -> Result<Vec<ObservedPoint>, SeriesError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(text, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, header) = csv_with_header(text).map_err(|e| csv_error(text, &e))?;
     let index = |column: &str| {
         header
             .iter()
@@ -180,6 +171,21 @@ pub(crate) fn field_column(line: &str, index: usize) -> usize {
         }
     }
     line.chars().count() + 1
+}
+
+/// A strict CSV reader over `text` (every row as wide as the header) and its header,
+/// each name trimmed.
+pub(crate) fn csv_with_header(text: &str) -> Result<(csv::Reader<&[u8]>, Vec<String>), csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok((reader, header))
 }
 
 fn csv_error(text: &str, e: &csv::Error) -> SeriesError {

@@ -2,7 +2,7 @@
 //! columns the scenario names. Every error says where (line and column) and what was
 //! expected. CRLF line endings and a leading byte-order mark are accepted.
 
-use crate::backtest::series::field_column;
+use crate::backtest::series::{csv_with_header, field_column};
 use crate::calendar::days_from_civil;
 
 /// Which columns hold what, and how the time column is written.
@@ -81,16 +81,7 @@ pub enum TraceError {
 /// Reads the rows of a CSV trace, in file order.
 pub fn parse_csv(text: &str, cols: &TraceColumns) -> Result<Vec<ReadRow>, TraceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(text, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let (mut reader, header) = csv_with_header(text).map_err(|e| csv_error(text, &e))?;
     let index = |column: &str| {
         header
             .iter()
