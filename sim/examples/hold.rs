@@ -60,15 +60,13 @@ fn main() {
                     i as u32,
                 )));
             }
-            let mut seq = n as u128;
             let mut k = 0usize;
             let t0 = Instant::now();
-            for _ in 0..holds {
+            for seq in (n as u128..).take(holds) {
                 let Reverse((key, e)) = h.pop().expect("pending");
                 k = (k + 1) & (d.len() - 1);
                 let t = (key >> 64) as u64 + d[k];
                 h.push(Reverse(((t as u128) << 64 | seq, e)));
-                seq += 1;
             }
             binary.push(t0.elapsed().as_nanos() as f64 / holds as f64);
         }
