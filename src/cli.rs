@@ -55,6 +55,10 @@ pub enum Command {
         /// Override a scenario value: --set dotted.path=value (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// Scale the market K-fold: every cohort's providers and entry cap and every
+        /// workload's arrival rate (see README "Scaling a scenario").
+        #[arg(long, value_name = "K")]
+        scale: Option<f64>,
         /// Also write jobs.parquet, one row per job.
         #[arg(long)]
         jobs_log: bool,

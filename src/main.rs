@@ -25,6 +25,7 @@ fn main() {
             seed,
             out,
             set,
+            scale,
             jobs_log,
             format,
             quiet,
@@ -35,6 +36,7 @@ fn main() {
             out,
             &set,
             commands::run::Options {
+                scale,
                 jobs_log,
                 format,
                 quiet,

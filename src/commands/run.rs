@@ -17,6 +17,8 @@ use crate::exit::BadInput;
 /// How to run and what to write.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
+    /// Scale supply and demand K-fold (`--scale`).
+    pub scale: Option<f64>,
     /// Also write jobs.parquet.
     pub jobs_log: bool,
     /// Table format.
@@ -36,12 +38,16 @@ pub fn run(
     opts: Options,
 ) -> anyhow::Result<()> {
     let Options {
+        scale,
         jobs_log,
         format,
         quiet,
         max_memory,
     } = opts;
     let mut sc = Scenario::load_named(scenario, set)?;
+    if let Some(k) = scale {
+        sc.scale(k).map_err(BadInput)?;
+    }
     flopmarket_reports::resolve_observed(&mut sc)?;
     if let Some(seed) = seed {
         sc.seed = seed;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod error;
 pub mod overrides;
 pub mod raw;
+mod scale;
 pub mod spanned;
 pub mod timeline;
 mod validate;

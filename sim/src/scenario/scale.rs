@@ -1,0 +1,86 @@
+//! `--scale K`: the same market K times as large. Supply and demand grow together, so
+//! utilization, waits and prices stay about where they were while the number of
+//! providers, GPUs, jobs and events grows K-fold: the knob for runs at a network's real
+//! size and for the scaling study.
+//!
+//! Scaled: every cohort's provider count (rounded, at least 1) and its entry cap, every
+//! workload's arrival rate (Poisson) or trace `rate_scale`. Not scaled: per-provider and
+//! per-job figures (GPUs per host, sizes, prices), token schedules (a fixed emission is
+//! shared by K times the providers, as it would be on a larger network) and the claims
+//! (a scaled network is compared with the published one as it is).
+
+use std::sync::Arc;
+
+use super::Scenario;
+
+impl Scenario {
+    /// Scales supply and demand by `k` (finite, > 0); see the module docs.
+    pub fn scale(&mut self, k: f64) -> Result<(), String> {
+        if !(k.is_finite() && k > 0.0) {
+            return Err(format!("--scale {k}: expected a number > 0"));
+        }
+        let count = |n: u32| ((f64::from(n) * k).round() as u32).max(1);
+        for c in &mut self.cohorts {
+            c.count = count(c.count);
+            if let Some(e) = &mut c.entry_exit {
+                e.max_count = count(e.max_count).max(c.count);
+            }
+        }
+        for w in &mut self.workloads {
+            w.rate_per_hour *= k;
+            if let Some(t) = &mut w.trace {
+                Arc::make_mut(t).rate_scale *= k;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+    use crate::{RunOptions, VecSink, run};
+
+    fn akash(days: u32) -> Scenario {
+        Scenario::load_named("akash", &[format!("scenario.duration=\"{days}d\"")]).unwrap()
+    }
+
+    #[test]
+    fn supply_and_demand_grow_together() {
+        let base = akash(5);
+        let mut big = base.clone();
+        big.scale(3.0).unwrap();
+        for (a, b) in base.cohorts.iter().zip(&big.cohorts) {
+            assert_eq!(b.count, 3 * a.count);
+            if let (Some(x), Some(y)) = (&a.entry_exit, &b.entry_exit) {
+                assert_eq!(y.max_count, 3 * x.max_count);
+            }
+        }
+        for (a, b) in base.workloads.iter().zip(&big.workloads) {
+            assert_eq!(b.rate_per_hour, 3.0 * a.rate_per_hour);
+        }
+        let jobs = |sc: &Scenario| {
+            run(
+                sc,
+                VecSink::default(),
+                RunOptions { jobs_log: false },
+                |_| {},
+            )
+            .summary
+            .jobs
+            .jobs_submitted as f64
+        };
+        // Arrivals are Poisson: three times the rate gives three times the jobs within
+        // a few standard deviations of the larger count.
+        let (small, large) = (jobs(&base), jobs(&big));
+        assert!((large - 3.0 * small).abs() < 5.0 * (large.sqrt() + 3.0 * small.sqrt()));
+    }
+
+    #[test]
+    fn a_scale_that_is_not_a_positive_number_is_refused() {
+        let mut sc = akash(1);
+        for k in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(sc.scale(k).is_err());
+        }
+    }
+}
