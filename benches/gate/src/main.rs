@@ -9,6 +9,7 @@
 //! - `mm1 [events=2000000]`: M/M/1 queue, lambda 0.9/s, mu 1/s, on the engine.
 //! - `auction [orders=50000] [providers=10000]`: reverse-auction clearing, leases kept.
 //! - `akash [days=30]`: the default scenario for that many days, records dropped.
+//! - `akash-scaled [k=10] [days=7]`: the default scenario `--scale k` (a large network).
 //! - `token [epochs=100000]`: burn-mint equilibrium with an AMM pool.
 //! - `run NAME [path=value ...]`: any scenario with `--set`-style overrides (scaling study).
 //! - `noop`: nothing (start-up cost of the process).
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         .collect();
     let Some((&workload, sizes)) = rest.split_first() else {
         eprintln!(
-            "usage: flopmarket-gate mm1|auction|akash|token|noop [N [M]] [--time] | run NAME [path=value ...] [--time]"
+            "usage: flopmarket-gate mm1|auction|akash|akash-scaled|token|noop [N [M]] [--time] | run NAME [path=value ...] [--time]"
         );
         return ExitCode::from(2);
     };
@@ -69,6 +70,18 @@ fn main() -> ExitCode {
                     "events",
                     format!("\"jobs\":{jobs},\"days\":{days}"),
                 )
+            }
+            "akash-scaled" => {
+                // The default scenario `--scale K` for `days`: a large network.
+                let (k, days) = (size(0, 10)?, size(1, 7)?);
+                let mut sc = scenario("akash", &[&format!("scenario.duration=\"{days}d\"")]);
+                sc.scale(k as f64)?;
+                let s = scenario_run(&sc);
+                let extra = format!(
+                    "\"scale\":{k},\"days\":{days},\"gpus\":{},\"jobs\":{}",
+                    s.run.gpus, s.jobs.jobs_submitted
+                );
+                (s.engine.events, "events", extra)
             }
             "token" => {
                 let epochs = size(0, 100_000)?;

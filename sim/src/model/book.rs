@@ -122,50 +122,75 @@ impl ProviderBook {
 
     /// Writes into `out` the `k` cheapest eligible offers for `order`, sorted by price then
     /// provider id. Eligible: right model, enough free GPUs, ask within the model's cap.
+    ///
+    /// Each bucket is already in that order, so `out` is kept as the `k` best so far and
+    /// a bucket is read only while its offers beat the k-th: O(buckets x (log n + k))
+    /// with no sort and no allocation (`out`'s capacity is reused). The result is the
+    /// one a sort of every bucket's first `k` offers would give (the oracle test).
     pub fn cheapest(&self, order: OrderSpec, k: usize, out: &mut Vec<Bid>) {
         out.clear();
+        if k == 0 {
+            return;
+        }
         for &(gpu, cap) in order.caps {
             let Some(by_free) = self.buckets.get(gpu as usize) else {
                 continue;
             };
             for bucket in by_free.iter().skip(order.gpus as usize - 1) {
-                let first = bucket.iter().take(k);
-                match self.order {
-                    BookOrder::Price => {
-                        for &(key, provider) in first {
+                for &(key, provider) in bucket.iter().take(k) {
+                    let bid = match self.order {
+                        BookOrder::Price => {
                             let usd = f64::from_bits(key);
                             if usd > cap {
                                 break;
                             }
-                            out.push(Bid {
+                            Bid {
                                 provider,
                                 usd_per_gpu_hour: usd,
                                 gpu,
-                            });
+                            }
                         }
+                        // The bid's price field carries the queue position; the
+                        // mechanism sets the price paid.
+                        BookOrder::Queue => Bid {
+                            provider,
+                            usd_per_gpu_hour: key as f64,
+                            gpu,
+                        },
+                    };
+                    if !keep_best(out, bid, k) {
+                        break;
                     }
-                    // The bid's price field carries the queue position; the mechanism
-                    // sets the price paid.
-                    BookOrder::Queue => out.extend(first.map(|&(key, provider)| Bid {
-                        provider,
-                        usd_per_gpu_hour: key as f64,
-                        gpu,
-                    })),
                 }
             }
         }
-        sort_bids(out);
-        out.truncate(k);
     }
+}
+
+/// The book's order of bids: price, then provider id.
+fn bid_order(a: &Bid, b: &Bid) -> std::cmp::Ordering {
+    a.usd_per_gpu_hour
+        .total_cmp(&b.usd_per_gpu_hour)
+        .then(a.provider.cmp(&b.provider))
+}
+
+/// Inserts `bid` into `best` (sorted, at most `k` long) if it is among the `k` best;
+/// false when it is not (nor is anything after it in a sorted bucket).
+fn keep_best(best: &mut Vec<Bid>, bid: Bid, k: usize) -> bool {
+    if best.len() == k && best.last().is_some_and(|w| bid_order(&bid, w).is_ge()) {
+        return false;
+    }
+    let at = best.partition_point(|b| bid_order(b, &bid).is_lt());
+    if best.len() == k {
+        best.pop();
+    }
+    best.insert(at, bid);
+    true
 }
 
 /// Sorts bids by price, then provider id (the book's order).
 pub fn sort_bids(bids: &mut [Bid]) {
-    bids.sort_unstable_by(|a, b| {
-        a.usd_per_gpu_hour
-            .total_cmp(&b.usd_per_gpu_hour)
-            .then(a.provider.cmp(&b.provider))
-    });
+    bids.sort_unstable_by(bid_order);
 }
 
 /// The obviously-correct slow path: scans every provider. Used as the oracle in tests.
