@@ -192,16 +192,20 @@ fn csv_error(text: &str, e: &csv::Error) -> SeriesError {
     let line = e
         .position()
         .map_or_else(|| text.lines().count().max(1), |p| p.line() as usize);
-    let message = match e.kind() {
+    SeriesError::At {
+        line,
+        col: 1,
+        message: csv_error_message(e),
+    }
+}
+
+/// What a CSV reader's error says, in the words of the located errors.
+pub(crate) fn csv_error_message(e: &csv::Error) -> String {
+    match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("expected {expected_len} fields like the header, found {len}"),
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
         _ => e.to_string(),
-    };
-    SeriesError::At {
-        line,
-        col: 1,
-        message,
     }
 }

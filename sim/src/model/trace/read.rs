@@ -2,7 +2,7 @@
 //! columns the scenario names. Every error says where (line and column) and what was
 //! expected. CRLF line endings and a leading byte-order mark are accepted.
 
-use crate::backtest::series::{csv_with_header, field_column};
+use crate::backtest::series::{csv_error_message, csv_with_header, field_column};
 use crate::calendar::days_from_civil;
 
 /// Which columns hold what, and how the time column is written.
@@ -254,17 +254,10 @@ fn csv_error(text: &str, e: &csv::Error) -> TraceError {
                 + 1
         },
     );
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("expected {expected_len} fields like the header, found {len}"),
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
-        _ => e.to_string(),
-    };
     TraceError::At {
         line,
         col: 1,
-        message,
+        message: csv_error_message(e),
     }
 }
 
