@@ -149,10 +149,7 @@ fn serving_rows(sc: &Scenario) -> Vec<ServingRow> {
             let (tps1, _) = serving::tokens_per_s(&sc.catalog, &sc.throughput, g, one);
             let cheapest_cloud = sc
                 .cloud
-                .alternatives
-                .iter()
-                .filter_map(|c| c.usd_per_gpu_hour[g as usize].map(|p| (c, p)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .cheapest_alternative(g)
                 .map(|(c, p)| (format!("{} {}", c.name, c.offering), p));
             rows.push(ServingRow {
                 workload: w.name.clone(),

@@ -151,6 +151,17 @@ pub struct CloudSpec {
     pub alternatives: Vec<CloudSpec>,
 }
 
+impl CloudSpec {
+    /// The cheapest compared offering (of `alternatives`) that lists `gpu`, and its price
+    /// [USD per GPU-hour]; ties go to the first listed (the baseline comes first).
+    pub fn cheapest_alternative(&self, gpu: GpuId) -> Option<(&CloudSpec, f64)> {
+        self.alternatives
+            .iter()
+            .filter_map(|c| c.usd_per_gpu_hour[gpu as usize].map(|p| (c, p)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
 /// How a provider prices its GPUs.
 #[derive(Debug, Clone)]
 pub enum Pricing {

@@ -95,22 +95,12 @@ impl AlternativeFigures {
         let (mut cheapest, mut equivalent, mut spend) = (Vec::new(), 0.0, 0.0);
         for (w, n) in by_workload.iter().enumerate() {
             spend += n.spend_on_ended_usd;
-            let gpu = sc.workloads[w].cloud_gpu as usize;
-            // Ties go to the first listed (the baseline comes first).
-            let best = sc
-                .cloud
-                .alternatives
-                .iter()
-                .filter_map(|c| c.usd_per_gpu_hour[gpu].map(|p| (c, p)))
-                .fold(None::<(&CloudSpec, f64)>, |best, (c, p)| match best {
-                    Some((_, q)) if q <= p => best,
-                    _ => Some((c, p)),
-                });
-            if let Some((c, p)) = best {
+            let gpu = sc.workloads[w].cloud_gpu;
+            if let Some((c, p)) = sc.cloud.cheapest_alternative(gpu) {
                 equivalent += n.cloud_equivalent_usd * price_ratio(sc, c, w).unwrap_or(1.0);
                 cheapest.push(CheapestAlternative {
                     workload: sc.workloads[w].name.clone(),
-                    gpu: sc.catalog.gpu(gpu as u16).gpu.clone(),
+                    gpu: sc.catalog.gpu(gpu).gpu.clone(),
                     cloud: c.name.clone(),
                     offering: c.offering.clone(),
                     usd_per_gpu_hour: p,
