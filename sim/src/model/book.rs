@@ -72,10 +72,11 @@ pub struct ProviderBook {
     next_seq: u64,
 }
 
-/// Order key of a non-negative price: IEEE bits of non-negative floats sort like values.
+/// Order key of a non-negative price: IEEE bits of non-negative floats sort like values
+/// (-0.0 is keyed as 0.0, whose bits are the smallest).
 fn price_key(usd: f64) -> u64 {
     debug_assert!(usd >= 0.0);
-    usd.to_bits()
+    (usd + 0.0).to_bits()
 }
 
 impl ProviderBook {
@@ -123,40 +124,63 @@ impl ProviderBook {
     /// Writes into `out` the `k` cheapest eligible offers for `order`, sorted by price then
     /// provider id. Eligible: right model, enough free GPUs, ask within the model's cap.
     ///
-    /// Each bucket is already in that order, so `out` is kept as the `k` best so far and
-    /// a bucket is read only while its offers beat the k-th: O(buckets x (log n + k))
-    /// with no sort and no allocation (`out`'s capacity is reused). The result is the
-    /// one a sort of every bucket's first `k` offers would give (the oracle test).
+    /// Each bucket is already in that order, so this is a k-way merge: the head of every
+    /// eligible bucket goes into a small heap on the stack, and each of the `k` pops
+    /// advances one bucket. O(buckets x log n + k x log buckets), whatever the size of
+    /// the buckets, with no sort and no allocation (`out`'s capacity is reused). Beyond
+    /// [`MERGE_WAYS`] non-empty buckets the rest are folded in one bid at a time. The
+    /// result is the one a sort of every eligible offer would give (the oracle test).
     pub fn cheapest(&self, order: OrderSpec, k: usize, out: &mut Vec<Bid>) {
         out.clear();
         if k == 0 {
             return;
         }
-        for &(gpu, cap) in order.caps {
+        let mut merge = Merge::new();
+        let mut overflow = None;
+        'fill: for (c, &(gpu, cap)) in order.caps.iter().enumerate() {
             let Some(by_free) = self.buckets.get(gpu as usize) else {
                 continue;
             };
-            for bucket in by_free.iter().skip(order.gpus as usize - 1) {
-                for &(key, provider) in bucket.iter().take(k) {
-                    let bid = match self.order {
-                        BookOrder::Price => {
-                            let usd = f64::from_bits(key);
-                            if usd > cap {
-                                break;
-                            }
-                            Bid {
-                                provider,
-                                usd_per_gpu_hour: usd,
-                                gpu,
-                            }
-                        }
-                        // The bid's price field carries the queue position; the
-                        // mechanism sets the price paid.
-                        BookOrder::Queue => Bid {
-                            provider,
-                            usd_per_gpu_hour: key as f64,
-                            gpu,
-                        },
+            for (f, bucket) in by_free.iter().enumerate().skip(order.gpus as usize - 1) {
+                let mut rest = bucket.iter();
+                let Some(&first) = rest.next().filter(|e| self.bid(e, gpu, cap).is_some()) else {
+                    continue;
+                };
+                if !merge.push(first, Head { rest, gpu, cap }) {
+                    overflow = Some((c, f));
+                    break 'fill;
+                }
+            }
+        }
+        while out.len() < k {
+            let Some((entry, head)) = merge.top() else {
+                break;
+            };
+            let (gpu, cap) = (head.gpu, head.cap);
+            let next = head.rest.next().copied();
+            out.extend(self.bid(&entry, gpu, cap));
+            match next.filter(|e| self.bid(e, gpu, cap).is_some()) {
+                Some(e) => merge.replace_top(e),
+                None => merge.pop(),
+            }
+        }
+        // More non-empty buckets than the heap holds: fold the rest in one by one.
+        let Some((first_cap, first_bucket)) = overflow else {
+            return;
+        };
+        for (c, &(gpu, cap)) in order.caps.iter().enumerate().skip(first_cap) {
+            let Some(by_free) = self.buckets.get(gpu as usize) else {
+                continue;
+            };
+            let skip = if c == first_cap {
+                first_bucket
+            } else {
+                order.gpus as usize - 1
+            };
+            for bucket in by_free.iter().skip(skip) {
+                for entry in bucket.iter().take(k) {
+                    let Some(bid) = self.bid(entry, gpu, cap) else {
+                        break;
                     };
                     if !keep_best(out, bid, k) {
                         break;
@@ -164,6 +188,135 @@ impl ProviderBook {
                 }
             }
         }
+    }
+
+    /// The bid of book entry `(key, provider)` for model `gpu`, or `None` when its ask is
+    /// over `cap` (and so are all later entries of its bucket, which is in price order).
+    fn bid(&self, &(key, provider): &(u64, ProviderId), gpu: GpuId, cap: f64) -> Option<Bid> {
+        match self.order {
+            BookOrder::Price => {
+                let usd = f64::from_bits(key);
+                (usd <= cap).then_some(Bid {
+                    provider,
+                    usd_per_gpu_hour: usd,
+                    gpu,
+                })
+            }
+            // The bid's price field carries the queue position; the mechanism sets the
+            // price paid.
+            BookOrder::Queue => Some(Bid {
+                provider,
+                usd_per_gpu_hour: key as f64,
+                gpu,
+            }),
+        }
+    }
+}
+
+/// Non-empty buckets merged through the heap of [`ProviderBook::cheapest`]; a book has
+/// at most (accepted models x GPUs per host) eligible buckets, and the default scenarios
+/// fewer than 32.
+pub const MERGE_WAYS: usize = 32;
+
+/// One bucket in the merge: its entries after its head, and the model and cap they are
+/// read under.
+struct Head<'a> {
+    rest: std::collections::btree_set::Iter<'a, (u64, ProviderId)>,
+    gpu: GpuId,
+    cap: f64,
+}
+
+/// A binary min-heap of up to [`MERGE_WAYS`] bucket heads, on the stack. Each heap entry
+/// is the head's book entry `(key, provider)` and its slot in `heads`: integers compare
+/// in the book's order (a key is a non-negative price's bits or a queue position), so
+/// the heap never touches a float or the iterators while it sifts.
+struct Merge<'a> {
+    heads: [Option<Head<'a>>; MERGE_WAYS],
+    heap: [(u64, ProviderId, u8); MERGE_WAYS],
+    len: usize,
+}
+
+impl<'a> Merge<'a> {
+    fn new() -> Self {
+        Merge {
+            heads: std::array::from_fn(|_| None),
+            heap: [(0, 0, 0); MERGE_WAYS],
+            len: 0,
+        }
+    }
+
+    /// Adds a bucket whose first entry is `entry`; false (and nothing added) when the
+    /// heap is full.
+    fn push(&mut self, entry: (u64, ProviderId), head: Head<'a>) -> bool {
+        if self.len == MERGE_WAYS {
+            return false;
+        }
+        let slot = self.len as u8;
+        self.heads[slot as usize] = Some(head);
+        let mut i = self.len;
+        self.len += 1;
+        let new = (entry.0, entry.1, slot);
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if (self.heap[parent].0, self.heap[parent].1) <= (new.0, new.1) {
+                break;
+            }
+            self.heap[i] = self.heap[parent];
+            i = parent;
+        }
+        self.heap[i] = new;
+        true
+    }
+
+    /// The best entry and its bucket.
+    fn top(&mut self) -> Option<((u64, ProviderId), &mut Head<'a>)> {
+        if self.len == 0 {
+            return None;
+        }
+        let (key, provider, slot) = self.heap[0];
+        let head = self.heads[slot as usize].as_mut()?;
+        Some(((key, provider), head))
+    }
+
+    /// Replaces the top entry by the next one of its bucket and restores the heap.
+    fn replace_top(&mut self, entry: (u64, ProviderId)) {
+        let slot = self.heap[0].2;
+        self.sift_down((entry.0, entry.1, slot));
+    }
+
+    /// Drops the top entry (its bucket has nothing more to offer).
+    fn pop(&mut self) {
+        self.len -= 1;
+        let last = self.heap[self.len];
+        if self.len > 0 {
+            self.sift_down(last);
+        }
+    }
+
+    /// Puts `entry` at the root and sifts it down to its place.
+    fn sift_down(&mut self, entry: (u64, ProviderId, u8)) {
+        let key = (entry.0, entry.1);
+        let mut i = 0;
+        loop {
+            let l = 2 * i + 1;
+            if l >= self.len {
+                break;
+            }
+            let r = l + 1;
+            let child = if r < self.len
+                && (self.heap[r].0, self.heap[r].1) < (self.heap[l].0, self.heap[l].1)
+            {
+                r
+            } else {
+                l
+            };
+            if key <= (self.heap[child].0, self.heap[child].1) {
+                break;
+            }
+            self.heap[i] = self.heap[child];
+            i = child;
+        }
+        self.heap[i] = entry;
     }
 }
 
@@ -277,5 +430,56 @@ mod tests {
             out.iter().map(|b| b.provider).collect::<Vec<_>>(),
             [1, 2, 0]
         );
+    }
+
+    /// More non-empty buckets than the merge heap holds: the overflow path still gives
+    /// the scan's answer, in price and queue order, for every k.
+    #[test]
+    fn merge_beyond_its_width_matches_the_scan() {
+        use rand::{RngExt, SeedableRng};
+        let catalog = Catalog::embedded();
+        let models = catalog.gpus.len().min(6) as u16;
+        let max_gpus = 16u16;
+        assert!((models * max_gpus) as usize > MERGE_WAYS);
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut hosts = Vec::new();
+        for i in 0..600u32 {
+            let mut h = host([0.5, 1.0, 1.5][(i % 3) as usize] + f64::from(i % 7) * 0.01);
+            h.gpu = (i % u32::from(models)) as u16;
+            h.gpus = max_gpus;
+            h.free = rng.random_range(0..=max_gpus);
+            hosts.push(h);
+        }
+        for order_kind in [BookOrder::Price, BookOrder::Queue] {
+            let mut book = ProviderBook::with_order(catalog.gpus.len(), max_gpus, order_kind);
+            for (i, h) in hosts.iter().enumerate() {
+                book.insert(i as u32, h);
+            }
+            let mut out = Vec::new();
+            for trial in 0..200 {
+                let mut caps: Vec<(GpuId, f64)> = Vec::new();
+                for g in 0..models {
+                    if rng.random_bool(0.8) {
+                        caps.push((g, rng.random_range(0.4..1.7)));
+                    }
+                }
+                let order = OrderSpec::new([1, 1, 2, 3][trial % 4], &caps);
+                let k = rng.random_range(1..=60);
+                book.cheapest(order, k, &mut out);
+                if order_kind == BookOrder::Price {
+                    assert_eq!(out, cheapest_by_scan(&hosts, order, k), "k {k}");
+                } else {
+                    // Queue order: the k earliest-inserted eligible hosts, by insertion.
+                    let want: Vec<ProviderId> = hosts
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, h)| h.free >= order.gpus && caps.iter().any(|c| c.0 == h.gpu))
+                        .map(|(i, _)| i as ProviderId)
+                        .take(k)
+                        .collect();
+                    assert_eq!(out.iter().map(|b| b.provider).collect::<Vec<_>>(), want);
+                }
+            }
+        }
     }
 }
