@@ -66,6 +66,9 @@ pub struct ProviderBook {
     /// `buckets[gpu][free - 1]`: `(key, provider)` in key order; the key is the ask's bits
     /// (price order) or an insertion sequence number (queue order).
     buckets: Vec<Vec<BTreeSet<(u64, ProviderId)>>>,
+    /// `heads[gpu][free - 1]`: each bucket's first entry, kept beside the trees so that a
+    /// clearing reads every bucket's best offer from one flat array.
+    heads: Vec<Vec<Option<(u64, ProviderId)>>>,
     order: BookOrder,
     /// Key each provider was inserted with, so removal finds it.
     keys: Vec<u64>,
@@ -89,6 +92,7 @@ impl ProviderBook {
     pub fn with_order(gpu_models: usize, max_gpus: u16, order: BookOrder) -> Self {
         Self {
             buckets: vec![vec![BTreeSet::new(); max_gpus as usize]; gpu_models],
+            heads: vec![vec![None; max_gpus as usize]; gpu_models],
             order,
             keys: Vec::new(),
             next_seq: 0,
@@ -109,7 +113,12 @@ impl ProviderBook {
                 self.keys.resize(id as usize + 1, 0);
             }
             self.keys[id as usize] = key;
-            self.buckets[p.gpu as usize][p.free as usize - 1].insert((key, id));
+            let (g, f) = (p.gpu as usize, p.free as usize - 1);
+            self.buckets[g][f].insert((key, id));
+            let head = &mut self.heads[g][f];
+            if head.is_none_or(|h| (key, id) < h) {
+                *head = Some((key, id));
+            }
         }
     }
 
@@ -117,7 +126,12 @@ impl ProviderBook {
     pub fn remove(&mut self, id: ProviderId, p: &Provider) {
         if p.offers() {
             let key = self.keys[id as usize];
-            self.buckets[p.gpu as usize][p.free as usize - 1].remove(&(key, id));
+            let (g, f) = (p.gpu as usize, p.free as usize - 1);
+            let bucket = &mut self.buckets[g][f];
+            bucket.remove(&(key, id));
+            if self.heads[g][f] == Some((key, id)) {
+                self.heads[g][f] = bucket.first().copied();
+            }
         }
     }
 
@@ -142,6 +156,9 @@ impl ProviderBook {
                 continue;
             };
             for (f, bucket) in by_free.iter().enumerate().skip(order.gpus as usize - 1) {
+                if self.heads[gpu as usize][f].is_none_or(|h| self.bid(&h, gpu, cap).is_none()) {
+                    continue;
+                }
                 let mut rest = bucket.iter();
                 let Some(&first) = rest.next().filter(|e| self.bid(e, gpu, cap).is_some()) else {
                     continue;
@@ -188,6 +205,68 @@ impl ProviderBook {
                 }
             }
         }
+    }
+
+    /// The offers a lowest-price pick among the `k` cheapest chooses from: writes into
+    /// `out` those of the `k` cheapest eligible offers that are tied at the lowest price
+    /// (by provider id; `out[0]` is [`Self::cheapest`]'s first) and returns how many
+    /// eligible offers there are, at most `k` (the length `cheapest` would give).
+    ///
+    /// Reads each bucket's head from the flat array, then walks only the buckets that
+    /// hold a tie and as many entries as the count needs: no merge, and for most orders
+    /// a single short walk.
+    pub fn lowest(&self, order: OrderSpec, k: usize, out: &mut Vec<Bid>) -> usize {
+        out.clear();
+        if k == 0 {
+            return 0;
+        }
+        let eligible = |gpu: GpuId, cap: f64| {
+            let first = order.gpus as usize - 1;
+            let heads = self.heads.get(gpu as usize).map_or(&[][..], |h| &h[..]);
+            heads
+                .iter()
+                .enumerate()
+                .skip(first)
+                .filter_map(move |(f, h)| Some((f, (*h)?)))
+                .filter(move |(_, h)| self.bid(h, gpu, cap).is_some())
+        };
+        let Some(min) = order
+            .caps
+            .iter()
+            .flat_map(|&(gpu, cap)| eligible(gpu, cap).map(|(_, h)| h.0))
+            .min()
+        else {
+            return 0;
+        };
+        let mut count = 0;
+        for &(gpu, cap) in order.caps {
+            for (f, head) in eligible(gpu, cap) {
+                if head.0 != min && count >= k {
+                    continue;
+                }
+                let mut ties = 0;
+                for entry in &self.buckets[gpu as usize][f] {
+                    let Some(bid) = self.bid(entry, gpu, cap) else {
+                        break;
+                    };
+                    let tie = entry.0 == min && ties < k;
+                    if tie {
+                        out.push(bid);
+                        ties += 1;
+                    }
+                    if count < k {
+                        count += 1;
+                    } else if !tie {
+                        break;
+                    }
+                }
+            }
+        }
+        if out.len() > 1 {
+            sort_bids(out);
+            out.truncate(k);
+        }
+        count
     }
 
     /// The bid of book entry `(key, provider)` for model `gpu`, or `None` when its ask is
@@ -467,7 +546,17 @@ mod tests {
                 let k = rng.random_range(1..=60);
                 book.cheapest(order, k, &mut out);
                 if order_kind == BookOrder::Price {
-                    assert_eq!(out, cheapest_by_scan(&hosts, order, k), "k {k}");
+                    let scan = cheapest_by_scan(&hosts, order, k);
+                    assert_eq!(out, scan, "k {k}");
+                    let mut ties = Vec::new();
+                    assert_eq!(book.lowest(order, k, &mut ties), scan.len());
+                    let lowest = scan.first().map(|b| b.usd_per_gpu_hour);
+                    let want: Vec<Bid> = scan
+                        .iter()
+                        .copied()
+                        .filter(|b| Some(b.usd_per_gpu_hour) == lowest)
+                        .collect();
+                    assert_eq!(ties, want, "k {k}");
                 } else {
                     // Queue order: the k earliest-inserted eligible hosts, by insertion.
                     let want: Vec<ProviderId> = hosts

@@ -73,6 +73,15 @@ fn book_and_auction_pick_the_same_winners_as_a_scan() {
         book.cheapest(order, k, &mut fast);
         let slow = cheapest_by_scan(&providers, order, k);
         assert_eq!(fast, slow, "order {order:?} k {k}");
+        // The lowest-price path: the ties at the lowest price among the k cheapest, and
+        // how many of the k there are.
+        let count = book.lowest(order, k, &mut fast);
+        assert_eq!(count, slow.len(), "order {order:?} k {k}");
+        assert_eq!(
+            fast,
+            naive_lowest_bids(&providers, order, k),
+            "order {order:?} k {k}"
+        );
         // The tenant takes one of the lowest bids among the first `max_bids` (which one
         // of a tie is the mechanism's random draw: any of them is right).
         let seed = rng.random::<u64>();
@@ -85,6 +94,13 @@ fn book_and_auction_pick_the_same_winners_as_a_scan() {
                 "order {order:?}: no match but {lowest:?}"
             ),
             Some(m) => {
+                let all = cheapest_by_scan(&providers, order, usize::MAX).len();
+                assert_eq!(
+                    m.bids as usize,
+                    all.min(auction.max_bids),
+                    "order {order:?}"
+                );
+                assert_eq!(fast, lowest, "order {order:?}: the ties offered");
                 assert!(
                     lowest.contains(&m.bid),
                     "order {order:?}: took {:?}, lowest {lowest:?}",

@@ -100,22 +100,32 @@ impl Mechanism for ReverseAuction {
         rng: &mut StreamRng,
         bids: &mut Vec<Bid>,
     ) -> Option<Match> {
-        book.cheapest(order, self.max_bids, bids);
-        let lowest = bids.first()?.usd_per_gpu_hour;
-        let pick = match self.selection {
+        // The lowest bid needs only the bids tied at the lowest price and how many bids
+        // there are: `lowest` gives those without merging all `max_bids`.
+        let (pick, count) = match self.selection {
             Selection::Lowest => {
-                let tied = bids
-                    .iter()
-                    .take_while(|b| b.usd_per_gpu_hour == lowest)
-                    .count();
-                if tied > 1 {
-                    rng.random_range(0..tied)
-                } else {
-                    0
-                }
+                let count = book.lowest(order, self.max_bids, bids);
+                let tied = bids.len();
+                (
+                    if tied > 1 {
+                        rng.random_range(0..tied)
+                    } else {
+                        0
+                    },
+                    count,
+                )
             }
-            Selection::Uniform => rng.random_range(0..bids.len()),
+            Selection::Uniform => {
+                book.cheapest(order, self.max_bids, bids);
+                if bids.is_empty() {
+                    return None;
+                }
+                (rng.random_range(0..bids.len()), bids.len())
+            }
         };
+        if count == 0 {
+            return None;
+        }
         let bid = bids[pick];
         let decision = self
             .bid_window
@@ -125,7 +135,7 @@ impl Mechanism for ReverseAuction {
             usd_per_gpu_hour: bid.usd_per_gpu_hour,
             start_usd: 0.0,
             start_delay: decision,
-            bids: bids.len() as u32,
+            bids: count as u32,
             expired: decision > self.bid_timeout,
         })
     }
