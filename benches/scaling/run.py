@@ -1,8 +1,10 @@
 """Scaling study: cost of a simulated year of the default scenario (akash) as providers
-grow 1k -> 100k (demand fixed) and as jobs grow 100k -> 10M (providers scaled with
-demand, so utilization stays put), with peak memory from /usr/bin/time -v.
+grow 1k -> 100k (demand fixed), as jobs grow 100k -> 10M (providers scaled with demand,
+so utilization stays put), and as the whole network grows with `--scale k` (supply,
+entry caps and demand together) from k = 1 to a million GPUs, with peak memory from
+/usr/bin/time -v.
 
-Usage: python3 benches/scaling/run.py [--quick] [--cli]
+Usage: python3 benches/scaling/run.py [--quick] [--cli] [--network-only]
 By default each point runs `flopmarket-gate run akash --set ...` (the simulator alone,
 records dropped: build it with .ci/gate or benches/peers/run.sh); with --cli it runs
 `target/release/flopmarket run akash --set ... --quiet --out TMP` (Polars outputs
@@ -52,6 +54,51 @@ def timed(cmd):
     return p.stdout, rss_kb, sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
 
 
+def run_scaled(k):
+    """A simulated year of `akash --scale k` (the gate's `akash-scaled k 365`)."""
+    stdout, rss_kb, process_s = timed([GATE, "akash-scaled", str(k), "365", "--time"])
+    s = json.loads(stdout.strip().splitlines()[-1])
+    return {
+        "scale": k, "gpus": s["gpus"], "providers": s["providers"], "jobs": s["jobs"],
+        "events": s["units"], "sim_wall_s": round(s["wall_s"], 3),
+        "process_wall_s": round(process_s, 2),
+        "events_per_s": round(s["units"] / s["wall_s"]),
+        "ns_per_event": round(1e9 * s["wall_s"] / s["units"], 1),
+        "peak_rss_mb": round(rss_kb / 1024, 1),
+        "utilization": round(s["utilization"], 3), "jobs_in_flight": s["jobs_in_flight"],
+    }
+
+
+# --scale factors of the network series; the last makes a network of about a million GPUs
+# (the default year ends with about 1,900 GPUs per unit of k at scale).
+NETWORK_SCALES = [1, 3, 10, 30, 50, 100, 527]
+NETWORK_COLS = ["scale", "gpus", "providers", "jobs", "events", "sim_wall_s",
+                "process_wall_s", "events_per_s", "ns_per_event", "peak_rss_mb",
+                "utilization", "jobs_in_flight"]
+
+
+def network(quick):
+    rows = []
+    for k in ([1, 10] if quick else NETWORK_SCALES):
+        r = run_scaled(k)
+        rows.append(r)
+        print(f"scale {k}: {r}", file=sys.stderr, flush=True)
+    with open(os.path.join(HERE, "network.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=NETWORK_COLS)
+        w.writeheader()
+        w.writerows(rows)
+    base = rows[0]["ns_per_event"]
+    print("| --scale k | GPUs | providers | jobs | events | sim wall [s] | events/s | "
+          "ns/event | vs k=1 | peak RSS [MB] | utilization |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['scale']} | {r['gpus']:,} | {r['providers']:,} | {r['jobs']:,} | "
+              f"{r['events']:,} | {r['sim_wall_s']:.2f} | {r['events_per_s'] / 1e6:.2f}M | "
+              f"{r['ns_per_event']} | {r['ns_per_event'] / base:.2f}x | "
+              f"{r['peak_rss_mb']:,.0f} | {r['utilization']:.2f} |")
+    return rows
+
+
 def run(sets):
     if CLI:
         out = tempfile.mkdtemp(prefix="scaling-")
@@ -83,8 +130,14 @@ def main():
             rows = [{k: (v if k == "series" else float(v)) for k, v in r.items()}
                     for r in csv.DictReader(f)]
         plot(rows)
+        with open(os.path.join(HERE, "network.csv")) as f:
+            plot_network([{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)])
         return
     quick = "--quick" in sys.argv
+    net = network(quick)
+    if "--network-only" in sys.argv:
+        plot_network(net)
+        return
     rows = []
     providers = [1_000, 10_000] if quick else [1_000, 3_000, 10_000, 30_000, 100_000]
     for n in providers:
@@ -116,6 +169,7 @@ def main():
               f"{r['sim_wall_s']:.2f} | {r['process_wall_s']:.2f} | {r['ns_per_event']} | "
               f"{r['peak_rss_mb']:,.0f} | {r['utilization']:.2f} |")
     plot(rows)
+    plot_network(net)
 
 
 def plot(rows):
@@ -151,6 +205,37 @@ def plot(rows):
     fig.tight_layout()
     fig.savefig(os.path.join(ROOT, "benches", "scaling.svg"))
     fig.savefig(os.path.join(ROOT, "benches", "scaling.png"), dpi=110)
+
+
+def plot_network(rows):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib not importable: no chart)", file=sys.stderr)
+        return
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
+    gpus = [r["gpus"] for r in rows]
+    a.semilogx(gpus, [r["ns_per_event"] for r in rows], marker="o", label="ns per event")
+    a.axhline(1.5 * rows[0]["ns_per_event"], color="r", ls="--", lw=1,
+              label="1.5x the k = 1 figure")
+    a.set_ylim(bottom=0)
+    a.set_xlabel("GPUs in the network (akash --scale k)")
+    a.set_ylabel("simulation cost [ns per event]")
+    a.set_title("Cost per event as the network grows")
+    a.legend(fontsize=8)
+    b.loglog(gpus, [r["peak_rss_mb"] for r in rows], marker="s", label="peak RSS")
+    b.axhline(4096, color="r", ls="--", lw=1, label="4 GB target")
+    b.set_xlabel("GPUs in the network (akash --scale k)")
+    b.set_ylabel("peak resident memory [MB]")
+    b.set_title("Peak resident memory (whole process)")
+    b.legend(fontsize=8)
+    for ax in (a, b):
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(ROOT, "benches", "network.svg"))
+    fig.savefig(os.path.join(ROOT, "benches", "network.png"), dpi=110)
 
 
 if __name__ == "__main__":

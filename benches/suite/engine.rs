@@ -1,5 +1,5 @@
 //! Engine: an M/M/1 queue (rho = 0.9) on one core [events/s], and the event queue alone
-//! on the classic hold model at 1e3 to 1e6 pending events [holds/s]: the radix heap the
+//! on the classic hold model at 1e3 to 1e7 pending events [holds/s]: the radix heap the
 //! engine uses beside a binary heap of the same (time, sequence) keys.
 
 use std::cmp::Reverse;
@@ -29,7 +29,7 @@ pub fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(HOLDS));
     group.sample_size(10);
     let d = delays(1 << 20);
-    for pending in [1_000usize, 100_000, 1_000_000] {
+    for pending in [1_000usize, 100_000, 1_000_000, 10_000_000] {
         group.bench_with_input(
             BenchmarkId::new("radix_heap", pending),
             &pending,

@@ -1,5 +1,7 @@
-//! A simulated year of the default scenario (akash: 1,010 providers, ~680k jobs), records
-//! dropped [simulated years/s].
+//! A simulated year of the default scenario (akash: about 80 providers at the start,
+//! 312k jobs, 0.99M events), records dropped [simulated years/s]; and a large network:
+//! the same scenario `--scale 10` for 30 days (about 21k GPUs, 260k jobs, 0.8M events)
+//! [events/s], so that a regression at scale shows, not only at the default size.
 
 use std::time::Duration;
 
@@ -13,5 +15,15 @@ pub fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(12));
     group.bench_function("akash_year", |b| b.iter(|| scenario_run(&sc).engine.events));
+
+    let mut large = scenario("akash", &["scenario.duration=\"30d\""]);
+    large
+        .scale(10.0)
+        .unwrap_or_else(|e| panic!("akash scales: {e}"));
+    let events = scenario_run(&large).engine.events;
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("akash_scale10_30_days", |b| {
+        b.iter(|| scenario_run(&large).engine.events)
+    });
     group.finish();
 }

@@ -78,8 +78,12 @@ fn main() -> ExitCode {
                 sc.scale(k as f64)?;
                 let s = scenario_run(&sc);
                 let extra = format!(
-                    "\"scale\":{k},\"days\":{days},\"gpus\":{},\"jobs\":{}",
-                    s.run.gpus, s.jobs.jobs_submitted
+                    "\"scale\":{k},\"days\":{days},\"gpus\":{},\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
+                    s.run.gpus,
+                    s.run.providers,
+                    s.jobs.jobs_submitted,
+                    s.jobs.jobs_in_flight,
+                    s.capacity.utilization
                 );
                 (s.engine.events, "events", extra)
             }
