@@ -69,6 +69,9 @@ pub struct ProviderBook {
     /// `heads[gpu][free - 1]`: each bucket's first entry, kept beside the trees so that a
     /// clearing reads every bucket's best offer from one flat array.
     heads: Vec<Vec<Option<(u64, ProviderId)>>>,
+    /// `tails[gpu][free - 1]`: each bucket's last entry, so that a bucket wholly within
+    /// an order's cap is counted by its length, without a walk.
+    tails: Vec<Vec<Option<(u64, ProviderId)>>>,
     order: BookOrder,
     /// Key each provider was inserted with, so removal finds it.
     keys: Vec<u64>,
@@ -93,6 +96,7 @@ impl ProviderBook {
         Self {
             buckets: vec![vec![BTreeSet::new(); max_gpus as usize]; gpu_models],
             heads: vec![vec![None; max_gpus as usize]; gpu_models],
+            tails: vec![vec![None; max_gpus as usize]; gpu_models],
             order,
             keys: Vec::new(),
             next_seq: 0,
@@ -119,6 +123,10 @@ impl ProviderBook {
             if head.is_none_or(|h| (key, id) < h) {
                 *head = Some((key, id));
             }
+            let tail = &mut self.tails[g][f];
+            if tail.is_none_or(|t| (key, id) > t) {
+                *tail = Some((key, id));
+            }
         }
     }
 
@@ -131,6 +139,9 @@ impl ProviderBook {
             bucket.remove(&(key, id));
             if self.heads[g][f] == Some((key, id)) {
                 self.heads[g][f] = bucket.first().copied();
+            }
+            if self.tails[g][f] == Some((key, id)) {
+                self.tails[g][f] = bucket.last().copied();
             }
         }
     }
@@ -212,9 +223,9 @@ impl ProviderBook {
     /// (by provider id; `out[0]` is [`Self::cheapest`]'s first) and returns how many
     /// eligible offers there are, at most `k` (the length `cheapest` would give).
     ///
-    /// Reads each bucket's head from the flat array, then walks only the buckets that
-    /// hold a tie and as many entries as the count needs: no merge, and for most orders
-    /// a single short walk.
+    /// Reads each bucket's head and tail from flat arrays, then walks only the ties and,
+    /// in a bucket that the cap cuts, as many entries as the count needs (a bucket wholly
+    /// within the cap counts by its length): no merge, and for most orders no walk.
     pub fn lowest(&self, order: OrderSpec, k: usize, out: &mut Vec<Bid>) -> usize {
         out.clear();
         if k == 0 {
@@ -241,23 +252,28 @@ impl ProviderBook {
         let mut count = 0;
         for &(gpu, cap) in order.caps {
             for (f, head) in eligible(gpu, cap) {
-                if head.0 != min && count >= k {
+                let bucket = &self.buckets[gpu as usize][f];
+                if head.0 == min {
+                    for entry in bucket.iter().take(k) {
+                        if entry.0 != min {
+                            break;
+                        }
+                        out.extend(self.bid(entry, gpu, cap));
+                    }
+                }
+                if count >= k {
                     continue;
                 }
-                let mut ties = 0;
-                for entry in &self.buckets[gpu as usize][f] {
-                    let Some(bid) = self.bid(entry, gpu, cap) else {
-                        break;
-                    };
-                    let tie = entry.0 == min && ties < k;
-                    if tie {
-                        out.push(bid);
-                        ties += 1;
-                    }
-                    if count < k {
+                let within_cap = self.tails[gpu as usize][f]
+                    .is_some_and(|t| self.bid(&t, gpu, cap).is_some());
+                if within_cap {
+                    count = (count + bucket.len()).min(k);
+                } else {
+                    for entry in bucket {
+                        if count >= k || self.bid(entry, gpu, cap).is_none() {
+                            break;
+                        }
                         count += 1;
-                    } else if !tie {
-                        break;
                     }
                 }
             }
