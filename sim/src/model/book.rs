@@ -264,8 +264,8 @@ impl ProviderBook {
                 if count >= k {
                     continue;
                 }
-                let within_cap = self.tails[gpu as usize][f]
-                    .is_some_and(|t| self.bid(&t, gpu, cap).is_some());
+                let within_cap =
+                    self.tails[gpu as usize][f].is_some_and(|t| self.bid(&t, gpu, cap).is_some());
                 if within_cap {
                     count = (count + bucket.len()).min(k);
                 } else {
