@@ -249,11 +249,12 @@ impl ProviderBook {
         else {
             return 0;
         };
-        let mut count = 0;
+        let (mut count, mut tie_buckets) = (0, 0);
         for &(gpu, cap) in order.caps {
             for (f, head) in eligible(gpu, cap) {
                 let bucket = &self.buckets[gpu as usize][f];
                 if head.0 == min {
+                    tie_buckets += 1;
                     for entry in bucket.iter().take(k) {
                         if entry.0 != min {
                             break;
@@ -278,7 +279,9 @@ impl ProviderBook {
                 }
             }
         }
-        if out.len() > 1 {
+        // Ties from one bucket are in id order already; from several, they are sorted
+        // (a handful of bids, on the orders that meet equal asks in different buckets).
+        if tie_buckets > 1 {
             sort_bids(out);
             out.truncate(k);
         }
