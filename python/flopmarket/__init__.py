@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import polars as pl
 
@@ -227,47 +227,43 @@ class SweepResult:
 
     def __repr__(self) -> str:
         return (
-            f"<flopmarket.SweepResult {str(self.out)!r} done={self.done}/{self.total} "
-            f"failed={self.failed} wall_s={self.wall_s:.2f}>"
+            f"<flopmarket.SweepResult {str(self.out)!r} total={self.total} done={self.done} "
+            f"skipped={self.skipped} failed={self.failed} wall_s={self.wall_s:.2f}>"
         )
 
 
-def _progress_bar(enabled: bool) -> Optional[Callable[[int, int], None]]:
-    """A callback ``(runs done, runs to do)`` drawing a progress bar: tqdm.auto (a widget
-    in Jupyter) when installed, else a line on stderr when it is a terminal or in Jupyter."""
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-not-found]
-    except ImportError:
-        tqdm = None
-    state: Dict[str, Any] = {"bar": None, "shown": -1}
+class _ProgressBar:
+    """The callback ``(runs done, runs to do)`` that draws a sweep's progress: tqdm.auto
+    (a widget in Jupyter, text on a terminal) when installed, else a line on stderr when
+    it is a terminal or in Jupyter, else nothing."""
 
-    if tqdm is not None:
+    def __init__(self) -> None:
+        try:
+            from tqdm.auto import tqdm  # type: ignore[import-not-found]
+        except ImportError:
+            tqdm = None
+        self._tqdm = tqdm
+        self._bar: Any = None
+        self._shown = -1
+        self._plain = tqdm is None and (sys.stderr.isatty() or "ipykernel" in sys.modules)
 
-        def update(done: int, total: int) -> None:
-            if state["bar"] is None:
-                if total == 0:
-                    return
-                state["bar"] = tqdm(total=total, unit="run", desc="sweep")
-            bar = state["bar"]
-            if done > bar.n:
-                bar.update(done - bar.n)
-            if done >= total:
-                bar.close()
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0:
+            return
+        if self._tqdm is not None:
+            if self._bar is None:
+                self._bar = self._tqdm(total=total, unit="run", desc="sweep")
+            if done > self._bar.n:
+                self._bar.update(done - self._bar.n)
+        elif self._plain and done != self._shown:
+            self._shown = done
+            print(f"\rsweep: {done}/{total} runs", end="", file=sys.stderr, flush=True)
 
-        return update
-    interactive = sys.stderr.isatty() or "ipykernel" in sys.modules
-    if not interactive:
-        return None
-
-    def plain(done: int, total: int) -> None:
-        if total and done != state["shown"]:
-            state["shown"] = done
-            end = "\n" if done >= total else ""
-            print(f"\rsweep: {done}/{total} runs", end=end, file=sys.stderr, flush=True)
-
-    return plain
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        elif self._plain and self._shown >= 0:
+            print(file=sys.stderr, flush=True)
 
 
 def sweep(
@@ -304,15 +300,20 @@ def sweep(
         text = sweep
     else:
         path = os.fspath(sweep)
-    outcome = _native.sweep(
-        path,
-        text,
-        os.getcwd(),
-        None if out is None else os.fspath(out),
-        threads,
-        resume,
-        _progress_bar(progress),
-    )
+    bar = _ProgressBar() if progress else None
+    try:
+        outcome = _native.sweep(
+            path,
+            text,
+            os.getcwd(),
+            None if out is None else os.fspath(out),
+            threads,
+            resume,
+            bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
     return SweepResult(outcome)
 
 

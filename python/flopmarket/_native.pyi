@@ -2,6 +2,7 @@
 ``flopmarket`` package's functions; these are its building blocks."""
 
 from os import PathLike
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 version: str
@@ -28,7 +29,7 @@ class NativeRun:
         """Conservation checks that failed."""
     def table(self, name: str) -> Optional[bytes]:
         """Table ``epochs``, ``providers`` or ``jobs`` as Parquet bytes (None: no jobs log)."""
-    def write(self, dir: Union[str, PathLike[str]], format: str) -> List[str]:
+    def write(self, dir: Union[str, PathLike[str]], format: str) -> List[Path]:
         """Writes the CLI's files; returns the paths written."""
 
 def run(
@@ -55,7 +56,9 @@ def sweep(
     resume: bool = False,
     progress: Optional[Callable[[int, int], Any]] = None,
 ) -> Dict[str, Any]:
-    """Runs a sweep with the CLI's executor; returns its outcome."""
+    """Runs a sweep with the CLI's executor; returns its outcome: ``out`` (Path),
+    ``total``, ``done``, ``failed``, ``skipped``, ``threads``, ``wall_s`` [s], ``report``
+    (list of Path, or None), ``failures`` (list of (run id, error)), ``notes``."""
 
-def report(dir: str, out: Optional[str] = None) -> List[str]:
+def report(dir: str, out: Optional[str] = None) -> List[Path]:
     """Writes the aggregate report of a sweep or run directory."""

@@ -157,6 +157,6 @@ impl NativeRun {
             })
         })
         .map_err(runtime)?
-        .map_err(|e| pyo3::exceptions::PyOSError::new_err(e))
+        .map_err(pyo3::exceptions::PyOSError::new_err)
     }
 }

@@ -150,3 +150,9 @@ def test_report_of_a_run_directory(tmp_path):
     run.write(tmp_path / "run")
     written = fm.report(tmp_path / "run", out=tmp_path / "report")
     assert tmp_path / "report" / "report.md" in written
+
+
+def test_the_progress_bar_is_drawn_with_tqdm(tmp_path, capsys):
+    pytest.importorskip("tqdm")
+    fm.sweep(SWEEP, threads=2, out=tmp_path / "s", progress=True)
+    assert "4/4" in capsys.readouterr().err
