@@ -21,7 +21,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import polars as pl
 
@@ -74,7 +74,8 @@ class Run:
 
     def __init__(self, native: "_native.NativeRun") -> None:
         self._native = native
-        self._cache: Dict[str, Any] = {}
+        self._summary: Optional[Dict[str, Any]] = None
+        self._tables: Dict[str, Optional[pl.DataFrame]] = {}
 
     @property
     def summary(self) -> Dict[str, Any]:
@@ -82,15 +83,15 @@ class Run:
         "summary.json" lists every field and its unit: ``*_usd`` [USD], ``*_s`` [s],
         ``*_pct`` [%], ``gpu_hours_*`` [GPU-h], ``utilization`` [fraction]). Figures that are
         not finite are ``None``."""
-        if "summary" not in self._cache:
-            self._cache["summary"] = json.loads(self._native.summary_json())
-        return self._cache["summary"]
+        if self._summary is None:
+            self._summary = json.loads(self._native.summary_json())
+        return self._summary
 
     def _table(self, name: str) -> Optional[pl.DataFrame]:
-        if name not in self._cache:
+        if name not in self._tables:
             data = self._native.table(name)
-            self._cache[name] = None if data is None else pl.read_parquet(io.BytesIO(data))
-        return self._cache[name]
+            self._tables[name] = None if data is None else pl.read_parquet(io.BytesIO(data))
+        return self._tables[name]
 
     @property
     def epochs(self) -> pl.DataFrame:
@@ -196,7 +197,7 @@ class SweepResult:
         #: Runs that failed.
         self.failed: int = outcome["failed"]
         #: (run id, error) of each failed run (also in ``runs/<id>/failed.json``).
-        self.failures: List[tuple] = [tuple(f) for f in outcome["failures"]]
+        self.failures: List[Tuple[str, str]] = [(i, e) for i, e in outcome["failures"]]
         #: Runs skipped as already complete (``resume=True``).
         self.skipped: int = outcome["skipped"]
         #: Worker threads.
@@ -239,7 +240,7 @@ class _ProgressBar:
 
     def __init__(self) -> None:
         try:
-            from tqdm.auto import tqdm  # type: ignore[import-not-found]
+            from tqdm.auto import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
         except ImportError:
             tqdm = None
         self._tqdm = tqdm
