@@ -38,4 +38,4 @@ pub use context::{DECODE_7B_BYTES_PER_TOKEN, ReportContext, UnitThroughput};
 pub use error::ReportError;
 pub use sink::{FrameSink, RunFrames};
 pub use table::csv_to_parquet;
-pub use write::{Format, write_run};
+pub use write::{Format, parquet_bytes, summary_json, write_run};

@@ -115,8 +115,9 @@ pub fn write_run(
     Ok(written)
 }
 
-/// Pretty JSON of the summary with a trailing newline, checked to parse back.
-fn summary_json(summary: &Summary) -> Result<String, ReportError> {
+/// Pretty JSON of the summary with a trailing newline, checked to parse back: the text of
+/// `summary.json`.
+pub fn summary_json(summary: &Summary) -> Result<String, ReportError> {
     let mut text =
         serde_json::to_string_pretty(summary).map_err(|source| ReportError::Json { source })?;
     serde_json::from_str::<serde_json::Value>(&text)
@@ -140,8 +141,8 @@ pub(crate) fn write_parquet(
 /// a worker that hands column encoding to Polars' pool does not sleep while it waits but
 /// runs other sweep runs from its own pool on top of its stack (rayon's cross-pool wait),
 /// which nests runs without bound and overflowed the workers' stacks. The bytes are
-/// identical either way.
-pub(crate) fn parquet_bytes(frame: &mut DataFrame, path: &Path) -> Result<Vec<u8>, ReportError> {
+/// identical either way. `path` only names the file in errors.
+pub fn parquet_bytes(frame: &mut DataFrame, path: &Path) -> Result<Vec<u8>, ReportError> {
     let mut bytes = Vec::new();
     parquet_into(&mut bytes, frame, path, false)?;
     Ok(bytes)

@@ -9,8 +9,6 @@ use flopmarket_sim::time::{DAY, to_hours};
 use flopmarket_sim::{RunOptions, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use flopmarket_sim::memory::MemoryEstimate;
-
 use crate::cli::FormatArg;
 use crate::exit::BadInput;
 
@@ -127,21 +125,6 @@ fn progress_bar(duration: u64, quiet: bool) -> ProgressBar {
 
 /// Refuses (bad input, exit 2) a scenario whose estimated memory exceeds the limit: the
 /// flag's, else `FLOPMARKET_MAX_MEMORY`'s, else the memory available now; 0 = no limit.
-pub fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> anyhow::Result<()> {
-    let limit = match flag {
-        Some(limit) => Some(limit),
-        None => match std::env::var("FLOPMARKET_MAX_MEMORY") {
-            Ok(text) => Some(
-                flopmarket_sim::memory::parse_bytes(&text)
-                    .map_err(|e| BadInput(format!("FLOPMARKET_MAX_MEMORY: {e}")))?,
-            ),
-            Err(_) => flopmarket_sim::memory::available_bytes(),
-        },
-    };
-    match limit {
-        Some(limit) if limit > 0 => MemoryEstimate::of(sc, jobs_log)
-            .check(limit)
-            .map_err(|e| BadInput(format!("{}: {e}", sc.name)).into()),
-        _ => Ok(()),
-    }
+fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> anyhow::Result<()> {
+    flopmarket_reports::sweep::check_memory(sc, jobs_log, flag).map_err(|e| BadInput(e).into())
 }

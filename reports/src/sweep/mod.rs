@@ -11,6 +11,7 @@
 
 mod bands;
 mod collect;
+mod execute;
 mod render;
 mod run_files;
 mod stats;
@@ -21,6 +22,9 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 pub use collect::{FailedRun, SweepData, collect, run_dirs};
+pub use execute::{
+    ExecError, ExecOptions, Silent, SweepEvents, SweepOutcome, check_memory, execute, panic_message,
+};
 pub use run_files::{
     COMPLETE_MARKER, FAILED_MARKER, FILES_KEY, RunState, is_complete, run_json, run_state,
     write_failed_run, write_sweep_run,
