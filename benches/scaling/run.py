@@ -172,13 +172,21 @@ def main():
     plot_network(net)
 
 
-def plot(rows):
+def pyplot():
+    """matplotlib.pyplot on the Agg backend, or None (and a note) when not installed."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         print("(matplotlib not importable: no chart)", file=sys.stderr)
+        return None
+    return plt
+
+
+def plot(rows):
+    plt = pyplot()
+    if plt is None:
         return
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
     for series, marker in (("providers (demand fixed)", "o"),
@@ -208,12 +216,8 @@ def plot(rows):
 
 
 def plot_network(rows):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib not importable: no chart)", file=sys.stderr)
+    plt = pyplot()
+    if plt is None:
         return
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
     gpus = [r["gpus"] for r in rows]
