@@ -26,7 +26,7 @@ impl<S: RecordSink> World<'_, S> {
         p.totals.failures += 1;
         self.book.remove(pid, p);
         let mut jobs = std::mem::take(&mut p.jobs);
-        for &slot in &jobs {
+        for slot in jobs.iter() {
             self.interrupt(slot, pid, now, q);
         }
         jobs.clear();

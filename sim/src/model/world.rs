@@ -273,9 +273,7 @@ impl<S: RecordSink> World<'_, S> {
             if running {
                 p.leased -= gpus;
             }
-            if let Some(i) = p.jobs.iter().position(|&j| j == slot) {
-                p.jobs.swap_remove(i);
-            }
+            p.jobs.remove(slot);
             self.book.remove(pid, p);
             p.free += gpus;
             self.book.insert(pid, p);

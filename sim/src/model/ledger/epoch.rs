@@ -103,7 +103,7 @@ impl Ledger {
         for i in 0..providers.len() {
             providers[i].advance(now);
             for k in 0..providers[i].jobs.len() {
-                let slot = providers[i].jobs[k];
+                let slot = providers[i].jobs.get(k);
                 self.settle(jobs.get_mut(slot), providers, now);
             }
         }
