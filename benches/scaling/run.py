@@ -184,6 +184,15 @@ def pyplot():
     return plt
 
 
+def save(fig, axes, name):
+    """Grids the axes and writes benches/NAME.svg and .png."""
+    for ax in axes:
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(ROOT, "benches", f"{name}.svg"))
+    fig.savefig(os.path.join(ROOT, "benches", f"{name}.png"), dpi=110)
+
+
 def plot(rows):
     plt = pyplot()
     if plt is None:
@@ -208,11 +217,7 @@ def plot(rows):
     b.set_title("Peak resident memory (whole process, log scale)")
     b.axhline(2048, color="r", ls="--", lw=1, label="2 GB target")
     b.legend(fontsize=8)
-    for ax in (a, b):
-        ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ROOT, "benches", "scaling.svg"))
-    fig.savefig(os.path.join(ROOT, "benches", "scaling.png"), dpi=110)
+    save(fig, (a, b), "scaling")
 
 
 def plot_network(rows):
@@ -235,11 +240,7 @@ def plot_network(rows):
     b.set_ylabel("peak resident memory [MB]")
     b.set_title("Peak resident memory (whole process)")
     b.legend(fontsize=8)
-    for ax in (a, b):
-        ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(os.path.join(ROOT, "benches", "network.svg"))
-    fig.savefig(os.path.join(ROOT, "benches", "network.png"), dpi=110)
+    save(fig, (a, b), "network")
 
 
 if __name__ == "__main__":
