@@ -58,15 +58,8 @@ def run_scaled(k):
     """A simulated year of `akash --scale k` (the gate's `akash-scaled k 365`)."""
     stdout, rss_kb, process_s = timed([GATE, "akash-scaled", str(k), "365", "--time"])
     s = json.loads(stdout.strip().splitlines()[-1])
-    return {
-        "scale": k, "gpus": s["gpus"], "providers": s["providers"], "jobs": s["jobs"],
-        "events": s["units"], "sim_wall_s": round(s["wall_s"], 3),
-        "process_wall_s": round(process_s, 2),
-        "events_per_s": round(s["units"] / s["wall_s"]),
-        "ns_per_event": round(1e9 * s["wall_s"] / s["units"], 1),
-        "peak_rss_mb": round(rss_kb / 1024, 1),
-        "utilization": round(s["utilization"], 3), "jobs_in_flight": s["jobs_in_flight"],
-    }
+    s["events"] = s["units"]
+    return {"scale": k, "gpus": s["gpus"], **row(s, rss_kb, process_s)}
 
 
 # --scale factors of the network series; the last makes a network of about a million GPUs
@@ -114,6 +107,11 @@ def run(sets):
         stdout, rss_kb, process_s = timed([GATE, "run", "akash"] + sets + ["--time"])
         s = json.loads(stdout.strip().splitlines()[-1])
         s["events"] = s["units"]
+    return row(s, rss_kb, process_s)
+
+
+def row(s, rss_kb, process_s):
+    """One point of a series: a run's figures (`s`), its peak RSS and process time."""
     return {
         "providers": s["providers"], "jobs": s["jobs"], "events": s["events"],
         "sim_wall_s": round(s["wall_s"], 3), "process_wall_s": round(process_s, 2),

@@ -28,16 +28,24 @@ struct Progress {
     notes: Mutex<Vec<String>>,
 }
 
+impl Progress {
+    /// Keeps a note for the caller (a poisoned lock still holds the notes).
+    fn note(&self, note: String) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(note);
+    }
+}
+
 impl SweepEvents for Progress {
     fn planned(&self, todo: usize, _skipped: usize) {
         self.todo.store(todo, Ordering::SeqCst);
     }
     fn damaged(&self, id: &str, why: &str) {
-        let note = format!("run {id}: marked complete but {why}; running it again");
-        self.notes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(note);
+        self.note(format!(
+            "run {id}: marked complete but {why}; running it again"
+        ));
     }
     fn finished(&self, id: &str, error: Option<&str>) {
         if let Some(msg) = error {
@@ -47,11 +55,7 @@ impl SweepEvents for Progress {
         self.finished.fetch_add(1, Ordering::SeqCst);
     }
     fn unrecorded(&self, id: &str, why: &str) {
-        let note = format!("{id}: cannot record failure: {why}");
-        self.notes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(note);
+        self.note(format!("{id}: cannot record failure: {why}"));
     }
     fn cancelled(&self) -> bool {
         self.cancel.load(Ordering::SeqCst)

@@ -19,6 +19,14 @@ use std::time::Instant;
 
 use flopmarket_gate::{AuctionBench, TokenBench, mm1_run, scenario, scenario_run};
 
+/// The run's size and load as JSON fields (the scaling study reads them).
+fn network_fields(s: &flopmarket_sim::output::Summary) -> String {
+    format!(
+        "\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
+        s.run.providers, s.jobs.jobs_submitted, s.jobs.jobs_in_flight, s.capacity.utilization
+    )
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let time = args.iter().any(|a| a == "--time");
@@ -78,12 +86,9 @@ fn main() -> ExitCode {
                 sc.scale(k as f64)?;
                 let s = scenario_run(&sc);
                 let extra = format!(
-                    "\"scale\":{k},\"days\":{days},\"gpus\":{},\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
+                    "\"scale\":{k},\"days\":{days},\"gpus\":{},{}",
                     s.run.gpus,
-                    s.run.providers,
-                    s.jobs.jobs_submitted,
-                    s.jobs.jobs_in_flight,
-                    s.capacity.utilization
+                    network_fields(&s)
                 );
                 (s.engine.events, "events", extra)
             }
@@ -101,14 +106,7 @@ fn main() -> ExitCode {
                 let (name, sets) = sizes.split_first().ok_or("run needs a scenario name")?;
                 let sc = scenario(name, sets);
                 let s = scenario_run(&sc);
-                let extra = format!(
-                    "\"scenario\":\"{}\",\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
-                    s.run.scenario,
-                    s.run.providers,
-                    s.jobs.jobs_submitted,
-                    s.jobs.jobs_in_flight,
-                    s.capacity.utilization
-                );
+                let extra = format!("\"scenario\":\"{}\",{}", s.run.scenario, network_fields(&s));
                 (s.engine.events, "events", extra)
             }
             "noop" => (0, "none", String::new()),

@@ -170,8 +170,9 @@ impl ProviderBook {
                 if self.heads[gpu as usize][f].is_none_or(|h| self.bid(&h, gpu, cap).is_none()) {
                     continue;
                 }
+                // The head, checked just above, is the bucket's first entry.
                 let mut rest = bucket.iter();
-                let Some(&first) = rest.next().filter(|e| self.bid(e, gpu, cap).is_some()) else {
+                let Some(&first) = rest.next() else {
                     continue;
                 };
                 if !merge.push(first, Head { rest, gpu, cap }) {

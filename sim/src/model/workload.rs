@@ -42,10 +42,18 @@ pub struct WorkloadState {
 
 /// Arrival rate of `w` at time `t` [jobs per hour].
 pub fn rate_per_hour(w: &Workload, t: SimTime) -> f64 {
-    let trend = (1.0 + w.growth_per_year).powf(t as f64 / YEAR as f64);
+    w.rate_per_hour * growth_trend(w, t) * daily_cycle(w, t)
+}
+
+/// Growth of `w`'s rate from the start to `t` [ratio].
+fn growth_trend(w: &Workload, t: SimTime) -> f64 {
+    (1.0 + w.growth_per_year).powf(t as f64 / YEAR as f64)
+}
+
+/// `w`'s daily cycle at `t`: 1 + amplitude x cos(phase from the peak hour) [ratio].
+fn daily_cycle(w: &Workload, t: SimTime) -> f64 {
     let hour_of_day = to_hours(t) % 24.0;
-    let cycle = 1.0 + w.diurnal_amplitude * (2.0 * PI * (hour_of_day - w.peak_hour) / 24.0).cos();
-    w.rate_per_hour * trend * cycle
+    1.0 + w.diurnal_amplitude * (2.0 * PI * (hour_of_day - w.peak_hour) / 24.0).cos()
 }
 
 /// Book caps of workload `index` per accepted GPU model [USD per GPU-hour]: the consumer's
@@ -75,9 +83,7 @@ impl WorkloadState {
         book_cap: impl Fn(GpuId, f64) -> Option<f64>,
     ) -> WorkloadState {
         let w = &sc.workloads[index];
-        let trend_max = (1.0 + w.growth_per_year)
-            .powf(sc.duration as f64 / YEAR as f64)
-            .max(1.0);
+        let trend_max = growth_trend(w, sc.duration).max(1.0);
         let rate_max_per_hour = w.rate_per_hour * trend_max * (1.0 + w.diurnal_amplitude);
         let cloud_price = sc
             .cloud_price(w.cloud_gpu)
@@ -193,11 +199,8 @@ impl AcceptBounds {
 /// at most `2 pi (to - from) / 24 h` and cosine is 1-Lipschitz, so the cycle stays within
 /// `amplitude x` half that of its value at the midpoint.
 fn rate_bounds(w: &Workload, from: SimTime, to: SimTime) -> (f64, f64) {
-    let trend = |t: SimTime| (1.0 + w.growth_per_year).powf(t as f64 / YEAR as f64);
-    let (ta, tb) = (trend(from), trend(to));
-    let mid = from + (to - from) / 2;
-    let hour_of_day = to_hours(mid) % 24.0;
-    let cycle = 1.0 + w.diurnal_amplitude * (2.0 * PI * (hour_of_day - w.peak_hour) / 24.0).cos();
+    let (ta, tb) = (growth_trend(w, from), growth_trend(w, to));
+    let cycle = daily_cycle(w, from + (to - from) / 2);
     let swing = w.diurnal_amplitude.abs() * PI * to_hours(to - from) / 24.0;
     let (c_lo, c_hi) = ((cycle - swing).max(0.0), cycle + swing);
     (

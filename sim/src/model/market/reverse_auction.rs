@@ -102,30 +102,21 @@ impl Mechanism for ReverseAuction {
     ) -> Option<Match> {
         // The lowest bid needs only the bids tied at the lowest price and how many bids
         // there are: `lowest` gives those without merging all `max_bids`.
-        let (pick, count) = match self.selection {
-            Selection::Lowest => {
-                let count = book.lowest(order, self.max_bids, bids);
-                let tied = bids.len();
-                (
-                    if tied > 1 {
-                        rng.random_range(0..tied)
-                    } else {
-                        0
-                    },
-                    count,
-                )
-            }
+        let count = match self.selection {
+            Selection::Lowest => book.lowest(order, self.max_bids, bids),
             Selection::Uniform => {
                 book.cheapest(order, self.max_bids, bids);
-                if bids.is_empty() {
-                    return None;
-                }
-                (rng.random_range(0..bids.len()), bids.len())
+                bids.len()
             }
         };
         if count == 0 {
             return None;
         }
+        // Lowest: one of the ties (`bids` holds only those); uniform: any of the bids.
+        let pick = match (self.selection, bids.len()) {
+            (Selection::Lowest, 1) => 0,
+            (_, n) => rng.random_range(0..n),
+        };
         let bid = bids[pick];
         let decision = self
             .bid_window
