@@ -211,6 +211,46 @@ pub struct JobRecord {
     pub restarts: u32,
 }
 
+/// One venue's epoch in a multi-venue world (`[[venues]]`): demand it took, supply it
+/// held and the providers that moved (the `venues` table; one row per venue and epoch).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VenueEpochRecord {
+    /// Epoch number, from 0.
+    pub epoch: u32,
+    /// Epoch start [h since start].
+    pub t_start_h: f64,
+    /// Epoch end [h since start].
+    pub t_end_h: f64,
+    /// Epoch start as a UTC date [ms since 1970-01-01T00:00:00Z]; `None` when undated.
+    pub date: Option<i64>,
+    /// Venue name.
+    pub venue: String,
+    /// "network" or "cloud".
+    pub kind: String,
+    /// Jobs whose consumers chose this venue during the epoch.
+    pub jobs_routed: u64,
+    /// This venue's jobs_routed / all jobs routed during the epoch [fraction]; NaN
+    /// when no job arrived.
+    pub demand_share: f64,
+    /// GPU-time sold (network) or rented (cloud) during the epoch [GPU-h].
+    pub gpu_hours: f64,
+    /// Consumer spend at this venue during the epoch [USD]; a network's includes its
+    /// jobs' cloud fallbacks.
+    pub spend_usd: f64,
+    /// Providers taking work at the epoch's end (network; 0 for a cloud).
+    pub providers: u32,
+    /// Their GPUs (network; a bounded cloud's capacity; 0 for an unlimited cloud).
+    pub gpus: u64,
+    /// Providers that moved here from another venue at this epoch's close.
+    pub providers_in: u32,
+    /// Providers that left for another venue at this epoch's close.
+    pub providers_out: u32,
+    /// Mean return of a GPU here over the epoch: USD income + token rewards at the
+    /// token's price - power - hosting - stake cost, per GPU-hour online [USD per
+    /// GPU-hour]; NaN for a cloud or when no GPU was online.
+    pub return_usd_per_gpu_hour: f64,
+}
+
 /// Receives records as the run produces them.
 pub trait RecordSink {
     /// An epoch row.
@@ -219,6 +259,11 @@ pub trait RecordSink {
     fn provider(&mut self, record: &ProviderRecord);
     /// A job row (only when the jobs log is on).
     fn job(&mut self, record: &JobRecord);
+    /// The venue the next epoch, provider and job records belong to (multi-venue worlds
+    /// only; a single-network run never calls it, so its tables have no `venue` column).
+    fn set_venue(&mut self, _venue: &str) {}
+    /// A venue's epoch row (multi-venue worlds only).
+    fn venue_epoch(&mut self, _record: &VenueEpochRecord) {}
 }
 
 /// A sink that keeps every record in memory.
@@ -230,16 +275,42 @@ pub struct VecSink {
     pub providers: Vec<ProviderRecord>,
     /// Job rows.
     pub jobs: Vec<JobRecord>,
+    /// Venue epoch rows (multi-venue worlds).
+    pub venue_epochs: Vec<VenueEpochRecord>,
+    /// The venue of each epoch row (multi-venue worlds; else empty).
+    pub epoch_venues: Vec<String>,
+    /// The venue of each provider row (multi-venue worlds; else empty).
+    pub provider_venues: Vec<String>,
+    /// The venue of each job row (multi-venue worlds; else empty).
+    pub job_venues: Vec<String>,
+    venue: Option<String>,
 }
 
 impl RecordSink for VecSink {
     fn epoch(&mut self, record: &EpochRecord) {
         self.epochs.push(record.clone());
+        if let Some(v) = &self.venue {
+            self.epoch_venues.push(v.clone());
+        }
     }
     fn provider(&mut self, record: &ProviderRecord) {
         self.providers.push(record.clone());
+        if let Some(v) = &self.venue {
+            self.provider_venues.push(v.clone());
+        }
     }
     fn job(&mut self, record: &JobRecord) {
         self.jobs.push(record.clone());
+        if let Some(v) = &self.venue {
+            self.job_venues.push(v.clone());
+        }
+    }
+    fn set_venue(&mut self, venue: &str) {
+        if self.venue.as_deref() != Some(venue) {
+            self.venue = Some(venue.to_string());
+        }
+    }
+    fn venue_epoch(&mut self, record: &VenueEpochRecord) {
+        self.venue_epochs.push(record.clone());
     }
 }

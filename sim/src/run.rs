@@ -125,6 +125,7 @@ fn finish<S: RecordSink>(
         timeline: TimelineSummary::of(sc),
         claims: ClaimFigures::default(),
         backtests: Vec::new(),
+        venues: Vec::new(),
         engine: EngineFigures::of(events, wall_s),
     };
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;

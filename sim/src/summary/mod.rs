@@ -12,11 +12,13 @@ mod alternatives;
 mod market;
 mod mechanisms;
 mod token;
+mod venues;
 
 pub use alternatives::*;
 pub use market::*;
 pub use mechanisms::*;
 pub use token::*;
+pub use venues::*;
 
 use crate::output::ProviderRecord;
 use crate::time::SimTime;
@@ -71,6 +73,10 @@ pub struct Summary {
     /// (absent without `[[observed]]`, so such runs' summaries are unchanged).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub backtests: Vec<crate::backtest::BacktestFigures>,
+    /// A multi-venue world's venues, one entry each (absent from single-network runs,
+    /// so their summaries are unchanged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub venues: Vec<VenueSummary>,
     /// Engine work and speed (the timing fields vary run to run).
     #[serde(flatten)]
     pub engine: EngineFigures,

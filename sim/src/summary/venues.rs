@@ -1,0 +1,67 @@
+//! summary.json's `venues`: one entry per venue of a multi-venue world (`[[venues]]`),
+//! filled by `crate::venues` at the end of the run. Absent from single-network runs.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One venue's figures over the run.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct VenueSummary {
+    /// Venue name (`[[venues]] name`).
+    pub venue: String,
+    /// "network" or "cloud".
+    pub kind: String,
+    /// Market mechanism (network) or cloud offering ("aws:on_demand").
+    pub mechanism: String,
+    /// Token ticker ("" for a cloud).
+    pub token_symbol: String,
+    /// Jobs whose consumers chose this venue.
+    pub jobs: u64,
+    /// Of those, completed here.
+    pub jobs_completed: u64,
+    /// Of those, failed after too many interruptions.
+    pub jobs_failed: u64,
+    /// Of those, given up (dropped).
+    pub jobs_dropped: u64,
+    /// Of those, sent to the venue's cloud fallback after their patience ran out.
+    pub jobs_to_cloud: u64,
+    /// Of those, still waiting or running at the end.
+    pub jobs_in_flight: u64,
+    /// jobs / all jobs of the world [fraction].
+    pub demand_share: f64,
+    /// GPU-time sold (network) or rented (cloud) [GPU-h].
+    pub gpu_hours: f64,
+    /// Consumer spend here, cloud fallbacks of a network's jobs included [USD].
+    pub spend_usd: f64,
+    /// Of that, paid to the network's providers, fees and burn purchases (0 for a cloud) [USD].
+    pub network_spend_usd: f64,
+    /// Providers at the start (0 for a cloud).
+    pub providers_start: u64,
+    /// Providers taking work at the end (0 for a cloud).
+    pub providers_end: u64,
+    /// Providers that moved here from another venue.
+    pub providers_in: u64,
+    /// Providers that left for another venue.
+    pub providers_out: u64,
+    /// Providers that joined from outside the world (entry and exit).
+    pub providers_entered: u64,
+    /// Providers that left the world (entry and exit).
+    pub providers_exited: u64,
+    /// Mean return of a GPU online here over the run: income + token rewards at the
+    /// token's price - power - hosting - stake cost, per GPU-hour online [USD per
+    /// GPU-hour]; NaN for a cloud.
+    pub return_usd_per_gpu_hour: f64,
+    /// Tokens minted [tokens] (0 for a cloud).
+    pub tokens_minted: f64,
+    /// Tokens burned [tokens] (0 for a cloud).
+    pub tokens_burned: f64,
+    /// Token price at the end [USD per token] (NaN for a cloud).
+    pub token_price_end_usd: f64,
+    /// Savings against each cloud venue: 100 x (1 - spend here / what the same
+    /// completed work costs there) [%], keyed by that venue's name (clouds that price
+    /// none of this venue's work are left out).
+    pub savings_pct_vs: BTreeMap<String, f64>,
+    /// The venue's own conservation check (jobs, USD, tokens); empty when it holds.
+    pub invariant_violations: Vec<String>,
+}
