@@ -79,6 +79,34 @@ impl<M: Model> Simulation<M> {
         self.events
     }
 
+    /// Time of the next pending event [µs], if any.
+    pub fn next_time(&mut self) -> Option<SimTime> {
+        self.scheduler.queue.peek_time()
+    }
+
+    /// Handles the next pending event, if any; returns whether there was one. Used by a
+    /// multi-venue world, which interleaves several simulations in time order.
+    pub fn step(&mut self) -> bool {
+        let Some((t, event)) = self.scheduler.queue.pop() else {
+            return false;
+        };
+        self.scheduler.now = t;
+        self.model.handle(t, event, &mut self.scheduler);
+        self.events += 1;
+        true
+    }
+
+    /// Moves the clock to `now` [µs] (never back) and calls `f` with the model and its
+    /// scheduler: how a multi-venue world hands a venue a job or a provider.
+    pub fn act<R>(
+        &mut self,
+        now: SimTime,
+        f: impl FnOnce(&mut M, &mut Scheduler<M::Event>) -> R,
+    ) -> R {
+        self.scheduler.now = self.scheduler.now.max(now);
+        f(&mut self.model, &mut self.scheduler)
+    }
+
     /// Handles events in order until the next one is later than `until` [µs] or the queue
     /// is empty; the clock then stands at `until`. Returns the events handled.
     pub fn run_until(&mut self, until: SimTime) -> u64 {

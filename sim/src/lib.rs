@@ -16,6 +16,7 @@ pub mod scenario;
 pub mod sweep;
 pub mod time;
 pub mod token;
+pub mod venues;
 
 pub use scenario::{Scenario, ScenarioError};
 pub mod output;

@@ -63,6 +63,9 @@ pub fn run<S: RecordSink>(
     opts: RunOptions,
     mut progress: impl FnMut(SimTime),
 ) -> RunResult<S> {
+    if let Some(world) = &sc.world {
+        return crate::venues::run_world(sc, world, sink, opts, progress);
+    }
     let started = Instant::now();
     let mut pending = Vec::new();
     let sink = Tee {
@@ -94,7 +97,33 @@ fn finish<S: RecordSink>(
     events: u64,
     wall_s: f64,
 ) -> RunResult<S> {
-    let totals = provider_rows(sc, &mut world);
+    let mut summary = summarize(sc, &mut world, events, wall_s);
+    let backtests: Vec<_> = match sc.start {
+        Some(start) => sc
+            .observed
+            .iter()
+            .map(|o| o.compare(&world.sink.all_rows, start))
+            .collect(),
+        None => Vec::new(),
+    };
+    summary.backtests = backtests.iter().map(|b| b.figures()).collect();
+    RunResult {
+        summary,
+        sink: world.sink.inner,
+        backtests,
+    }
+}
+
+/// The summary of a finished network (a run, or one venue of a world): writes the
+/// provider rows (and in-flight jobs to the log), builds each section and checks the
+/// claims.
+pub(crate) fn summarize<S: RecordSink>(
+    sc: &Scenario,
+    world: &mut World<'_, S>,
+    events: u64,
+    wall_s: f64,
+) -> Summary {
+    let totals = provider_rows(sc, world);
     if world.jobs_log {
         let slots: Vec<u32> = world.jobs.live_slots().collect();
         for slot in slots {
@@ -131,24 +160,11 @@ fn finish<S: RecordSink>(
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;
     let claims = crate::claims::check(&sc.claims, &summary, &totals.records, run_months);
     summary.claims = ClaimFigures::of(claims);
-    let backtests: Vec<_> = match sc.start {
-        Some(start) => sc
-            .observed
-            .iter()
-            .map(|o| o.compare(&world.sink.all_rows, start))
-            .collect(),
-        None => Vec::new(),
-    };
-    summary.backtests = backtests.iter().map(|b| b.figures()).collect();
-    RunResult {
-        summary,
-        sink: world.sink.inner,
-        backtests,
-    }
+    summary
 }
 
 /// Writes every provider's row and sums what the summary needs of them.
-fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, Tee<S>>) -> ProviderTotals {
+fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, S>) -> ProviderTotals {
     let mut totals = ProviderTotals::default();
     let mut paybacks = Vec::with_capacity(world.providers.len());
     for (i, p) in world.providers.iter_mut().enumerate() {
@@ -177,7 +193,7 @@ fn provider_rows<S: RecordSink>(sc: &Scenario, world: &mut World<'_, Tee<S>>) ->
 }
 
 /// Per-workload service figures, with the tier names of a tiered posted-price market.
-fn workload_figures(
+pub(crate) fn workload_figures(
     sc: &Scenario,
     counters: &[crate::model::ledger::WorkloadCounters],
 ) -> Vec<WorkloadSummary> {

@@ -79,7 +79,7 @@ impl<S: RecordSink> World<'_, S> {
 
     /// A new provider of cohort `ci` joins at `now`, with its own streams (seeded by its
     /// global index).
-    fn add_provider(&mut self, ci: usize, now: SimTime, q: &mut Scheduler<Event>) {
+    pub(crate) fn add_provider(&mut self, ci: usize, now: SimTime, q: &mut Scheduler<Event>) {
         let pid = self.providers.len() as ProviderId;
         let mut p = Provider::join(self.sc, pid, ci, now);
         if let Some(t) = p.time_to_failure(&self.sc.cohorts[ci]) {
@@ -96,7 +96,7 @@ impl<S: RecordSink> World<'_, S> {
 
     /// Provider `pid` decides to leave: retires now if idle, else takes no new work and
     /// retires when its last job ends.
-    fn start_leaving(&mut self, pid: ProviderId, now: SimTime) {
+    pub(crate) fn start_leaving(&mut self, pid: ProviderId, now: SimTime) {
         let p = &mut self.providers[pid as usize];
         if p.jobs.is_empty() {
             self.retire(pid, now);

@@ -62,6 +62,46 @@ pub enum Event {
 
 mod build;
 
+/// One job as its consumer submits it: drawn from its workload's size distribution or
+/// read from its trace row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct JobDraw {
+    /// Size per GPU on the reference GPU [s].
+    pub size_ref_s: f64,
+    /// GPUs.
+    pub gpus: u16,
+    /// The GPU model the trace row asks for, if any.
+    pub model: Option<crate::model::catalog::GpuId>,
+    /// The job must run on a cloud (an SLA): `cloud_only_fraction`.
+    pub cloud_only: bool,
+}
+
+impl JobDraw {
+    /// Draws the next job of `wl` from its run-time `state` (`row`: its trace row, read
+    /// before the next arrival was scheduled).
+    pub(crate) fn new(
+        wl: &crate::scenario::Workload,
+        state: &mut WorkloadState,
+        row: Option<super::trace::TraceRow>,
+    ) -> JobDraw {
+        let size = match (row.and_then(|r| r.size_ref_s), &wl.size) {
+            (Some(s), _) => s,
+            (None, Some(d)) => d.sample(&mut state.sizes_rng),
+            (None, None) => unreachable!("validated: a workload without trace sizes has a size"),
+        }
+        .max(1e-6);
+        let gpus = row.map_or(wl.gpus, |r| r.gpus);
+        let cloud_only = wl.cloud_only_fraction > 0.0
+            && state.sizes_rng.random::<f64>() < wl.cloud_only_fraction;
+        JobDraw {
+            size_ref_s: size,
+            gpus,
+            model: row.and_then(|r| r.model),
+            cloud_only,
+        }
+    }
+}
+
 /// What happened when an order was tried against the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clearing {
@@ -123,28 +163,37 @@ impl<S: RecordSink> World<'_, S> {
         if let Some(t) = state.next_arrival(wl, now, self.sc.duration) {
             q.at(t, Event::Arrival(w));
         }
-        let size = match (row.and_then(|r| r.size_ref_s), &wl.size) {
-            (Some(s), _) => s,
-            (None, Some(d)) => d.sample(&mut state.sizes_rng),
-            (None, None) => unreachable!("validated: a workload without trace sizes has a size"),
-        }
-        .max(1e-6);
-        let gpus = row.map_or(wl.gpus, |r| r.gpus);
-        let cloud_only = wl.cloud_only_fraction > 0.0
-            && state.sizes_rng.random::<f64>() < wl.cloud_only_fraction;
+        let draw = JobDraw::new(wl, state, row);
+        let id = self.next_job_id;
+        self.next_job_id += 1;
+        self.admit(w, id, draw, now, q);
+    }
+
+    /// A job of workload `w` drawn elsewhere (`draw`; `id`: its number) enters this
+    /// market at `now`: straight to the cloud when it must, else its order is posted.
+    /// A multi-venue world calls this for the jobs whose consumers chose this venue.
+    pub(crate) fn admit(
+        &mut self,
+        w: u16,
+        id: u64,
+        draw: JobDraw,
+        now: SimTime,
+        q: &mut Scheduler<Event>,
+    ) {
+        let state = &self.workloads[w as usize];
         let slot = self.jobs.alloc();
         let job = self.jobs.get_mut(slot);
-        job.id = self.next_job_id;
+        job.id = id;
         job.workload = w;
-        job.gpus = gpus;
-        job.model = row.and_then(|r| r.model);
-        job.size_ref_s = size;
-        job.work_left_ref_s = size;
+        job.gpus = draw.gpus;
+        job.model = draw.model;
+        job.size_ref_s = draw.size_ref_s;
+        job.work_left_ref_s = draw.size_ref_s;
         job.submitted = now;
-        job.cloud_equivalent_usd = size * gpus as f64 * state.cloud_usd_per_ref_gpu_s;
-        self.next_job_id += 1;
+        job.cloud_equivalent_usd =
+            draw.size_ref_s * draw.gpus as f64 * state.cloud_usd_per_ref_gpu_s;
         self.ledger.job_submitted();
-        if cloud_only {
+        if draw.cloud_only {
             self.send_to_cloud(slot, now);
         } else {
             self.submit(slot, now, q);

@@ -64,6 +64,9 @@ pub struct Scenario {
     pub timeline: Vec<TimelineChange>,
     /// Published series to backtest the run against (`[[observed]]`).
     pub observed: Vec<crate::backtest::Observed>,
+    /// A multi-venue world (`[[venues]]`): its networks and clouds, how consumers
+    /// choose among them and how providers move; `None` for one network.
+    pub world: Option<std::sync::Arc<crate::venues::WorldSpec>>,
 }
 
 /// Market mechanism and fees.
@@ -390,6 +393,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "nosana-llm-trace",
         include_str!("../../../scenarios/nosana-llm-trace.toml"),
     ),
+    ("world", include_str!("../../../scenarios/world.toml")),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/embedded_history.rs"));

@@ -28,6 +28,16 @@ impl<T> Sp<T> {
     }
 }
 
+impl<T: Default> Default for Sp<T> {
+    /// The default value at the start of the file (for sections that may be absent).
+    fn default() -> Self {
+        Sp {
+            value: T::default(),
+            span: 0..0,
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = toml::Spanned::<T>::deserialize(d)?;

@@ -132,6 +132,58 @@ pub struct WorkloadCounters {
     pub cloud_equivalent_usd: f64,
 }
 
+impl Counters {
+    /// Adds `o`'s counts and sums to these (a world's totals over its networks).
+    pub fn absorb(&mut self, o: &Counters) {
+        let (j, k) = (&mut self.jobs, &o.jobs);
+        j.submitted += k.submitted;
+        j.completed += k.completed;
+        j.failed += k.failed;
+        j.dropped += k.dropped;
+        j.to_cloud += k.to_cloud;
+        j.interrupted += k.interrupted;
+        j.started += k.started;
+        j.started_after_queueing += k.started_after_queueing;
+        j.wait_sum_s += k.wait_sum_s;
+        j.time_in_system_sum_s += k.time_in_system_sum_s;
+        let (r, q) = (&mut self.orders, &o.orders);
+        r.leases += q.leases;
+        r.orders_cleared += q.orders_cleared;
+        r.bids += q.bids;
+        r.orders_expired += q.orders_expired;
+        r.orders_not_lowest_price += q.orders_not_lowest_price;
+        r.providers_unlisted += q.providers_unlisted;
+        let (m, n) = (&mut self.money, &o.money);
+        m.consumer_spend_usd += n.consumer_spend_usd;
+        m.provider_revenue_usd += n.provider_revenue_usd;
+        m.fees_usd += n.fees_usd;
+        m.burn_usd += n.burn_usd;
+        m.token_payments_usd += n.token_payments_usd;
+        m.start_fees_usd += n.start_fees_usd;
+        m.cloud_spend_usd += n.cloud_spend_usd;
+        m.cloud_equivalent_usd += n.cloud_equivalent_usd;
+        m.spend_on_ended_usd += n.spend_on_ended_usd;
+        self.supply.providers_entered += o.supply.providers_entered;
+        self.supply.providers_exited += o.supply.providers_exited;
+        let (c, d) = (&mut self.clusters, &o.clusters);
+        c.cluster_leases += d.cluster_leases;
+        c.cluster_hosts += d.cluster_hosts;
+        c.cluster_efficiency_sum += d.cluster_efficiency_sum;
+    }
+}
+
+impl WorkloadCounters {
+    /// Adds `o`'s counts and sums to these.
+    pub fn absorb(&mut self, o: &WorkloadCounters) {
+        self.started += o.started;
+        self.started_after_queueing += o.started_after_queueing;
+        self.wait_sum_s += o.wait_sum_s;
+        self.completed += o.completed;
+        self.spend_on_ended_usd += o.spend_on_ended_usd;
+        self.cloud_equivalent_usd += o.cloud_equivalent_usd;
+    }
+}
+
 /// Per-epoch flows, for one GPU model or in total.
 #[derive(Debug, Clone, Default)]
 struct EpochFlows {

@@ -16,6 +16,7 @@ mod observed;
 mod supply;
 mod timeline;
 mod token;
+mod world;
 
 pub use claims::*;
 pub use demand::*;
@@ -24,6 +25,7 @@ pub use observed::*;
 pub use supply::*;
 pub use timeline::*;
 pub use token::*;
+pub use world::*;
 
 /// A flopmarket scenario: one market, its providers and its workloads.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -53,13 +55,25 @@ pub struct RawScenario {
     /// README, "Backtests").
     #[serde(default)]
     pub observed: Option<Vec<Sp<RawObserved>>>,
-    /// Provider cohorts; each cohort becomes `count` individual providers.
+    /// Provider cohorts; each cohort becomes `count` individual providers. A world
+    /// (`[[venues]]`) has none of its own: its networks bring theirs.
+    #[serde(default)]
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).
     pub workloads: Sp<Vec<RawWorkload>>,
     /// Dated changes to the market and token parameters, in time order (see README, "Timeline").
     #[serde(default)]
     pub timeline: Option<Vec<Sp<RawTimelineEntry>>>,
+    /// A multi-venue world: several networks and clouds competing for the workloads
+    /// below (see README, "Worlds"). Without it, the scenario is one network.
+    #[serde(default)]
+    pub venues: Option<Sp<Vec<Sp<RawVenue>>>>,
+    /// A world: how consumers choose a venue for each job.
+    #[serde(default)]
+    pub choice: Option<Sp<RawChoice>>,
+    /// A world: how providers move between its networks.
+    #[serde(default)]
+    pub mobility: Option<Sp<RawMobility>>,
 }
 
 /// Name, horizon, epoch and seed.

@@ -71,7 +71,7 @@ pub(super) fn cloud(c: &Check, raw: Option<&RawCloud>) -> Res<CloudSpec> {
 }
 
 /// `cloud`'s `offering` priced for every GPU model of the catalog.
-fn priced(c: &Check, cloud: &str, offering: &str) -> CloudSpec {
+pub(super) fn priced(c: &Check, cloud: &str, offering: &str) -> CloudSpec {
     CloudSpec {
         name: cloud.to_string(),
         offering: offering.to_string(),

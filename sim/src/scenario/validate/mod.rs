@@ -11,6 +11,7 @@ mod observed;
 mod token;
 mod trace;
 mod workload;
+mod world;
 
 use super::check::{Check, Res};
 use super::error::Locator;
@@ -37,6 +38,14 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
     };
     let mut sc = scenario(&c, raw)?;
     if let Some(entries) = entries {
+        if sc.world.is_some()
+            && let Some(first) = entries.first()
+        {
+            return Err(c.err(
+                first.span(),
+                "a world has no [[timeline]] of its own: its networks' scenarios keep theirs, and a cloud venue's `price_changes` date its price changes",
+            ));
+        }
         let timeline = super::timeline::timeline(&c, &entries, &sc)?;
         if let Some((market, token)) = timeline.at_start {
             sc.market = market;
@@ -86,7 +95,12 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
     let market = market::market(c, raw.market.as_ref())?;
     let token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
-    let cohorts = cohorts(c, &raw.providers, epoch)?;
+    let is_world = raw.venues.is_some();
+    let cohorts = if is_world {
+        Vec::new()
+    } else {
+        cohorts(c, &raw.providers, epoch)?
+    };
     non_empty(
         c,
         &raw.workloads,
@@ -106,6 +120,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
                 start,
                 catalog: c.catalog,
                 throughput: &throughput,
+                world: is_world,
             };
             workload::workload(c, w, &sections)
         })
@@ -125,7 +140,8 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         Some(list) => observed::observed(c, list, start.is_some())?,
         None => Vec::new(),
     };
-    Ok(Scenario {
+    let mut sc = Scenario {
+        world: None,
         observed,
         verification,
         claims,
@@ -144,7 +160,11 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         cohorts,
         workloads,
         timeline: Vec::new(),
-    })
+    };
+    if is_world {
+        sc.world = Some(std::sync::Arc::new(world::world(c, &raw, &sc)?));
+    }
+    Ok(sc)
 }
 
 /// A non-empty name, the run's duration and its epoch [µs], no longer than the run.

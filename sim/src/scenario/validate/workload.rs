@@ -51,6 +51,8 @@ pub(super) struct Sections<'a> {
     pub catalog: &'a crate::model::catalog::Catalog,
     /// Effective throughputs and measured decode curves.
     pub throughput: &'a crate::model::throughput::Throughput,
+    /// A world's demand: its venues' providers serve it, so no cohort is checked here.
+    pub world: bool,
 }
 
 /// One workload, checked against the sections it refers to.
@@ -62,7 +64,9 @@ pub(super) fn workload(c: &Check, w: &RawWorkload, s: &Sections) -> Res<Workload
     let a = arrivals(c, w, default_gpus, &gpu_models, serving, s)?;
     let gpus = a.trace.as_ref().map_or(default_gpus, |t| t.max_gpus());
     let size = size(c, w, a.trace.as_deref())?;
-    servable(c, w, gpus, &gpu_models, models_span, cohorts, market)?;
+    if !s.world {
+        servable(c, w, gpus, &gpu_models, models_span, cohorts, market)?;
+    }
     let cloud_gpu = cloud_gpu(c, w, reference_gpu, cloud)?;
     let max_price = max_price(c, w)?;
     let patience = c.delay(&w.patience, NEVER, true, "patience")?;

@@ -1,0 +1,246 @@
+//! A world's `[[venues]]`, `[choice]` and `[mobility]`: each network venue's scenario is
+//! loaded (a built-in by name or a file relative to the world's), given the world's
+//! horizon, epoch and start, validated as a scenario of its own, and then given the
+//! world's demand (its workloads, claims and observed series are dropped); each cloud
+//! venue is a (cloud, offering) row of cloud_prices.csv with an optional capacity and
+//! dated price changes.
+
+use std::path::Path;
+
+use super::super::raw::{RawMeta, RawScenario, RawVenue};
+use super::super::{CloudSpec, Scenario};
+use super::{Check, Res};
+use crate::venues::choice::Choice;
+use crate::venues::mobility::Mobility;
+use crate::venues::{CloudVenue, PriceChange, Venue, VenueKind, WorldSpec};
+
+/// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
+/// far (horizon, start, cloud, workloads).
+pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpec> {
+    let list = raw.venues.as_ref().expect("a world has venues");
+    if list.get().len() < 2 {
+        return Err(c.err(
+            list.span(),
+            "a world needs at least two venues ([[venues]])",
+        ));
+    }
+    if let Some(m) = &raw.market {
+        return Err(c.err(
+            m.span(),
+            "a world has no [market] of its own: each network venue brings its scenario's",
+        ));
+    }
+    if !raw.providers.get().is_empty() {
+        return Err(c.err(
+            raw.providers.span(),
+            "a world has no [[providers]] of its own: each network venue brings its scenario's",
+        ));
+    }
+    let names: Vec<String> = list
+        .get()
+        .iter()
+        .map(|v| v.get().name.get().clone())
+        .collect();
+    let mut venues = Vec::new();
+    for (i, v) in list.get().iter().enumerate() {
+        let name = v.get().name.get();
+        if name.trim().is_empty() || names[..i].contains(name) {
+            return Err(c.err(
+                v.get().name.span(),
+                format!("expected a unique, non-empty venue name; `{name}` is taken or empty"),
+            ));
+        }
+        let kind = match (&v.get().scenario, &v.get().cloud) {
+            (Some(s), None) => {
+                VenueKind::Network(Box::new(network(c, v.get(), s, &raw.scenario, sc)?))
+            }
+            (None, Some(k)) => VenueKind::Cloud(cloud(c, v.get(), k, sc)?),
+            _ => {
+                return Err(c.err(v.span(), format!("venue `{name}`: expected either `scenario` (a network) or `cloud` (a cloud), not both or neither")));
+            }
+        };
+        venues.push(Venue {
+            name: name.clone(),
+            kind,
+        });
+    }
+    if !venues
+        .iter()
+        .any(|v| matches!(&v.kind, VenueKind::Cloud(k) if k.capacity_gpus.is_none()))
+    {
+        return Err(c.err(list.span(), "a world needs at least one cloud venue without `capacity_gpus`: where jobs go when nothing else can take them"));
+    }
+    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.name.clone()).collect();
+    let choice = Choice::from_raw(c, raw.choice.as_ref(), &workloads, |n| {
+        names.iter().position(|x| x == n).map(|i| i as u16)
+    })?;
+    let mobility = Mobility::from_raw(c, raw.mobility.as_ref())?;
+    // Each network compares its savings with the world's cloud venues.
+    let clouds: Vec<CloudSpec> = venues
+        .iter()
+        .filter_map(|v| match &v.kind {
+            VenueKind::Cloud(k) => Some(k.spec.clone()),
+            VenueKind::Network(_) => None,
+        })
+        .collect();
+    for v in &mut venues {
+        if let VenueKind::Network(n) = &mut v.kind {
+            n.cloud.alternatives = clouds.clone();
+        }
+    }
+    Ok(WorldSpec {
+        venues,
+        choice,
+        mobility,
+    })
+}
+
+/// A network venue: its scenario with the world's horizon, epoch and start, then the
+/// world's demand and cloud baseline.
+fn network(
+    c: &Check,
+    v: &RawVenue,
+    scenario: &super::super::spanned::Sp<String>,
+    meta: &RawMeta,
+    world: &Scenario,
+) -> Res<Scenario> {
+    if v.capacity_gpus.is_some() || !v.price_changes.is_empty() {
+        return Err(c.err(
+            v.name.span(),
+            format!(
+                "venue `{}`: `capacity_gpus` and `price_changes` are for clouds",
+                v.name.get()
+            ),
+        ));
+    }
+    let literal = |span: std::ops::Range<usize>| c.loc.src[span].to_string();
+    let mut overrides: Vec<String> = v.set.iter().map(|s| s.get().clone()).collect();
+    overrides.push(format!(
+        "scenario.duration={}",
+        literal(meta.duration.span())
+    ));
+    if let Some(e) = &meta.epoch {
+        overrides.push(format!("scenario.epoch={}", literal(e.span())));
+    } else {
+        overrides.push("scenario.epoch=\"1d\"".into());
+    }
+    if let Some(s) = &meta.start {
+        overrides.push(format!("scenario.start={}", literal(s.span())));
+    }
+    let base = Path::new(c.loc.file.split(" (with --set)").next().unwrap_or(""))
+        .parent()
+        .unwrap_or(Path::new(""));
+    let path = base.join(scenario.get());
+    let loaded = if path.is_file() {
+        Scenario::load(&path, &overrides)
+    } else if let Some((name, text)) = super::super::builtin(scenario.get()) {
+        Scenario::parse(text, &format!("<built-in {name}>"), &overrides)
+    } else {
+        return Err(c.err(
+            scenario.span(),
+            format!(
+                "venue `{}`: no scenario file `{}` and no built-in scenario of that name",
+                v.name.get(),
+                path.display()
+            ),
+        ));
+    };
+    let mut sc = loaded.map_err(|e| {
+        c.err(
+            scenario.span(),
+            format!("venue `{}`: its scenario is invalid: {e}", v.name.get()),
+        )
+    })?;
+    if sc.world.is_some() {
+        return Err(c.err(
+            scenario.span(),
+            format!(
+                "venue `{}`: a venue's scenario must be one network, not a world",
+                v.name.get()
+            ),
+        ));
+    }
+    sc.name = v.name.get().clone();
+    sc.workloads = world.workloads.clone();
+    sc.cloud = world.cloud.clone();
+    sc.claims.clear();
+    sc.observed.clear();
+    Ok(sc)
+}
+
+/// A cloud venue: a row of cloud_prices.csv, its capacity and its dated price changes.
+fn cloud(
+    c: &Check,
+    v: &RawVenue,
+    key: &super::super::spanned::Sp<String>,
+    world: &Scenario,
+) -> Res<CloudVenue> {
+    if !v.set.is_empty() {
+        return Err(c.err(
+            v.name.span(),
+            format!("venue `{}`: `set` is for networks", v.name.get()),
+        ));
+    }
+    let (cloud, offering) = key
+        .get()
+        .split_once(':')
+        .unwrap_or((key.get().as_str(), super::cloud::DEFAULT_OFFERING));
+    if !c
+        .catalog
+        .cloud_prices
+        .iter()
+        .any(|p| p.cloud == cloud && p.offering == offering)
+    {
+        return Err(c.err(
+            key.span(),
+            format!(
+                "venue `{}`: no cloud `{cloud}` with offering `{offering}` in cloud_prices.csv",
+                v.name.get()
+            ),
+        ));
+    }
+    let spec = super::cloud::priced(c, cloud, offering);
+    let capacity_gpus = match &v.capacity_gpus {
+        Some(n) => Some(c.check(n, |x| x > 0, "capacity_gpus > 0")?),
+        None => None,
+    };
+    let mut price_changes: Vec<PriceChange> = Vec::new();
+    for p in &v.price_changes {
+        let p = p.get();
+        let at = match crate::time::parse_duration_secs(p.at.get()) {
+            Ok(s) => crate::time::from_secs(s),
+            Err(_) => {
+                let date = c.date(
+                    &p.at,
+                    "price_changes.at (a date or a time since the start such as \"180d\")",
+                )?;
+                let Some(start) = world.start else {
+                    return Err(c.err(
+                        p.at.span(),
+                        "price_changes.at: a date needs `[scenario] start`",
+                    ));
+                };
+                let hours = date.hours_since(start);
+                if hours < 0.0 {
+                    return Err(c.err(p.at.span(), "price_changes.at: before the world's start"));
+                }
+                crate::time::from_secs(hours * 3600.0)
+            }
+        };
+        if price_changes.last().is_some_and(|l| l.at > at) {
+            return Err(c.err(p.at.span(), "price_changes: expected dates in time order"));
+        }
+        let factor = c.check(&p.factor, |f| f.is_finite() && f > 0.0, "factor > 0")?;
+        price_changes.push(PriceChange {
+            at,
+            factor,
+            source: p.source.clone().unwrap_or_else(|| "scenario".into()),
+            note: p.note.clone(),
+        });
+    }
+    Ok(CloudVenue {
+        spec,
+        capacity_gpus,
+        price_changes,
+    })
+}

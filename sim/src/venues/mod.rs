@@ -1,0 +1,96 @@
+//! Multi-venue worlds (`[[venues]]`): several networks, each a whole single-network
+//! world of its own (its market, book, providers, token and timeline), and clouds,
+//! competing for one stream of demand. Consumers choose a venue for each job
+//! ([`choice`]); providers move between networks as their returns differ
+//! ([`mobility`]). A run interleaves the networks' simulations in time order
+//! ([`run::run_world`]); a single-network scenario never comes here.
+
+pub mod choice;
+mod cloud;
+pub mod mobility;
+mod run;
+
+pub use run::run_world;
+
+use crate::scenario::{CloudSpec, Scenario};
+use crate::time::SimTime;
+
+/// The venues of a world and how demand and supply move between them.
+#[derive(Debug, Clone)]
+pub struct WorldSpec {
+    /// The venues, in the order of the file (ties in choices go to the first).
+    pub venues: Vec<Venue>,
+    /// How consumers choose a venue.
+    pub choice: choice::Choice,
+    /// How providers move between networks.
+    pub mobility: mobility::Mobility,
+}
+
+/// One venue.
+#[derive(Debug, Clone)]
+pub struct Venue {
+    /// Name, unique in the world.
+    pub name: String,
+    /// A network or a cloud.
+    pub kind: VenueKind,
+}
+
+/// What a venue is.
+#[derive(Debug, Clone)]
+pub enum VenueKind {
+    /// A network: its scenario, with the world's demand, horizon and cloud baseline.
+    Network(Box<Scenario>),
+    /// A cloud.
+    Cloud(CloudVenue),
+}
+
+impl Venue {
+    /// "network" or "cloud".
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            VenueKind::Network(_) => "network",
+            VenueKind::Cloud(_) => "cloud",
+        }
+    }
+}
+
+/// A cloud venue: list prices of one (cloud, offering) of cloud_prices.csv, changed by
+/// dated factors; unlimited or bounded capacity; never interrupted.
+#[derive(Debug, Clone)]
+pub struct CloudVenue {
+    /// Its list prices.
+    pub spec: CloudSpec,
+    /// GPUs it can rent out at once; `None`: unlimited.
+    pub capacity_gpus: Option<u32>,
+    /// Dated price changes, in time order.
+    pub price_changes: Vec<PriceChange>,
+}
+
+impl CloudVenue {
+    /// The factor on its list prices in force at `t` [ratio].
+    pub fn price_factor(&self, t: SimTime) -> f64 {
+        self.price_changes
+            .iter()
+            .rev()
+            .find(|c| c.at <= t)
+            .map_or(1.0, |c| c.factor)
+    }
+
+    /// Its price for `gpu` at `t` [USD per GPU-hour]; `None` where not offered.
+    pub fn price(&self, gpu: crate::model::catalog::GpuId, t: SimTime) -> Option<f64> {
+        self.spec.usd_per_gpu_hour[gpu as usize].map(|p| p * self.price_factor(t))
+    }
+}
+
+/// A dated change of a cloud's list prices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceChange {
+    /// When [µs since start].
+    pub at: SimTime,
+    /// List prices times this from then on [ratio].
+    pub factor: f64,
+    /// Where it comes from.
+    pub source: String,
+    /// What it is.
+    pub note: Option<String>,
+}
