@@ -93,6 +93,12 @@ class Run:
             self._tables[name] = None if data is None else pl.read_parquet(io.BytesIO(data))
         return self._tables[name]
 
+    def table(self, name: str) -> Optional[pl.DataFrame]:
+        """Table ``name`` as the CLI writes it: ``"epochs"``, ``"providers"``, ``"jobs"``
+        (``None`` without ``jobs_log=True``) or ``"venues"`` (``None`` unless the scenario
+        is a multi-venue world). Raises ``ValueError`` for any other name."""
+        return self._table(name)
+
     @property
     def epochs(self) -> pl.DataFrame:
         """Time series: one row per epoch per GPU model plus a ``gpu_model == "all"`` row
@@ -122,6 +128,16 @@ class Run:
         ``first_start_h``, ``end_h`` [h since the start], ``wait_s`` [s], price [USD per
         GPU-hour], spend [USD]."""
         return self._table("jobs")
+
+    @property
+    def venues(self) -> Optional[pl.DataFrame]:
+        """One row per venue and epoch of a multi-venue world (the CLI's
+        ``venues.parquet``), else ``None``: ``date`` [UTC Datetime(ms)], ``jobs_routed``,
+        ``demand_share`` [fraction], ``gpu_hours`` [GPU-h], ``spend_usd`` [USD],
+        ``providers``, ``gpus``, ``providers_in``/``providers_out`` (moves at the epoch's
+        close), ``return_usd_per_gpu_hour`` [USD per GPU-hour]. In a world the epochs,
+        providers and jobs tables start with a ``venue`` column."""
+        return self._table("venues")
 
     @property
     def violations(self) -> List[str]:

@@ -28,7 +28,8 @@ class NativeRun:
     def violations(self) -> List[str]:
         """Conservation checks that failed."""
     def table(self, name: str) -> Optional[bytes]:
-        """Table ``epochs``, ``providers`` or ``jobs`` as Parquet bytes (None: no jobs log)."""
+        """Table ``epochs``, ``providers``, ``jobs`` or ``venues`` as Parquet bytes (None:
+        no jobs log, or no venues outside a multi-venue world); ValueError for other names."""
     def write(self, dir: Union[str, PathLike[str]], format: str) -> List[Path]:
         """Writes the CLI's files; returns the paths written."""
 

@@ -121,16 +121,18 @@ impl NativeRun {
         self.violations.clone()
     }
 
-    /// Table `name` ("epochs", "providers", "jobs") as the bytes of its Parquet file;
-    /// None for "jobs" without the jobs log.
+    /// Table `name` ("epochs", "providers", "jobs", "venues") as the bytes of its Parquet
+    /// file; None for "jobs" without the jobs log and for "venues" outside a multi-venue
+    /// world.
     fn table<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyBytes>>> {
         let frame = match name {
             "epochs" => Some(&self.frames.epochs),
             "providers" => Some(&self.frames.providers),
             "jobs" => self.frames.jobs.as_ref(),
+            "venues" => self.frames.venues.as_ref(),
             other => {
                 return Err(PyValueError::new_err(format!(
-                    "no table `{other}`: epochs, providers or jobs"
+                    "no table `{other}`: epochs, providers, jobs or venues"
                 )));
             }
         };

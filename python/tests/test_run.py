@@ -120,6 +120,17 @@ def test_same_seed_same_frames_other_seed_other_frames():
     assert a.jobs is None
 
 
+def test_table_by_name_and_no_venues_outside_a_world(both):
+    run, _ = both
+    assert_frame_equal(run.table("epochs"), run.epochs, check_exact=True)
+    assert run.table("jobs") is not None
+    # A single-network run has no venues table and no venue column.
+    assert run.venues is None and run.table("venues") is None
+    assert "venue" not in run.epochs.columns
+    with pytest.raises(ValueError, match="venues"):
+        run.table("orders")
+
+
 def test_a_path_and_toml_text_run_like_the_name(repo: Path):
     path = repo / "scenarios" / "mmc.toml"
     by_name = fm.run("mmc", set={"scenario.duration": "30d"})

@@ -11,7 +11,7 @@ use crate::svg::{Chart, ChartKind, Series};
 type Points = Vec<(f64, f64)>;
 
 /// The x axis label of the per-epoch charts: days, or dates when the run is dated.
-fn x_label(ctx: &ReportContext) -> String {
+pub(crate) fn x_label(ctx: &ReportContext) -> String {
     match ctx.start {
         Some(_) => "date (epoch end, UTC)".into(),
         None => "day (epoch end)".into(),

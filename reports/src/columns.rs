@@ -3,7 +3,7 @@
 //! whole records. The record is destructured exhaustively: a field added to a record in
 //! the simulator fails to compile here until it gets its column.
 
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
+use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
 /// Declares a column builder for a record type; field names become column names.
@@ -134,5 +134,68 @@ columns! {
         cloud_spend_usd: f64,
         cloud_equivalent_usd: f64,
         restarts: u32,
+    }
+}
+
+columns! {
+    /// Builder of the venues table (one row per venue and epoch, multi-venue worlds only).
+    VenueEpochColumns for VenueEpochRecord {
+        epoch: u32,
+        t_start_h: f64,
+        t_end_h: f64,
+        date: Option<i64>,
+        venue: String,
+        kind: String,
+        jobs_routed: u64,
+        demand_share: f64,
+        gpu_hours: f64,
+        spend_usd: f64,
+        providers: u32,
+        gpus: u64,
+        providers_in: u32,
+        providers_out: u32,
+        return_usd_per_gpu_hour: f64,
+    }
+}
+
+/// The venue of each row of one table, for multi-venue worlds: indices into the sink's
+/// venue names, kept only once a row has come with a venue (a single-network run never
+/// names one, so its tables get no column and cost nothing here). Rows pushed before the
+/// first venue are null.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct VenueColumn {
+    /// Rows pushed before the first venue.
+    before: usize,
+    /// One entry per row since (and including) the first row with a venue.
+    rows: Option<Vec<Option<u32>>>,
+}
+
+impl VenueColumn {
+    /// Records the venue (index into the names) of one more row.
+    pub(crate) fn push(&mut self, venue: Option<u32>) {
+        match (&mut self.rows, venue) {
+            (Some(rows), v) => rows.push(v),
+            (None, None) => self.before += 1,
+            (None, Some(v)) => {
+                let mut rows = vec![None; self.before];
+                rows.push(Some(v));
+                self.rows = Some(rows);
+            }
+        }
+    }
+
+    /// Puts a `venue` String column first in `frame` when any row had a venue; leaves it
+    /// as it is otherwise.
+    pub(crate) fn prepend_to(self, frame: DataFrame, names: &[String]) -> PolarsResult<DataFrame> {
+        let Some(rows) = self.rows else {
+            return Ok(frame);
+        };
+        let values: Vec<Option<&str>> = rows
+            .iter()
+            .map(|v| v.map(|i| names[i as usize].as_str()))
+            .collect();
+        let mut columns = vec![Column::new("venue".into(), values)];
+        columns.extend(frame.into_columns());
+        DataFrame::new(rows.len(), columns)
     }
 }

@@ -31,6 +31,7 @@ mod sink;
 pub mod svg;
 pub mod sweep;
 mod table;
+mod venues;
 mod write;
 
 pub use backtests::resolve_observed;

@@ -11,17 +11,19 @@ use crate::charts;
 use crate::context::ReportContext;
 use crate::document::{Block, Document, Table};
 use crate::fmt::{NA, fixed, int, num, pct, pct_points, usd};
+use crate::sink::RunFrames;
 
 /// Most rows of the table over time.
 const MAX_PERIOD_ROWS: usize = 24;
 
-/// The whole report.
+/// The whole report; a multi-venue world's ([`Summary::venues`]) gets a "Venues" section
+/// after the headline figures.
 pub(crate) fn build(
     summary: &Summary,
-    epochs: &DataFrame,
-    providers: &DataFrame,
+    frames: &RunFrames,
     ctx: &ReportContext,
 ) -> PolarsResult<Document> {
+    let (epochs, providers) = (&frames.epochs, &frames.providers);
     let mut doc = Document {
         title: format!("flopmarket run: {}", summary.run.scenario),
         blocks: Vec::new(),
@@ -41,6 +43,7 @@ pub(crate) fn build(
     ));
     doc.heading("Headline");
     doc.table(headline(summary));
+    crate::venues::section(&mut doc, summary, frames.venues.as_ref(), ctx)?;
     doc.heading("Network vs cloud by GPU model");
     doc.paragraph("Network price = consumer spend / GPU-hours sold over the run; discount = 1 - network price / cloud list price.");
     doc.table(network_vs_cloud(epochs, ctx)?);

@@ -49,8 +49,10 @@ impl Format {
 }
 
 /// Writes one run into `dir` (created if missing) and returns the paths written, in order:
-/// `epochs`, `providers`, (when `frames.jobs` is `Some`) `jobs` and (when
-/// `ctx.backtests` is not empty) `observed` tables as `.parquet` and/or `.csv`, then `charts/NN-title.svg` and `.png` for each chart, `report.md`,
+/// `epochs`, `providers`, (when `frames.jobs` is `Some`) `jobs`, (when `frames.venues` is
+/// `Some`: a multi-venue world) `venues` and (when `ctx.backtests` is not empty)
+/// `observed` tables as `.parquet` and/or `.csv`, then `charts/NN-title.svg` and `.png`
+/// for each chart, `report.md`,
 /// `report.html`, and last `summary.json` (so its presence marks a complete run). Every file is written to `.NAME.tmp-PID` in `dir` and
 /// renamed over its target: a previous file stays intact until then, and on error the
 /// temporary file is removed. The report and the JSON are built before anything is
@@ -65,8 +67,8 @@ pub fn write_run(
     ctx: &ReportContext,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let json = summary_json(summary)?;
-    let doc = report::build(summary, &frames.epochs, &frames.providers, ctx)
-        .map_err(ReportError::polars("building the report"))?;
+    let doc =
+        report::build(summary, &frames, ctx).map_err(ReportError::polars("building the report"))?;
     let (md, page) = (markdown::render(&doc), html::render(&doc));
     let observed = if ctx.backtests.is_empty() {
         None
@@ -82,11 +84,13 @@ pub fn write_run(
         epochs,
         providers,
         jobs,
+        venues,
     } = frames;
     let tables = [
         ("epochs", Some(epochs)),
         ("providers", Some(providers)),
         ("jobs", jobs),
+        ("venues", venues),
         ("observed", observed),
     ];
     for (name, frame) in tables {

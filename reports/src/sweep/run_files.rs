@@ -1,6 +1,6 @@
 //! One sweep run's files in `DIR/runs/<id>/`: `run.json` (what ran), the kept tables as
-//! Parquet (each tagged with `run_id`, `arm`, `replicate`), and `summary.json` last, so
-//! its presence marks a complete run. A failed run gets `failed.json` with its error.
+//! Parquet (each tagged with `run_id`, `arm`, `replicate`; `venues` exists only for a
+//! multi-venue world), and `summary.json` last, so its presence marks a complete run. A failed run gets `failed.json` with its error.
 //!
 //! Crash safety. Every file is written to a temporary name and renamed into place, so a
 //! killed process never leaves a half-written file under a real name. Only the marker,
@@ -169,11 +169,13 @@ pub fn write_sweep_run(
         epochs,
         providers,
         jobs,
+        venues,
     } = frames;
     let tables = [
         ("epochs", keep.epochs.then_some(epochs)),
         ("providers", keep.providers.then_some(providers)),
         ("jobs", if keep.jobs { jobs } else { None }),
+        ("venues", if keep.venues { venues } else { None }),
     ];
     for (name, frame) in tables {
         let Some(frame) = frame else { continue };

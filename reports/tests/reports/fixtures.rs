@@ -1,11 +1,12 @@
 //! A small hand-built run: 3 epochs of 10 days, 2 GPU models (+ "all" rows), 3 providers
 //! in 2 cohorts, 4 jobs. Figures are chosen so the report's aggregates are easy by hand.
+//! [`world_frames`] and [`world_summary`]: the same run as a small multi-venue world.
 
 use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
 use flopmarket_sim::calendar::Instant;
 use flopmarket_sim::claims::ClaimCheck;
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
+use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
 use flopmarket_sim::summary::*;
 
 /// The fixture run's start date: 2026-01-01T00:00Z.
@@ -245,6 +246,7 @@ pub fn summary() -> Summary {
             changes: vec!["token.burn".into(), "market.take_rate".into()],
         }],
         backtests: Vec::new(),
+        venues: Vec::new(),
     }
 }
 
@@ -295,4 +297,120 @@ pub fn frames(with_jobs: bool) -> RunFrames {
         jobs().iter().for_each(|r| sink.job(r));
     }
     sink.into_frames().expect("fixture frames build")
+}
+
+/// The world's venues: (name, kind). Two networks hold the fixture run's records each;
+/// the cloud has none of its own (a world's clouds have no providers).
+pub const WORLD_VENUES: [(&str, &str); 3] =
+    [("akash", "network"), ("ionet", "network"), ("aws", "cloud")];
+
+/// One venue epoch row: `jobs` routed of 10 per epoch; providers and moves as given.
+fn venue_epoch(e: u32, v: usize, jobs: u64, providers: u32, moves: (u32, u32)) -> VenueEpochRecord {
+    let (venue, kind) = WORLD_VENUES[v];
+    VenueEpochRecord {
+        epoch: e,
+        t_start_h: 240.0 * f64::from(e),
+        t_end_h: 240.0 * f64::from(e + 1),
+        date: Some(start().plus_hours(240.0 * f64::from(e)).unix_ms()),
+        venue: venue.into(),
+        kind: kind.into(),
+        jobs_routed: jobs,
+        demand_share: jobs as f64 / 10.0,
+        gpu_hours: 10.0 * jobs as f64,
+        spend_usd: 20.0 * jobs as f64,
+        providers,
+        gpus: 8 * u64::from(providers),
+        providers_in: moves.0,
+        providers_out: moves.1,
+        return_usd_per_gpu_hour: if kind == "cloud" { f64::NAN } else { 0.5 },
+    }
+}
+
+/// Venue rows over 3 epochs: akash takes 5, 4, 3 of 10 jobs, ionet 3, 4, 5, aws 2, 2, 2;
+/// one akash provider moves to ionet at the close of epochs 0 and 1 (akash 3 -> 2 -> 1
+/// providers, ionet 1 -> 2 -> 3).
+pub fn venue_epochs() -> Vec<VenueEpochRecord> {
+    let mut rows = Vec::new();
+    for e in 0..3u32 {
+        let moved = if e < 2 { 1 } else { 0 };
+        rows.push(venue_epoch(
+            e,
+            0,
+            5 - u64::from(e),
+            3 - e.min(2),
+            (0, moved),
+        ));
+        rows.push(venue_epoch(
+            e,
+            1,
+            3 + u64::from(e),
+            1 + e.min(2),
+            (moved, 0),
+        ));
+        rows.push(venue_epoch(e, 2, 2, 0, (0, 0)));
+    }
+    rows
+}
+
+/// The fixture run's records once per network venue (named with `set_venue` before
+/// them), then the venue rows, through a [`FrameSink`].
+pub fn world_frames(with_jobs: bool) -> RunFrames {
+    let mut sink = FrameSink::new();
+    for (venue, kind) in WORLD_VENUES {
+        if kind != "network" {
+            continue;
+        }
+        sink.set_venue(venue);
+        epochs().iter().for_each(|r| sink.epoch(r));
+        providers().iter().for_each(|r| sink.provider(r));
+        if with_jobs {
+            jobs().iter().for_each(|r| sink.job(r));
+        }
+    }
+    venue_epochs().iter().for_each(|r| sink.venue_epoch(r));
+    sink.into_frames().expect("world fixture frames build")
+}
+
+/// [`summary`] with one `venues` entry per world venue, figures summed from
+/// [`venue_epochs`].
+pub fn world_summary() -> Summary {
+    let mut s = summary();
+    let rows = venue_epochs();
+    s.venues = WORLD_VENUES
+        .iter()
+        .map(|(venue, kind)| {
+            let mine: Vec<&VenueEpochRecord> = rows.iter().filter(|r| r.venue == *venue).collect();
+            let jobs: u64 = mine.iter().map(|r| r.jobs_routed).sum();
+            let network = *kind == "network";
+            VenueSummary {
+                venue: venue.to_string(),
+                kind: kind.to_string(),
+                mechanism: if network {
+                    "reverse_auction".into()
+                } else {
+                    "aws:on_demand".into()
+                },
+                jobs,
+                demand_share: jobs as f64 / 30.0,
+                gpu_hours: mine.iter().map(|r| r.gpu_hours).sum(),
+                spend_usd: mine.iter().map(|r| r.spend_usd).sum(),
+                providers_start: mine[0].providers.into(),
+                providers_end: mine[2].providers.into(),
+                providers_in: mine.iter().map(|r| u64::from(r.providers_in)).sum(),
+                providers_out: mine.iter().map(|r| u64::from(r.providers_out)).sum(),
+                return_usd_per_gpu_hour: if network { 0.5 } else { f64::NAN },
+                savings_pct_vs: if network {
+                    [(
+                        "aws".to_string(),
+                        if *venue == "akash" { 62.5 } else { 41.0 },
+                    )]
+                    .into()
+                } else {
+                    Default::default()
+                },
+                ..Default::default()
+            }
+        })
+        .collect();
+    s
 }

@@ -124,3 +124,109 @@ fn no_job_rows_means_no_jobs_frame() {
     assert!(f.jobs.is_none());
     assert_eq!(f.epochs.height(), 9);
 }
+
+/// A run that never names a venue (every single-network run) keeps exactly today's
+/// columns: no `venue` column anywhere and no venues frame.
+#[test]
+fn a_plain_run_has_no_venue_column_and_no_venues_frame() {
+    let f = fixtures::frames(true);
+    assert_eq!(names(&f.epochs)[0], "epoch");
+    assert_eq!(names(&f.providers)[0], "provider_id");
+    let jobs = f.jobs.as_ref().unwrap();
+    assert_eq!(names(jobs)[0], "job_id");
+    for df in [&f.epochs, &f.providers, jobs] {
+        assert!(!names(df).iter().any(|n| n == "venue"), "{:?}", names(df));
+    }
+    assert!(f.venues.is_none());
+}
+
+/// In a world, each record's venue (the last `set_venue` before it) is the first column
+/// of the epochs, providers and jobs frames; the other columns are the plain ones.
+#[test]
+fn a_world_run_puts_each_rows_venue_first() {
+    let plain = fixtures::frames(true);
+    let world = fixtures::world_frames(true);
+    for (plain_df, world_df) in [
+        (&plain.epochs, &world.epochs),
+        (&plain.providers, &world.providers),
+        (plain.jobs.as_ref().unwrap(), world.jobs.as_ref().unwrap()),
+    ] {
+        let n = plain_df.height();
+        let mut expected = vec!["venue".to_string()];
+        expected.extend(names(plain_df));
+        assert_eq!(names(world_df), expected);
+        assert_eq!(dtype(world_df, "venue"), DataType::String);
+        assert_eq!(nulls(world_df, "venue"), 0);
+        let venues: Vec<&str> = world_df
+            .column("venue")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect();
+        let mut want = vec!["akash"; n];
+        want.extend(vec!["ionet"; n]);
+        assert_eq!(venues, want);
+        let rest = world_df.drop("venue").unwrap();
+        let twice = plain_df.vstack(plain_df).unwrap();
+        assert!(rest.equals_missing(&twice));
+    }
+}
+
+/// Rows recorded before the first `set_venue` have a null venue; the column still
+/// comes first.
+#[test]
+fn rows_before_the_first_venue_have_a_null_venue() {
+    use flopmarket_sim::RecordSink;
+    let mut sink = flopmarket_reports::FrameSink::new();
+    let providers = fixtures::providers();
+    sink.provider(&providers[0]);
+    sink.set_venue("akash");
+    sink.provider(&providers[1]);
+    sink.set_venue("ionet");
+    sink.provider(&providers[2]);
+    let f = sink.into_frames().unwrap();
+    let venue = f.providers.column("venue").unwrap().str().unwrap().clone();
+    let values: Vec<Option<&str>> = venue.iter().collect();
+    assert_eq!(values, [None, Some("akash"), Some("ionet")]);
+    assert_eq!(names(&f.providers)[0], "venue");
+    // Epochs never came with a venue: no column there.
+    assert_eq!(names(&f.epochs)[0], "epoch");
+}
+
+#[test]
+fn the_venues_frame_follows_the_venue_epoch_record() {
+    let f = fixtures::world_frames(false);
+    let venues = f.venues.as_ref().expect("a venues frame");
+    let rows = fixtures::venue_epochs();
+    assert_eq!(names(venues), field_names(&rows[0]));
+    assert_eq!(venues.height(), rows.len());
+    assert_eq!(
+        dtype(venues, "date"),
+        DataType::Datetime(TimeUnit::Milliseconds, None)
+    );
+    for (name, want) in [
+        ("epoch", DataType::UInt32),
+        ("t_start_h", DataType::Float64),
+        ("venue", DataType::String),
+        ("kind", DataType::String),
+        ("jobs_routed", DataType::UInt64),
+        ("demand_share", DataType::Float64),
+        ("providers", DataType::UInt32),
+        ("gpus", DataType::UInt64),
+        ("providers_in", DataType::UInt32),
+        ("providers_out", DataType::UInt32),
+        ("return_usd_per_gpu_hour", DataType::Float64),
+    ] {
+        assert_eq!(dtype(venues, name), want, "{name}");
+    }
+    let dates = venues
+        .column("date")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    assert_eq!(dates.i64().unwrap().get(5), rows[5].date);
+    // NaN returns of the cloud stay values, not nulls.
+    assert_eq!(nulls(venues, "return_usd_per_gpu_hour"), 0);
+}

@@ -177,3 +177,71 @@ fn cost_per_unit_of_work_token_and_claims_sections() {
     assert!(md.contains("- savings_pct: 2 + 2 = 4."));
     assert!(html.contains("Claims checked") && html.contains("Cost per unit of work"));
 }
+
+fn written_world() -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    write_run(
+        tmp.path(),
+        &fixtures::world_summary(),
+        fixtures::world_frames(false),
+        Format::Parquet,
+        &fixtures::context(),
+    )
+    .unwrap();
+    fs::read_to_string(tmp.path().join("report.md")).unwrap()
+}
+
+/// A world's report: the Venues section right after the headline, one row per venue
+/// with savings against the cloud venue, and its three charts; a plain run's has none.
+#[test]
+fn a_world_report_has_a_venues_section_with_its_table_and_charts() {
+    let md = written_world();
+    let venues = md.find("## Venues").expect("a Venues section");
+    assert!(md.find("## Headline").unwrap() < venues);
+    assert!(venues < md.find("## Network vs cloud by GPU model").unwrap());
+    assert!(md.contains("| Venue | Kind | Mechanism | Jobs | Demand share | GPU-hours | Spend [USD] | Providers start → end | Providers in / out | Return [USD/GPU-h] | Savings vs aws |"));
+    // akash: 5 + 4 + 3 = 12 of 30 jobs, 120 GPU-h, 240 USD, 3 -> 1 providers, 2 out.
+    assert_eq!(
+        row(&md, "akash"),
+        [
+            "akash",
+            "network",
+            "reverse_auction",
+            "12",
+            "40.0%",
+            "120.0",
+            "$240.00",
+            "3 → 1",
+            "0 / 2",
+            "$0.500",
+            "62.5%"
+        ]
+    );
+    assert_eq!(
+        row(&md, "ionet")[7..],
+        ["1 → 3", "2 / 0", "$0.500", "41.0%"]
+    );
+    assert_eq!(
+        row(&md, "aws")[..8],
+        [
+            "aws",
+            "cloud",
+            "aws:on_demand",
+            "6",
+            "20.0%",
+            "60.00",
+            "$120.00",
+            "0 → 0"
+        ]
+    );
+    assert_eq!(row(&md, "aws")[9..], ["n/a", "-"]);
+    for title in [
+        "Demand share by venue per epoch",
+        "Providers by venue",
+        "Net provider moves by venue (cumulative)",
+    ] {
+        assert!(md.contains(&format!("![{title}](charts/")), "{title}");
+    }
+    let (plain, _) = written();
+    assert!(!plain.contains("## Venues") && !plain.contains("by venue"));
+}

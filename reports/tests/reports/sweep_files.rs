@@ -34,6 +34,7 @@ fn keep_all() -> Keep {
         epochs: true,
         providers: true,
         jobs: true,
+        venues: true,
     }
 }
 
@@ -171,6 +172,7 @@ fn only_the_kept_tables_are_written_and_listed() {
         epochs: true,
         providers: false,
         jobs: false,
+        venues: false,
     };
     write_sweep_run(
         tmp.path(),
@@ -189,4 +191,62 @@ fn only_the_kept_tables_are_written_and_listed() {
     assert_eq!(names, ["epochs.parquet", "run.json"]);
     assert!(!tmp.path().join("providers.parquet").exists());
     assert_eq!(run_state(tmp.path()), RunState::Complete);
+}
+
+/// A world's venues table is kept when asked, tagged like the others; a run without one
+/// writes none even when it is asked for.
+#[test]
+fn a_kept_venues_table_is_tagged_listed_and_only_written_for_a_world() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("world");
+    write_sweep_run(
+        &dir,
+        &spec(),
+        &fixtures::world_summary(),
+        fixtures::world_frames(false),
+        keep_all(),
+    )
+    .unwrap();
+    assert_eq!(run_state(&dir), RunState::Complete);
+    let marker: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join(COMPLETE_MARKER)).unwrap()).unwrap();
+    assert_eq!(marker[FILES_KEY]["venues.parquet"]["rows"], 9);
+    let venues = ParquetReader::new(fs::File::open(dir.join("venues.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let names: Vec<String> = venues
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(
+        names[..5],
+        ["run_id", "arm", "replicate", "epoch", "t_start_h"]
+    );
+    assert!(names.contains(&"demand_share".to_string()));
+    // The world's epochs carry their venue right after the tags.
+    let epochs = ParquetReader::new(fs::File::open(dir.join("epochs.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(epochs.get_column_names()[3].as_str(), "venue");
+
+    let plain = tmp.path().join("plain");
+    complete_run(&plain);
+    assert!(!plain.join("venues.parquet").exists());
+
+    let not_kept = tmp.path().join("not-kept");
+    let keep = Keep {
+        venues: false,
+        ..keep_all()
+    };
+    write_sweep_run(
+        &not_kept,
+        &spec(),
+        &fixtures::world_summary(),
+        fixtures::world_frames(false),
+        keep,
+    )
+    .unwrap();
+    assert!(!not_kept.join("venues.parquet").exists());
+    assert!(not_kept.join("epochs.parquet").exists());
 }

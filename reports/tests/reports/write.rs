@@ -173,7 +173,9 @@ fn parquet_and_csv_read_back_equal_to_the_frames() {
         epochs,
         providers,
         jobs,
+        venues,
     } = fixtures::frames(true);
+    assert!(venues.is_none() && !tmp.path().join("venues.parquet").exists());
     assert!(read_parquet(&tmp.path().join("epochs.parquet")).equals_missing(&epochs));
     assert!(read_parquet(&tmp.path().join("providers.parquet")).equals_missing(&providers));
     assert!(read_parquet(&tmp.path().join("jobs.parquet")).equals_missing(&jobs.unwrap()));
@@ -292,4 +294,70 @@ fn an_empty_run_still_writes_a_report() {
             .unwrap();
     assert!(json["utilization"].is_null() && json["savings_pct"].is_null());
     assert_eq!(read_parquet(&tmp.path().join("epochs.parquet")).height(), 0);
+}
+
+fn write_world(dir: &Path, format: Format) -> Vec<PathBuf> {
+    write_run(
+        dir,
+        &fixtures::world_summary(),
+        fixtures::world_frames(false),
+        format,
+        &fixtures::context(),
+    )
+    .expect("write_run of a world")
+}
+
+#[test]
+fn a_world_writes_its_venues_table_in_each_format_and_reads_back_equal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let written = write_world(tmp.path(), Format::Both);
+    let names = file_names(tmp.path());
+    for name in ["venues.parquet", "venues.csv"] {
+        assert!(names.contains(&name.to_string()), "{names:?}");
+        assert!(
+            written.contains(&tmp.path().join(name)),
+            "{name} not returned"
+        );
+    }
+    let frame = fixtures::world_frames(false).venues.unwrap();
+    assert!(read_parquet(&tmp.path().join("venues.parquet")).equals_missing(&frame));
+    let csv = CsvReadOptions::default()
+        .try_into_reader_with_file_path(Some(tmp.path().join("venues.csv")))
+        .unwrap()
+        .finish()
+        .unwrap();
+    assert_eq!(csv.get_column_names(), frame.get_column_names());
+    assert_eq!(csv.height(), 9);
+    assert!(
+        names.iter().all(|n| !n.starts_with('.')),
+        "no temporary file left: {names:?}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    write_world(tmp.path(), Format::Parquet);
+    assert!(tmp.path().join("venues.parquet").is_file());
+    assert!(!tmp.path().join("venues.csv").exists());
+}
+
+#[test]
+fn a_world_report_has_the_venue_charts_as_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_world(tmp.path(), Format::Parquet);
+    let charts = file_names(&tmp.path().join("charts"));
+    let plain = tempfile::tempdir().unwrap();
+    write(plain.path(), Format::Parquet, false);
+    let plain_charts = file_names(&plain.path().join("charts"));
+    assert_eq!(charts.len(), plain_charts.len() + 2 * 3, "{charts:?}");
+    for slug in [
+        "demand-share-by-venue",
+        "providers-by-venue",
+        "net-provider-moves-by-venue",
+    ] {
+        let png = charts
+            .iter()
+            .find(|n| n.contains(slug) && n.ends_with(".png"))
+            .unwrap_or_else(|| panic!("no {slug} chart in {charts:?}"));
+        let (_, _, ink, colours) = png_stats(&tmp.path().join("charts").join(png));
+        assert!(ink > 0.005 && colours > 8, "{png}: {ink} {colours}");
+    }
 }

@@ -333,9 +333,11 @@ mod tests {
     /// documents no key that summary.json does not have.
     #[test]
     fn every_summary_key_is_documented_in_the_readme() {
-        // `backtests` is left out when empty: document the summary of a backtested run.
+        // `backtests` and `venues` are left out when empty: document the summary of a
+        // backtested multi-venue world.
         let summary = Summary {
             backtests: vec![Default::default()],
+            venues: vec![Default::default()],
             ..Default::default()
         };
         let json = serde_json::to_value(summary).unwrap();
@@ -353,6 +355,22 @@ mod tests {
         assert!(
             stale.is_empty(),
             "README documents keys summary.json lacks: {stale:?}"
+        );
+        // The `venues` row names every field of an entry.
+        let readme = include_str!("../../../README.md");
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with("| `venues` |"))
+            .expect("a venues row");
+        let undocumented: Vec<&String> = json["venues"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !row.contains(&format!("`{k}`")))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "venues entry fields missing from the README: {undocumented:?}"
         );
     }
 

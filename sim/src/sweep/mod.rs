@@ -12,7 +12,7 @@
 //! design = "grid"                      # grid | random | lhs
 //! replicates = 4                       # seeds per point, the same seeds for every point
 //! seed = 1
-//! keep = ["summary", "epochs"]         # + "providers", "jobs"
+//! keep = ["summary", "epochs"]         # + "providers", "jobs", "venues"
 //!
 //! [[axes]]
 //! path = "market.take_rate"
@@ -44,7 +44,8 @@ use crate::scenario::ScenarioError;
 /// path that the base scenario does not have.
 pub type SweepError = ScenarioError;
 
-/// Which per-run outputs a sweep keeps (the summary is always kept).
+/// Which per-run outputs a sweep keeps (the summary is always kept). Without a `keep`
+/// list: epochs and, for a multi-venue world, venues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Keep {
     /// `epochs.parquet`: per-epoch time series.
@@ -53,6 +54,8 @@ pub struct Keep {
     pub providers: bool,
     /// `jobs.parquet`: one row per job (large).
     pub jobs: bool,
+    /// `venues.parquet`: one row per venue and epoch (multi-venue worlds only; small).
+    pub venues: bool,
 }
 
 impl Default for Keep {
@@ -61,6 +64,7 @@ impl Default for Keep {
             epochs: true,
             providers: false,
             jobs: false,
+            venues: true,
         }
     }
 }
@@ -309,5 +313,25 @@ mod tests {
                 .to_string()
                 .starts_with("t.toml:5:14:")
         );
+    }
+
+    #[test]
+    fn keep_lists_the_tables_and_defaults_to_epochs_and_venues() {
+        let axis = "[[axes]]\npath = \"market.take_rate\"\nvalues = [0.1]\n";
+        let keep = |list: &str| parse(&format!("{BASE}keep = {list}\n{axis}")).map(|s| s.keep);
+        assert_eq!(
+            keep("[\"summary\", \"venues\"]").unwrap(),
+            Keep {
+                epochs: false,
+                providers: false,
+                jobs: false,
+                venues: true,
+            }
+        );
+        assert!(!keep("[\"epochs\"]").unwrap().venues);
+        let default = parse(&format!("{BASE}{axis}")).unwrap().keep;
+        assert!(default.epochs && default.venues && !default.jobs);
+        let e = keep("[\"orders\"]").unwrap_err().to_string();
+        assert!(e.contains("jobs or venues"), "{e}");
     }
 }

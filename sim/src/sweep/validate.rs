@@ -158,6 +158,7 @@ fn keep(loc: &Locator, raw: &Option<Sp<Vec<Sp<String>>>>) -> Res<Keep> {
         epochs: false,
         providers: false,
         jobs: false,
+        venues: false,
     };
     for item in list.get() {
         match item.get().as_str() {
@@ -165,11 +166,12 @@ fn keep(loc: &Locator, raw: &Option<Sp<Vec<Sp<String>>>>) -> Res<Keep> {
             "epochs" => keep.epochs = true,
             "providers" => keep.providers = true,
             "jobs" => keep.jobs = true,
+            "venues" => keep.venues = true,
             other => {
                 return Err(loc.error(
                     item.span(),
                     format!(
-                        "unknown output `{other}`: expected summary, epochs, providers or jobs"
+                        "unknown output `{other}`: expected summary, epochs, providers, jobs or venues"
                     ),
                 ));
             }
