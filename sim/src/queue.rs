@@ -44,6 +44,12 @@ pub struct EventQueue<E> {
     /// key, largest first: a pop is `Vec::pop`, a push an insertion among a few entries.
     small: Vec<Entry<E>>,
     small_mode: bool,
+    /// Keys pushed below `last` after a peek raised it above the last key popped (a
+    /// multi-venue world hands a venue a job between its events), sorted largest first;
+    /// all of them are below every key in the buckets, so they go first.
+    early: Vec<Entry<E>>,
+    /// The last key popped: no key may be pushed below it.
+    popped: u128,
     len: usize,
     next_seq: u64,
 }
@@ -74,6 +80,8 @@ impl<E> EventQueue<E> {
             scratch: Vec::new(),
             small: Vec::with_capacity(SMALL_MAX + 1),
             small_mode: true,
+            early: Vec::new(),
+            popped: 0,
             len: 0,
             next_seq: 0,
         }
@@ -122,11 +130,21 @@ impl<E> EventQueue<E> {
     /// last event popped (the engine clamps to its clock).
     pub fn push(&mut self, at: SimTime, event: E) {
         let key = ((at as u128) << 64) | self.next_seq as u128;
-        debug_assert!(key >= self.last, "event scheduled in the past");
-        // A key in the past would break the buckets' invariant: run it now instead.
-        let key = key.max(self.last);
+        debug_assert!(key >= self.popped, "event scheduled in the past");
+        // A key in the past would break the order: run it now instead.
+        let key = key.max(self.popped);
         self.next_seq += 1;
         self.len += 1;
+        if !self.small_mode && key < self.last {
+            // Below the buckets' base (raised by a peek): before all of them.
+            let at = self
+                .early
+                .iter()
+                .position(|e| e.key < key)
+                .unwrap_or(self.early.len());
+            self.early.insert(at, Entry { key, event });
+            return;
+        }
         if self.small_mode {
             // Most new keys are the largest (a later time): they go to the front.
             let at = self
@@ -160,6 +178,7 @@ impl<E> EventQueue<E> {
         for b in 0..BUCKETS {
             self.small.append(&mut self.buckets[b]);
         }
+        self.small.append(&mut self.early);
         self.occupied = [0; 3];
         self.small
             .sort_unstable_by_key(|e| std::cmp::Reverse(e.key));
@@ -202,6 +221,7 @@ impl<E> EventQueue<E> {
         // Every other key is larger and keeps its bucket relative to the new `last`:
         // they differ from the old one above bit b - 1, where the two agree.
         self.last = entry.key;
+        self.popped = entry.key;
         self.len -= 1;
         if self.len < SMALL_MIN {
             self.move_to_small_list();
@@ -213,6 +233,7 @@ impl<E> EventQueue<E> {
     fn take_small(&mut self) -> Option<(SimTime, E)> {
         let entry = self.small.pop()?;
         self.last = entry.key;
+        self.popped = entry.key;
         self.len -= 1;
         Some(((entry.key >> 64) as SimTime, entry.event))
     }
@@ -221,6 +242,9 @@ impl<E> EventQueue<E> {
     pub fn peek_time(&mut self) -> Option<SimTime> {
         if self.small_mode {
             return self.small.last().map(|e| (e.key >> 64) as SimTime);
+        }
+        if let Some(e) = self.early.last() {
+            return Some((e.key >> 64) as SimTime);
         }
         let b = self.settle()?;
         let key = self.buckets[b].last().expect("settled").key;
@@ -231,6 +255,9 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         if self.small_mode {
             return self.take_small();
+        }
+        if !self.early.is_empty() {
+            return Some(self.take_early());
         }
         let b = self.settle()?;
         Some(self.take(b))
@@ -247,9 +274,23 @@ impl<E> EventQueue<E> {
                 None
             };
         }
+        if let Some(e) = self.early.last() {
+            return ((e.key >> 64) as SimTime <= until).then(|| self.take_early());
+        }
         let b = self.settle()?;
         let key = self.buckets[b].last().expect("settled").key;
         ((key >> 64) as SimTime <= until).then(|| self.take(b))
+    }
+
+    /// Removes the smallest entry, the last of `early` (below every bucket's key).
+    fn take_early(&mut self) -> (SimTime, E) {
+        let entry = self.early.pop().expect("an early entry");
+        self.popped = entry.key;
+        self.len -= 1;
+        if self.len < SMALL_MIN {
+            self.move_to_small_list();
+        }
+        ((entry.key >> 64) as SimTime, entry.event)
     }
 }
 
@@ -327,6 +368,55 @@ mod tests {
             }
             assert_eq!(q.len(), heap.len());
         }
+    }
+
+    /// A multi-venue world peeks a venue's queue (which raises the buckets' base to the
+    /// next key) and then hands it an event due before that: the order still matches a
+    /// binary heap, whatever mix of peeks, pushes at the current time and pops.
+    #[test]
+    fn pushes_after_a_peek_below_the_next_key_keep_the_order() {
+        let mut rng = stream_rng(13, StreamId::new(StreamKind::Custom, 3));
+        let mut q = EventQueue::new();
+        let mut heap = BinaryHeap::new();
+        let (mut seq, mut now) = (0u64, 0u64);
+        let mut early_pushes = 0;
+        for _ in 0..100_000u32 {
+            match rng.random_range(0..4u32) {
+                0 => {
+                    assert_eq!(
+                        q.peek_time(),
+                        heap.peek().map(|r: &Reverse<(u64, u64)>| r.0.0)
+                    );
+                }
+                1 => {
+                    // A peek, then a push between the last pop and the next pending event.
+                    q.peek_time();
+                    let next = heap.peek().map_or(now + 100, |r| r.0.0);
+                    let at = rng.random_range(now..=next);
+                    if at < next {
+                        early_pushes += 1;
+                    }
+                    q.push(at, seq);
+                    heap.push(Reverse((at, seq)));
+                    seq += 1;
+                }
+                2 => {
+                    let at = now + rng.random_range(0..1_000_000u64);
+                    q.push(at, seq);
+                    heap.push(Reverse((at, seq)));
+                    seq += 1;
+                }
+                _ => {
+                    let want = heap.pop().map(|Reverse(x)| x);
+                    assert_eq!(q.pop(), want);
+                    if let Some((t, _)) = want {
+                        now = t;
+                    }
+                }
+            }
+            assert_eq!(q.len(), heap.len());
+        }
+        assert!(early_pushes > 200, "{early_pushes}");
     }
 
     /// Oracle: the queue agrees with a stable sort of the same (time, seq) pairs.

@@ -1,6 +1,8 @@
 //! How providers move between a world's networks (`[mobility]`). At each epoch's close
 //! every network's return per GPU-hour is measured by GPU model (USD income + token
-//! rewards at the token's price - power - hosting, over the GPUs present); a provider
+//! rewards at the token's price - power - hosting, over the GPUs present) and smoothed
+//! over the epochs (`memory`: the last epoch's weight), so that one epoch's noise does
+//! not send providers back and forth; a provider
 //! whose GPU model earns more elsewhere moves when the gain repays the switching cost
 //! within `payback`, unless inertia keeps it this epoch, and at most
 //! `max_share_per_epoch` of a network's providers leave it at one close. A mover takes
@@ -20,6 +22,8 @@ pub const DEFAULT_PAYBACK_H: f64 = 30.0 * 24.0;
 pub const DEFAULT_INERTIA: f64 = 0.8;
 /// Most of a network's providers leaving at one close when absent [fraction].
 pub const DEFAULT_MAX_SHARE_PER_EPOCH: f64 = 0.05;
+/// Weight of the last epoch in a network's smoothed return when absent [fraction].
+pub const DEFAULT_MEMORY: f64 = 0.2;
 
 /// How providers move between networks.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +36,8 @@ pub struct Mobility {
     pub inertia: f64,
     /// Most of a network's providers that may leave it at one close [fraction].
     pub max_share_per_epoch: f64,
+    /// Weight of the last epoch in a network's smoothed return [fraction].
+    pub memory: f64,
 }
 
 impl Mobility {
@@ -64,6 +70,7 @@ impl Mobility {
                 1.000_001,
                 "mobility.max_share_per_epoch",
             )?,
+            memory: c.fraction(&r.memory, DEFAULT_MEMORY, 0.0, 1.000_001, "mobility.memory")?,
         })
     }
 
@@ -102,6 +109,7 @@ mod tests {
             payback_h: 720.0,
             inertia: 0.8,
             max_share_per_epoch: 0.05,
+            memory: 0.2,
         }
     }
 

@@ -104,7 +104,7 @@ struct Network<'a, S: RecordSink> {
     waits_seen: Vec<(u64, f64)>,
     /// Tokens each provider held at the last close.
     held: Vec<f64>,
-    /// Last epoch's return by GPU model [USD per GPU-hour].
+    /// Return by GPU model, smoothed over the last epochs [USD per GPU-hour].
     returns: Vec<Option<f64>>,
     /// Cloud fallback spend at the last close [USD].
     cloud_spend_seen: f64,
@@ -349,7 +349,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         let state = &mut demand.states[w as usize];
         let row = state.trace_row(wl);
         if let Some(t) = state.next_arrival(wl, now, sc.duration) {
-            demand.queue.push(t, w);
+            demand.queue.push(t.max(now), w);
         }
         let draw = JobDraw::new(wl, state, row);
         let id = demand.next_job_id;
@@ -467,9 +467,14 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 value[p.gpu as usize] += p.last_epoch_margin_usd + tokens * price;
                 hours[p.gpu as usize] += p.gpus as f64 * present_h;
             }
+            // Providers judge a network by its returns smoothed over the last epochs.
+            let memory = self.world.mobility.memory;
             for g in 0..gpus {
-                n.returns[g] =
-                    (n.cohort_of[g].is_some() && hours[g] > 0.0).then(|| value[g] / hours[g]);
+                n.returns[g] = match (n.cohort_of[g].is_some() && hours[g] > 0.0, n.returns[g]) {
+                    (false, _) => None,
+                    (true, None) => Some(value[g] / hours[g]),
+                    (true, Some(old)) => Some(memory * value[g] / hours[g] + (1.0 - memory) * old),
+                };
             }
             epoch_return[v] = (value.iter().sum(), hours.iter().sum());
             n.return_sum.0 += epoch_return[v].0;

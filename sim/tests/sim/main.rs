@@ -18,3 +18,4 @@ mod timeline;
 mod traces;
 mod world_builder;
 mod world_steps;
+mod worlds;

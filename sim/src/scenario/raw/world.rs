@@ -80,4 +80,7 @@ pub struct RawMobility {
     /// Most of a network's providers that may leave it at one epoch's close
     /// [fraction]. Default 0.05.
     pub max_share_per_epoch: Option<Sp<f64>>,
+    /// Weight of the last epoch in the return providers judge a network by (the rest is
+    /// the estimate before it) [fraction]. Default 0.2.
+    pub memory: Option<Sp<f64>>,
 }

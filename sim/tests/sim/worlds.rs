@@ -1,0 +1,294 @@
+//! Multi-venue worlds: conservation of jobs, USD and tokens per venue and in total over
+//! random worlds, determinism, providers moving when returns differ and only then.
+
+use std::path::Path;
+
+use flopmarket_sim::{Scenario, Summary, VecSink};
+use proptest::prelude::*;
+
+use crate::common::{run_all, untimed};
+
+/// A small posted-price network of 1-GPU A100 hosts.
+const NETWORK: &str = r#"
+[scenario]
+name = "net"
+duration = "30d"
+
+[market]
+mechanism = "posted_price"
+posted_prices = { "A100-80G" = 1.0 }
+
+[[providers]]
+name = "a100"
+count = 40
+gpu = "A100-80G"
+capex_usd_per_gpu = 10_000.0
+hosting_usd_per_gpu_hour = 0.1
+pricing = { strategy = "price_list", usd_per_gpu_month = 500.0 }
+
+[[workloads]]
+name = "own"
+kind = "batch"
+arrivals = { rate_per_hour = 1.0 }
+size = { dist = "fixed", value = "1h" }
+gpu_models = ["A100-80G"]
+max_price = { usd_per_gpu_hour = 10.0 }
+"#;
+
+/// A world of two copies of [`NETWORK`] (`b_price`: the second's posted price) and AWS;
+/// each network has its own workload that stays with it (loyalty 1).
+fn two_networks(dir: &Path, b_price: f64, days: u32) -> Scenario {
+    std::fs::write(dir.join("net.toml"), NETWORK).unwrap();
+    let world = format!(
+        r#"
+[scenario]
+name = "pair"
+duration = "{days}d"
+seed = 3
+
+[[venues]]
+name = "a"
+scenario = "net.toml"
+
+[[venues]]
+name = "b"
+scenario = "net.toml"
+set = ["market.posted_prices.A100-80G={b_price}"]
+
+[[venues]]
+name = "aws"
+cloud = "aws"
+
+[choice]
+loyalty = 1.0
+home = {{ "to-a" = "a", "to-b" = "b" }}
+
+[mobility]
+switching_cost_usd_per_gpu = 50.0
+payback = "30d"
+inertia = 0.5
+max_share_per_epoch = 0.1
+
+[[workloads]]
+name = "to-a"
+kind = "batch"
+arrivals = {{ rate_per_hour = 20.0 }}
+size = {{ dist = "fixed", value = "1h" }}
+gpu_models = ["A100-80G"]
+cloud_gpu = "A100-80G"
+max_price = {{ usd_per_gpu_hour = 10.0 }}
+patience = "30d"
+
+[[workloads]]
+name = "to-b"
+kind = "batch"
+arrivals = {{ rate_per_hour = 20.0 }}
+size = {{ dist = "fixed", value = "1h" }}
+gpu_models = ["A100-80G"]
+cloud_gpu = "A100-80G"
+max_price = {{ usd_per_gpu_hour = 10.0 }}
+patience = "30d"
+"#
+    );
+    let path = dir.join("world.toml");
+    std::fs::write(&path, world).unwrap();
+    Scenario::load(&path, &[]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A fresh folder for one test's scenario files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("flopmarket-worlds-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn venue<'a>(s: &'a Summary, name: &str) -> &'a flopmarket_sim::summary::VenueSummary {
+    s.venues.iter().find(|v| v.venue == name).unwrap()
+}
+
+#[test]
+fn providers_move_to_the_better_paid_network_until_returns_even_out() {
+    let dir = scratch("move");
+    let sc = two_networks(&dir, 2.0, 120);
+    let (s, sink) = run_all(&sc, false);
+    let (a, b) = (venue(&s, "a"), venue(&s, "b"));
+    // Providers flow to the better-paid network (some come back after an overshoot:
+    // they judge by smoothed, hence lagging, returns).
+    assert_eq!(b.providers_in, a.providers_out);
+    assert_eq!(a.providers_in, b.providers_out);
+    assert!(b.providers_in > b.providers_out + 10, "{a:?} {b:?}");
+    assert!(b.providers_end > a.providers_end, "{a:?} {b:?}");
+    // The moves stop once the returns are within the switching cost repaid in 30 days:
+    // none in the last 30 epochs.
+    let last: Vec<_> = sink.venue_epochs.iter().filter(|r| r.epoch >= 90).collect();
+    assert!(!last.is_empty());
+    assert!(
+        last.iter()
+            .all(|r| r.providers_in == 0 && r.providers_out == 0),
+        "{last:?}"
+    );
+    // By then the return gap no longer pays for a move.
+    let gap = |e: u32| {
+        let r = |v: &str| {
+            sink.venue_epochs
+                .iter()
+                .find(|r| r.epoch == e && r.venue == v)
+                .unwrap()
+                .return_usd_per_gpu_hour
+        };
+        r("b") - r("a")
+    };
+    assert!(
+        gap(0) * 720.0 > 50.0,
+        "the first epoch's gap pays: {}",
+        gap(0)
+    );
+    assert!(
+        gap(119) * 720.0 <= 50.0,
+        "the last epoch's gap does not: {}",
+        gap(119)
+    );
+}
+
+#[test]
+fn nobody_moves_between_networks_that_pay_the_same() {
+    let dir = scratch("stay");
+    let sc = two_networks(&dir, 1.0, 60);
+    let (s, _) = run_all(&sc, false);
+    for v in &s.venues {
+        assert_eq!((v.providers_in, v.providers_out), (0, 0), "{v:?}");
+    }
+}
+
+#[test]
+fn the_built_in_world_is_deterministic_and_conserves_per_venue() {
+    let sc = Scenario::load_named("world", &["scenario.duration=\"20d\"".into()]).unwrap();
+    let (s1, k1) = run_all(&sc, true);
+    let (s2, k2) = run_all(&sc, true);
+    assert_eq!(untimed(s1.clone()).venues.len(), 7);
+    let strip = |mut s: Summary| {
+        for v in &mut s.venues {
+            v.invariant_violations.clear();
+        }
+        untimed(s)
+    };
+    // (Compared as JSON: NaN figures are not equal to themselves.)
+    let json = |s: Summary| serde_json::to_string(&strip(s)).unwrap();
+    assert_eq!(json(s1.clone()), json(s2));
+    assert_eq!(k1.jobs, k2.jobs);
+    assert_eq!(k1.venue_epochs, k2.venue_epochs);
+    check_world(&s1, &k1);
+}
+
+/// The conservation laws of a world run: in total and for every venue.
+fn check_world(s: &Summary, sink: &VecSink) {
+    assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    for v in &s.venues {
+        assert_eq!(v.invariant_violations, Vec::<String>::new(), "{}", v.venue);
+        assert_eq!(
+            v.jobs,
+            v.jobs_completed + v.jobs_failed + v.jobs_dropped + v.jobs_to_cloud + v.jobs_in_flight,
+            "{v:?}"
+        );
+    }
+    let jobs: u64 = s.venues.iter().map(|v| v.jobs).sum();
+    assert_eq!(jobs, s.jobs.jobs_submitted);
+    let share: f64 = s.venues.iter().map(|v| v.demand_share).sum();
+    assert!((share - 1.0).abs() < 1e-9 || jobs == 0, "{share}");
+    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    let spend: f64 = s.venues.iter().map(|v| v.spend_usd).sum();
+    assert!(rel(
+        spend,
+        s.money.consumer_spend_usd + s.money.cloud_spend_usd
+    ));
+    let network: f64 = s.venues.iter().map(|v| v.network_spend_usd).sum();
+    assert!(rel(network, s.money.consumer_spend_usd));
+    // The job log: one row per job, tagged with the venue that took it.
+    if !sink.jobs.is_empty() {
+        assert_eq!(sink.jobs.len() as u64, s.jobs.jobs_submitted);
+        assert_eq!(sink.job_venues.len(), sink.jobs.len());
+        for v in &s.venues {
+            let n = sink.job_venues.iter().filter(|x| **x == v.venue).count() as u64;
+            assert_eq!(n, v.jobs, "{}", v.venue);
+        }
+    }
+    // Venue rows add up to the run's routing.
+    for v in &s.venues {
+        let routed: u64 = sink
+            .venue_epochs
+            .iter()
+            .filter(|r| r.venue == v.venue)
+            .map(|r| r.jobs_routed)
+            .sum();
+        assert_eq!(routed, v.jobs, "{}", v.venue);
+    }
+}
+
+const NETWORKS: &[&str] = &[
+    "akash", "ionet", "render", "nosana", "golem", "aethir", "theta", "gensyn",
+];
+const CLOUDS: &[&str] = &[
+    "aws",
+    "runpod:on_demand",
+    "vastai:on_demand",
+    "lambda",
+    "gcp",
+    "nebius",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, .. ProptestConfig::default() })]
+
+    #[test]
+    fn jobs_usd_and_tokens_are_conserved_in_random_worlds(
+        seed in 0u64..1_000,
+        networks in proptest::sample::subsequence(NETWORKS, 1..=3),
+        clouds in proptest::sample::subsequence(CLOUDS, 1..=3),
+        bounded in 0u32..64,
+        loyalty in 0.0f64..1.0,
+        wait_cost in 0.0f64..2.0,
+        switching in 0.0f64..300.0,
+        inertia in 0.0f64..1.0,
+        rate in 0.5f64..40.0,
+    ) {
+        let mut text = format!(
+            "[scenario]\nname = \"random\"\nduration = \"6d\"\nstart = \"2026-01-01\"\nseed = {seed}\n\n[choice]\nloyalty = {loyalty}\nwait_cost = {wait_cost}\n\n[mobility]\nswitching_cost_usd_per_gpu = {switching}\ninertia = {inertia}\nmax_share_per_epoch = 0.2\n\n[[venues]]\nname = \"aws-unlimited\"\ncloud = \"aws\"\n"
+        );
+        for n in &networks {
+            text += &format!("\n[[venues]]\nname = \"{n}\"\nscenario = \"{n}\"\n");
+        }
+        for (i, c) in clouds.iter().enumerate() {
+            text += &format!("\n[[venues]]\nname = \"cloud{i}\"\ncloud = \"{c}\"\n");
+            if i == 0 && bounded > 0 {
+                text += &format!("capacity_gpus = {}\n", bounded * 8);
+            }
+        }
+        text += &format!(r#"
+[[workloads]]
+name = "inference"
+kind = "inference"
+arrivals = {{ rate_per_hour = {rate} }}
+size = {{ dist = "lognormal", median = "2h", sigma = 1.0 }}
+gpu_models = ["RTX-4090", "A100-80G", "H100-SXM"]
+cloud_gpu = "A100-80G"
+max_price = {{ relative_to_cloud = 0.7 }}
+patience = "2h"
+cloud_only_fraction = 0.1
+
+[[workloads]]
+name = "training"
+kind = "training"
+arrivals = {{ rate_per_hour = {} }}
+size = {{ dist = "lognormal", median = "10h", sigma = 0.8 }}
+gpus = 8
+gpu_models = ["H100-SXM", "A100-80G"]
+cloud_gpu = "H100-SXM"
+max_price = {{ relative_to_cloud = 0.5 }}
+patience = "1d"
+checkpoint_interval = "1h"
+"#, rate / 10.0);
+        let sc = Scenario::parse(&text, "random-world", &[]).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let (s, sink) = run_all(&sc, true);
+        check_world(&s, &sink);
+    }
+}
