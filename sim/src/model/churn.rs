@@ -32,6 +32,8 @@ impl<S: RecordSink> World<'_, S> {
         jobs.clear();
         let p = &mut self.providers[pid as usize];
         p.jobs = jobs;
+        self.touch(pid);
+        let p = &mut self.providers[pid as usize];
         if p.go_down() {
             self.retire(pid, now);
             return;
@@ -50,6 +52,8 @@ impl<S: RecordSink> World<'_, S> {
         p.advance(now);
         p.come_up(now);
         self.book.insert(pid, p);
+        self.touch(pid);
+        let p = &mut self.providers[pid as usize];
         let next = p
             .time_to_failure(&self.sc.cohorts[p.cohort as usize])
             .expect("only churning hosts come up");

@@ -103,6 +103,7 @@ impl<S: RecordSink> World<'_, S> {
         } else {
             self.book.remove(pid, p);
             p.start_leaving();
+            self.touch(pid);
         }
     }
 
@@ -114,6 +115,7 @@ impl<S: RecordSink> World<'_, S> {
         p.retire(now);
         let stake_gpus = p.gpus as f64 * p.stake_multiplier;
         self.ledger.provider_left(stake_gpus);
+        self.touch(pid);
     }
 }
 

@@ -102,6 +102,14 @@ impl JobDraw {
     }
 }
 
+/// Notes in `touched` that provider `pid` changed when `watch` says it is multi-homed.
+#[inline]
+fn touch(watch: &[bool], touched: &mut Vec<ProviderId>, pid: ProviderId) {
+    if !watch.is_empty() && watch.get(pid as usize).is_some_and(|&w| w) {
+        touched.push(pid);
+    }
+}
+
 /// What happened when an order was tried against the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clearing {
@@ -133,6 +141,11 @@ pub struct World<'s, S: RecordSink> {
     next_job_id: u64,
     /// The next `[[timeline]]` change to apply (an index into `sc.timeline`).
     next_change: usize,
+    /// Multi-venue worlds: the providers listed on another network too (multi-homing),
+    /// by id; empty in a single-network run.
+    pub(crate) watch: Vec<bool>,
+    /// Watched providers whose jobs or state changed since the world last looked.
+    pub(crate) touched: Vec<ProviderId>,
 }
 
 impl<S: RecordSink> World<'_, S> {
@@ -298,7 +311,15 @@ impl<S: RecordSink> World<'_, S> {
             host.free -= gpus;
             host.jobs.push(slot);
             self.book.insert(p, host);
+            touch(&self.watch, &mut self.touched, p);
         }
+    }
+
+    /// Notes that watched provider `pid` (multi-homed) changed: its other listing must
+    /// follow.
+    #[inline]
+    pub(crate) fn touch(&mut self, pid: ProviderId) {
+        touch(&self.watch, &mut self.touched, pid);
     }
 
     /// Gives back the GPUs `slot` holds on each of its hosts except `except` (a host that
@@ -329,6 +350,7 @@ impl<S: RecordSink> World<'_, S> {
             if p.state == ProviderState::Leaving && p.jobs.is_empty() {
                 retiring.push(pid);
             }
+            touch(&self.watch, &mut self.touched, pid);
         }
         for pid in retiring {
             self.retire(pid, now);

@@ -46,6 +46,9 @@ pub struct VenueSummary {
     pub providers_out: u64,
     /// Providers that joined from outside the world (entry and exit).
     pub providers_entered: u64,
+    /// Hosts of other networks listed here too (multi-homing, `also_listed_on`); their
+    /// listings count among the providers above.
+    pub providers_listed_from_elsewhere: u64,
     /// Providers that left the world (entry and exit).
     pub providers_exited: u64,
     /// Mean return of a GPU online here over the run: income + token rewards at the

@@ -7,6 +7,7 @@
 
 pub mod choice;
 mod cloud;
+mod listing;
 pub mod mobility;
 mod run;
 
@@ -33,6 +34,9 @@ pub struct Venue {
     pub name: String,
     /// A network or a cloud.
     pub kind: VenueKind,
+    /// A network: the other networks a share of its starting hosts are also listed on
+    /// (venue index, share) ([`listing`]).
+    pub also_listed_on: Vec<(usize, f64)>,
 }
 
 /// What a venue is.

@@ -15,12 +15,13 @@ use rand::RngExt;
 
 use super::choice::{JobTerms, Offer, Quote};
 use super::cloud::CloudState;
+use super::listing::{Link, picked, target};
 use super::{CloudVenue, VenueKind, WorldSpec};
 use crate::engine::Simulation;
 use crate::model::catalog::GpuId;
 use crate::model::ledger::{Counters, WorkloadCounters};
 use crate::model::market::Market;
-use crate::model::provider::Provider;
+use crate::model::provider::{Provider, ProviderId, ProviderState};
 use crate::model::workload::WorkloadState;
 use crate::model::world::{Event, JobDraw, World};
 use crate::output::{EpochRecord, JobRecord, ProviderRecord, RecordSink, VenueEpochRecord};
@@ -117,6 +118,8 @@ struct Network<'a, S: RecordSink> {
     epoch_out: u32,
     /// Return summed over the run: value [USD] and GPU-hours present.
     return_sum: (f64, f64),
+    /// Listings here of other networks' hosts (multi-homing).
+    twins: u64,
 }
 
 /// A cloud venue at run time.
@@ -192,12 +195,15 @@ pub fn run_world<S: RecordSink>(
         routed: vec![0; world.venues.len()],
         epoch_routed: vec![0; world.venues.len()],
         mobility_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Custom, MOBILITY_STREAM)),
+        links: Vec::new(),
+        link_of: vec![Vec::new(); world.venues.len()],
         fallback: world
             .venues
             .iter()
             .position(|v| matches!(&v.kind, VenueKind::Cloud(k) if k.capacity_gpus.is_none()))
             .expect("validated: a world has an unlimited cloud"),
     };
+    run.link_hosts(&mut slots);
     run.quotes = run.quote_all(&mut slots, 0);
     let (mut t, mut epoch) = (0, 0u32);
     while t < sc.duration {
@@ -264,6 +270,7 @@ fn network<'a, S: RecordSink>(
         epoch_in: 0,
         epoch_out: 0,
         return_sum: (0.0, 0.0),
+        twins: 0,
     }
 }
 
@@ -300,6 +307,10 @@ struct WorldRun<'a, S> {
     routed: Vec<u64>,
     epoch_routed: Vec<u64>,
     mobility_rng: StreamRng,
+    /// Hosts listed on two networks.
+    links: Vec<Link>,
+    /// The links of each venue's providers: `link_of[venue][provider]`.
+    link_of: Vec<Vec<Vec<u32>>>,
     /// The first unlimited cloud: where a job goes when no venue can take it.
     fallback: usize,
 }
@@ -329,12 +340,20 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     };
                     n.sim.step();
                     n.next = n.sim.next_time();
+                    if !n.sim.model.touched.is_empty() {
+                        let now = n.sim.now();
+                        self.follow_links(slots, now);
+                    }
                 }
             }
         }
         for s in slots.iter_mut() {
             if let Slot::Network(n) = s {
-                n.sim.run_until(until);
+                let handled = n.sim.run_until(until);
+                assert_eq!(
+                    handled, 0,
+                    "every event up to the epoch's end was interleaved"
+                );
                 n.next = n.sim.next_time();
             }
         }
@@ -391,6 +410,9 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 };
                 n.sim.act(now, |world, q| world.admit(w, id, draw, now, q));
                 n.next = n.sim.next_time();
+                if !n.sim.model.touched.is_empty() {
+                    self.follow_links(slots, now);
+                }
             }
             Slot::Cloud(c) => {
                 let (gpu, speed) = cheapest_cloud_gpu(sc, wl, c.spec, now)
@@ -515,7 +537,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 if moving >= cap {
                     break;
                 }
-                if !p.is_staying() || p.expelled {
+                if !p.is_staying() || p.expelled || n.sim.model.watch.get(pid).is_some_and(|&w| w) {
                     continue;
                 }
                 let by_venue: Vec<Option<f64>> = returns
@@ -549,6 +571,130 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             m.moved_in += 1;
             m.epoch_in += 1;
             m.next = m.sim.next_time();
+        }
+        self.follow_links(slots, now);
+    }
+
+    /// Lists a share of each network's starting hosts on the networks its
+    /// `also_listed_on` names (see [`super::listing`]).
+    fn link_hosts(&mut self, slots: &mut [Slot<'a, S>]) {
+        for (a, venue) in self.world.venues.iter().enumerate() {
+            for &(b, fraction) in &venue.also_listed_on {
+                let Slot::Network(home) = &slots[a] else {
+                    continue;
+                };
+                let hosts: Vec<(ProviderId, u16, GpuId, bool)> = home
+                    .sim
+                    .model
+                    .providers()
+                    .iter()
+                    .enumerate()
+                    .filter(|&(pid, _)| picked(a, b, pid as ProviderId, fraction))
+                    .map(|(pid, p)| (pid as ProviderId, p.gpus, p.gpu, p.listed))
+                    .collect();
+                for (pid, gpus, gpu, home_listed) in hosts {
+                    let Slot::Network(other) = &mut slots[b] else {
+                        continue;
+                    };
+                    let Some(ci) = other.cohort_of[gpu as usize] else {
+                        continue;
+                    };
+                    let twin = other.sim.act(0, |w, _| w.add_twin(ci, gpus, 0));
+                    let twin_listed = other.sim.model.providers()[twin as usize].listed;
+                    other.twins += 1;
+                    let Slot::Network(home) = &mut slots[a] else {
+                        continue;
+                    };
+                    home.sim.act(0, |w, _| w.watch(pid));
+                    let index = self.links.len() as u32;
+                    self.links.push(Link {
+                        home: (a, pid),
+                        twin: (b, twin),
+                        home_listed,
+                        twin_listed,
+                    });
+                    for (v, p) in [(a, pid), (b, twin)] {
+                        let of = &mut self.link_of[v];
+                        if of.len() <= p as usize {
+                            of.resize(p as usize + 1, Vec::new());
+                        }
+                        of[p as usize].push(index);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Brings every multi-homed host's two listings in line with its jobs and state
+    /// after something changed. Withdrawals (which never place work) are made for every
+    /// changed host before any action that may place work (an eviction's jobs posted
+    /// again, a listing), and after each such action, so a host never holds work on
+    /// both networks.
+    fn follow_links(&mut self, slots: &mut [Slot<'a, S>], now: SimTime) {
+        let mut dirty: Vec<u32> = Vec::new();
+        loop {
+            for (v, s) in slots.iter_mut().enumerate() {
+                if let Slot::Network(n) = s {
+                    for pid in n.sim.model.touched.drain(..) {
+                        if let Some(links) = self.link_of[v].get(pid as usize) {
+                            dirty.extend(links);
+                        }
+                    }
+                }
+            }
+            dirty.sort_unstable();
+            dirty.dedup();
+            if dirty.is_empty() {
+                return;
+            }
+            for &l in &dirty {
+                let link = self.links[l as usize];
+                let (home, twin) = link_state(slots, &link);
+                let (home_listed, twin_listed, _, _) = target(&home, &twin, &link);
+                if !twin_listed && twin.listed {
+                    sim_of(slots, link.twin.0)
+                        .act(now, |w, q| w.set_listed(link.twin.1, false, now, q));
+                }
+                if !home_listed && home.listed && home.state == ProviderState::Up {
+                    sim_of(slots, link.home.0)
+                        .act(now, |w, q| w.set_listed(link.home.1, false, now, q));
+                }
+            }
+            // One action that may place work, then withdrawals again.
+            while let Some(&l) = dirty.first() {
+                let link = self.links[l as usize];
+                let ((hv, hp), (tv, tp)) = (link.home, link.twin);
+                let (home, twin) = link_state(slots, &link);
+                assert!(
+                    home.jobs.is_empty() || twin.jobs.is_empty(),
+                    "a multi-homed host serves one network at a time"
+                );
+                let (home_listed, twin_listed, evict, leave) = target(&home, &twin, &link);
+                let acted = if evict {
+                    sim_of(slots, tv).act(now, |w, q| w.evict(tp, now, q));
+                    true
+                } else if leave && twin.is_staying() {
+                    sim_of(slots, tv).act(now, |w, _| w.start_leaving(tp, now));
+                    true
+                } else if twin_listed && !twin.listed {
+                    sim_of(slots, tv).act(now, |w, q| w.set_listed(tp, true, now, q));
+                    true
+                } else if home_listed && !home.listed && home.state == ProviderState::Up {
+                    sim_of(slots, hv).act(now, |w, q| w.set_listed(hp, true, now, q));
+                    true
+                } else {
+                    false
+                };
+                if acted {
+                    break;
+                }
+                dirty.remove(0);
+            }
+            for s in slots.iter_mut() {
+                if let Slot::Network(n) = s {
+                    n.next = n.sim.next_time();
+                }
+            }
         }
     }
 
@@ -734,7 +880,8 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                         world.providers().iter().filter(|p| p.is_staying()).count() as u64;
                     entry.providers_in = n.moved_in;
                     entry.providers_out = n.movers_out.len() as u64;
-                    entry.providers_entered = vs.supply.providers_entered - n.moved_in;
+                    entry.providers_entered = vs.supply.providers_entered - n.moved_in - n.twins;
+                    entry.providers_listed_from_elsewhere = n.twins;
                     entry.providers_exited = vs.supply.providers_exited - retired_movers;
                     entry.return_usd_per_gpu_hour = n.return_sum.0 / n.return_sum.1;
                     entry.tokens_minted = vs.token.tokens_minted;
@@ -876,6 +1023,26 @@ fn network_quote<S: RecordSink>(n: &Network<'_, S>, w: usize) -> Quote {
         wait_h: n.wait_h[w],
         offers,
     }
+}
+
+/// The simulation of network venue `v`.
+fn sim_of<'s, 'a, S: RecordSink>(
+    slots: &'s mut [Slot<'a, S>],
+    v: usize,
+) -> &'s mut Simulation<World<'a, VenueSink<'a, S>>> {
+    match &mut slots[v] {
+        Slot::Network(n) => &mut n.sim,
+        Slot::Cloud(_) => unreachable!("links join networks"),
+    }
+}
+
+/// A link's home host and its listing elsewhere, as they stand.
+fn link_state<S: RecordSink>(slots: &[Slot<'_, S>], link: &Link) -> (Provider, Provider) {
+    let get = |(v, p): (usize, ProviderId)| match &slots[v] {
+        Slot::Network(n) => n.sim.model.providers()[p as usize].clone(),
+        Slot::Cloud(_) => unreachable!("links join networks"),
+    };
+    (get(link.home), get(link.twin))
 }
 
 /// The GPU models a cloud may run workload `wl` on: its cloud GPU, then its accepted

@@ -102,6 +102,55 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+#[test]
+fn a_host_listed_on_two_networks_serves_one_at_a_time() {
+    let dir = scratch("multihome");
+    // Hosts of `a` fail now and then; half of them are listed on `b` too.
+    let net = NETWORK.replace(
+        "pricing = {",
+        "availability = { mtbf = { dist = \"exponential\", mean = \"2d\" }, mttr = { dist = \"fixed\", value = \"4h\" } }\npricing = {",
+    );
+    std::fs::write(dir.join("flaky.toml"), net).unwrap();
+    let sc = two_networks(&dir, 1.0, 30);
+    let text = std::fs::read_to_string(dir.join("world.toml"))
+        .unwrap()
+        .replacen(
+            "scenario = \"net.toml\"",
+            "scenario = \"flaky.toml\"\nalso_listed_on = [{ venue = \"b\", fraction = 0.5 }]",
+            1,
+        )
+        .replace("rate_per_hour = 20.0", "rate_per_hour = 35.0");
+    drop(sc);
+    std::fs::write(dir.join("world.toml"), text).unwrap();
+    let sc = Scenario::load(&dir.join("world.toml"), &[]).unwrap_or_else(|e| panic!("{e}"));
+    // The run asserts after every change that no host has work on both networks.
+    let (s, sink) = run_all(&sc, true);
+    check_world(&s, &sink);
+    let b = venue(&s, "b");
+    assert!(
+        (12..=28).contains(&b.providers_listed_from_elsewhere),
+        "{b:?}"
+    );
+    // `b`'s own hosts never fail: its interruptions are the listed hosts failing at home.
+    let b_interrupted: u64 = sink
+        .providers
+        .iter()
+        .zip(&sink.provider_venues)
+        .filter(|(_, v)| *v == "b")
+        .map(|(p, _)| p.jobs_interrupted)
+        .sum();
+    assert!(b_interrupted > 0);
+    // The listed hosts took work on `b`.
+    let twins_sold: f64 = sink
+        .providers
+        .iter()
+        .zip(&sink.provider_venues)
+        .filter(|(p, v)| *v == "b" && p.provider_id >= 40)
+        .map(|(p, _)| p.gpu_hours_sold)
+        .sum();
+    assert!(twins_sold > 0.0);
+}
+
 fn venue<'a>(s: &'a Summary, name: &str) -> &'a flopmarket_sim::summary::VenueSummary {
     s.venues.iter().find(|v| v.venue == name).unwrap()
 }
@@ -176,7 +225,10 @@ fn the_built_in_world_is_deterministic_and_conserves_per_venue() {
     let json = |s: Summary| serde_json::to_string(&strip(s)).unwrap();
     assert_eq!(json(s1.clone()), json(s2));
     assert_eq!(k1.jobs, k2.jobs);
-    assert_eq!(format!("{:?}", k1.venue_epochs), format!("{:?}", k2.venue_epochs));
+    assert_eq!(
+        format!("{:?}", k1.venue_epochs),
+        format!("{:?}", k2.venue_epochs)
+    );
     check_world(&s1, &k1);
 }
 

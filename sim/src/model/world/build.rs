@@ -107,6 +107,8 @@ impl<'s, S: RecordSink> World<'s, S> {
             jobs_log,
             next_job_id: 0,
             next_change: 0,
+            watch: Vec::new(),
+            touched: Vec::new(),
         }
     }
 }

@@ -21,6 +21,10 @@ pub struct RawVenue {
     /// A network: `--set`-style overrides of its scenario ("providers.0.count=40").
     #[serde(default)]
     pub set: Vec<Sp<String>>,
+    /// A network: a share of its hosts also listed on another network (multi-homing;
+    /// an aggregator such as io.net listing Render's hosts).
+    #[serde(default)]
+    pub also_listed_on: Vec<Sp<RawListing>>,
     /// A cloud: "cloud" (its on_demand offering) or "cloud:offering", a row of
     /// cloud_prices.csv.
     pub cloud: Option<Sp<String>>,
@@ -29,6 +33,16 @@ pub struct RawVenue {
     /// A cloud: dated changes of its list prices (a price cut is a factor below 1).
     #[serde(default)]
     pub price_changes: Vec<Sp<RawPriceChange>>,
+}
+
+/// Hosts of a network also listed on another.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawListing {
+    /// The other network (a venue name).
+    pub venue: Sp<String>,
+    /// Share of this network's starting hosts listed there too [fraction in (0, 1]].
+    pub fraction: Sp<f64>,
 }
 
 /// A dated change of a cloud's list prices.

@@ -62,7 +62,33 @@ pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpe
         venues.push(Venue {
             name: name.clone(),
             kind,
+            also_listed_on: Vec::new(),
         });
+    }
+    for (i, v) in list.get().iter().enumerate() {
+        for l in &v.get().also_listed_on {
+            let other = names.iter().position(|n| n == l.get().venue.get());
+            let ok = other.is_some_and(|o| {
+                o != i
+                    && matches!(venues[o].kind, VenueKind::Network(_))
+                    && matches!(venues[i].kind, VenueKind::Network(_))
+            });
+            let Some(o) = other.filter(|_| ok) else {
+                return Err(c.err(
+                    l.get().venue.span(),
+                    format!(
+                        "also_listed_on: expected another network venue of this world, not `{}`",
+                        l.get().venue.get()
+                    ),
+                ));
+            };
+            let fraction = c.check(
+                &l.get().fraction,
+                |f| f > 0.0 && f <= 1.0,
+                "fraction in (0, 1]",
+            )?;
+            venues[i].also_listed_on.push((o, fraction));
+        }
     }
     if !venues
         .iter()
