@@ -30,12 +30,14 @@
 mod design;
 pub mod raw;
 mod shard;
+pub mod study;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use design::DesignKind;
 pub use shard::Shard;
+pub use study::{MetricPath, Small, Study, StudyMetric};
 
 use crate::rng::splitmix64;
 use crate::scenario::ScenarioError;
@@ -127,6 +129,8 @@ pub struct Sweep {
     pub keep: Keep,
     /// Varying parameters.
     pub axes: Vec<Axis>,
+    /// `[study]`, in a study file (`flopmarket study`); `None` in a plain sweep file.
+    pub study: Option<Study>,
 }
 
 /// The value an axis takes at one design point: the TOML text given to `--set`, and a
@@ -209,6 +213,18 @@ impl Sweep {
             }
         }
         runs
+    }
+
+    /// The CI-sized sweep of a study: its `small` overrides after the sweep's, and its
+    /// replicates and samples where it gives them. The sweep itself without a study.
+    pub fn small(&self) -> Sweep {
+        let mut small = self.clone();
+        if let Some(study) = &self.study {
+            small.set.extend(study.small.set.iter().cloned());
+            small.replicates = study.small.replicates.unwrap_or(self.replicates);
+            small.samples = study.small.samples.unwrap_or(self.samples);
+        }
+        small
     }
 
     /// The base scenario's file name for messages.
