@@ -132,10 +132,13 @@ fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()
         .map_err(|why| BadInput(format!("study `{}`: {}: {why}", full.name, doc.display())))?;
 
     let sweep = if args.small { full.small() } else { full };
-    let out = out.unwrap_or_else(|| Path::new("target/studies").join(&sweep.name));
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("reading {}", file.display()))?
         + &small_note(&study, args.small);
+    let out = match out {
+        Some(dir) => dir,
+        None => default_out(&sweep.name, &text, args.quiet)?,
+    };
     let opts = ExecOptions {
         threads: args.threads,
         ..ExecOptions::default()
@@ -180,6 +183,23 @@ fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()
         );
     }
     Ok(())
+}
+
+/// `target/studies/<name>`, emptied first when it holds another version of the study (the
+/// executor refuses a directory whose sweep.toml differs; this one is the command's own).
+fn default_out(name: &str, text: &str, quiet: bool) -> anyhow::Result<PathBuf> {
+    let out = Path::new("target/studies").join(name);
+    let copy = out.join("sweep.toml");
+    if std::fs::read_to_string(&copy).is_ok_and(|old| old != text) {
+        if !quiet {
+            println!(
+                "{}: the study file changed; running it afresh",
+                out.display()
+            );
+        }
+        std::fs::remove_dir_all(&out).with_context(|| format!("emptying {}", out.display()))?;
+    }
+    Ok(out)
 }
 
 /// The command the table names: `flopmarket study <name>` for a study in a

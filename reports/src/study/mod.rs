@@ -118,12 +118,16 @@ pub fn figures(sweep: &Sweep, study: &Study, dir: &Path) -> Result<Vec<ArmFigure
             .map_err(|e| StudyError::Input(format!("{}: {e}", path.display())))?;
         for (m, metric) in study.metrics.iter().enumerate() {
             let x = metric.value(&summary).map_err(|why| {
+                let minus = metric
+                    .minus
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" minus `{}`", p.text));
                 let per = metric
                     .per
                     .as_ref()
                     .map_or(String::new(), |p| format!(" per `{}`", p.text));
                 StudyError::Input(format!(
-                    "study `{}`: metric `{}` (path `{}`{per}) in run {}'s summary.json: {why}",
+                    "study `{}`: metric `{}` (path `{}`{minus}{per}) in run {}'s summary.json: {why}",
                     sweep.name, metric.name, metric.path.text, spec.id
                 ))
             })?;

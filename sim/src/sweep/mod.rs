@@ -3,6 +3,7 @@
 //! each run keeps. [`Sweep::runs`] expands the design into [`RunSpec`]s with stable ids;
 //! [`Shard`] assigns them to `--shard i/n` deterministically. No I/O beyond reading the
 //! files, no threads, no Polars: the CLI executes the runs and `reports` aggregates them.
+//! A study file adds a `[study]` table ([`study`]), read into [`Sweep::study`].
 //!
 //! ```toml
 //! [sweep]

@@ -93,6 +93,8 @@ pub struct RawMetric {
     pub path: Sp<String>,
     /// Unit shown in the column header.
     pub unit: Option<Sp<String>>,
+    /// Subtract this figure of the same run (a second path) first.
+    pub minus: Option<Sp<String>>,
     /// Divide by this figure of the same run (a second path).
     pub per: Option<Sp<String>>,
     /// Multiply by this (after `per`) [default 1].

@@ -11,6 +11,7 @@
 //!   { name = "overhead", path = "verification_overhead_usd", scale = 1e-6, unit = "M USD" },
 //!   { name = "overhead_share", path = "verification_overhead_usd", per = "consumer_spend_usd", scale = 100, unit = "%" },
 //!   { name = "training_done", path = "workloads.training.jobs_completed" },
+//!   { name = "uncaught", path = "verification_cheats", minus = "verification_caught" },
 //! ]
 //! small = { set = ["scenario.duration=20d"], replicates = 2 }
 //! ```
@@ -46,6 +47,8 @@ pub struct StudyMetric {
     pub name: String,
     /// The figure.
     pub path: MetricPath,
+    /// Subtracted: another figure of the same run (e.g. the caught of the cheats).
+    pub minus: Option<MetricPath>,
     /// Divisor: another figure of the same run (e.g. spend, for a share of it).
     pub per: Option<MetricPath>,
     /// Factor applied after `per` (100 for a percentage, 1e-6 for millions).
@@ -55,10 +58,13 @@ pub struct StudyMetric {
 }
 
 impl StudyMetric {
-    /// The figure of one run: `path` (divided by `per`) times `scale`; NaN when the
-    /// summary holds null (a figure that was not finite).
+    /// The figure of one run: (`path` - `minus`) / `per` x `scale`, each part present
+    /// only when given; NaN when the summary holds null (a figure that was not finite).
     pub fn value(&self, summary: &Value) -> Result<f64, String> {
-        let x = self.path.number(summary)?;
+        let mut x = self.path.number(summary)?;
+        if let Some(minus) = &self.minus {
+            x -= minus.number(summary)?;
+        }
         let div = match &self.per {
             Some(per) => per.number(summary)?,
             None => 1.0,
@@ -330,6 +336,7 @@ fn metric(loc: &Locator, m: &RawMetric) -> Res<StudyMetric> {
     Ok(StudyMetric {
         name,
         path: path(loc, &m.path)?,
+        minus: m.minus.as_ref().map(|p| path(loc, p)).transpose()?,
         per: m.per.as_ref().map(|p| path(loc, p)).transpose()?,
         scale,
         unit,
@@ -455,15 +462,21 @@ mod tests {
     }
 
     #[test]
-    fn per_and_scale_make_a_share() {
+    fn minus_per_and_scale_make_a_share() {
         let m = StudyMetric {
             name: "share".into(),
             path: MetricPath::parse("workloads.training.jobs_completed").unwrap(),
+            minus: None,
             per: Some(MetricPath::parse("jobs_completed").unwrap()),
             scale: 100.0,
             unit: "%".into(),
         };
         assert_eq!(m.value(&summary()), Ok(30.0));
+        let m = StudyMetric {
+            minus: Some(MetricPath::parse("workloads.0.jobs_completed").unwrap()),
+            ..m
+        };
+        assert_eq!(m.value(&summary()), Ok(-40.0), "(3 - 7) / 10 x 100");
     }
 
     const SWEEP: &str = "[sweep]\nname = \"t\"\nbase = \"gensyn\"\nset = [\"scenario.duration=2d\"]\nreplicates = 3\n\n[[axes]]\npath = \"verification.cheater_fraction\"\nvalues = [0.0, 0.1]\n\n";
