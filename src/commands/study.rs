@@ -54,7 +54,8 @@ pub fn study(args: StudyArgs) -> anyhow::Result<()> {
         one(file, out, &args)?;
     }
     if args.all && !args.quiet {
-        println!("{} studies done", files.len());
+        let n = files.len();
+        println!("{n} {} done", if n == 1 { "study" } else { "studies" });
     }
     Ok(())
 }
