@@ -250,3 +250,51 @@ fn sweeps_without_a_study_and_unknown_names_are_usage_errors() {
     let o = flopmarket(&["study", "x", "--all"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// Runs the CLI in `dir`, where `study NAME` and `study --all` look for
+/// `scenarios/studies/`.
+fn flopmarket_in(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_flopmarket"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn names_and_all_resolve_from_the_current_directory_and_an_edited_study_runs_afresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (file, doc) = tree(tmp.path(), SWEEP, DOC);
+    let o = flopmarket_in(tmp.path(), &["study", "tiny", "--small", "--threads", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let figures = tmp.path().join("target/studies/tiny/figures.md");
+    assert!(figures.is_file(), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&figures)
+            .unwrap()
+            .contains("`flopmarket study tiny --small`")
+    );
+    // The study file changes (another metric): its default directory is run afresh, not
+    // refused as "a different sweep".
+    let edited = SWEEP.replace(
+        "metrics = [\n",
+        "metrics = [\n  { name = \"done\", path = \"jobs_completed\" },\n",
+    );
+    std::fs::write(&file, edited).unwrap();
+    let o = flopmarket_in(tmp.path(), &["study", "tiny", "--small", "--threads", "1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("running it afresh"), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&figures)
+            .unwrap()
+            .contains("| done |")
+    );
+    let o = flopmarket_in(tmp.path(), &["study", "--all", "--small", "--out", "ci"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        tmp.path().join("ci/tiny/figures.md").is_file(),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&doc).unwrap(), DOC);
+}

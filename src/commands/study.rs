@@ -138,7 +138,7 @@ fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()
         + &small_note(&study, args.small);
     let out = match out {
         Some(dir) => dir,
-        None => default_out(&sweep.name, &text, args.quiet)?,
+        None => default_out(&stem(file), &text, args.quiet)?,
     };
     let opts = ExecOptions {
         threads: args.threads,
@@ -186,7 +186,7 @@ fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()
     Ok(())
 }
 
-/// `target/studies/<name>`, emptied first when it holds another version of the study (the
+/// `target/studies/<name>` (the study file's name), emptied first when it holds another version of the study (the
 /// executor refuses a directory whose sweep.toml differs; this one is the command's own).
 fn default_out(name: &str, text: &str, quiet: bool) -> anyhow::Result<PathBuf> {
     let out = Path::new("target/studies").join(name);
