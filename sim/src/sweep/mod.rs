@@ -29,6 +29,7 @@
 //! ```
 
 mod design;
+mod path;
 pub mod raw;
 mod shard;
 pub mod study;
@@ -37,8 +38,9 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 pub use design::DesignKind;
+pub use path::{MetricPath, NAME_FIELDS};
 pub use shard::Shard;
-pub use study::{MetricPath, Small, Study, StudyMetric};
+pub use study::{Small, Study, StudyMetric};
 
 use crate::rng::splitmix64;
 use crate::scenario::ScenarioError;
