@@ -15,6 +15,8 @@ Examples:
   flopmarket sweep scenarios/sweeps/akash-markup-vs-churn.toml --threads 2
   flopmarket sweep SWEEP.toml --out shared/sw --shard 3/8 --resume   # one shard of 8
   flopmarket report shared/sw                            # aggregate shards: tables, report.html
+  flopmarket study verified-training --threads 2         # scenarios/studies/verified-training.toml
+  flopmarket study --all --small --out target/studies-ci # every study at CI size
 
 Exit codes: 0 success, 2 bad input or usage, 1 internal failure.";
 
@@ -123,6 +125,32 @@ pub enum Command {
         /// Testing aid: run only the first this many runs still to do (as if killed).
         #[arg(long, hide = true)]
         stop_after: Option<usize>,
+    },
+    /// Run a study (a sweep file with a [study] table, see scenarios/studies/): the sweep,
+    /// then its figures per arm (mean [95 % CI] over replicates) into the write-up's
+    /// generated block (docs/studies/), or with --small into <out>/figures.md only.
+    Study {
+        /// Study name (scenarios/studies/<NAME>.toml, from the repository root) or file.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        study: Option<String>,
+        /// Every study in scenarios/studies/.
+        #[arg(long)]
+        all: bool,
+        /// The CI-sized study ([study] small): figures to <out>/figures.md, docs untouched.
+        #[arg(long)]
+        small: bool,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output directory [default: target/studies/<name>; with --all, <DIR>/<name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Do not rewrite the write-up (figures.md is still written).
+        #[arg(long)]
+        no_write: bool,
+        /// No progress bar and no messages on stdout.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Aggregate a sweep directory (or one run directory) into tables, report.md and
     /// report.html with charts.

@@ -68,6 +68,23 @@ fn main() {
             stop_after,
             no_report,
         }),
+        cli::Command::Study {
+            study,
+            all,
+            small,
+            threads,
+            out,
+            no_write,
+            quiet,
+        } => commands::study::study(commands::study::StudyArgs {
+            study,
+            all,
+            small,
+            threads,
+            out,
+            no_write,
+            quiet,
+        }),
         cli::Command::Report { dir, out, quiet } => commands::report::report(&dir, out, quiet),
     };
     if let Err(e) = result {

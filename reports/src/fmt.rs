@@ -23,7 +23,7 @@ pub(crate) fn int(n: u64) -> String {
 
 /// Decimals shown for a magnitude: >= 1000: 0, >= 100: 1, >= 1: 2, >= 0.01: 3, below that
 /// enough for 3 significant digits.
-fn decimals_for(magnitude: f64) -> usize {
+pub(crate) fn decimals_for(magnitude: f64) -> usize {
     if magnitude >= 1000.0 {
         0
     } else if magnitude >= 100.0 {

@@ -28,6 +28,7 @@ mod markdown;
 pub mod raster;
 mod report;
 mod sink;
+pub mod study;
 pub mod svg;
 pub mod sweep;
 mod table;

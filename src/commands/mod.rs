@@ -5,5 +5,6 @@ pub mod list;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod study;
 pub mod sweep;
 pub mod validate;

@@ -34,10 +34,12 @@ pub struct SweepArgs {
     pub no_report: bool,
 }
 
-/// The progress bar and messages of the executor's events.
-struct Terminal {
-    bar: ProgressBar,
-    quiet: bool,
+/// The progress bar and messages of the executor's events (also `flopmarket study`'s).
+pub(crate) struct Terminal {
+    /// Runs done of runs to do.
+    pub(crate) bar: ProgressBar,
+    /// No messages.
+    pub(crate) quiet: bool,
 }
 
 impl SweepEvents for Terminal {
@@ -84,15 +86,7 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     };
     let outcome = execute(&sweep, &text, &out, &opts, &events);
     events.bar.finish_and_clear();
-    let outcome = outcome.map_err(|e| match e {
-        ExecError::OtherSweep(dir) => anyhow::Error::new(BadInput(format!(
-            "{} holds the results of a different sweep (its sweep.toml differs from {}); use another --out",
-            dir.display(),
-            args.file.display()
-        ))),
-        ExecError::Scenario(e) => anyhow::Error::new(e),
-        other => anyhow::Error::new(other),
-    })?;
+    let outcome = outcome.map_err(|e| exec_error(e, &args.file))?;
     let (done, failed) = (outcome.done, outcome.failed);
     if !args.quiet {
         println!(
@@ -123,7 +117,22 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+/// The CLI's error for an executor's: bad input (exit 2) for a directory of another sweep
+/// or an invalid scenario.
+pub(crate) fn exec_error(e: ExecError, file: &std::path::Path) -> anyhow::Error {
+    match e {
+        ExecError::OtherSweep(dir) => anyhow::Error::new(BadInput(format!(
+            "{} holds the results of a different sweep (its sweep.toml differs from {}); use another --out",
+            dir.display(),
+            file.display()
+        ))),
+        ExecError::Scenario(e) => anyhow::Error::new(e),
+        other => anyhow::Error::new(other),
+    }
+}
+
+/// A bar of runs done, hidden when `quiet` or stderr is not a terminal.
+pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
     }

@@ -3,6 +3,7 @@
 //! each run keeps. [`Sweep::runs`] expands the design into [`RunSpec`]s with stable ids;
 //! [`Shard`] assigns them to `--shard i/n` deterministically. No I/O beyond reading the
 //! files, no threads, no Polars: the CLI executes the runs and `reports` aggregates them.
+//! A study file adds a `[study]` table ([`study`]), read into [`Sweep::study`].
 //!
 //! ```toml
 //! [sweep]
@@ -28,14 +29,18 @@
 //! ```
 
 mod design;
+mod path;
 pub mod raw;
 mod shard;
+pub mod study;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use design::DesignKind;
+pub use path::{MetricPath, NAME_FIELDS};
 pub use shard::Shard;
+pub use study::{Small, Study, StudyMetric};
 
 use crate::rng::splitmix64;
 use crate::scenario::ScenarioError;
@@ -127,6 +132,8 @@ pub struct Sweep {
     pub keep: Keep,
     /// Varying parameters.
     pub axes: Vec<Axis>,
+    /// `[study]`, in a study file (`flopmarket study`); `None` in a plain sweep file.
+    pub study: Option<Study>,
 }
 
 /// The value an axis takes at one design point: the TOML text given to `--set`, and a
@@ -209,6 +216,18 @@ impl Sweep {
             }
         }
         runs
+    }
+
+    /// The CI-sized sweep of a study: its `small` overrides after the sweep's, and its
+    /// replicates and samples where it gives them. The sweep itself without a study.
+    pub fn small(&self) -> Sweep {
+        let mut small = self.clone();
+        if let Some(study) = &self.study {
+            small.set.extend(study.small.set.iter().cloned());
+            small.replicates = study.small.replicates.unwrap_or(self.replicates);
+            small.samples = study.small.samples.unwrap_or(self.samples);
+        }
+        small
     }
 
     /// The base scenario's file name for messages.

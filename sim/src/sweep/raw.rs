@@ -13,6 +13,9 @@ pub struct RawSweepFile {
     /// `[[axes]]`: the parameters that vary.
     #[serde(default)]
     pub axes: Vec<Sp<RawAxis>>,
+    /// `[study]`: what the sweep answers and which figures its write-up shows (study
+    /// files only; `flopmarket sweep` ignores it).
+    pub study: Option<Sp<RawStudy>>,
 }
 
 /// `[sweep]`.
@@ -62,4 +65,51 @@ pub struct RawAxis {
     pub integer: bool,
     /// Write range values as duration strings with this unit (`"d"` gives `"3.5d"`).
     pub unit: Option<Sp<String>>,
+}
+
+/// `[study]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStudy {
+    /// Title of the study.
+    pub title: Sp<String>,
+    /// The question it answers.
+    pub question: Sp<String>,
+    /// The write-up: a path relative to the study file's directory or one of its parents.
+    pub doc: Sp<String>,
+    /// The figures of its table.
+    pub metrics: Sp<Vec<Sp<RawMetric>>>,
+    /// What `--small` changes.
+    pub small: Option<Sp<RawSmall>>,
+}
+
+/// One entry of `metrics`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    /// Column label.
+    pub name: Sp<String>,
+    /// Where the figure is in a run's summary.json.
+    pub path: Sp<String>,
+    /// Unit shown in the column header.
+    pub unit: Option<Sp<String>>,
+    /// Subtract this figure of the same run (a second path) first.
+    pub minus: Option<Sp<String>>,
+    /// Divide by this figure of the same run (a second path).
+    pub per: Option<Sp<String>>,
+    /// Multiply by this (after `per`) [default 1].
+    pub scale: Option<Sp<f64>>,
+}
+
+/// `small`: the CI-sized study.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmall {
+    /// Extra overrides, applied after `[sweep] set`.
+    #[serde(default)]
+    pub set: Vec<Sp<String>>,
+    /// Replicates instead of `[sweep] replicates`.
+    pub replicates: Option<Sp<i64>>,
+    /// Samples instead of `[sweep] samples` (random and lhs designs).
+    pub samples: Option<Sp<i64>>,
 }

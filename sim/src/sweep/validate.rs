@@ -45,6 +45,16 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
         )
     })?;
     let axes = axes(&loc, &raw.axes, design, &base, &set)?;
+    let study = match &raw.study {
+        None => None,
+        Some(sp) => Some(super::study::validate(
+            &loc,
+            sp,
+            design,
+            (&base.text, &base.file),
+            &set,
+        )?),
+    };
     Ok(Sweep {
         name,
         file: file.to_string(),
@@ -57,6 +67,7 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
         seed,
         keep,
         axes,
+        study,
     })
 }
 
