@@ -155,6 +155,7 @@ pub(crate) fn summarize<S: RecordSink>(
         claims: ClaimFigures::default(),
         backtests: Vec::new(),
         venues: Vec::new(),
+        workload_venues: Vec::new(),
         engine: EngineFigures::of(events, wall_s),
     };
     let run_months = to_hours(sc.duration) / crate::time::HOURS_PER_MONTH;

@@ -247,6 +247,7 @@ pub fn summary() -> Summary {
         }],
         backtests: Vec::new(),
         venues: Vec::new(),
+        workload_venues: Vec::new(),
     }
 }
 

@@ -390,7 +390,7 @@ impl Provider {
     /// least 1 µs; None if its cohort never fails. The one place failures are drawn.
     pub fn time_to_failure(&mut self, cohort: &Cohort) -> Option<SimTime> {
         let av = cohort.availability.as_ref()?;
-        Some(from_secs(av.mtbf.sample(&mut self.churn_rng)).max(1))
+        Some(from_secs(av.mtbf.sample(&mut self.churn_rng) * av.mtbf_scale).max(1))
     }
 
     /// Time the host takes to come back up, drawn from its churn stream [µs], at least 1 µs.

@@ -202,6 +202,9 @@ pub struct Availability {
     pub mtbf: Dist,
     /// Time to repair [s].
     pub mttr: Dist,
+    /// Times between failures are drawn from `mtbf` times this [ratio]: 1 as written;
+    /// a world's network venue sets its `mtbf_factor` here.
+    pub mtbf_scale: f64,
 }
 
 /// A cohort of identical providers.

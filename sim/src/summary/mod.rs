@@ -77,6 +77,10 @@ pub struct Summary {
     /// so their summaries are unchanged).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub venues: Vec<VenueSummary>,
+    /// A multi-venue world's workloads: where their jobs went (absent from
+    /// single-network runs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workload_venues: Vec<WorkloadVenues>,
     /// Engine work and speed (the timing fields vary run to run).
     #[serde(flatten)]
     pub engine: EngineFigures,

@@ -61,10 +61,27 @@ pub struct VenueSummary {
     pub tokens_burned: f64,
     /// Token price at the end [USD per token] (NaN for a cloud).
     pub token_price_end_usd: f64,
-    /// Savings against each cloud venue: 100 x (1 - spend here / what the same
-    /// completed work costs there) [%], keyed by that venue's name (clouds that price
-    /// none of this venue's work are left out).
+    /// Savings against each other cloud venue: 100 x (1 - spend here / what the same
+    /// completed work costs there, at its list prices times its mean price factor over
+    /// the run) [%], keyed by that venue's name; null where that cloud prices none of
+    /// this venue's work or nothing was done here.
     pub savings_pct_vs: BTreeMap<String, f64>,
     /// The venue's own conservation check (jobs, USD, tokens); empty when it holds.
     pub invariant_violations: Vec<String>,
+}
+
+/// Where one workload's jobs went in a multi-venue world (summary.json's
+/// `workload_venues`).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct WorkloadVenues {
+    /// Workload name.
+    pub workload: String,
+    /// Its jobs.
+    pub jobs: u64,
+    /// Share of them whose consumers chose a network [fraction].
+    pub network_share: f64,
+    /// Share of them whose consumers chose a cloud [fraction].
+    pub cloud_share: f64,
+    /// Its jobs by the venue chosen, keyed by venue name.
+    pub jobs_by_venue: BTreeMap<String, u64>,
 }

@@ -81,6 +81,8 @@ pub struct Axis {
     pub name: String,
     /// Dotted scenario path, as for `--set`.
     pub path: String,
+    /// More paths set to the same value.
+    pub also: Vec<String>,
     /// Where the values come from.
     pub domain: Domain,
 }
@@ -171,7 +173,10 @@ impl RunSpec {
     /// The `--set` overrides of this run: the sweep's base overrides, then the axes.
     pub fn overrides(&self, sweep: &Sweep) -> Vec<String> {
         let mut all = sweep.set.clone();
-        all.extend(self.params.iter().map(|p| format!("{}={}", p.path, p.text)));
+        for (p, axis) in self.params.iter().zip(&sweep.axes) {
+            all.push(format!("{}={}", p.path, p.text));
+            all.extend(axis.also.iter().map(|a| format!("{a}={}", p.text)));
+        }
         all
     }
 }

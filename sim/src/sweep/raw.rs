@@ -47,6 +47,10 @@ pub struct RawSweep {
 pub struct RawAxis {
     /// Dotted path into the scenario, as for `--set`.
     pub path: Sp<String>,
+    /// More paths that take the same value in every run (e.g. every cloud venue's
+    /// `price_factor` of a world).
+    #[serde(default)]
+    pub also: Vec<Sp<String>>,
     /// Short label for tables and charts [default: the path].
     pub name: Option<Sp<String>>,
     /// Explicit values (TOML values: numbers, strings, booleans).

@@ -228,7 +228,20 @@ fn axis(loc: &Locator, sp: &Sp<RawAxis>, design: DesignKind) -> Res<Axis> {
             ));
         }
     };
-    Ok(Axis { name, path, domain })
+    let mut also = Vec::new();
+    for a in &a.also {
+        let p = a.get().trim().to_string();
+        if p.is_empty() || p.split('.').any(str::is_empty) {
+            return Err(loc.error(a.span(), "expected a dotted path such as market.take_rate"));
+        }
+        also.push(p);
+    }
+    Ok(Axis {
+        name,
+        path,
+        also,
+        domain,
+    })
 }
 
 fn range(
@@ -311,6 +324,7 @@ fn try_on_base(
     for (span, text) in tries {
         let mut overrides = set.to_vec();
         overrides.push(format!("{}={}", axis.path, text));
+        overrides.extend(axis.also.iter().map(|a| format!("{a}={text}")));
         Scenario::parse(base_text, base_file, &overrides).map_err(|e| {
             let misspelt = e.to_string().contains("unknown field");
             let at = if misspelt || matches!(e, crate::scenario::ScenarioError::Override { .. }) {

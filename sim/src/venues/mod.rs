@@ -66,23 +66,40 @@ pub struct CloudVenue {
     pub spec: CloudSpec,
     /// GPUs it can rent out at once; `None`: unlimited.
     pub capacity_gpus: Option<u32>,
+    /// Its list prices times this throughout [ratio].
+    pub price_factor: f64,
     /// Dated price changes, in time order.
     pub price_changes: Vec<PriceChange>,
 }
 
 impl CloudVenue {
-    /// The factor on its list prices in force at `t` [ratio].
-    pub fn price_factor(&self, t: SimTime) -> f64 {
-        self.price_changes
-            .iter()
-            .rev()
-            .find(|c| c.at <= t)
-            .map_or(1.0, |c| c.factor)
+    /// The factor on its list prices in force at `t`: `price_factor` times the last
+    /// dated change so far [ratio].
+    pub fn price_factor_at(&self, t: SimTime) -> f64 {
+        self.price_factor
+            * self
+                .price_changes
+                .iter()
+                .rev()
+                .find(|c| c.at <= t)
+                .map_or(1.0, |c| c.factor)
+    }
+
+    /// The mean of [`CloudVenue::price_factor_at`] over `[0, duration]` [ratio].
+    pub fn mean_price_factor(&self, duration: SimTime) -> f64 {
+        let mut edges: Vec<SimTime> = vec![0];
+        edges.extend(self.price_changes.iter().map(|c| c.at.min(duration)));
+        edges.push(duration);
+        let weighted: f64 = edges
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 * self.price_factor_at(w[0]))
+            .sum();
+        weighted / duration.max(1) as f64
     }
 
     /// Its price for `gpu` at `t` [USD per GPU-hour]; `None` where not offered.
     pub fn price(&self, gpu: crate::model::catalog::GpuId, t: SimTime) -> Option<f64> {
-        self.spec.usd_per_gpu_hour[gpu as usize].map(|p| p * self.price_factor(t))
+        self.spec.usd_per_gpu_hour[gpu as usize].map(|p| p * self.price_factor_at(t))
     }
 }
 

@@ -193,6 +193,7 @@ pub fn run_world<S: RecordSink>(
         jobs_log: opts.jobs_log,
         quotes: Vec::new(),
         routed: vec![0; world.venues.len()],
+        routed_by_workload: vec![vec![0; world.venues.len()]; sc.workloads.len()],
         epoch_routed: vec![0; world.venues.len()],
         mobility_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Custom, MOBILITY_STREAM)),
         links: Vec::new(),
@@ -305,6 +306,8 @@ struct WorldRun<'a, S> {
     quotes: Vec<Vec<Quote>>,
     /// Jobs routed to each venue, over the run and this epoch.
     routed: Vec<u64>,
+    /// Jobs routed to each venue by workload: `[workload][venue]`.
+    routed_by_workload: Vec<Vec<u64>>,
     epoch_routed: Vec<u64>,
     mobility_rng: StreamRng,
     /// Hosts listed on two networks.
@@ -401,6 +404,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             .choose(&terms, quotes, home, loyal_draw)
             .unwrap_or(self.fallback);
         self.routed[venue] += 1;
+        self.routed_by_workload[w as usize][venue] += 1;
         self.epoch_routed[venue] += 1;
         match &mut slots[venue] {
             Slot::Network(n) => {
@@ -887,17 +891,20 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     entry.tokens_minted = vs.token.tokens_minted;
                     entry.tokens_burned = vs.token.tokens_burned;
                     entry.token_price_end_usd = vs.token.token_price_end_usd;
-                    for (d, other) in self.world.venues.iter().enumerate() {
-                        if let VenueKind::Cloud(k) = &other.kind
-                            && let Some(a) =
-                                vs.alternatives.alternatives.iter().find(|a| {
-                                    a.cloud == k.spec.name && a.offering == k.spec.offering
-                                })
-                            && a.savings_pct.is_finite()
-                        {
-                            entry
-                                .savings_pct_vs
-                                .insert(self.world.venues[d].name.clone(), a.savings_pct);
+                    // Against each cloud venue: its list prices times its mean price
+                    // factor over the run; null where it prices none of the work done.
+                    for other in &self.world.venues {
+                        if let VenueKind::Cloud(k) = &other.kind {
+                            let savings = vs
+                                .alternatives
+                                .alternatives
+                                .iter()
+                                .find(|a| a.cloud == k.spec.name && a.offering == k.spec.offering)
+                                .map_or(f64::NAN, |a| {
+                                    let there = a.equivalent_usd * k.mean_price_factor(sc.duration);
+                                    100.0 * (1.0 - a.network_spend_usd / there)
+                                });
+                            entry.savings_pct_vs.insert(other.name.clone(), savings);
                         }
                     }
                     entry.invariant_violations = vs.invariant_violations();
@@ -921,7 +928,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     entry.return_usd_per_gpu_hour = f64::NAN;
                     entry.token_price_end_usd = f64::NAN;
                     for (d, other) in self.world.venues.iter().enumerate() {
-                        if c.state.equivalent_usd[d] > 0.0 {
+                        if d != v && matches!(other.kind, VenueKind::Cloud(_)) {
                             entry.savings_pct_vs.insert(
                                 other.name.clone(),
                                 100.0
@@ -966,8 +973,42 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             claims: ClaimFigures::default(),
             backtests: Vec::new(),
             venues,
+            workload_venues: self.workload_venues(),
             engine: EngineFigures::of(events, wall_s),
         }
+    }
+}
+
+impl<S> WorldRun<'_, S> {
+    /// Where each workload's jobs went.
+    fn workload_venues(&self) -> Vec<WorkloadVenues> {
+        self.sc
+            .workloads
+            .iter()
+            .zip(&self.routed_by_workload)
+            .map(|(wl, by_venue)| {
+                let jobs: u64 = by_venue.iter().sum();
+                let to_networks: u64 = by_venue
+                    .iter()
+                    .zip(&self.world.venues)
+                    .filter(|(_, v)| matches!(v.kind, VenueKind::Network(_)))
+                    .map(|(n, _)| n)
+                    .sum();
+                WorkloadVenues {
+                    workload: wl.name.clone(),
+                    jobs,
+                    network_share: to_networks as f64 / jobs as f64,
+                    cloud_share: (jobs - to_networks) as f64 / jobs as f64,
+                    jobs_by_venue: self
+                        .world
+                        .venues
+                        .iter()
+                        .zip(by_venue)
+                        .map(|(v, &n)| (v.name.clone(), n))
+                        .collect(),
+                }
+            })
+            .collect()
     }
 }
 

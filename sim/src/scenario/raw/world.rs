@@ -30,6 +30,12 @@ pub struct RawVenue {
     pub cloud: Option<Sp<String>>,
     /// A cloud: GPUs it can rent out at once; absent: unlimited.
     pub capacity_gpus: Option<Sp<u32>>,
+    /// A network: its hosts' times between failures times this (0.5: twice as many
+    /// failures) [ratio]. Default 1.
+    pub mtbf_factor: Option<Sp<f64>>,
+    /// A cloud: its list prices times this throughout (a what-if on the price gap)
+    /// [ratio]. Default 1.
+    pub price_factor: Option<Sp<f64>>,
     /// A cloud: dated changes of its list prices (a price cut is a factor below 1).
     #[serde(default)]
     pub price_changes: Vec<Sp<RawPriceChange>>,

@@ -35,6 +35,7 @@ pub(super) fn cohort(c: &Check, k: &RawCohort, epoch: SimTime) -> Res<Cohort> {
         Some(a) => Some(Availability {
             mtbf: c.dist_secs(&a.mtbf, "availability.mtbf")?,
             mttr: c.dist_secs(&a.mttr, "availability.mttr")?,
+            mtbf_scale: 1.0,
         }),
         None => None,
     };

@@ -130,11 +130,11 @@ fn network(
     meta: &RawMeta,
     world: &Scenario,
 ) -> Res<Scenario> {
-    if v.capacity_gpus.is_some() || !v.price_changes.is_empty() {
+    if v.capacity_gpus.is_some() || !v.price_changes.is_empty() || v.price_factor.is_some() {
         return Err(c.err(
             v.name.span(),
             format!(
-                "venue `{}`: `capacity_gpus` and `price_changes` are for clouds",
+                "venue `{}`: `capacity_gpus`, `price_factor` and `price_changes` are for clouds",
                 v.name.get()
             ),
         ));
@@ -185,6 +185,14 @@ fn network(
                 v.name.get()
             ),
         ));
+    }
+    if let Some(f) = &v.mtbf_factor {
+        let f = c.check(f, |x| x.is_finite() && x > 0.0, "mtbf_factor > 0")?;
+        for cohort in &mut sc.cohorts {
+            if let Some(a) = &mut cohort.availability {
+                a.mtbf_scale = f;
+            }
+        }
     }
     sc.name = v.name.get().clone();
     sc.workloads = world.workloads.clone();
@@ -264,9 +272,23 @@ fn cloud(
             note: p.note.clone(),
         });
     }
+    if v.mtbf_factor.is_some() {
+        return Err(c.err(
+            v.name.span(),
+            format!(
+                "venue `{}`: `mtbf_factor` is for networks (a cloud never fails)",
+                v.name.get()
+            ),
+        ));
+    }
+    let price_factor = match &v.price_factor {
+        Some(f) => c.check(f, |x| x.is_finite() && x > 0.0, "price_factor > 0")?,
+        None => 1.0,
+    };
     Ok(CloudVenue {
         spec,
         capacity_gpus,
+        price_factor,
         price_changes,
     })
 }
