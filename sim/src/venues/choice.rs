@@ -22,6 +22,18 @@ use super::super::scenario::check::{Check, Res};
 use crate::scenario::raw::RawChoice;
 use crate::scenario::spanned::Sp;
 
+/// An optional number in [0, 1], `default` when absent.
+pub(crate) fn unit_interval(c: &Check, v: &Option<Sp<f64>>, default: f64, what: &str) -> Res<f64> {
+    match v {
+        None => Ok(default),
+        Some(v) => c.check(
+            v,
+            |x| (0.0..=1.0).contains(&x),
+            &format!("{what} in [0, 1]"),
+        ),
+    }
+}
+
 /// Loyalty when `[choice] loyalty` is absent [fraction].
 pub const DEFAULT_LOYALTY: f64 = 0.0;
 /// Cost of an hour of expected wait when `wait_cost` is absent, as a fraction of the
@@ -78,17 +90,11 @@ impl Choice {
             None => DEFAULT_RESTART_OVERHEAD_H,
         };
         Ok(Choice {
-            loyalty: c.fraction(
-                &r.loyalty,
-                DEFAULT_LOYALTY,
-                0.0,
-                1.000_001,
-                "choice.loyalty",
-            )?,
+            loyalty: unit_interval(c, &r.loyalty, DEFAULT_LOYALTY, "choice.loyalty")?,
             home,
             wait_cost: c.non_negative(&r.wait_cost, DEFAULT_WAIT_COST, "choice.wait_cost")?,
             restart_overhead_h,
-            memory: c.fraction(&r.memory, DEFAULT_MEMORY, 0.0, 1.000_001, "choice.memory")?,
+            memory: unit_interval(c, &r.memory, DEFAULT_MEMORY, "choice.memory")?,
         })
     }
 

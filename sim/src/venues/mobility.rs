@@ -11,6 +11,7 @@
 //! reliability are that cohort's).
 
 use super::super::scenario::check::{Check, Res};
+use super::choice::unit_interval;
 use crate::scenario::raw::RawMobility;
 use crate::scenario::spanned::Sp;
 
@@ -56,21 +57,14 @@ impl Mobility {
                 "mobility.switching_cost_usd_per_gpu",
             )?,
             payback_h,
-            inertia: c.fraction(
-                &r.inertia,
-                DEFAULT_INERTIA,
-                0.0,
-                1.000_001,
-                "mobility.inertia",
-            )?,
-            max_share_per_epoch: c.fraction(
+            inertia: unit_interval(c, &r.inertia, DEFAULT_INERTIA, "mobility.inertia")?,
+            max_share_per_epoch: unit_interval(
+                c,
                 &r.max_share_per_epoch,
                 DEFAULT_MAX_SHARE_PER_EPOCH,
-                0.0,
-                1.000_001,
                 "mobility.max_share_per_epoch",
             )?,
-            memory: c.fraction(&r.memory, DEFAULT_MEMORY, 0.0, 1.000_001, "mobility.memory")?,
+            memory: unit_interval(c, &r.memory, DEFAULT_MEMORY, "mobility.memory")?,
         })
     }
 

@@ -93,6 +93,14 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
     };
     let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
+    if raw.venues.is_some()
+        && let Some(m) = &raw.market
+    {
+        return Err(c.err(
+            m.span(),
+            "a world has no [market] of its own: each network venue brings its scenario's",
+        ));
+    }
     let market = market::market(c, raw.market.as_ref())?;
     let token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
     let is_world = raw.venues.is_some();
