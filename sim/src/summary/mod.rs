@@ -342,6 +342,7 @@ mod tests {
         let summary = Summary {
             backtests: vec![Default::default()],
             venues: vec![Default::default()],
+            workload_venues: vec![Default::default()],
             ..Default::default()
         };
         let json = serde_json::to_value(summary).unwrap();
@@ -366,6 +367,23 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("| `venues` |"))
             .expect("a venues row");
+        let row_of = |key: &str| {
+            readme
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{key}` |")))
+                .unwrap_or_else(|| panic!("a {key} row"))
+        };
+        let entry = row_of("workload_venues");
+        let missing_fields: Vec<&String> = json["workload_venues"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| !entry.contains(&format!("`{k}`")))
+            .collect();
+        assert!(
+            missing_fields.is_empty(),
+            "workload_venues fields missing: {missing_fields:?}"
+        );
         let undocumented: Vec<&String> = json["venues"][0]
             .as_object()
             .unwrap()
