@@ -26,7 +26,7 @@ pub(crate) fn section(
         return Ok(());
     }
     doc.heading("Venues");
-    doc.paragraph("Consumers chose a venue per job; providers moved between the networks. Demand share = the venue's jobs / all jobs; spend includes a network's cloud fallbacks; return = income + token rewards at the token's price - power - hosting - stake cost, per GPU-hour online; savings vs a cloud = 1 - spend here / what the same completed work costs on that cloud (n/a where it prices none of it).");
+    doc.paragraph("Consumers chose a venue per job; providers moved between the networks. Demand share = the venue's jobs / all jobs; spend includes a network's cloud fallbacks; return = income + token rewards at the token's price - power - hosting - the stake's cost of capital (`[mobility] stake_cost_annual`), per GPU-hour present (capex is sunk); savings vs a cloud = 1 - spend here / what the same completed work costs on that cloud (n/a where it prices none of it).");
     doc.table(table(&summary.venues));
     let Some(frame) = venues else {
         return Ok(());

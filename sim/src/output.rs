@@ -246,8 +246,9 @@ pub struct VenueEpochRecord {
     /// Providers that left for another venue at this epoch's close.
     pub providers_out: u32,
     /// Mean return of a GPU here over the epoch: USD income + token rewards at the
-    /// token's price - power - hosting - stake cost, per GPU-hour online [USD per
-    /// GPU-hour]; NaN for a cloud or when no GPU was online.
+    /// token's price - power - hosting - the stake's cost of capital (`[mobility]
+    /// stake_cost_annual`), per GPU-hour present (capex is sunk) [USD per GPU-hour];
+    /// NaN for a cloud or when no GPU was present.
     pub return_usd_per_gpu_hour: f64,
 }
 

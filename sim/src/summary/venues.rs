@@ -51,9 +51,10 @@ pub struct VenueSummary {
     pub providers_listed_from_elsewhere: u64,
     /// Providers that left the world (entry and exit).
     pub providers_exited: u64,
-    /// Mean return of a GPU online here over the run: income + token rewards at the
-    /// token's price - power - hosting - stake cost, per GPU-hour online [USD per
-    /// GPU-hour]; NaN for a cloud.
+    /// Mean return of a GPU here over the run: income + token rewards at the token's
+    /// price - power - hosting - the stake's cost of capital (`[mobility]
+    /// stake_cost_annual`), per GPU-hour present (capex is sunk) [USD per GPU-hour];
+    /// NaN for a cloud.
     pub return_usd_per_gpu_hour: f64,
     /// Tokens minted [tokens] (0 for a cloud).
     pub tokens_minted: f64,

@@ -1,6 +1,7 @@
 //! How providers move between a world's networks (`[mobility]`). At each epoch's close
 //! every network's return per GPU-hour is measured by GPU model (USD income + token
-//! rewards at the token's price - power - hosting, over the GPUs present) and smoothed
+//! rewards at the token's price - power - hosting - the stake's cost of capital at
+//! `stake_cost_annual`, over the GPUs present) and smoothed
 //! over the epochs (`memory`: the last epoch's weight), so that one epoch's noise does
 //! not send providers back and forth; a provider
 //! whose GPU model earns more elsewhere moves when the gain repays the switching cost
@@ -25,6 +26,8 @@ pub const DEFAULT_INERTIA: f64 = 0.8;
 pub const DEFAULT_MAX_SHARE_PER_EPOCH: f64 = 0.05;
 /// Weight of the last epoch in a network's smoothed return when absent [fraction].
 pub const DEFAULT_MEMORY: f64 = 0.2;
+/// Yearly cost of capital of staked tokens when absent [fraction per year].
+pub const DEFAULT_STAKE_COST_ANNUAL: f64 = 0.10;
 
 /// How providers move between networks.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +42,9 @@ pub struct Mobility {
     pub max_share_per_epoch: f64,
     /// Weight of the last epoch in a network's smoothed return [fraction].
     pub memory: f64,
+    /// What holding a stake costs a year, as a fraction of its value (the return the
+    /// tokens would earn elsewhere) [fraction per year].
+    pub stake_cost_annual: f64,
 }
 
 impl Mobility {
@@ -65,6 +71,11 @@ impl Mobility {
                 "mobility.max_share_per_epoch",
             )?,
             memory: unit_interval(c, &r.memory, DEFAULT_MEMORY, "mobility.memory")?,
+            stake_cost_annual: c.non_negative(
+                &r.stake_cost_annual,
+                DEFAULT_STAKE_COST_ANNUAL,
+                "mobility.stake_cost_annual",
+            )?,
         })
     }
 
@@ -104,6 +115,7 @@ mod tests {
             inertia: 0.8,
             max_share_per_epoch: 0.05,
             memory: 0.2,
+            stake_cost_annual: 0.1,
         }
     }
 

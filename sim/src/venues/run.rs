@@ -31,6 +31,7 @@ use crate::run::{RunOptions, RunResult, summarize, workload_figures};
 use crate::scenario::Scenario;
 use crate::summary::*;
 use crate::time::{NEVER, SimTime, from_secs, to_hours};
+use crate::token::emission::HOURS_PER_YEAR;
 use crate::token::price::PriceModel;
 
 /// Stream index (kind `Custom`) of the consumers' loyalty draws.
@@ -479,6 +480,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             let Slot::Network(n) = s else { continue };
             let world = &n.sim.model;
             let price = world.ledger().token.price.price();
+            let stake_per_gpu = world.ledger().token.stake_per_gpu;
             let gpus = n.sc.catalog.gpus.len();
             let (mut value, mut hours) = (vec![0.0; gpus], vec![0.0; gpus]);
             n.held.resize(world.providers().len(), 0.0);
@@ -490,7 +492,11 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     epoch_h.min(to_hours(t1.min(p.retired_at).saturating_sub(p.joined_at)));
                 let tokens = p.tokens.held - n.held[pid];
                 n.held[pid] = p.tokens.held;
-                value[p.gpu as usize] += p.last_epoch_margin_usd + tokens * price;
+                // The stake's cost of capital over the time present.
+                let stake_usd = stake_per_gpu * p.stake_multiplier * p.gpus as f64 * price;
+                let stake_cost =
+                    stake_usd * self.world.mobility.stake_cost_annual * present_h / HOURS_PER_YEAR;
+                value[p.gpu as usize] += p.last_epoch_margin_usd + tokens * price - stake_cost;
                 hours[p.gpu as usize] += p.gpus as f64 * present_h;
             }
             // Providers judge a network by its returns smoothed over the last epochs.

@@ -103,4 +103,8 @@ pub struct RawMobility {
     /// Weight of the last epoch in the return providers judge a network by (the rest is
     /// the estimate before it) [fraction]. Default 0.2.
     pub memory: Option<Sp<f64>>,
+    /// What holding the network's stake costs a year, as a fraction of its value (the
+    /// return the tokens would earn elsewhere), charged against a network's return
+    /// [fraction per year]. Default 0.10.
+    pub stake_cost_annual: Option<Sp<f64>>,
 }
