@@ -26,6 +26,31 @@ const BOOK_BYTES_PER_PROVIDER: u64 = 64;
 /// The program itself, embedded data, allocator and Polars at rest [B].
 const BASE_BYTES: u64 = 64 << 20;
 
+/// The providers that can exist in the network of `sc` over `epochs` (its cohorts plus
+/// every entrant entry and exit could add) and its starting GPUs.
+fn supply(sc: &Scenario, epochs: u64) -> (f64, f64) {
+    let providers: f64 = sc
+        .cohorts
+        .iter()
+        .map(|c| {
+            // Joiners per epoch: a share of the active providers, which entry keeps
+            // under `max_count` (a cohort that starts above it only refills it).
+            let entrants = c.entry_exit.as_ref().map_or(0.0, |e| {
+                let max = f64::from(e.max_count);
+                let per_epoch = (e.entry_per_epoch * max).ceil().max(1.0).min(max);
+                per_epoch * epochs as f64
+            });
+            f64::from(c.count) + entrants
+        })
+        .sum();
+    let gpus: f64 = sc
+        .cohorts
+        .iter()
+        .map(|c| f64::from(c.count) * f64::from(c.gpus_per_provider))
+        .sum();
+    (providers, gpus)
+}
+
 /// A run's estimated peak memory, by part.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemoryEstimate {
@@ -45,25 +70,20 @@ impl MemoryEstimate {
     /// Estimates the run of `sc`, with or without the jobs log.
     pub fn of(sc: &Scenario, jobs_log: bool) -> MemoryEstimate {
         let epochs = sc.duration.div_ceil(sc.epoch.max(1));
-        let providers: f64 = sc
-            .cohorts
-            .iter()
-            .map(|c| {
-                // Joiners per epoch: a share of the active providers, which entry keeps
-                // under `max_count` (a cohort that starts above it only refills it).
-                let entrants = c.entry_exit.as_ref().map_or(0.0, |e| {
-                    let max = f64::from(e.max_count);
-                    let per_epoch = (e.entry_per_epoch * max).ceil().max(1.0).min(max);
-                    per_epoch * epochs as f64
-                });
-                f64::from(c.count) + entrants
-            })
-            .sum();
-        let gpus: f64 = sc
-            .cohorts
-            .iter()
-            .map(|c| f64::from(c.count) * f64::from(c.gpus_per_provider))
-            .sum();
+        let (providers, gpus) = match &sc.world {
+            // A world: every network's supply, the listings of multi-homed hosts, and
+            // at most `max_share_per_epoch` of each network arriving elsewhere each epoch.
+            Some(world) => world.venues.iter().fold((0.0, 0.0), |(p, g), v| {
+                let crate::venues::VenueKind::Network(n) = &v.kind else {
+                    return (p, g);
+                };
+                let (np, ng) = supply(n, epochs);
+                let listed: f64 = v.also_listed_on.iter().map(|&(_, f)| f * np).sum();
+                let movers = (world.mobility.max_share_per_epoch * np).ceil() * epochs as f64;
+                (p + np + listed + movers, g + ng)
+            }),
+            None => supply(sc, epochs),
+        };
         let years = sc.duration as f64 / YEAR as f64;
         let (mut expected, mut waiting) = (0.0, 0.0);
         for w in &sc.workloads {
@@ -263,6 +283,25 @@ mod tests {
             "{text}"
         );
         assert!(e.check(u64::MAX).is_ok());
+    }
+
+    /// A world counts its networks' providers (and the moves and listings on top), not
+    /// its own (it has none).
+    #[test]
+    fn a_world_is_estimated_from_its_networks() {
+        let world = Scenario::load_named("world", &[]).unwrap();
+        let e = MemoryEstimate::of(&world, false);
+        let alone: u64 = ["akash", "ionet", "render"]
+            .iter()
+            .map(|n| MemoryEstimate::of(&Scenario::load_named(n, &[]).unwrap(), false).providers)
+            .sum();
+        assert!(e.providers > alone, "{} vs {alone}", e.providers);
+        let bigger = Scenario::load_named(
+            "world",
+            &["venues.1.set=[\"providers.2.count=100000000\"]".into()],
+        )
+        .unwrap();
+        assert!(MemoryEstimate::of(&bigger, false).providers >= 100_000_000);
     }
 
     #[test]
