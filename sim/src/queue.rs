@@ -135,14 +135,10 @@ impl<E> EventQueue<E> {
         let key = key.max(self.popped);
         self.next_seq += 1;
         self.len += 1;
-        if !self.small_mode && key < self.last {
-            // Below the buckets' base (raised by a peek): before all of them.
-            let at = self
-                .early
-                .iter()
-                .position(|e| e.key < key)
-                .unwrap_or(self.early.len());
-            self.early.insert(at, Entry { key, event });
+        // A new key has the largest sequence number yet, so it is below `last` exactly
+        // when its time is (comparing the times' 64 bits is enough).
+        if !self.small_mode && at < (self.last >> 64) as SimTime {
+            self.push_early(Entry { key, event });
             return;
         }
         if self.small_mode {
@@ -164,6 +160,18 @@ impl<E> EventQueue<E> {
             return;
         }
         self.place(Entry { key, event });
+    }
+
+    /// Puts `e`, below the buckets' base (raised by a peek), before all of them.
+    #[cold]
+    #[inline(never)]
+    fn push_early(&mut self, e: Entry<E>) {
+        let at = self
+            .early
+            .iter()
+            .position(|x| x.key < e.key)
+            .unwrap_or(self.early.len());
+        self.early.insert(at, e);
     }
 
     /// Puts `e` in its bucket.
@@ -189,6 +197,7 @@ impl<E> EventQueue<E> {
     /// equal to `last`), a bucket holding one entry (its key is the smallest: every lower
     /// bucket is empty), or, after redistributing the lowest bucket around its smallest
     /// key (which becomes `last`), bucket 0.
+    #[inline(always)]
     fn settle(&mut self) -> Option<usize> {
         let b = self.lowest()?;
         if b == 0 || self.buckets[b].len() == 1 {
@@ -274,15 +283,25 @@ impl<E> EventQueue<E> {
                 None
             };
         }
-        if let Some(e) = self.early.last() {
-            return ((e.key >> 64) as SimTime <= until).then(|| self.take_early());
+        if !self.early.is_empty() {
+            return self.take_early_until(until);
         }
         let b = self.settle()?;
         let key = self.buckets[b].last().expect("settled").key;
         ((key >> 64) as SimTime <= until).then(|| self.take(b))
     }
 
+    /// [`Self::pop_until`] when `early` holds entries (they go first).
+    #[cold]
+    #[inline(never)]
+    fn take_early_until(&mut self, until: SimTime) -> Option<(SimTime, E)> {
+        let next = (self.early.last()?.key >> 64) as SimTime;
+        (next <= until).then(|| self.take_early())
+    }
+
     /// Removes the smallest entry, the last of `early` (below every bucket's key).
+    #[cold]
+    #[inline(never)]
     fn take_early(&mut self) -> (SimTime, E) {
         let entry = self.early.pop().expect("an early entry");
         self.popped = entry.key;

@@ -112,7 +112,7 @@ impl DistParams {
 
 impl Dist {
     /// One draw.
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,

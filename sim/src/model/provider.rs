@@ -193,6 +193,7 @@ impl HostJobs {
     }
 
     /// Appends `slot`.
+    #[inline(always)]
     pub fn push(&mut self, slot: u32) {
         debug_assert!(slot != Self::EMPTY);
         let n = self.inline_len();
@@ -204,6 +205,7 @@ impl HostJobs {
     }
 
     /// Removes `slot` if present, moving the last slot into its place (`Vec::swap_remove`).
+    #[inline(always)]
     pub fn remove(&mut self, slot: u32) {
         let n = self.len();
         let Some(i) = (0..n).find(|&k| self.get(k) == slot) else {

@@ -79,6 +79,7 @@ pub(crate) struct JobDraw {
 impl JobDraw {
     /// Draws the next job of `wl` from its run-time `state` (`row`: its trace row, read
     /// before the next arrival was scheduled).
+    #[inline(always)]
     pub(crate) fn new(
         wl: &crate::scenario::Workload,
         state: &mut WorkloadState,
@@ -103,7 +104,7 @@ impl JobDraw {
 }
 
 /// Notes in `touched` that provider `pid` changed when `watch` says it is multi-homed.
-#[inline]
+#[inline(always)]
 fn touch(watch: &[bool], touched: &mut Vec<ProviderId>, pid: ProviderId) {
     if !watch.is_empty() && watch.get(pid as usize).is_some_and(|&w| w) {
         touched.push(pid);
@@ -185,6 +186,7 @@ impl<S: RecordSink> World<'_, S> {
     /// A job of workload `w` drawn elsewhere (`draw`; `id`: its number) enters this
     /// market at `now`: straight to the cloud when it must, else its order is posted.
     /// A multi-venue world calls this for the jobs whose consumers chose this venue.
+    #[inline]
     pub(crate) fn admit(
         &mut self,
         w: u16,

@@ -393,6 +393,7 @@ impl Ledger {
     }
 
     /// `job` completed at `now`.
+    #[inline]
     pub fn job_completed(&mut self, job: &Job, now: SimTime) {
         self.counters.jobs.completed += 1;
         self.by_workload[job.workload as usize].completed += 1;
