@@ -422,6 +422,13 @@ fn headline(s: &Summary) -> Table {
         "Median payback [months]",
         num(s.money.median_payback_months),
     );
+    // A world's networks have a token each: the Venues section has them.
+    if !s.venues.is_empty() {
+        t.pair("Events", int(s.engine.events));
+        t.pair("Wall time [s]", num(s.engine.wall_s));
+        t.pair("Events per second", num(s.engine.events_per_s));
+        return t;
+    }
     let sym = &s.token.token_symbol;
     t.pair(
         &format!("Tokens minted [{sym}]"),

@@ -78,7 +78,7 @@ impl MemoryEstimate {
                     return (p, g);
                 };
                 let (np, ng) = supply(n, epochs);
-                let listed: f64 = v.also_listed_on.iter().map(|&(_, f)| f * np).sum();
+                let listed: f64 = v.also_listed_on.iter().map(|l| l.fraction * np).sum();
                 let movers = (world.mobility.max_share_per_epoch * np).ceil() * epochs as f64;
                 (p + np + listed + movers, g + ng)
             }),

@@ -197,6 +197,8 @@ fn written_world() -> String {
 fn a_world_report_has_a_venues_section_with_its_table_and_charts() {
     let md = written_world();
     let venues = md.find("## Venues").expect("a Venues section");
+    // The networks' tokens are per venue: the headline has no token rows of its own.
+    assert!(!md[..venues].contains("Tokens minted"), "{}", &md[..venues]);
     assert!(md.find("## Headline").unwrap() < venues);
     assert!(venues < md.find("## Network vs cloud by GPU model").unwrap());
     assert!(md.contains("| Venue | Kind | Mechanism | Jobs | Demand share | GPU-hours | Spend [USD] | Providers start → end | Providers in / out | Return [USD/GPU-h] | Savings vs aws |"));
@@ -244,4 +246,5 @@ fn a_world_report_has_a_venues_section_with_its_table_and_charts() {
     }
     let (plain, _) = written();
     assert!(!plain.contains("## Venues") && !plain.contains("by venue"));
+    assert!(plain.contains("Tokens minted"));
 }

@@ -35,8 +35,19 @@ pub struct Venue {
     /// A network or a cloud.
     pub kind: VenueKind,
     /// A network: the other networks a share of its starting hosts are also listed on
-    /// (venue index, share) ([`listing`]).
-    pub also_listed_on: Vec<(usize, f64)>,
+    /// ([`listing`]).
+    pub also_listed_on: Vec<Listing>,
+}
+
+/// A share of a network's starting hosts (of one cohort, or all) also listed on another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listing {
+    /// The other network (a venue index).
+    pub venue: usize,
+    /// Share of the hosts listed there too [fraction].
+    pub fraction: f64,
+    /// Only this cohort's hosts (an index into the network's cohorts); `None`: all.
+    pub cohort: Option<u16>,
 }
 
 /// What a venue is.

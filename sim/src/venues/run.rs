@@ -589,7 +589,8 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
     /// `also_listed_on` names (see [`super::listing`]).
     fn link_hosts(&mut self, slots: &mut [Slot<'a, S>]) {
         for (a, venue) in self.world.venues.iter().enumerate() {
-            for &(b, fraction) in &venue.also_listed_on {
+            for listing in &venue.also_listed_on {
+                let (b, fraction) = (listing.venue, listing.fraction);
                 let Slot::Network(home) = &slots[a] else {
                     continue;
                 };
@@ -599,7 +600,10 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     .providers()
                     .iter()
                     .enumerate()
-                    .filter(|&(pid, _)| picked(a, b, pid as ProviderId, fraction))
+                    .filter(|&(pid, p)| {
+                        listing.cohort.is_none_or(|c| c == p.cohort)
+                            && picked(a, b, pid as ProviderId, fraction)
+                    })
                     .map(|(pid, p)| (pid as ProviderId, p.gpus, p.gpu, p.listed))
                     .collect();
                 for (pid, gpus, gpu, home_listed) in hosts {
@@ -966,7 +970,11 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             alternatives: AlternativeFigures::of(sc, &by_workload),
             token,
             verification: VerificationFigures::default(),
-            bme: BmeFigures::default(),
+            // Each network's BME, if any, is its own (see its venue's tokens).
+            bme: BmeFigures {
+                bme_min_collateral_ratio: f64::NAN,
+                ..BmeFigures::default()
+            },
             token_payments: TokenPaymentFigures {
                 token_payments_usd: token_payments,
                 ..TokenPaymentFigures::default()

@@ -49,6 +49,9 @@ pub struct RawListing {
     pub venue: Sp<String>,
     /// Share of this network's starting hosts listed there too [fraction in (0, 1]].
     pub fraction: Sp<f64>,
+    /// Only the hosts of this cohort (a `[[providers]] name` of this network's
+    /// scenario); absent: every cohort.
+    pub cohort: Option<Sp<String>>,
 }
 
 /// A dated change of a cloud's list prices.

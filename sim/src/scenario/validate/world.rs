@@ -12,7 +12,7 @@ use super::super::{CloudSpec, Scenario};
 use super::{Check, Res};
 use crate::venues::choice::Choice;
 use crate::venues::mobility::Mobility;
-use crate::venues::{CloudVenue, PriceChange, Venue, VenueKind, WorldSpec};
+use crate::venues::{CloudVenue, Listing, PriceChange, Venue, VenueKind, WorldSpec};
 
 /// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
 /// far (horizon, start, cloud, workloads).
@@ -87,7 +87,29 @@ pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpe
                 |f| f > 0.0 && f <= 1.0,
                 "fraction in (0, 1]",
             )?;
-            venues[i].also_listed_on.push((o, fraction));
+            let cohort = match (&l.get().cohort, &venues[i].kind) {
+                (Some(name), VenueKind::Network(n)) => Some(
+                    n.cohorts
+                        .iter()
+                        .position(|k| &k.name == name.get())
+                        .ok_or_else(|| {
+                            c.err(
+                                name.span(),
+                                format!(
+                                    "also_listed_on: venue `{}` has no cohort `{}`",
+                                    v.get().name.get(),
+                                    name.get()
+                                ),
+                            )
+                        })? as u16,
+                ),
+                _ => None,
+            };
+            venues[i].also_listed_on.push(Listing {
+                venue: o,
+                fraction,
+                cohort,
+            });
         }
     }
     if !venues
