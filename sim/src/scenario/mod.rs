@@ -487,10 +487,11 @@ impl Scenario {
         Ok(())
     }
 
-    /// Loads `name_or_path`: a file if one exists there, else a built-in scenario by name.
+    /// Loads `name_or_path`: a file if one exists there, else a built-in scenario by name
+    /// (a folder of that name does not hide the built-in).
     pub fn load_named(name_or_path: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let path = Path::new(name_or_path);
-        if !path.exists()
+        if !path.is_file()
             && let Some((name, text)) = builtin(name_or_path)
         {
             return Scenario::parse(text, &format!("<built-in {name}>"), overrides);
