@@ -32,6 +32,20 @@ impl Scenario {
                 Arc::make_mut(t).rate_scale *= k;
             }
         }
+        // A world: every network's supply (and its copy of the world's demand) and every
+        // bounded cloud's capacity.
+        if let Some(world) = &mut self.world {
+            for v in &mut Arc::make_mut(world).venues {
+                match &mut v.kind {
+                    crate::venues::VenueKind::Network(n) => n.scale(k)?,
+                    crate::venues::VenueKind::Cloud(c) => {
+                        if let Some(cap) = &mut c.capacity_gpus {
+                            *cap = ((f64::from(*cap) * k).round() as u32).max(1);
+                        }
+                    }
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -43,6 +57,29 @@ mod tests {
 
     fn akash(days: u32) -> Scenario {
         Scenario::load_named("akash", &[format!("scenario.duration=\"{days}d\"")]).unwrap()
+    }
+
+    /// `--scale` on a world scales every network's supply with the demand.
+    #[test]
+    fn a_world_scales_its_networks() {
+        let mut sc = Scenario::load_named("world", &[]).unwrap();
+        let count = |sc: &Scenario| -> u32 {
+            let world = sc.world.as_ref().unwrap();
+            world
+                .venues
+                .iter()
+                .filter_map(|v| match &v.kind {
+                    crate::venues::VenueKind::Network(n) => {
+                        Some(n.cohorts.iter().map(|c| c.count).sum::<u32>())
+                    }
+                    crate::venues::VenueKind::Cloud(_) => None,
+                })
+                .sum()
+        };
+        let (before, rate) = (count(&sc), sc.workloads[0].rate_per_hour);
+        sc.scale(3.0).unwrap();
+        assert!(count(&sc) >= 3 * before - 20, "{} vs {before}", count(&sc));
+        assert!((sc.workloads[0].rate_per_hour - 3.0 * rate).abs() < 1e-9);
     }
 
     #[test]
