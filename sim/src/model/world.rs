@@ -147,6 +147,10 @@ pub struct World<'s, S: RecordSink> {
     pub(crate) watch: Vec<bool>,
     /// Watched providers whose jobs or state changed since the world last looked.
     pub(crate) touched: Vec<ProviderId>,
+    /// Multi-venue worlds: what a job falling back to a cloud pays per workload (the
+    /// cheapest cloud venue, set by the world each epoch) [USD per reference GPU-s];
+    /// empty in a single-network run (the scenario's cloud baseline).
+    pub(crate) fallback_usd_per_ref_gpu_s: Vec<f64>,
 }
 
 impl<S: RecordSink> World<'_, S> {
@@ -461,7 +465,12 @@ impl<S: RecordSink> World<'_, S> {
     fn send_to_cloud(&mut self, slot: u32, now: SimTime) {
         let job = self.jobs.get_mut(slot);
         let w = &self.workloads[job.workload as usize];
-        job.cloud_spend_usd = job.work_left_ref_s * job.gpus as f64 * w.cloud_usd_per_ref_gpu_s;
+        // In a world the consumer falls back to the cheapest cloud venue of the moment.
+        let rate = match self.fallback_usd_per_ref_gpu_s.get(job.workload as usize) {
+            Some(&r) => r,
+            None => w.cloud_usd_per_ref_gpu_s,
+        };
+        job.cloud_spend_usd = job.work_left_ref_s * job.gpus as f64 * rate;
         self.ledger.job_to_cloud(job.cloud_spend_usd);
         self.end_job(slot, now, JobStatus::Cloud);
     }

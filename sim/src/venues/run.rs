@@ -207,6 +207,7 @@ pub fn run_world<S: RecordSink>(
     };
     run.link_hosts(&mut slots);
     run.quotes = run.quote_all(&mut slots, 0);
+    run.set_fallbacks(&mut slots, 0);
     let (mut t, mut epoch) = (0, 0u32);
     while t < sc.duration {
         let until = (t + sc.epoch).min(sc.duration);
@@ -519,6 +520,47 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         }
         self.write_rows(slots, epoch, t0, t1, &epoch_return);
         self.quotes = self.quote_all(slots, t1);
+        self.set_fallbacks(slots, t1);
+    }
+
+    /// What a job that gives up waiting at a network pays instead, per workload: the
+    /// cheapest unlimited cloud venue for its work at `now` (its price over its speed
+    /// on the cloud's cheapest GPU for it) [USD per reference GPU-s].
+    fn set_fallbacks(&self, slots: &mut [Slot<'a, S>], now: SimTime) {
+        let sc = self.sc;
+        let rates: Vec<f64> = sc
+            .workloads
+            .iter()
+            .map(|wl| {
+                self.world
+                    .venues
+                    .iter()
+                    .filter_map(|v| match &v.kind {
+                        VenueKind::Cloud(k) if k.capacity_gpus.is_none() => {
+                            cheapest_cloud_gpu(sc, wl, k, now)
+                                .and_then(|(g, speed)| Some(k.price(g, now)? / speed / 3600.0))
+                        }
+                        _ => None,
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect();
+        for s in slots.iter_mut() {
+            if let Slot::Network(n) = s {
+                let model = &mut n.sim.model;
+                model.fallback_usd_per_ref_gpu_s = rates
+                    .iter()
+                    .zip(&model.workloads)
+                    .map(|(&r, w)| {
+                        if r.is_finite() {
+                            r
+                        } else {
+                            w.cloud_usd_per_ref_gpu_s
+                        }
+                    })
+                    .collect();
+            }
+        }
     }
 
     /// Providers whose GPU model earns more on another network move there (see
