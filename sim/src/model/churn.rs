@@ -25,13 +25,7 @@ impl<S: RecordSink> World<'_, S> {
         p.advance(now);
         p.totals.failures += 1;
         self.book.remove(pid, p);
-        let mut jobs = std::mem::take(&mut p.jobs);
-        for slot in jobs.iter() {
-            self.interrupt(slot, pid, now, q);
-        }
-        jobs.clear();
-        let p = &mut self.providers[pid as usize];
-        p.jobs = jobs;
+        self.interrupt_all(pid, now, q);
         self.touch(pid);
         let p = &mut self.providers[pid as usize];
         if p.go_down() {
@@ -40,6 +34,22 @@ impl<S: RecordSink> World<'_, S> {
         }
         let repair = p.time_to_repair(&self.sc.cohorts[p.cohort as usize]);
         q.after(repair, Event::ProviderUp(pid));
+    }
+
+    /// Interrupts every job on host `pid` at `now` (already out of the book): each keeps
+    /// its work up to its last checkpoint and is posted again; its slots are left empty.
+    pub(crate) fn interrupt_all(
+        &mut self,
+        pid: ProviderId,
+        now: SimTime,
+        q: &mut Scheduler<Event>,
+    ) {
+        let mut jobs = std::mem::take(&mut self.providers[pid as usize].jobs);
+        for slot in jobs.iter() {
+            self.interrupt(slot, pid, now, q);
+        }
+        jobs.clear();
+        self.providers[pid as usize].jobs = jobs;
     }
 
     /// Host `pid` comes back up at `now`: back in the book, its next failure scheduled,

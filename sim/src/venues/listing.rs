@@ -113,13 +113,8 @@ impl<S: RecordSink> World<'_, S> {
         p.advance(now);
         self.book.remove(pid, p);
         p.listed = false;
-        let mut jobs = std::mem::take(&mut p.jobs);
-        for slot in jobs.iter() {
-            self.interrupt(slot, pid, now, q);
-        }
-        jobs.clear();
+        self.interrupt_all(pid, now, q);
         let p = &mut self.providers[pid as usize];
-        p.jobs = jobs;
         p.free = p.gpus;
         p.leased = 0;
     }
