@@ -193,7 +193,6 @@ pub fn run_world<S: RecordSink>(
         shared: &shared,
         jobs_log: opts.jobs_log,
         quotes: Vec::new(),
-        routed: vec![0; world.venues.len()],
         routed_by_workload: vec![vec![0; world.venues.len()]; sc.workloads.len()],
         epoch_routed: vec![0; world.venues.len()],
         mobility_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Custom, MOBILITY_STREAM)),
@@ -306,10 +305,9 @@ struct WorldRun<'a, S> {
     jobs_log: bool,
     /// What each venue quotes each workload: `quotes[workload][venue]`.
     quotes: Vec<Vec<Quote>>,
-    /// Jobs routed to each venue, over the run and this epoch.
-    routed: Vec<u64>,
-    /// Jobs routed to each venue by workload: `[workload][venue]`.
+    /// Jobs routed to each venue by workload over the run: `[workload][venue]`.
     routed_by_workload: Vec<Vec<u64>>,
+    /// Jobs routed to each venue this epoch.
     epoch_routed: Vec<u64>,
     mobility_rng: StreamRng,
     /// Hosts listed on two networks.
@@ -405,7 +403,6 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             .choice
             .choose(&terms, quotes, home, loyal_draw)
             .unwrap_or(self.fallback);
-        self.routed[venue] += 1;
         self.routed_by_workload[w as usize][venue] += 1;
         self.epoch_routed[venue] += 1;
         match &mut slots[venue] {
@@ -844,14 +841,23 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 n.waits_seen[w] = (c.started, c.wait_sum_s);
             }
         }
+        // Each network's supply by GPU model, read once for all workloads.
+        let supply: Vec<Vec<ModelSupply>> = slots
+            .iter()
+            .map(|s| match s {
+                Slot::Network(n) => ModelSupply::of(n),
+                Slot::Cloud(_) => Vec::new(),
+            })
+            .collect();
         sc.workloads
             .iter()
             .enumerate()
             .map(|(w, wl)| {
                 slots
                     .iter()
-                    .map(|s| match s {
-                        Slot::Network(n) => network_quote(n, w),
+                    .zip(&supply)
+                    .map(|(s, supply)| match s {
+                        Slot::Network(n) => network_quote(n, w, supply),
                         Slot::Cloud(c) => {
                             let offers: Vec<Offer> = cloud_gpus(wl)
                                 .filter_map(|g| {
@@ -878,7 +884,11 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
     /// The world's summary: the networks' and clouds' figures summed, and each venue's.
     fn finish(&mut self, slots: &mut [Slot<'a, S>], demand: &Demand, started: Instant) -> Summary {
         let sc = self.sc;
-        let total_jobs: u64 = self.routed.iter().sum();
+        // Jobs routed to each venue over the run.
+        let routed: Vec<u64> = (0..slots.len())
+            .map(|v| self.routed_by_workload.iter().map(|w| w[v]).sum())
+            .collect();
+        let total_jobs: u64 = routed.iter().sum();
         let mut counters = Counters::default();
         let mut by_workload = vec![WorkloadCounters::default(); sc.workloads.len()];
         let mut providers: Vec<Provider> = Vec::new();
@@ -892,8 +902,8 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             let mut entry = VenueSummary {
                 venue: venue.name.clone(),
                 kind: venue.kind_name().into(),
-                jobs: self.routed[v],
-                demand_share: self.routed[v] as f64 / total_jobs as f64,
+                jobs: routed[v],
+                demand_share: routed[v] as f64 / total_jobs as f64,
                 ..VenueSummary::default()
             };
             match s {
@@ -960,10 +970,10 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                         }
                     }
                     entry.invariant_violations = vs.invariant_violations();
-                    if vs.jobs.jobs_submitted != self.routed[v] {
+                    if vs.jobs.jobs_submitted != routed[v] {
                         entry.invariant_violations.push(format!(
                             "jobs: the world routed {} here, the network counted {}",
-                            self.routed[v], vs.jobs.jobs_submitted
+                            routed[v], vs.jobs.jobs_submitted
                         ));
                     }
                 }
@@ -1068,25 +1078,52 @@ impl<S> WorldRun<'_, S> {
     }
 }
 
+/// One GPU model's supply on a network, as consumers see it.
+#[derive(Debug, Clone, Copy, Default)]
+struct ModelSupply {
+    /// Providers taking work (up or down, not leaving, not expelled).
+    count: u32,
+    /// The sum of their asks [USD per GPU-hour].
+    asks: f64,
+    /// Failures of every provider of the model so far.
+    failures: u64,
+    /// Their time up so far [h].
+    up_h: f64,
+}
+
+impl ModelSupply {
+    /// Network `n`'s supply by GPU model (indexed by GPU id).
+    fn of<S: RecordSink>(n: &Network<'_, S>) -> Vec<ModelSupply> {
+        let mut by_model = vec![ModelSupply::default(); n.sc.catalog.gpus.len()];
+        for p in n.sim.model.providers() {
+            let m = &mut by_model[p.gpu as usize];
+            m.failures += p.totals.failures;
+            m.up_h += to_hours(p.totals.up_us);
+            if p.is_staying() && !p.expelled {
+                m.count += 1;
+                m.asks += p.ask_usd_per_gpu_hour;
+            }
+        }
+        by_model
+    }
+}
+
 /// A network's quote to workload `w`: its open GPU models within the consumer's cap, at
 /// the posted price (posted-price markets) or what leases of the model cost over the
 /// last epochs (else the mean ask), each model's failure rate so far, and the
 /// workload's wait there over the last epochs.
-fn network_quote<S: RecordSink>(n: &Network<'_, S>, w: usize) -> Quote {
+fn network_quote<S: RecordSink>(n: &Network<'_, S>, w: usize, supply: &[ModelSupply]) -> Quote {
     let world = &n.sim.model;
     let wl = &n.sc.workloads[w];
     let halted = world.ledger().token.bme.as_ref().is_some_and(|b| b.halted);
     let mut offers = Vec::new();
     for &(g, cap) in world.workloads[w].caps_for(None) {
-        let (mut count, mut asks, mut failures, mut up_h) = (0u32, 0.0, 0u64, 0.0);
-        for p in world.providers().iter().filter(|p| p.gpu == g) {
-            failures += p.totals.failures;
-            up_h += to_hours(p.totals.up_us);
-            if p.is_staying() && !p.expelled {
-                count += 1;
-                asks += p.ask_usd_per_gpu_hour;
-            }
-        }
+        let ModelSupply {
+            count,
+            asks,
+            failures,
+            up_h,
+        } = supply[g as usize];
         if count == 0 {
             continue;
         }
