@@ -418,10 +418,9 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 }
             }
             Slot::Cloud(c) => {
-                let (gpu, speed) = cheapest_cloud_gpu(sc, wl, c.spec, now)
+                let (gpu, speed, price) = cheapest_cloud_gpu(sc, wl, c.spec, now)
                     .expect("a cloud is chosen only when it offers one of the workload's GPUs");
                 let finish = now + from_secs(draw.size_ref_s / speed).max(1);
-                let price = c.spec.price(gpu, now).expect("offered");
                 let bounded = c.spec.capacity_gpus.is_some();
                 let spend = c.state.take(draw.gpus, now, finish, price, bounded);
                 let hours = draw.gpus as f64 * to_hours(finish - now);
@@ -535,7 +534,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     .filter_map(|v| match &v.kind {
                         VenueKind::Cloud(k) if k.capacity_gpus.is_none() => {
                             cheapest_cloud_gpu(sc, wl, k, now)
-                                .and_then(|(g, speed)| Some(k.price(g, now)? / speed / 3600.0))
+                                .map(|(_, speed, price)| price / speed / 3600.0)
                         }
                         _ => None,
                     })
@@ -1190,18 +1189,18 @@ fn cloud_gpus(wl: &crate::scenario::Workload) -> impl Iterator<Item = GpuId> + '
     )
 }
 
-/// The cloud GPU that runs `wl`'s work cheapest at `now`, and its speed [ratio].
+/// The cloud GPU that runs `wl`'s work cheapest at `now`, its speed [ratio] and its
+/// price then [USD per GPU-hour].
 fn cheapest_cloud_gpu(
     sc: &Scenario,
     wl: &crate::scenario::Workload,
     cloud: &CloudVenue,
     now: SimTime,
-) -> Option<(GpuId, f64)> {
+) -> Option<(GpuId, f64, f64)> {
     cloud_gpus(wl)
         .filter_map(|g| {
             let speed = sc.workload_speed(wl, g);
-            cloud.price(g, now).map(|p| (g, speed, p / speed))
+            cloud.price(g, now).map(|p| (g, speed, p))
         })
-        .min_by(|a, b| a.2.total_cmp(&b.2))
-        .map(|(g, s, _)| (g, s))
+        .min_by(|a, b| (a.2 / a.1).total_cmp(&(b.2 / b.1)))
 }
