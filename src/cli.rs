@@ -172,5 +172,5 @@ fn parse_shard(s: &str) -> Result<flopmarket_sim::sweep::Shard, String> {
 
 /// Parses `--max-memory`.
 fn parse_size(text: &str) -> Result<u64, String> {
-    flopmarket_sim::memory::parse_bytes(text)
+    flopmarket_sim::run::memory::parse_bytes(text)
 }

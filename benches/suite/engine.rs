@@ -6,9 +6,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use flopmarket_sim::mm1::{mm1_simulation, run_events};
-use flopmarket_sim::queue::EventQueue;
-use flopmarket_sim::queue::hold::delays;
+use flopmarket_sim::base::mm1::{mm1_simulation, run_events};
+use flopmarket_sim::base::queue::EventQueue;
+use flopmarket_sim::base::queue::hold::delays;
 
 /// Events per iteration.
 const EVENTS: u64 = 1_000_000;

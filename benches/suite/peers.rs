@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use flopmarket_sim::mm1::{mm1_simulation, run_events};
+use flopmarket_sim::base::mm1::{mm1_simulation, run_events};
 use serde::Serialize;
 use simcore::{Event, EventHandler, Simulation, SimulationContext, cast};
 

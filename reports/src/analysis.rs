@@ -1,7 +1,7 @@
 //! Aggregations behind the report, as Polars lazy queries over the run's frames. Each
 //! returns a small frame; column units are in the function docs.
 
-use flopmarket_sim::time::HOURS_PER_MONTH;
+use flopmarket_sim::base::time::HOURS_PER_MONTH;
 use polars::prelude::*;
 
 /// The `gpu_model` value of the per-epoch rows summed over all models.

@@ -3,8 +3,8 @@
 //! simulated).
 
 use flopmarket_sim::Summary;
-use flopmarket_sim::backtest::{Comparison, Row, SeriesError};
-use flopmarket_sim::calendar::Instant;
+use flopmarket_sim::parts::observed::{Comparison, Row, SeriesError};
+use flopmarket_sim::base::calendar::Instant;
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
 use crate::context::ReportContext;
@@ -178,7 +178,7 @@ fn read_parquet_series(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flopmarket_sim::backtest::{Aggregate, BacktestPoint};
+    use flopmarket_sim::parts::observed::{Aggregate, BacktestPoint};
     use polars::prelude::DataType;
 
     fn comparison() -> Comparison {

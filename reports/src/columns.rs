@@ -3,7 +3,7 @@
 //! whole records. The record is destructured exhaustively: a field added to a record in
 //! the simulator fails to compile here until it gets its column.
 
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
 /// Declares a column builder for a record type; field names become column names.

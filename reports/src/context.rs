@@ -2,11 +2,11 @@
 //! words, the cloud baseline and its list prices, and notes on assumed figures.
 
 use flopmarket_sim::Scenario;
-use flopmarket_sim::calendar::Instant;
-use flopmarket_sim::claims::ClaimCheck;
-use flopmarket_sim::model::catalog::GpuId;
-use flopmarket_sim::model::serving::{self, ApiPrice};
-use flopmarket_sim::model::throughput::{JobKind, Provenance};
+use flopmarket_sim::base::calendar::Instant;
+use flopmarket_sim::run::claims::ClaimCheck;
+use flopmarket_sim::data::catalog::GpuId;
+use flopmarket_sim::data::serving::{self, ApiPrice};
+use flopmarket_sim::data::throughput::{JobKind, Provenance};
 
 /// Scenario facts the report prints beside the run's figures.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -31,7 +31,7 @@ pub struct ReportContext {
     pub start: Option<Instant>,
     /// The scenario's observed series compared with the run, point by point (set by the
     /// caller from `RunResult::backtests`); written as `observed.parquet` when not empty.
-    pub backtests: Vec<flopmarket_sim::backtest::Comparison>,
+    pub backtests: Vec<flopmarket_sim::parts::observed::Comparison>,
     /// Inference workloads that set `serving`: decode throughput per GPU model at batch 1
     /// and at the workload's batch.
     pub serving: Vec<ServingRow>,

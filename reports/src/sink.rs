@@ -2,7 +2,7 @@
 //! Polars frames.
 
 use flopmarket_sim::RecordSink;
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
 use polars::prelude::{DataFrame, DataType, PolarsResult, TimeUnit};
 
 use crate::columns::{EpochColumns, JobColumns, ProviderColumns, VenueColumn, VenueEpochColumns};
@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn column_names_follow_record_declaration_order() {
         // serde_json::to_string writes struct fields in declaration order.
-        let text = serde_json::to_string(&flopmarket_sim::output::JobRecord {
+        let text = serde_json::to_string(&flopmarket_sim::data::records::JobRecord {
             job_id: 0,
             workload: String::new(),
             kind: String::new(),

@@ -4,7 +4,7 @@
 //! [`Chart`] is the data; `draw` turns it into SVG text; `scale` picks ticks and thins
 //! long series.
 
-use flopmarket_sim::calendar::Instant;
+use flopmarket_sim::base::calendar::Instant;
 
 mod draw;
 mod scale;

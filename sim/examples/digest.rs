@@ -15,7 +15,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, RecordSink};
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, RecordSink};
 use flopmarket_sim::scenario::BUILTIN;
 use flopmarket_sim::{RunOptions, Scenario, run};
 

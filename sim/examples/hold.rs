@@ -11,8 +11,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use flopmarket_sim::queue::EventQueue;
-use flopmarket_sim::queue::hold::delays;
+use flopmarket_sim::base::queue::EventQueue;
+use flopmarket_sim::base::queue::hold::delays;
 
 const ROUNDS: usize = 5;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use flopmarket_reports::{Format, FrameSink, ReportContext, write_run};
-use flopmarket_sim::time::{DAY, to_hours};
+use flopmarket_sim::base::time::{DAY, to_hours};
 use flopmarket_sim::{RunOptions, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 

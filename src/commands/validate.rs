@@ -1,7 +1,7 @@
 //! `flopmarket validate`: check a scenario and say what it holds.
 
 use flopmarket_sim::Scenario;
-use flopmarket_sim::time::{DAY, to_hours};
+use flopmarket_sim::base::time::{DAY, to_hours};
 
 /// Validates `scenario` with overrides `set`.
 pub fn validate(scenario: &str, set: &[String]) -> anyhow::Result<()> {
@@ -13,8 +13,8 @@ pub fn validate(scenario: &str, set: &[String]) -> anyhow::Result<()> {
             .venues
             .iter()
             .filter_map(|v| match &v.kind {
-                flopmarket_sim::venues::VenueKind::Network(n) => Some(n.as_ref()),
-                flopmarket_sim::venues::VenueKind::Cloud(_) => None,
+                flopmarket_sim::scenario::VenueKind::Network(n) => Some(n.as_ref()),
+                flopmarket_sim::scenario::VenueKind::Cloud(_) => None,
             })
             .collect(),
         None => vec![&sc],

@@ -17,8 +17,8 @@ mod token;
 pub use auction::AuctionBench;
 pub use token::TokenBench;
 
-use flopmarket_sim::mm1::{mm1_simulation, run_events};
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord};
+use flopmarket_sim::base::mm1::{mm1_simulation, run_events};
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord};
 use flopmarket_sim::{RecordSink, RunOptions, Scenario, Summary, run};
 
 /// Runs an M/M/1 queue (`lambda` = 0.9/s, `mu` = 1/s) for `events` events; returns

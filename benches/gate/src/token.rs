@@ -3,8 +3,8 @@
 //! consumers' demand of `D` USD buys tokens from the pool and burns them. The price tends
 //! to D / E (2.5 USD here). Built from the simulator's token parts.
 
-use flopmarket_sim::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use flopmarket_sim::token::{BurnRule, Emission, Price, PriceModel, TokenEconomy};
+use flopmarket_sim::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use flopmarket_sim::parts::token::{BurnRule, Emission, Price, PriceModel, TokenEconomy};
 
 /// Tokens minted per epoch [tokens].
 pub const EMISSION_PER_EPOCH: f64 = 100_000.0;

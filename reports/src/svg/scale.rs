@@ -1,7 +1,7 @@
 //! Axis scales: round tick values, calendar ticks, tick labels, and thinning of long
 //! series.
 
-use flopmarket_sim::calendar::Instant;
+use flopmarket_sim::base::calendar::Instant;
 
 /// Averages `points` in equal chunks so that at most `max` remain; NaN y values are left
 /// out of a chunk's mean (a chunk of only NaN stays NaN).

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use flopmarket_sim::memory::MemoryEstimate;
+use flopmarket_sim::run::memory::MemoryEstimate;
 use flopmarket_sim::sweep::{RunSpec, Shard, Sweep};
 use flopmarket_sim::{RunOptions, Scenario, ScenarioError};
 use rayon::prelude::*;
@@ -312,10 +312,10 @@ pub fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> Result<
         Some(limit) => Some(limit),
         None => match std::env::var("FLOPMARKET_MAX_MEMORY") {
             Ok(text) => Some(
-                flopmarket_sim::memory::parse_bytes(&text)
+                flopmarket_sim::run::memory::parse_bytes(&text)
                     .map_err(|e| format!("FLOPMARKET_MAX_MEMORY: {e}"))?,
             ),
-            Err(_) => flopmarket_sim::memory::available_bytes(),
+            Err(_) => flopmarket_sim::run::memory::available_bytes(),
         },
     };
     match limit {

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use crate::analysis::f64s;
 
-pub use flopmarket_sim::summary::HEADLINE;
+pub use flopmarket_sim::run::summary::HEADLINE;
 
 /// Two-sided 97.5 % quantile of Student's t with `df` degrees of freedom (1.96 beyond 30).
 pub fn t975(df: usize) -> f64 {

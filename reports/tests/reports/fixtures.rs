@@ -4,10 +4,10 @@
 
 use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
-use flopmarket_sim::calendar::Instant;
-use flopmarket_sim::claims::ClaimCheck;
-use flopmarket_sim::output::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
-use flopmarket_sim::summary::*;
+use flopmarket_sim::base::calendar::Instant;
+use flopmarket_sim::run::claims::ClaimCheck;
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
+use flopmarket_sim::run::summary::*;
 
 /// The fixture run's start date: 2026-01-01T00:00Z.
 pub fn start() -> Instant {

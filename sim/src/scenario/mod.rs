@@ -2,28 +2,27 @@
 //! types ([`Scenario`]) with file:line:col errors. `--set` overrides are applied to the
 //! text first ([`overrides`]).
 
-pub mod check;
-pub mod error;
-pub mod overrides;
-pub mod raw;
 mod scale;
-pub mod spanned;
 pub mod timeline;
 mod validate;
 
 use std::path::Path;
 
-pub use error::ScenarioError;
+pub use crate::input::error::ScenarioError;
 pub use timeline::TimelineChange;
 
-pub use crate::model::market::{Market, Selection, Tier};
+pub use crate::parts::market::{Market, Selection, Tier};
 
-use crate::model::catalog::{Catalog, GpuId};
-use crate::model::dist::Dist;
-use crate::model::serving::{self, Serving};
-use crate::model::throughput::{JobKind, Throughput};
-use crate::time::SimTime;
-use crate::token::TokenEconomy;
+use crate::data::catalog::{Catalog, GpuId};
+use crate::data::dist::Dist;
+use crate::data::serving::{self, Serving};
+use crate::data::throughput::{JobKind, Throughput};
+use crate::base::time::SimTime;
+use crate::input::{error, overrides, raw};
+use crate::parts::cloud::{CloudSpec, CloudVenue};
+use crate::parts::cohort::Cohort;
+use crate::parts::market::MarketSpec;
+use crate::parts::token::TokenEconomy;
 
 /// A validated scenario, ready to run.
 #[derive(Debug, Clone)]
@@ -37,7 +36,7 @@ pub struct Scenario {
     /// Accounting epoch [µs].
     pub epoch: SimTime,
     /// The calendar date of simulated time 0 (`[scenario] start`); `None`: undated.
-    pub start: Option<crate::calendar::Instant>,
+    pub start: Option<crate::base::calendar::Instant>,
     /// Master seed.
     pub seed: u64,
     /// GPU that job sizes are measured on.
@@ -57,204 +56,16 @@ pub struct Scenario {
     /// Workloads.
     pub workloads: Vec<Workload>,
     /// Published claims to check.
-    pub claims: Vec<crate::claims::Claim>,
+    pub claims: Vec<crate::parts::claims::Claim>,
     /// Verified training (Gensyn); `None` = results are trusted.
-    pub verification: Option<crate::model::verification::Verification>,
+    pub verification: Option<crate::parts::verification::Verification>,
     /// Dated changes to the market and token parameters, in time order (`[[timeline]]`).
     pub timeline: Vec<TimelineChange>,
     /// Published series to backtest the run against (`[[observed]]`).
-    pub observed: Vec<crate::backtest::Observed>,
+    pub observed: Vec<crate::parts::observed::Observed>,
     /// A multi-venue world (`[[venues]]`): its networks and clouds, how consumers
     /// choose among them and how providers move; `None` for one network.
-    pub world: Option<std::sync::Arc<crate::venues::WorldSpec>>,
-}
-
-/// Market mechanism and fees.
-#[derive(Debug, Clone)]
-pub struct MarketSpec {
-    /// Which mechanism, with its parameters (each mechanism's own struct).
-    pub mechanism: Market,
-    /// Fraction of each payment kept as a network fee [fraction].
-    pub take_rate: f64,
-    /// Multi-host clusters (io.net): an order no single host can fill is assembled from
-    /// several; `None` = every job runs on one host.
-    pub clusters: Option<ClusterSpec>,
-}
-
-/// How an aggregator assembles clusters out of several hosts (io.net).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClusterSpec {
-    /// Most hosts one job may span.
-    pub max_hosts: u16,
-    /// Throughput of a job spread over hosts, relative to one host, by the slowest
-    /// host interconnect class in the cluster, indexed by [`Interconnect`] [ratio].
-    pub cross_host_efficiency: [f64; 4],
-    /// Extra factor when the hosts' interconnect classes differ [ratio].
-    pub mixed_interconnect_efficiency: f64,
-}
-
-impl ClusterSpec {
-    /// Throughput factor of a cluster whose hosts have `classes` [ratio]: 1 on one host.
-    pub fn efficiency(&self, classes: impl Iterator<Item = Interconnect> + Clone) -> f64 {
-        let hosts = classes.clone().count();
-        if hosts <= 1 {
-            return 1.0;
-        }
-        let slowest = classes
-            .clone()
-            .map(|c| self.cross_host_efficiency[c as usize])
-            .fold(f64::INFINITY, f64::min);
-        let first = classes.clone().next();
-        let mixed = classes.clone().any(|c| Some(c) != first);
-        slowest
-            * if mixed {
-                self.mixed_interconnect_efficiency
-            } else {
-                1.0
-            }
-    }
-}
-
-/// A host's interconnect class: how fast its GPUs talk to other hosts' GPUs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interconnect {
-    /// Data-centre fabric (NVLink within, InfiniBand between hosts).
-    Nvlink = 0,
-    /// PCIe servers on fast data-centre Ethernet.
-    Pcie = 1,
-    /// Ordinary Ethernet between sites.
-    Ethernet = 2,
-    /// Consumer machines on home broadband.
-    Consumer = 3,
-}
-
-impl Interconnect {
-    /// The name used in scenarios and outputs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Interconnect::Nvlink => "nvlink",
-            Interconnect::Pcie => "pcie",
-            Interconnect::Ethernet => "ethernet",
-            Interconnect::Consumer => "consumer",
-        }
-    }
-}
-
-/// The cloud baseline.
-#[derive(Debug, Clone)]
-pub struct CloudSpec {
-    /// aws, gcp, azure.
-    pub name: String,
-    /// on_demand, spot, capacity_block.
-    pub offering: String,
-    /// Price per GPU id [USD per GPU-hour]; `None` where not offered.
-    pub usd_per_gpu_hour: Vec<Option<f64>>,
-    /// The clouds the run's savings are also computed against (the baseline among
-    /// them); see `summary::alternatives`. Each has no alternatives of its own.
-    pub alternatives: Vec<CloudSpec>,
-}
-
-impl CloudSpec {
-    /// The cheapest compared offering (of `alternatives`) that lists `gpu`, and its price
-    /// [USD per GPU-hour]; ties go to the first listed (the baseline comes first).
-    pub fn cheapest_alternative(&self, gpu: GpuId) -> Option<(&CloudSpec, f64)> {
-        self.alternatives
-            .iter()
-            .filter_map(|c| c.usd_per_gpu_hour[gpu as usize].map(|p| (c, p)))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-    }
-}
-
-/// How a provider prices its GPUs.
-#[derive(Debug, Clone)]
-pub enum Pricing {
-    /// Hourly cost x (1 + markup), markup drawn once per provider [fraction].
-    CostPlus {
-        /// Markup distribution.
-        markup: Dist,
-    },
-    /// Uniform ask in [min, max], drawn once per provider [USD per GPU-hour].
-    RandomRange {
-        /// Lowest.
-        min: f64,
-        /// Highest.
-        max: f64,
-    },
-    /// Fixed price [USD per GPU-hour].
-    PriceList {
-        /// Price.
-        usd_per_gpu_hour: f64,
-    },
-    /// Golem's linear pricing: a start fee and a price per GPU-hour, each drawn once
-    /// per provider.
-    Linear {
-        /// Start fee [USD].
-        start_usd: Dist,
-        /// Price [USD per GPU-hour].
-        usd_per_gpu_hour: Dist,
-    },
-}
-
-/// Up/down renewal process [s].
-#[derive(Debug, Clone)]
-pub struct Availability {
-    /// Time between failures [s].
-    pub mtbf: Dist,
-    /// Time to repair [s].
-    pub mttr: Dist,
-    /// Times between failures are drawn from `mtbf` times this [ratio]: 1 as written;
-    /// a world's network venue sets its `mtbf_factor` here.
-    pub mtbf_scale: f64,
-}
-
-/// A cohort of identical providers.
-#[derive(Debug, Clone)]
-pub struct Cohort {
-    /// Name.
-    pub name: String,
-    /// Number of providers.
-    pub count: u32,
-    /// GPU model.
-    pub gpu: GpuId,
-    /// GPUs per provider.
-    pub gpus_per_provider: u16,
-    /// Region label.
-    pub region: String,
-    /// Capex [USD per GPU].
-    pub capex_usd_per_gpu: f64,
-    /// Write-off period [h].
-    pub amortization_hours: f64,
-    /// Electricity [USD per kWh].
-    pub electricity_usd_per_kwh: f64,
-    /// Idle power as a fraction of TDP [fraction].
-    pub idle_power_fraction: f64,
-    /// Hosting [USD per GPU-hour].
-    pub hosting_usd_per_gpu_hour: f64,
-    /// Stake weight per GPU [ratio].
-    pub stake_multiplier: f64,
-    /// Pricing strategy.
-    pub pricing: Pricing,
-    /// Churn; `None` = always up.
-    pub availability: Option<Availability>,
-    /// Interconnect class (matters when jobs span hosts).
-    pub interconnect: Interconnect,
-    /// Entry and exit: supply responding to returns; `None` = a fixed cohort.
-    pub entry_exit: Option<EntryExit>,
-}
-
-/// How a cohort's supply responds to its returns, checked at every epoch's close.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EntryExit {
-    /// New providers join while the cohort's return on capex over the last epoch,
-    /// annualized, beats this hurdle [fraction per year].
-    pub hurdle_annual_return: f64,
-    /// Joiners per epoch, as a fraction of the cohort's active providers (at least one) [fraction].
-    pub entry_per_epoch: f64,
-    /// Most providers the cohort can reach (active ones).
-    pub max_count: u32,
-    /// A provider leaves after this many epochs in a row of negative operating margin
-    /// (income - power - hosting; capex is sunk).
-    pub exit_after_epochs: u32,
+    pub world: Option<std::sync::Arc<WorldSpec>>,
 }
 
 /// Willingness to pay.
@@ -291,7 +102,7 @@ pub struct Workload {
     /// Hour of peak demand [h, UTC].
     pub peak_hour: f64,
     /// Arrivals replayed from a demand trace instead of the Poisson process above.
-    pub trace: Option<std::sync::Arc<crate::model::trace::TraceArrivals>>,
+    pub trace: Option<std::sync::Arc<crate::data::trace::TraceArrivals>>,
     /// Job size per GPU on the reference GPU [s]; `None`: the trace gives each job's.
     pub size: Option<Dist>,
     /// GPUs per job (with a trace: the most any row asks for).
@@ -320,6 +131,25 @@ pub struct Workload {
 }
 
 impl Scenario {
+    /// Provider number `index` (global) of cohort `cohort` of this scenario, joining the market at
+    /// `now` [µs] (0 for the starting providers, the epoch's close for entrants). The one
+    /// place providers of a run are built.
+    pub fn provider_joining(&self, index: u32, cohort: usize, now: SimTime) -> crate::parts::provider::Provider {
+        let mut p = crate::parts::provider::Provider::with_cheaters(
+            self.seed,
+            index,
+            cohort as u16,
+            &self.cohorts[cohort],
+            &self.catalog,
+            self.verification.map_or(0.0, |v| v.cheater_fraction),
+        );
+        p.joined_at = now;
+        p.last_update = now;
+        p.up_since = now;
+        p
+    }
+
+
     /// Reads, overrides and validates the scenario at `path`.
     pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
@@ -443,7 +273,7 @@ pub fn embedded_series(key: &str) -> Option<&'static str> {
 impl Scenario {
     /// Reads the observed series the simulator cannot read itself (Parquet) through
     /// `load`, which gets the file and its date and value columns and returns the rows'
-    /// cells as text (see [`crate::backtest::points_from_rows`]). Errors name the file,
+    /// cells as text (see [`crate::parts::observed::points_from_rows`]). Errors name the file,
     /// row and column.
     pub fn resolve_observed(
         &mut self,
@@ -452,10 +282,10 @@ impl Scenario {
             &str,
             &str,
         )
-            -> Result<Vec<crate::backtest::series::Row>, crate::backtest::SeriesError>,
+            -> Result<Vec<crate::data::series::Row>, crate::parts::observed::SeriesError>,
     ) -> Result<(), ScenarioError> {
         for o in &mut self.observed {
-            let crate::backtest::ObservedData::File {
+            let crate::parts::observed::ObservedData::File {
                 path,
                 date_column,
                 value_column,
@@ -471,18 +301,18 @@ impl Scenario {
                 message: format!("observed series `{}`: {message}", o.name),
             };
             let points = load(path, date_column, value_column)
-                .and_then(|rows| crate::backtest::points_from_rows(rows, o.period))
+                .and_then(|rows| crate::parts::observed::points_from_rows(rows, o.period))
                 .map_err(|e| match e {
-                    crate::backtest::SeriesError::MissingColumn { column, found } => at(
+                    crate::parts::observed::SeriesError::MissingColumn { column, found } => at(
                         1,
                         1,
                         format!("no column `{column}`; its columns are {found:?}"),
                     ),
-                    crate::backtest::SeriesError::At { line, col, message } => {
+                    crate::parts::observed::SeriesError::At { line, col, message } => {
                         at(line, col, message)
                     }
                 })?;
-            o.data = crate::backtest::ObservedData::Points(points);
+            o.data = crate::parts::observed::ObservedData::Points(points);
         }
         Ok(())
     }
@@ -503,4 +333,65 @@ impl Scenario {
 /// The JSON Schema of the scenario format, for editors.
 pub fn json_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(raw::RawScenario)).expect("schema serializes")
+}
+
+// A world (`[[venues]]`): several networks, each a whole single-network scenario of its
+// own (its market, book, providers, token and timeline), and clouds, competing for one
+// stream of demand. Consumers choose a venue for each job (`crate::parts::choice`);
+// providers move between networks as their returns differ (`crate::parts::mobility`). A
+// run interleaves the networks' simulations in time order (`crate::run::run_world`); a
+// single-network scenario never goes there. A world's scenario holds its venues and a
+// network venue holds a scenario: the two types are defined here, together.
+
+/// The venues of a world and how demand and supply move between them.
+#[derive(Debug, Clone)]
+pub struct WorldSpec {
+    /// The venues, in the order of the file (ties in choices go to the first).
+    pub venues: Vec<Venue>,
+    /// How consumers choose a venue.
+    pub choice: crate::parts::choice::Choice,
+    /// How providers move between networks.
+    pub mobility: crate::parts::mobility::Mobility,
+}
+
+/// One venue.
+#[derive(Debug, Clone)]
+pub struct Venue {
+    /// Name, unique in the world.
+    pub name: String,
+    /// A network or a cloud.
+    pub kind: VenueKind,
+    /// A network: the other networks a share of its starting hosts are also listed on
+    /// (`crate::network::listing`).
+    pub also_listed_on: Vec<Listing>,
+}
+
+/// A share of a network's starting hosts (of one cohort, or all) also listed on another.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Listing {
+    /// The other network (a venue index).
+    pub venue: usize,
+    /// Share of the hosts listed there too [fraction].
+    pub fraction: f64,
+    /// Only this cohort's hosts (an index into the network's cohorts); `None`: all.
+    pub cohort: Option<u16>,
+}
+
+/// What a venue is.
+#[derive(Debug, Clone)]
+pub enum VenueKind {
+    /// A network: its scenario, with the world's demand, horizon and cloud baseline.
+    Network(Box<Scenario>),
+    /// A cloud.
+    Cloud(CloudVenue),
+}
+
+impl Venue {
+    /// "network" or "cloud".
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            VenueKind::Network(_) => "network",
+            VenueKind::Cloud(_) => "cloud",
+        }
+    }
 }

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use super::Scenario;
+use crate::scenario::Scenario;
 
 impl Scenario {
     /// Scales supply and demand by `k` (finite, > 0); see the module docs.
@@ -37,8 +37,8 @@ impl Scenario {
         if let Some(world) = &mut self.world {
             for v in &mut Arc::make_mut(world).venues {
                 match &mut v.kind {
-                    crate::venues::VenueKind::Network(n) => n.scale(k)?,
-                    crate::venues::VenueKind::Cloud(c) => {
+                    crate::scenario::VenueKind::Network(n) => n.scale(k)?,
+                    crate::scenario::VenueKind::Cloud(c) => {
                         if let Some(cap) = &mut c.capacity_gpus {
                             *cap = ((f64::from(*cap) * k).round() as u32).max(1);
                         }
@@ -69,10 +69,10 @@ mod tests {
                 .venues
                 .iter()
                 .filter_map(|v| match &v.kind {
-                    crate::venues::VenueKind::Network(n) => {
+                    crate::scenario::VenueKind::Network(n) => {
                         Some(n.cohorts.iter().map(|c| c.count).sum::<u32>())
                     }
-                    crate::venues::VenueKind::Cloud(_) => None,
+                    crate::scenario::VenueKind::Cloud(_) => None,
                 })
                 .sum()
         };

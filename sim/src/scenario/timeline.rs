@@ -7,15 +7,16 @@
 
 use toml_edit::DocumentMut;
 
-use super::check::{Check, Res};
-use super::error::ScenarioError;
-use super::overrides::set_path;
-use super::raw::{RawTimelineEntry, SetValue};
-use super::spanned::Sp;
-use super::{MarketSpec, Scenario, validate};
-use crate::calendar::Instant;
-use crate::time::{HOUR, SimTime, from_secs, parse_duration_secs};
-use crate::token::TokenEconomy;
+use crate::input::check::{Check, Res};
+use crate::input::error::ScenarioError;
+use crate::input::overrides::set_path;
+use crate::input::raw::{RawTimelineEntry, SetValue};
+use crate::input::spanned::Sp;
+use super::{Scenario, validate};
+use crate::parts::market::MarketSpec;
+use crate::base::calendar::Instant;
+use crate::base::time::{HOUR, SimTime, from_secs, parse_duration_secs};
+use crate::parts::token::TokenEconomy;
 
 /// The paths a timeline may change, each with everything under it. What is left out
 /// cannot change mid-run: the token's symbol, starting supply and price model (its state,
@@ -233,7 +234,7 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(Moment, i128)> {
             ));
         };
         if date.0 <= start.0 {
-            let key = i128::from(date.0 - start.0) * i128::from(crate::time::SECOND);
+            let key = i128::from(date.0 - start.0) * i128::from(crate::base::time::SECOND);
             return Ok((Moment::InForce, key));
         }
         from_secs((date.0 - start.0) as f64)
@@ -265,7 +266,7 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(Moment, i128)> {
         ));
     }
     Ok((
-        Moment::During(t, sc.start.map(|s| s.plus_hours(crate::time::to_hours(t)))),
+        Moment::During(t, sc.start.map(|s| s.plus_hours(crate::base::time::to_hours(t)))),
         key,
     ))
 }
@@ -276,7 +277,7 @@ pub fn moment(t: SimTime, start: Option<Instant>) -> String {
         Some(s) => format!(
             "{} ({})",
             span_label(t),
-            s.plus_hours(crate::time::to_hours(t))
+            s.plus_hours(crate::base::time::to_hours(t))
         ),
         None => span_label(t),
     }
@@ -284,12 +285,12 @@ pub fn moment(t: SimTime, start: Option<Instant>) -> String {
 
 /// A duration as days when whole, else hours: "81d", "36h", "1.5h".
 fn span_label(t: SimTime) -> String {
-    if t.is_multiple_of(crate::time::DAY) {
-        format!("{}d", t / crate::time::DAY)
+    if t.is_multiple_of(crate::base::time::DAY) {
+        format!("{}d", t / crate::base::time::DAY)
     } else if t.is_multiple_of(HOUR) {
         format!("{}h", t / HOUR)
     } else {
-        format!("{}h", crate::time::to_hours(t))
+        format!("{}h", crate::base::time::to_hours(t))
     }
 }
 
@@ -418,7 +419,7 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
         )
         .unwrap();
         assert_eq!(sc.timeline.len(), 2);
-        assert_eq!(sc.timeline[0].at, 14 * crate::time::DAY);
+        assert_eq!(sc.timeline[0].at, 14 * crate::base::time::DAY);
         assert_eq!(sc.timeline[0].market.take_rate, 0.2);
         assert_eq!(
             sc.timeline[1].date.map(|d| d.to_string()).as_deref(),
@@ -428,7 +429,7 @@ max_price = {{ usd_per_gpu_hour = 3.0 }}
         assert_eq!(sc.timeline[1].market.take_rate, 0.2);
         assert_eq!(
             sc.timeline[1].token.burn,
-            crate::token::BurnRule::PaymentFraction(0.5)
+            crate::parts::token::BurnRule::PaymentFraction(0.5)
         );
         assert_eq!(sc.timeline[1].label(), "n");
     }

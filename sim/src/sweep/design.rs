@@ -6,7 +6,7 @@
 use rand::RngExt;
 
 use super::{Axis, Domain, ParamValue, Sweep};
-use crate::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 
 /// How design points are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

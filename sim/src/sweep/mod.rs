@@ -42,7 +42,7 @@ pub use path::{MetricPath, NAME_FIELDS};
 pub use shard::Shard;
 pub use study::{Small, Study, StudyMetric};
 
-use crate::rng::splitmix64;
+use crate::base::rng::splitmix64;
 use crate::scenario::ScenarioError;
 
 /// Why a sweep file could not be loaded: unreadable, malformed (with file:line:col), or a

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::scenario::spanned::Sp;
+use crate::input::spanned::Sp;
 
 /// The whole sweep file.
 #[derive(Debug, Deserialize)]

@@ -18,12 +18,12 @@
 
 use serde_json::Value;
 
-use super::path::MetricPath;
-use super::raw::{RawMetric, RawSmall, RawStudy};
+use crate::sweep::path::MetricPath;
+use crate::sweep::raw::{RawMetric, RawSmall, RawStudy};
 use super::{DesignKind, SweepError};
 use crate::scenario::Scenario;
-use crate::scenario::error::Locator;
-use crate::scenario::spanned::Sp;
+use crate::input::error::Locator;
+use crate::input::spanned::Sp;
 
 /// A validated `[study]` table.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,11 +5,11 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::raw::{RawAxis, RawSweep, RawSweepFile};
+use crate::sweep::raw::{RawAxis, RawSweep, RawSweepFile};
 use super::{Axis, DesignKind, Domain, Keep, Sweep, SweepError, resolve_base};
 use crate::scenario::Scenario;
-use crate::scenario::error::Locator;
-use crate::scenario::spanned::Sp;
+use crate::input::error::Locator;
+use crate::input::spanned::Sp;
 
 type Res<T> = Result<T, SweepError>;
 
@@ -47,7 +47,7 @@ pub(super) fn validate(src: &str, file: &str, dir: &Path) -> Res<Sweep> {
     let axes = axes(&loc, &raw.axes, design, &base, &set)?;
     let study = match &raw.study {
         None => None,
-        Some(sp) => Some(super::study::validate(
+        Some(sp) => Some(crate::sweep::study::validate(
             &loc,
             sp,
             design,
@@ -277,7 +277,7 @@ fn range(
     let unit = match &a.unit {
         None => None,
         Some(u) => {
-            if crate::time::parse_duration_secs(&format!("1{}", u.get())).is_err() {
+            if crate::base::time::parse_duration_secs(&format!("1{}", u.get())).is_err() {
                 return Err(loc.error(
                     u.span(),
                     "expected a duration unit: ms, s, m, h, d, w, mo or y",
@@ -315,7 +315,7 @@ fn try_on_base(
             let ends = [(raw.min.as_ref(), 0.0), (raw.max.as_ref(), 1.0)];
             ends.into_iter()
                 .filter_map(|(sp, u)| {
-                    sp.map(|sp| (sp.span(), super::design::value_at(axis, u).text))
+                    sp.map(|sp| (sp.span(), crate::sweep::design::value_at(axis, u).text))
                 })
                 .collect()
         }

@@ -23,11 +23,11 @@ fn with_table(dir: &std::path::Path, decode_fraction: f64) -> flopmarket_sim::Su
     let h = sc.catalog.gpu_id("RTX-4090").unwrap();
     let eff = sc
         .throughput
-        .efficiency(h, flopmarket_sim::model::throughput::JobKind::Inference);
+        .efficiency(h, flopmarket_sim::data::throughput::JobKind::Inference);
     assert_eq!(eff.value, decode_fraction);
     assert!(matches!(
         eff.provenance,
-        flopmarket_sim::model::throughput::Provenance::Measured(_)
+        flopmarket_sim::data::throughput::Provenance::Measured(_)
     ));
     run_all(&sc, false).0
 }

@@ -125,7 +125,7 @@ fn token_supply_is_conserved() {
 #[test]
 fn rewards_nobody_earned_are_not_minted_and_every_epoch_pays_what_providers_receive() {
     let sc = scenario("ionet", &["scenario.duration=\"2d\""]);
-    let streak_h = flopmarket_sim::time::to_hours(sc.token.reward_min_streak);
+    let streak_h = flopmarket_sim::base::time::to_hours(sc.token.reward_min_streak);
     let (s, sink) = crate::common::run_all(&sc, false);
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     let all: Vec<_> = sink

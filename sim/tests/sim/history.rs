@@ -2,8 +2,8 @@
 //! series they name: their backtests stay within issue 12's bounds, and their timelines
 //! take effect on their dates without breaking the token's state.
 
-use flopmarket_sim::backtest::Aggregate;
-use flopmarket_sim::output::EpochRecord;
+use flopmarket_sim::parts::observed::Aggregate;
+use flopmarket_sim::data::records::EpochRecord;
 use flopmarket_sim::{RunOptions, Scenario, VecSink, run};
 
 use crate::common::repo_path;
@@ -102,14 +102,14 @@ fn akash_band_changes_apply_on_their_dates_and_keep_the_minters_rate() {
         minted / supply_before / ((row.t_end_h - row.t_start_h) / 8766.0)
     };
     for change in &sc.timeline {
-        let at_h = flopmarket_sim::time::to_hours(change.at);
+        let at_h = flopmarket_sim::base::time::to_hours(change.at);
         let first = rows
             .iter()
             .position(|r| (r.t_start_h - at_h).abs() < 1e-9)
             .expect("an epoch starts at the change");
         assert!(rows[first].timeline_change.is_some(), "{at_h} h not marked");
         assert!(rows[first - 1].timeline_change.is_none());
-        let flopmarket_sim::token::Emission::CosmosInflation(m) = &change.token.emission else {
+        let flopmarket_sim::parts::token::Emission::CosmosInflation(m) = &change.token.emission else {
             panic!("the history's minter is a Cosmos minter");
         };
         let (_, top) = m.fixed_band.expect("a fixed band");
@@ -126,7 +126,7 @@ fn akash_band_changes_apply_on_their_dates_and_keep_the_minters_rate() {
     // The first vote (2020-12-03: band 41-53 %) leaves the rate (about 51 %) inside the
     // band: the day after mints at the day before's rate, give or take the walk's step.
     let first = &sc.timeline[0];
-    let at_h = flopmarket_sim::time::to_hours(first.at);
+    let at_h = flopmarket_sim::base::time::to_hours(first.at);
     let i = rows
         .iter()
         .position(|r| (r.t_start_h - at_h).abs() < 1e-9)

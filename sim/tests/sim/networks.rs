@@ -1,10 +1,10 @@
 //! Each network scenario runs a simulated year, conserves everything, and shows its own
 //! mechanism at work in its summary.
 
-use flopmarket_sim::time::to_hours;
-use flopmarket_sim::token::EmissionSchedule;
+use flopmarket_sim::base::time::to_hours;
+use flopmarket_sim::parts::token::EmissionSchedule;
 
-use flopmarket_sim::token::BurnRule;
+use flopmarket_sim::parts::token::BurnRule;
 
 use crate::common::{run_all, scenario};
 
@@ -38,7 +38,7 @@ fn scheduled_until(sc: &flopmarket_sim::Scenario, t_h: f64) -> f64 {
 }
 
 /// The "all" rows of a run.
-fn all_rows(sink: &flopmarket_sim::VecSink) -> Vec<&flopmarket_sim::output::EpochRecord> {
+fn all_rows(sink: &flopmarket_sim::VecSink) -> Vec<&flopmarket_sim::data::records::EpochRecord> {
     sink.epochs
         .iter()
         .filter(|e| e.gpu_model == "all")
@@ -52,7 +52,7 @@ fn akash_keeps_its_take_rate_until_bme_and_mints_inflation() {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
     assert_eq!(
         s.run.duration_days,
-        sc.duration as f64 / flopmarket_sim::time::DAY as f64
+        sc.duration as f64 / flopmarket_sim::base::time::DAY as f64
     );
     // AEP-76 on its timeline: the take rate until the switch, BME after it.
     let bme = sc
@@ -64,8 +64,8 @@ fn akash_keeps_its_take_rate_until_bme_and_mints_inflation() {
     assert_eq!(bme.market.take_rate, 0.0);
     let rows = all_rows(&sink);
     let (before, after): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r.t_end_h <= switch_h);
-    let sum = |rows: &[&&flopmarket_sim::output::EpochRecord],
-               f: fn(&flopmarket_sim::output::EpochRecord) -> f64| {
+    let sum = |rows: &[&&flopmarket_sim::data::records::EpochRecord],
+               f: fn(&flopmarket_sim::data::records::EpochRecord) -> f64| {
         rows.iter().map(|r| f(r)).sum::<f64>()
     };
     let (spend, fees) = (
@@ -405,7 +405,7 @@ fn golem_selects_by_expected_cost_and_pays_in_glm() {
     assert_eq!(s.token.tokens_minted, 0.0);
     // The GLM providers got are worth about what was paid (a deep pool, small impact).
     let avg_price = s.token_payments.token_payments_usd / s.token_payments.provider_payment_tokens;
-    let start_price = flopmarket_sim::token::PriceModel::price(&sc.token.price);
+    let start_price = flopmarket_sim::parts::token::PriceModel::price(&sc.token.price);
     assert!(
         (avg_price / start_price - 1.0).abs() < 0.1,
         "{avg_price} vs {start_price}"
@@ -437,7 +437,7 @@ fn aethir_splits_fees_and_rewards_capacity_and_delivery() {
     assert!(sink.providers.iter().all(|p| p.token_rewards > 0.0));
 
     let share = |sink: &flopmarket_sim::VecSink,
-                 of: fn(&flopmarket_sim::output::ProviderRecord) -> f64| {
+                 of: fn(&flopmarket_sim::data::records::ProviderRecord) -> f64| {
         // Correlation sign of rewards with `of` across the RTX hosts (same model, same size).
         let hosts: Vec<_> = sink
             .providers
@@ -468,9 +468,9 @@ fn aethir_splits_fees_and_rewards_capacity_and_delivery() {
     for p in by_capacity.providers.iter().chain(&by_delivery.providers) {
         assert!(p.token_rewards >= 0.0);
     }
-    let sold_of = |p: &flopmarket_sim::output::ProviderRecord| p.gpu_hours_sold;
+    let sold_of = |p: &flopmarket_sim::data::records::ProviderRecord| p.gpu_hours_sold;
     let idle_of =
-        |p: &flopmarket_sim::output::ProviderRecord| p.gpu_hours_online - p.gpu_hours_sold;
+        |p: &flopmarket_sim::data::records::ProviderRecord| p.gpu_hours_online - p.gpu_hours_sold;
     assert!(share(&by_delivery, sold_of) > 0.0);
     assert!(share(&by_capacity, idle_of) > share(&by_delivery, idle_of));
 }

@@ -2,7 +2,7 @@
 //! claims, and the default `akash` reproduces them. Expected ranges are read from the
 //! scenario's own claims, so a data update changes the file, not this test.
 
-use flopmarket_sim::claims::Metric;
+use flopmarket_sim::parts::claims::Metric;
 
 use crate::common::{run_all, scenario};
 
@@ -78,7 +78,7 @@ fn akash_reproduces_its_published_observables() {
     }
     // The providers figure is the providers' online time over the run, re-derived here
     // from the provider rows.
-    let run_h = flopmarket_sim::time::to_hours(sc.duration);
+    let run_h = flopmarket_sim::base::time::to_hours(sc.duration);
     let online: f64 = sink
         .providers
         .iter()

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use flopmarket_sim::model::serving::{self, Serving};
+use flopmarket_sim::data::serving::{self, Serving};
 
 use crate::common::{run_all, scenario};
 

@@ -2,9 +2,9 @@
 //! run's conservation laws hold across changes. Expectations are read from the scenario.
 
 use flopmarket_sim::Scenario;
-use flopmarket_sim::output::EpochRecord;
-use flopmarket_sim::time::to_hours;
-use flopmarket_sim::token::EmissionSchedule;
+use flopmarket_sim::data::records::EpochRecord;
+use flopmarket_sim::base::time::to_hours;
+use flopmarket_sim::parts::token::EmissionSchedule;
 
 use crate::common::run_all;
 

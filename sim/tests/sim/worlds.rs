@@ -151,7 +151,7 @@ fn a_host_listed_on_two_networks_serves_one_at_a_time() {
     assert!(twins_sold > 0.0);
 }
 
-fn venue<'a>(s: &'a Summary, name: &str) -> &'a flopmarket_sim::summary::VenueSummary {
+fn venue<'a>(s: &'a Summary, name: &str) -> &'a flopmarket_sim::run::summary::VenueSummary {
     s.venues.iter().find(|v| v.venue == name).unwrap()
 }
 

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use super::super::raw::RawCalibration;
-use super::super::spanned::Sp;
+use crate::input::raw::RawCalibration;
+use crate::input::spanned::Sp;
 use super::{Check, Res};
-use crate::model::calibration::{self, CalibrationTable};
-use crate::model::throughput::{JobKind, Throughput};
+use crate::data::calibration::{self, CalibrationTable};
+use crate::data::throughput::{JobKind, Throughput};
 
 /// Effective throughput per GPU model and job kind.
 pub(super) fn throughput(c: &Check, raw: Option<&RawCalibration>) -> Res<Throughput> {

@@ -1,12 +1,12 @@
 //! `[[claims]]` (published figures to check against a run) and `[verification]`
 //! (Gensyn's verified training).
 
-use super::super::Cohort;
-use super::super::raw::{RawClaim, RawVerification};
-use super::super::spanned::Sp;
+use crate::parts::cohort::Cohort;
+use crate::input::raw::{RawClaim, RawVerification};
+use crate::input::spanned::Sp;
 use super::{Check, Res};
-use crate::claims::{Claim, Metric, PriceSide};
-use crate::model::verification::Verification;
+use crate::parts::claims::{Claim, Metric, PriceSide};
+use crate::parts::verification::Verification;
 
 /// Fraction of a caught cheater's stake slashed when absent [fraction].
 pub const DEFAULT_SLASH_FRACTION: f64 = 1.0;

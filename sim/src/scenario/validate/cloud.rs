@@ -1,7 +1,7 @@
 //! `[cloud]`: the cloud baseline, a (cloud, offering) pair of cloud_prices.csv.
 
-use super::super::CloudSpec;
-use super::super::raw::RawCloud;
+use crate::parts::cloud::CloudSpec;
+use crate::input::raw::RawCloud;
 use super::{Check, Res};
 
 /// Cloud when `cloud.name` is absent.

@@ -1,11 +1,12 @@
 //! `[market]`: the fee, the mechanism (which validates its own keys) and aggregator
 //! clusters.
 
-use super::super::raw::{RawClusters, RawMarket};
-use super::super::{ClusterSpec, Interconnect, MarketSpec};
+use crate::input::raw::{RawClusters, RawMarket};
+use crate::parts::cohort::Interconnect;
+use crate::parts::market::{ClusterSpec, MarketSpec};
 use super::{Check, Res};
-use crate::model::market::Market;
-use crate::scenario::spanned::Sp;
+use crate::parts::market::Market;
+use crate::input::spanned::Sp;
 
 /// Network fee when `market.take_rate` is absent [fraction].
 pub const DEFAULT_TAKE_RATE: f64 = 0.0;

@@ -13,12 +13,13 @@ mod trace;
 mod workload;
 mod world;
 
-use super::check::{Check, Res};
-use super::error::Locator;
-use super::raw::{RawMeta, RawScenario};
-use super::spanned::Sp;
-use super::{Catalog, Cohort, Scenario};
-use crate::time::{DAY, SimTime};
+use crate::input::check::{Check, Res};
+use crate::input::error::Locator;
+use crate::input::raw::{RawMeta, RawScenario};
+use crate::input::spanned::Sp;
+use super::{Catalog, Scenario};
+use crate::parts::cohort::Cohort;
+use crate::base::time::{DAY, SimTime};
 
 /// Accounting epoch when `scenario.epoch` is absent [µs].
 pub const DEFAULT_EPOCH: SimTime = DAY;
@@ -46,7 +47,7 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
                 "a world has no [[timeline]] of its own: its networks' scenarios keep theirs, and a cloud venue's `price_changes` date its price changes",
             ));
         }
-        let timeline = super::timeline::timeline(&c, &entries, &sc)?;
+        let timeline = crate::scenario::timeline::timeline(&c, &entries, &sc)?;
         if let Some((market, token)) = timeline.at_start {
             sc.market = market;
             sc.token = token;
@@ -199,7 +200,7 @@ fn horizon(c: &Check, meta: &RawMeta) -> Res<(SimTime, SimTime)> {
 }
 
 /// The provider cohorts: at least one.
-fn cohorts(c: &Check, raw: &Sp<Vec<super::raw::RawCohort>>, epoch: SimTime) -> Res<Vec<Cohort>> {
+fn cohorts(c: &Check, raw: &Sp<Vec<crate::input::raw::RawCohort>>, epoch: SimTime) -> Res<Vec<Cohort>> {
     non_empty(
         c,
         raw,

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::super::ScenarioError;
-use super::super::raw::RawObserved;
-use super::super::spanned::Sp;
+use crate::scenario::ScenarioError;
+use crate::input::raw::RawObserved;
+use crate::input::spanned::Sp;
 use super::{Check, Res};
-use crate::backtest::{
+use crate::parts::observed::{
     Aggregate, Observed, ObservedData, Period, Quantity, SeriesError, parse_csv,
 };
 
@@ -79,8 +79,8 @@ fn data(c: &Check, o: &RawObserved, period: Period) -> Res<ObservedData> {
         .is_some_and(|x| x.eq_ignore_ascii_case("parquet"));
     let (shown, text) = match builtin_of(c.loc.file) {
         Some(builtin) => {
-            let key = super::super::embedded_key(builtin, name);
-            match super::super::embedded_series(&key) {
+            let key = crate::scenario::embedded_key(builtin, name);
+            match crate::scenario::embedded_series(&key) {
                 Some(text) => (format!("scenarios/{key}"), text.to_string()),
                 None => {
                     return Err(c.err(

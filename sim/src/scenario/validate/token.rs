@@ -1,13 +1,13 @@
 //! `[token]`: supply and the economy's settings; the price model, emission schedule and
 //! burn rule (or BME) each validate their own parameters.
 
-use super::super::raw::{
+use crate::input::raw::{
     RawBurn, RawIncentives, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken,
 };
-use super::super::spanned::Sp;
+use crate::input::spanned::Sp;
 use super::{Check, Res};
-use crate::calendar::Instant;
-use crate::token::{
+use crate::base::calendar::Instant;
+use crate::parts::token::{
     Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, UsdTarget, burn,
 };
 

@@ -3,18 +3,18 @@
 //! scenarios/data/traces/); its errors point at the row and column in the file, the
 //! settings' errors at the key in the scenario.
 
-use super::super::ScenarioError;
-use super::super::raw::RawTrace;
-use super::super::spanned::Sp;
-use super::observed::{base_dir, builtin_of};
+use crate::scenario::ScenarioError;
+use crate::input::raw::RawTrace;
+use crate::input::spanned::Sp;
+use crate::scenario::validate::observed::{base_dir, builtin_of};
 use super::{Check, Res};
-use crate::calendar::Instant;
-use crate::model::catalog::GpuId;
-use crate::model::trace::read::{ReadRow, RowSize, TraceColumns, TraceError, parse_csv};
-use crate::model::trace::{
+use crate::base::calendar::Instant;
+use crate::data::catalog::GpuId;
+use crate::data::trace::read::{ReadRow, RowSize, TraceColumns, TraceError, parse_csv};
+use crate::data::trace::{
     ServingRates, TraceArrivals, TraceRow, default_period_us, token_job_seconds,
 };
-use crate::time::SimTime;
+use crate::base::time::SimTime;
 
 /// Prompt tokens an A100-80G (the usual reference GPU) processes per second when
 /// `prefill_tokens_per_s` is absent: a 7B-class model, fp16 (E) [tokens/s].
@@ -287,8 +287,8 @@ fn period(c: &Check, t: &RawTrace, rows: &[TraceRow]) -> Res<Option<u64>> {
 fn read_file(c: &Check, t: &RawTrace, cx: &TraceContext) -> Res<(String, String)> {
     let name = t.file.get();
     if let Some(builtin) = builtin_of(c.loc.file) {
-        let key = super::super::embedded_key(builtin, name);
-        return match super::super::embedded_trace(&key) {
+        let key = crate::scenario::embedded_key(builtin, name);
+        return match crate::scenario::embedded_trace(&key) {
             Some(text) => Ok((format!("scenarios/{key}"), text.to_string())),
             None => Err(c.err(
                 t.file.span(),

@@ -4,19 +4,22 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::super::raw::{RawArrivals, RawFallback, RawJobKind, RawWorkload};
-use super::super::spanned::Sp;
-use super::super::{CloudSpec, Cohort, Fallback, MarketSpec, MaxPrice, Workload};
-use super::trace::{TraceContext, trace};
+use crate::input::raw::{RawArrivals, RawFallback, RawJobKind, RawWorkload};
+use crate::input::spanned::Sp;
+use crate::parts::cloud::CloudSpec;
+use crate::parts::cohort::Cohort;
+use crate::parts::market::MarketSpec;
+use crate::scenario::{Fallback, MaxPrice, Workload};
+use crate::scenario::validate::trace::{TraceContext, trace};
 use super::{Check, Res};
-use crate::calendar::Instant;
-use crate::model::catalog::GpuId;
-use crate::model::market::Market;
-use crate::model::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
-use crate::model::throughput::JobKind;
-use crate::model::trace::TraceArrivals;
-use crate::time::NEVER;
-use crate::time::SimTime;
+use crate::base::calendar::Instant;
+use crate::data::catalog::GpuId;
+use crate::parts::market::Market;
+use crate::data::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
+use crate::data::throughput::JobKind;
+use crate::data::trace::TraceArrivals;
+use crate::base::time::NEVER;
+use crate::base::time::SimTime;
 
 /// Hour of day (UTC) of peak demand when `arrivals.peak_hour` is absent [h].
 pub const DEFAULT_PEAK_HOUR: f64 = 15.0;
@@ -48,9 +51,9 @@ pub(super) struct Sections<'a> {
     /// `[scenario] start`.
     pub start: Option<Instant>,
     /// GPU specs, for serving throughput.
-    pub catalog: &'a crate::model::catalog::Catalog,
+    pub catalog: &'a crate::data::catalog::Catalog,
     /// Effective throughputs and measured decode curves.
-    pub throughput: &'a crate::model::throughput::Throughput,
+    pub throughput: &'a crate::data::throughput::Throughput,
     /// A world's demand: its venues' providers serve it, so no cohort is checked here.
     pub world: bool,
 }
@@ -172,7 +175,7 @@ fn arrivals(
         start: s.start,
         gpu_models,
         default_rates: serving.map(|sv| {
-            crate::model::serving::reference_rates(s.catalog, s.throughput, s.reference_gpu, sv)
+            crate::data::serving::reference_rates(s.catalog, s.throughput, s.reference_gpu, sv)
         }),
     };
     let trace = trace(c, t, &cx)?;
@@ -190,7 +193,7 @@ fn size(
     c: &Check,
     w: &RawWorkload,
     trace: Option<&TraceArrivals>,
-) -> Res<Option<crate::model::dist::Dist>> {
+) -> Res<Option<crate::data::dist::Dist>> {
     let from_trace = trace.is_some_and(|t| t.rows[0].size_ref_s.is_some());
     match (&w.size, from_trace) {
         (Some(d), false) => Ok(Some(c.dist_secs(d, "size")?)),

@@ -7,12 +7,14 @@
 
 use std::path::Path;
 
-use super::super::raw::{RawMeta, RawScenario, RawVenue};
-use super::super::{CloudSpec, Scenario};
+use crate::input::raw::{RawMeta, RawScenario, RawVenue};
+use crate::parts::cloud::CloudSpec;
+use crate::scenario::Scenario;
 use super::{Check, Res};
-use crate::venues::choice::Choice;
-use crate::venues::mobility::Mobility;
-use crate::venues::{CloudVenue, Listing, PriceChange, Venue, VenueKind, WorldSpec};
+use crate::parts::choice::Choice;
+use crate::parts::mobility::Mobility;
+use crate::parts::cloud::{CloudVenue, PriceChange};
+use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
 
 /// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
 /// far (horizon, start, cloud, workloads).
@@ -148,7 +150,7 @@ pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpe
 fn network(
     c: &Check,
     v: &RawVenue,
-    scenario: &super::super::spanned::Sp<String>,
+    scenario: &crate::input::spanned::Sp<String>,
     meta: &RawMeta,
     world: &Scenario,
 ) -> Res<Scenario> {
@@ -181,7 +183,7 @@ fn network(
     let path = base.join(scenario.get());
     let loaded = if path.is_file() {
         Scenario::load(&path, &overrides)
-    } else if let Some((name, text)) = super::super::builtin(scenario.get()) {
+    } else if let Some((name, text)) = crate::scenario::builtin(scenario.get()) {
         Scenario::parse(text, &format!("<built-in {name}>"), &overrides)
     } else {
         return Err(c.err(
@@ -228,7 +230,7 @@ fn network(
 fn cloud(
     c: &Check,
     v: &RawVenue,
-    key: &super::super::spanned::Sp<String>,
+    key: &crate::input::spanned::Sp<String>,
     world: &Scenario,
 ) -> Res<CloudVenue> {
     if !v.set.is_empty() {
@@ -240,7 +242,7 @@ fn cloud(
     let (cloud, offering) = key
         .get()
         .split_once(':')
-        .unwrap_or((key.get().as_str(), super::cloud::DEFAULT_OFFERING));
+        .unwrap_or((key.get().as_str(), crate::scenario::validate::cloud::DEFAULT_OFFERING));
     if !c
         .catalog
         .cloud_prices
@@ -255,7 +257,7 @@ fn cloud(
             ),
         ));
     }
-    let spec = super::cloud::priced(c, cloud, offering);
+    let spec = crate::scenario::validate::cloud::priced(c, cloud, offering);
     let capacity_gpus = match &v.capacity_gpus {
         Some(n) => Some(c.check(n, |x| x > 0, "capacity_gpus > 0")?),
         None => None,
@@ -263,8 +265,8 @@ fn cloud(
     let mut price_changes: Vec<PriceChange> = Vec::new();
     for p in &v.price_changes {
         let p = p.get();
-        let at = match crate::time::parse_duration_secs(p.at.get()) {
-            Ok(s) => crate::time::from_secs(s),
+        let at = match crate::base::time::parse_duration_secs(p.at.get()) {
+            Ok(s) => crate::base::time::from_secs(s),
             Err(_) => {
                 let date = c.date(
                     &p.at,
@@ -280,7 +282,7 @@ fn cloud(
                 if hours < 0.0 {
                     return Err(c.err(p.at.span(), "price_changes.at: before the world's start"));
                 }
-                crate::time::from_secs(hours * 3600.0)
+                crate::base::time::from_secs(hours * 3600.0)
             }
         };
         if price_changes.last().is_some_and(|l| l.at > at) {

@@ -1,0 +1,251 @@
+//! Observed series files: CSV read here (from disk or embedded), Parquet read by the CLI
+//! (the simulator has no Polars) and handed back as text cells through
+//! [`points_from_rows`], so both are checked the same way.
+
+use std::path::PathBuf;
+
+use crate::base::calendar::{Instant, SECONDS_PER_DAY};
+
+/// An observed series' points, or the file they are still to be read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ObservedData {
+    /// Read and checked: one point per period, in date order.
+    Points(Vec<ObservedPoint>),
+    /// A Parquet file, resolved against the scenario's folder, for the CLI to read
+    /// (`Scenario::resolve_observed`); a run compares no point of it until then.
+    File {
+        /// Where the file is.
+        path: PathBuf,
+        /// The column of dates.
+        date_column: String,
+        /// The column of values.
+        value_column: String,
+    },
+}
+
+/// Why a series file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeriesError {
+    /// A named column is not in the header.
+    MissingColumn {
+        /// The column asked for.
+        column: String,
+        /// The header's columns.
+        found: Vec<String>,
+    },
+    /// A cell or line is malformed.
+    At {
+        /// 1-based line (CSV) or row + 1 (Parquet: the header is line 1).
+        line: usize,
+        /// 1-based column, in characters (CSV) or the column's position (Parquet).
+        col: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One row's cells as text, with where they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line.
+    pub line: usize,
+    /// Column of the date cell.
+    pub date_col: usize,
+    /// The date cell.
+    pub date: String,
+    /// Column of the value cell.
+    pub value_col: usize,
+    /// The value cell.
+    pub value: String,
+}
+
+/// Reads the points of a CSV series (a header line, then one row per period).
+pub fn parse_csv(
+    text: &str,
+    date_column: &str,
+    value_column: &str,
+    period: Period,
+) -> Result<Vec<ObservedPoint>, SeriesError> {
+    let (mut reader, header) = csv_with_header(text).map_err(|e| csv_error(text, &e))?;
+    let index = |column: &str| {
+        header
+            .iter()
+            .position(|h| h == column)
+            .ok_or_else(|| SeriesError::MissingColumn {
+                column: column.to_string(),
+                found: header.clone(),
+            })
+    };
+    let (d, v) = (index(date_column)?, index(value_column)?);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(text, &e))?;
+        let pos = record
+            .position()
+            .expect("records read from text have positions");
+        let line_text = text[pos.byte() as usize..].lines().next().unwrap_or("");
+        rows.push(Row {
+            line: pos.line() as usize,
+            date_col: field_column(line_text, d),
+            date: record[d].to_string(),
+            value_col: field_column(line_text, v),
+            value: record[v].to_string(),
+        });
+    }
+    points_from_rows(rows, period)
+}
+
+/// Checks rows into points: a date (`YYYY-MM-DD`, or `YYYY-MM` for months) and a number
+/// (thousands separators allowed) per row, each period at most once; sorted by date.
+pub fn points_from_rows(rows: Vec<Row>, period: Period) -> Result<Vec<ObservedPoint>, SeriesError> {
+    let mut points: Vec<(ObservedPoint, usize)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let at = |col: usize, message: String| SeriesError::At {
+            line: row.line,
+            col,
+            message,
+        };
+        let date = parse_date(row.date.trim(), period).map_err(|m| at(row.date_col, m))?;
+        let value = parse_number(&row.value).map_err(|m| at(row.value_col, m))?;
+        let (start, _) = period.containing(date);
+        if let Some((_, line)) = points.iter().find(|(p, _)| p.date == start) {
+            return Err(at(
+                row.date_col,
+                format!(
+                    "{:?} is in the same period as line {line}; expected one value per period",
+                    row.date.trim()
+                ),
+            ));
+        }
+        points.push((ObservedPoint { date: start, value }, row.line));
+    }
+    points.sort_by_key(|(p, _)| p.date);
+    Ok(points.into_iter().map(|(p, _)| p).collect())
+}
+
+/// A date: `YYYY-MM-DD`, an RFC 3339 UTC time, or `YYYY-MM` (month series only).
+fn parse_date(text: &str, period: Period) -> Result<Instant, String> {
+    let is_month = text.len() == 7
+        && text.as_bytes()[4] == b'-'
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| i == 4 || b.is_ascii_digit());
+    if is_month {
+        if period != Period::Month {
+            return Err(format!(
+                "{text:?} is a month, but the series' period is a day; expected a date such as \"2024-06-25\""
+            ));
+        }
+        return Instant::parse(&format!("{text}-01"))
+            .map_err(|_| format!("{text:?} is not a calendar month"));
+    }
+    Instant::parse(text).map_err(|e| format!("{e} (or a month such as \"2024-06\")"))
+}
+
+/// A finite number; commas between digits (thousands separators) are ignored.
+fn parse_number(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() && !cleaned.is_empty() => Ok(v),
+        _ => Err(format!(
+            "expected a number (such as 1234.5 or \"1,234.5\"), found {t:?}"
+        )),
+    }
+}
+
+/// 1-based character column where field `index` starts on `line` (quotes respected).
+pub(crate) fn field_column(line: &str, index: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (col, ch) in line.chars().enumerate() {
+        if field == index {
+            return col + 1;
+        }
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+/// A strict CSV reader over `text` (every row as wide as the header) and its header,
+/// each name trimmed.
+pub(crate) fn csv_with_header(text: &str) -> Result<(csv::Reader<&[u8]>, Vec<String>), csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    Ok((reader, header))
+}
+
+fn csv_error(text: &str, e: &csv::Error) -> SeriesError {
+    let line = e
+        .position()
+        .map_or_else(|| text.lines().count().max(1), |p| p.line() as usize);
+    SeriesError::At {
+        line,
+        col: 1,
+        message: csv_error_message(e),
+    }
+}
+
+/// What a CSV reader's error says, in the words of the located errors.
+pub(crate) fn csv_error_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields like the header, found {len}"),
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// The calendar period one observed point stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// A calendar month (28 to 31 days), from midnight UTC on its first day.
+    Month,
+    /// A day, from midnight UTC.
+    Day,
+}
+
+impl Period {
+    /// Parses "month" or "day".
+    pub fn from_name(name: &str) -> Option<Period> {
+        match name {
+            "month" => Some(Period::Month),
+            "day" => Some(Period::Day),
+            _ => None,
+        }
+    }
+
+    /// The period containing `t`: [start, end).
+    pub fn containing(self, t: Instant) -> (Instant, Instant) {
+        match self {
+            Period::Month => (t.month_start(), t.next_month_start()),
+            Period::Day => {
+                let start = Instant(t.0.div_euclid(SECONDS_PER_DAY) * SECONDS_PER_DAY);
+                (start, Instant(start.0 + SECONDS_PER_DAY))
+            }
+        }
+    }
+}
+
+/// One observed point: the period starting at `date` and the published value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ObservedPoint {
+    /// Start of the period [UTC].
+    pub date: Instant,
+    /// Published value [the quantity's unit].
+    pub value: f64,
+}
+

@@ -1,0 +1,85 @@
+//! The records a run writes about its jobs and providers.
+
+use crate::network::ledger::Ledger;
+use crate::parts::job::Job;
+use crate::parts::provider::Provider;
+use crate::data::records::{JobRecord, JobStatus, ProviderRecord};
+use crate::scenario::Scenario;
+use crate::base::time::{NEVER, SimTime, to_hours, to_secs};
+
+impl Ledger {
+    /// The record of `job`, ending at `end` (None: in flight) with `status`.
+    pub fn job_record(
+        &self,
+        sc: &Scenario,
+        job: &Job,
+        end: Option<SimTime>,
+        status: JobStatus,
+    ) -> JobRecord {
+        let wl = &sc.workloads[job.workload as usize];
+        let started = job.first_start != NEVER;
+        JobRecord {
+            job_id: job.id,
+            workload: wl.name.clone(),
+            kind: wl.kind.name().into(),
+            gpus: job.gpus as u32,
+            size_ref_gpu_h: job.size_ref_s / 3600.0,
+            submitted_h: to_hours(job.submitted),
+            first_start_h: started.then(|| to_hours(job.first_start)),
+            end_h: end.map(to_hours),
+            wait_s: started.then(|| to_secs(job.first_start - job.submitted)),
+            waited: job.waited,
+            status: status.name().into(),
+            provider_id: job.placed.then_some(job.provider),
+            gpu_model: job.placed.then(|| sc.catalog.gpu(job.gpu).gpu.clone()),
+            price_usd_per_gpu_hour: job.placed.then_some(job.price_usd_per_gpu_hour),
+            spend_usd: job.spend_usd,
+            cloud_spend_usd: job.cloud_spend_usd,
+            cloud_equivalent_usd: job.cloud_equivalent_usd,
+            restarts: job.restarts,
+        }
+    }
+
+    /// The end-of-run record of provider `id`.
+    pub fn provider_record(sc: &Scenario, id: u32, p: &Provider) -> ProviderRecord {
+        let cohort = &sc.cohorts[p.cohort as usize];
+        let t = &p.totals;
+        // Time in the market: entrants join late, leavers retire early.
+        let present = sc.duration.min(p.retired_at) - p.joined_at;
+        let run_h = to_hours(present);
+        let gpus = p.gpus as f64;
+        let power = p.power_cost_usd(t);
+        let hosting = p.cost.hosting_usd_per_gpu_hour * gpus * run_h;
+        let capex = p.cost.capex_usd_per_gpu * gpus;
+        let amortized = p.cost.capex_usd_per_gpu_hour * gpus * run_h;
+        let income = t.revenue_usd + p.tokens.sales_usd;
+        let monthly_margin = (income - power - hosting) / (run_h / crate::base::time::HOURS_PER_MONTH);
+        ProviderRecord {
+            provider_id: id,
+            cohort: cohort.name.clone(),
+            gpu_model: sc.catalog.gpu(p.gpu).gpu.clone(),
+            gpus: p.gpus as u32,
+            region: cohort.region.clone(),
+            ask_usd_per_gpu_hour: p.ask_usd_per_gpu_hour,
+            markup: p.markup,
+            uptime: t.up_us as f64 / present as f64,
+            utilization: t.leased_gpu_us as f64 / t.online_gpu_us as f64,
+            gpu_hours_online: to_hours(t.online_gpu_us),
+            gpu_hours_sold: to_hours(t.leased_gpu_us),
+            revenue_usd: t.revenue_usd,
+            power_cost_usd: power,
+            hosting_cost_usd: hosting,
+            capex_usd: capex,
+            amortized_capex_usd: amortized,
+            token_rewards: p.tokens.rewards,
+            token_income_usd: p.tokens.sales_usd,
+            tokens_held: p.tokens.held,
+            profit_usd: income - power - hosting - amortized,
+            payback_months: (monthly_margin > 0.0).then(|| capex / monthly_margin),
+            leases: t.leases,
+            jobs_completed: t.jobs_completed,
+            jobs_interrupted: t.jobs_interrupted,
+            failures: t.failures,
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! Providers: individuals created from cohorts, with their costs, ask price, capacity and
+//! running totals for accounting.
+
+use rand::RngExt;
+
+use crate::data::catalog::{Catalog, GpuId};
+use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::parts::cohort::{Cohort, Interconnect, Pricing};
+use crate::base::time::{NEVER, SimTime, from_secs, to_hours};
+
+/// Index of a provider in the world.
+pub type ProviderId = u32;
+
+/// A provider's cost structure.
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderCost {
+    /// Capex [USD per GPU].
+    pub capex_usd_per_gpu: f64,
+    /// Amortized capex [USD per GPU-hour].
+    pub capex_usd_per_gpu_hour: f64,
+    /// Power draw at full load [kW per GPU].
+    pub tdp_kw: f64,
+    /// Electricity [USD per kWh].
+    pub electricity_usd_per_kwh: f64,
+    /// Idle power as a fraction of TDP [fraction].
+    pub idle_power_fraction: f64,
+    /// Hosting [USD per GPU-hour].
+    pub hosting_usd_per_gpu_hour: f64,
+}
+
+impl ProviderCost {
+    /// Full hourly cost of one busy GPU: amortized capex + power at TDP + hosting
+    /// [USD per GPU-hour]. Cost-plus asks mark this up.
+    pub fn busy_usd_per_gpu_hour(&self) -> f64 {
+        self.capex_usd_per_gpu_hour
+            + self.tdp_kw * self.electricity_usd_per_kwh
+            + self.hosting_usd_per_gpu_hour
+    }
+}
+
+/// Where a provider stands in its life in the market. The transitions are the methods
+/// [`Provider::go_down`], [`Provider::come_up`], [`Provider::start_leaving`] and
+/// [`Provider::retire`]:
+///
+/// ```text
+/// Up <-> Down        (churn: failure, repair)
+/// Up -> Leaving      (entry and exit, while jobs still run on it)
+/// Up | Leaving | Down -> Retired   (left for good; a leaving host that goes down retires)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderState {
+    /// Up and taking work.
+    Up,
+    /// Down for repair; comes back up.
+    Down,
+    /// Decided to leave: up, finishing its jobs, taking no new work.
+    Leaving,
+    /// Left the market for good; its pending churn events are ignored.
+    Retired,
+}
+
+/// One provider (a host with `gpus` GPUs of one model).
+///
+/// Laid out for the access pattern (`repr(C)`, one cache line per record start): the
+/// fields every lease start, settlement and release touch come first, in the first three
+/// 64-byte lines, so a network of a million GPUs costs about three cache misses per
+/// provider touched rather than one per scattered field.
+#[derive(Debug, Clone)]
+#[repr(C, align(64))]
+pub struct Provider {
+    // Line 0: what clearing, leasing and releasing read and write on every event.
+    /// GPU model.
+    pub gpu: GpuId,
+    /// GPUs installed.
+    pub gpus: u16,
+    /// GPUs neither leased nor reserved.
+    pub free: u16,
+    /// GPUs under a running lease.
+    pub leased: u16,
+    /// Up, down, leaving or retired.
+    pub state: ProviderState,
+    /// Whether the host's offers can match at all (false: its start fee is over every
+    /// requestor's cap, so the market never shows it).
+    pub listed: bool,
+    /// Expelled after being caught cheating: never leased again.
+    pub expelled: bool,
+    /// Whether this solver skips work when it can (verified training).
+    pub cheater: bool,
+    /// Cohort index.
+    pub cohort: u16,
+    /// Interconnect class.
+    pub interconnect: Interconnect,
+    /// Time of the last accounting update [µs].
+    pub last_update: SimTime,
+    /// Ask price [USD per GPU-hour].
+    pub ask_usd_per_gpu_hour: f64,
+    /// Jobs reserved on or running on this host (job slots), the first
+    /// [`HostJobs::INLINE`] inside the record.
+    pub jobs: HostJobs,
+    // Line 1 and 2 (64 bytes each): the accounting every lease start, settlement and
+    // release updates.
+    /// Totals since the start.
+    pub totals: ProviderTotals,
+    /// Totals since the last epoch boundary.
+    pub epoch: ProviderTotals,
+    // Colder: epoch closes, churn, entry and exit.
+    /// Start fee per lease (linear pricing) [USD].
+    pub start_usd: f64,
+    /// When the host last came up [µs] (0 if up from the start).
+    pub up_since: SimTime,
+    /// Token rewards and what became of them.
+    pub tokens: ProviderTokens,
+    /// Stake weight per GPU relative to the token's `stake_per_gpu` (io.net: H100 = 10) [ratio].
+    pub stake_multiplier: f64,
+    /// Markup over cost used to set the ask [fraction]; 0 for price lists.
+    pub markup: f64,
+    /// Epochs in a row with a negative operating margin.
+    pub losing_epochs: u32,
+    /// Operating margin of the last closed epoch: income - power - hosting [USD].
+    pub last_epoch_margin_usd: f64,
+    /// Token sales income when the current epoch began [USD].
+    pub sales_usd_at_epoch_start: f64,
+    /// When it joined the market [µs] (0 for the starting cohorts).
+    pub joined_at: SimTime,
+    /// When it left [µs]; `NEVER` while in the market.
+    pub retired_at: SimTime,
+    /// Cost structure.
+    pub cost: ProviderCost,
+    /// The host's churn stream.
+    pub churn_rng: StreamRng,
+}
+
+/// The job slots on a host, in the order a `Vec` with `push` and `swap_remove` would
+/// keep them (settlement and churn visit them in that order, so sums and draws are
+/// unchanged): the first [`HostJobs::INLINE`] live in the provider record's first cache
+/// line (unused places hold `u32::MAX`, which is never a slot), the rest, on hosts with
+/// more jobs than that, in a boxed spill list. A release then finds its slot without a
+/// cache miss on a separate buffer. 32 bytes.
+#[derive(Debug, Clone)]
+#[repr(C)]
+pub struct HostJobs {
+    inline: [u32; HostJobs::INLINE],
+    #[expect(
+        clippy::box_collection,
+        reason = "8 bytes in the record's first cache line where a Vec takes 24"
+    )]
+    spill: Option<Box<Vec<u32>>>,
+}
+
+impl Default for HostJobs {
+    fn default() -> Self {
+        HostJobs {
+            inline: [Self::EMPTY; Self::INLINE],
+            spill: None,
+        }
+    }
+}
+
+impl HostJobs {
+    /// Slots kept inside the record.
+    pub const INLINE: usize = 6;
+    /// An unused inline place.
+    const EMPTY: u32 = u32::MAX;
+
+    fn inline_len(&self) -> usize {
+        self.inline
+            .iter()
+            .position(|&s| s == Self::EMPTY)
+            .unwrap_or(Self::INLINE)
+    }
+
+    fn spill_len(&self) -> usize {
+        self.spill.as_ref().map_or(0, |v| v.len())
+    }
+
+    /// Number of jobs.
+    pub fn len(&self) -> usize {
+        self.inline_len() + self.spill_len()
+    }
+
+    /// Whether the host has no job.
+    pub fn is_empty(&self) -> bool {
+        self.inline[0] == Self::EMPTY
+    }
+
+    /// The `k`-th slot (`k < len()`).
+    pub fn get(&self, k: usize) -> u32 {
+        match (k.checked_sub(Self::INLINE), &self.spill) {
+            (None, _) => self.inline[k],
+            (Some(j), Some(spill)) => spill[j],
+            (Some(_), None) => Self::EMPTY,
+        }
+    }
+
+    /// Appends `slot`.
+    #[inline(always)]
+    pub fn push(&mut self, slot: u32) {
+        debug_assert!(slot != Self::EMPTY);
+        let n = self.inline_len();
+        if n < Self::INLINE {
+            self.inline[n] = slot;
+        } else {
+            self.spill.get_or_insert_with(Default::default).push(slot);
+        }
+    }
+
+    /// Removes `slot` if present, moving the last slot into its place (`Vec::swap_remove`).
+    #[inline(always)]
+    pub fn remove(&mut self, slot: u32) {
+        let n = self.len();
+        let Some(i) = (0..n).find(|&k| self.get(k) == slot) else {
+            return;
+        };
+        let last = match self.spill.as_mut().and_then(|v| v.pop()) {
+            Some(last) => last,
+            None => std::mem::replace(&mut self.inline[n - 1], Self::EMPTY),
+        };
+        if i < n - 1 {
+            match (i.checked_sub(Self::INLINE), self.spill.as_mut()) {
+                (None, _) => self.inline[i] = last,
+                (Some(j), Some(spill)) => spill[j] = last,
+                (Some(_), None) => {}
+            }
+        }
+    }
+
+    /// Removes every slot (keeps the spill's storage).
+    pub fn clear(&mut self) {
+        self.inline = [Self::EMPTY; Self::INLINE];
+        if let Some(spill) = self.spill.as_mut() {
+            spill.clear();
+        }
+    }
+
+    /// The slots in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
+}
+
+/// A provider's token rewards.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProviderTokens {
+    /// Emissions received [tokens].
+    pub rewards: f64,
+    /// Kept (not sold) [tokens].
+    pub held: f64,
+    /// USD from selling rewards [USD].
+    pub sales_usd: f64,
+    /// BME: credit (ACT) earned this epoch [ACT].
+    pub act_this_epoch: f64,
+    /// BME: credit earned last epoch, settled at this epoch's close [ACT].
+    pub act_last_epoch: f64,
+    /// Token payment: USD earned this epoch, paid in tokens at its close [USD].
+    pub payment_usd_this_epoch: f64,
+    /// Token payment: tokens received for work [tokens].
+    pub payment_tokens: f64,
+}
+
+/// Accumulated figures of one provider.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProviderTotals {
+    /// Time up [µs].
+    pub up_us: u64,
+    /// GPU-time online [GPU-µs].
+    pub online_gpu_us: u64,
+    /// GPU-time leased [GPU-µs].
+    pub leased_gpu_us: u64,
+    /// Revenue after fees [USD].
+    pub revenue_usd: f64,
+    /// Leases started.
+    pub leases: u64,
+    /// Jobs completed.
+    pub jobs_completed: u64,
+    /// Jobs interrupted by this host going down.
+    pub jobs_interrupted: u64,
+    /// Times the host went down.
+    pub failures: u64,
+}
+
+impl ProviderTotals {
+    fn add_time(&mut self, dt: SimTime, gpus: u16, leased: u16) {
+        self.up_us += dt;
+        self.online_gpu_us += dt * gpus as u64;
+        self.leased_gpu_us += dt * leased as u64;
+    }
+}
+
+impl Provider {
+    /// Builds provider number `index` (global) of `cohort`; draws its markup from its
+    /// own setup stream. Nobody cheats (see [`Provider::with_cheaters`]).
+    pub fn new(
+        seed: u64,
+        index: u32,
+        cohort_index: u16,
+        cohort: &Cohort,
+        catalog: &Catalog,
+    ) -> Provider {
+        Provider::with_cheaters(seed, index, cohort_index, cohort, catalog, 0.0)
+    }
+
+    /// As [`Provider::new`], with a chance `cheater_fraction` that this solver cheats when
+    /// the network verifies training.
+    pub fn with_cheaters(
+        seed: u64,
+        index: u32,
+        cohort_index: u16,
+        cohort: &Cohort,
+        catalog: &Catalog,
+        cheater_fraction: f64,
+    ) -> Provider {
+        let spec = catalog.gpu(cohort.gpu);
+        let cost = ProviderCost {
+            capex_usd_per_gpu: cohort.capex_usd_per_gpu,
+            capex_usd_per_gpu_hour: cohort.capex_usd_per_gpu / cohort.amortization_hours,
+            tdp_kw: spec.tdp_w / 1000.0,
+            electricity_usd_per_kwh: cohort.electricity_usd_per_kwh,
+            idle_power_fraction: cohort.idle_power_fraction,
+            hosting_usd_per_gpu_hour: cohort.hosting_usd_per_gpu_hour,
+        };
+        let mut setup = stream_rng(seed, StreamId::new(StreamKind::ProviderSetup, index as u64));
+        let (ask, markup, start_usd) = match &cohort.pricing {
+            Pricing::CostPlus { markup } => {
+                let m = markup.sample(&mut setup);
+                (cost.busy_usd_per_gpu_hour() * (1.0 + m), m, 0.0)
+            }
+            Pricing::RandomRange { min, max } => {
+                (min + (max - min) * setup.random::<f64>(), 0.0, 0.0)
+            }
+            Pricing::PriceList { usd_per_gpu_hour } => (*usd_per_gpu_hour, 0.0, 0.0),
+            Pricing::Linear {
+                start_usd,
+                usd_per_gpu_hour,
+            } => {
+                let start = start_usd.sample(&mut setup).max(0.0);
+                (usd_per_gpu_hour.sample(&mut setup).max(0.0), 0.0, start)
+            }
+        };
+        // One more draw, taken whether or not it is used, so streams never shift: whether
+        // this solver cheats when the network verifies training.
+        let cheater = setup.random::<f64>() < cheater_fraction;
+        Provider {
+            cohort: cohort_index,
+            gpu: cohort.gpu,
+            gpus: cohort.gpus_per_provider,
+            free: cohort.gpus_per_provider,
+            leased: 0,
+            state: ProviderState::Up,
+            cheater,
+            expelled: false,
+            up_since: 0,
+            stake_multiplier: cohort.stake_multiplier,
+            ask_usd_per_gpu_hour: ask,
+            start_usd,
+            listed: true,
+            losing_epochs: 0,
+            last_epoch_margin_usd: 0.0,
+            sales_usd_at_epoch_start: 0.0,
+            joined_at: 0,
+            retired_at: NEVER,
+            markup,
+            interconnect: cohort.interconnect,
+            cost,
+            jobs: HostJobs::default(),
+            churn_rng: stream_rng(seed, StreamId::new(StreamKind::Churn, index as u64)),
+            last_update: 0,
+            totals: ProviderTotals::default(),
+            epoch: ProviderTotals::default(),
+            tokens: ProviderTokens::default(),
+        }
+    }
+
+    /// Time from now to the host's next failure, drawn from its churn stream [µs], at
+    /// least 1 µs; None if its cohort never fails. The one place failures are drawn.
+    pub fn time_to_failure(&mut self, cohort: &Cohort) -> Option<SimTime> {
+        let av = cohort.availability.as_ref()?;
+        Some(from_secs(av.mtbf.sample(&mut self.churn_rng) * av.mtbf_scale).max(1))
+    }
+
+    /// Time the host takes to come back up, drawn from its churn stream [µs], at least 1 µs.
+    pub fn time_to_repair(&mut self, cohort: &Cohort) -> SimTime {
+        let av = cohort
+            .availability
+            .as_ref()
+            .expect("only churning hosts go down");
+        from_secs(av.mttr.sample(&mut self.churn_rng)).max(1)
+    }
+
+    /// Whether the host is up (taking work, or finishing its last jobs before leaving).
+    pub fn is_up(&self) -> bool {
+        matches!(self.state, ProviderState::Up | ProviderState::Leaving)
+    }
+
+    /// Whether the host has left the market for good.
+    pub fn is_retired(&self) -> bool {
+        self.state == ProviderState::Retired
+    }
+
+    /// Whether the host is in the market and not on its way out (up or down).
+    pub fn is_staying(&self) -> bool {
+        matches!(self.state, ProviderState::Up | ProviderState::Down)
+    }
+
+    /// Whether the market may place new work on the host: up and not leaving, listed,
+    /// not expelled.
+    pub fn takes_orders(&self) -> bool {
+        self.state == ProviderState::Up && self.listed && !self.expelled
+    }
+
+    /// Whether the host is in the book: it takes orders and has a free GPU.
+    pub fn offers(&self) -> bool {
+        self.takes_orders() && self.free > 0
+    }
+
+    /// Up or leaving -> down: every GPU is free again (its jobs were interrupted).
+    /// Returns whether it was leaving (then it retires instead of being repaired).
+    pub fn go_down(&mut self) -> bool {
+        debug_assert!(self.is_up(), "{:?} host goes down", self.state);
+        let was_leaving = self.state == ProviderState::Leaving;
+        self.state = ProviderState::Down;
+        self.free = self.gpus;
+        self.leased = 0;
+        was_leaving
+    }
+
+    /// Down -> up at `now` [µs].
+    pub fn come_up(&mut self, now: SimTime) {
+        debug_assert_eq!(self.state, ProviderState::Down);
+        self.state = ProviderState::Up;
+        self.up_since = now;
+    }
+
+    /// Up -> leaving: takes no new work, retires when its last job ends.
+    pub fn start_leaving(&mut self) {
+        debug_assert_eq!(self.state, ProviderState::Up);
+        self.state = ProviderState::Leaving;
+    }
+
+    /// Any state but retired -> retired at `now` [µs].
+    pub fn retire(&mut self, now: SimTime) {
+        debug_assert!(!self.is_retired());
+        self.state = ProviderState::Retired;
+        self.retired_at = now;
+    }
+
+    /// Brings time-based totals up to `now` [µs]; call before any state change.
+    pub fn advance(&mut self, now: SimTime) {
+        let dt = now.saturating_sub(self.last_update);
+        if self.is_up() && dt > 0 {
+            self.totals.add_time(dt, self.gpus, self.leased);
+            self.epoch.add_time(dt, self.gpus, self.leased);
+        }
+        self.last_update = now;
+    }
+
+    /// Energy cost of the time so far [USD]: idle GPUs draw `idle_power_fraction` of TDP,
+    /// leased GPUs full TDP.
+    pub fn power_cost_usd(&self, t: &ProviderTotals) -> f64 {
+        let leased_h = to_hours(t.leased_gpu_us);
+        let idle_h = to_hours(t.online_gpu_us - t.leased_gpu_us);
+        let kwh = self.cost.tdp_kw * (leased_h + self.cost.idle_power_fraction * idle_h);
+        kwh * self.cost.electricity_usd_per_kwh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hot fields share the record's first cache line and the accounting the next
+    /// two (see [`Provider`]).
+    #[test]
+    fn hot_fields_lead_the_record() {
+        use std::mem::{align_of, offset_of, size_of};
+        assert_eq!(align_of::<Provider>(), 64);
+        assert!(offset_of!(Provider, jobs) + size_of::<HostJobs>() <= 64);
+        assert_eq!(offset_of!(Provider, totals), 64);
+        assert_eq!(offset_of!(Provider, epoch), 128);
+        assert_eq!(size_of::<ProviderTotals>(), 64);
+    }
+
+    /// The inline list keeps a `Vec`'s order under any mix of pushes and swap-removes,
+    /// below and beyond its inline places.
+    #[test]
+    fn host_jobs_keep_the_order_of_a_vec() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        let (mut jobs, mut want) = (HostJobs::default(), Vec::<u32>::new());
+        for step in 0..20_000u32 {
+            if want.is_empty() || (want.len() < 14 && rng.random_bool(0.55)) {
+                jobs.push(step);
+                want.push(step);
+            } else {
+                let slot = want[rng.random_range(0..want.len())];
+                jobs.remove(slot);
+                let i = want.iter().position(|&s| s == slot).unwrap();
+                want.swap_remove(i);
+            }
+            if step % 5_000 == 4_999 {
+                jobs.clear();
+                want.clear();
+            }
+            assert_eq!(jobs.iter().collect::<Vec<_>>(), want);
+            assert_eq!((jobs.len(), jobs.is_empty()), (want.len(), want.is_empty()));
+        }
+        jobs.remove(u32::MAX - 1);
+        assert_eq!(jobs.iter().collect::<Vec<_>>(), want);
+    }
+}

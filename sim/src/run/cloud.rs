@@ -1,0 +1,104 @@
+//! A cloud venue at run time: jobs start at once at the list price (times the price
+//! factor in force), run at the GPU's speed and are never interrupted; a bounded cloud
+//! takes a job only while it has the GPUs free.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::base::time::SimTime;
+
+/// What a cloud venue has rented out so far.
+#[derive(Debug, Default)]
+pub(super) struct CloudState {
+    /// Finish times and GPUs of the jobs running on a bounded cloud.
+    running: BinaryHeap<Reverse<(SimTime, u32)>>,
+    /// GPUs in use on a bounded cloud.
+    in_use: u32,
+    /// Jobs taken.
+    pub jobs: u64,
+    /// Jobs finished by the end of the run (set at the end).
+    pub completed: u64,
+    /// GPU-time rented [GPU-h].
+    pub gpu_hours: f64,
+    /// Spend [USD].
+    pub spend_usd: f64,
+    /// What the same work would have cost at each venue (clouds only; by venue index) [USD].
+    pub equivalent_usd: Vec<f64>,
+    /// Spend of the work each other cloud prices (by venue index) [USD].
+    pub priced_spend_usd: Vec<f64>,
+    /// Finish time of every job [µs], to count those done by the end.
+    finishes: Vec<SimTime>,
+}
+
+impl CloudState {
+    /// An empty cloud in a world of `venues` venues.
+    pub fn new(venues: usize) -> CloudState {
+        CloudState {
+            equivalent_usd: vec![0.0; venues],
+            priced_spend_usd: vec![0.0; venues],
+            ..CloudState::default()
+        }
+    }
+
+    /// Whether `gpus` GPUs are free at `now` under `capacity` (`None`: unlimited).
+    pub fn has_room(&mut self, capacity: Option<u32>, gpus: u16, now: SimTime) -> bool {
+        let Some(cap) = capacity else { return true };
+        while let Some(&Reverse((t, g))) = self.running.peek()
+            && t <= now
+        {
+            self.running.pop();
+            self.in_use -= g;
+        }
+        self.in_use + gpus as u32 <= cap
+    }
+
+    /// Rents `gpus` GPUs from `now` to `finish` at `usd_per_gpu_hour`.
+    pub fn take(
+        &mut self,
+        gpus: u16,
+        now: SimTime,
+        finish: SimTime,
+        usd_per_gpu_hour: f64,
+        bounded: bool,
+    ) -> f64 {
+        let hours = gpus as f64 * crate::base::time::to_hours(finish - now);
+        let spend = hours * usd_per_gpu_hour;
+        self.jobs += 1;
+        self.gpu_hours += hours;
+        self.spend_usd += spend;
+        self.finishes.push(finish);
+        if bounded {
+            self.running.push(Reverse((finish, gpus as u32)));
+            self.in_use += gpus as u32;
+        }
+        spend
+    }
+
+    /// Counts the jobs done by `end`; returns those still running.
+    pub fn close(&mut self, end: SimTime) -> u64 {
+        self.completed = self.finishes.iter().filter(|&&t| t <= end).count() as u64;
+        self.jobs - self.completed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::time::HOUR;
+
+    #[test]
+    fn a_bounded_cloud_takes_jobs_while_it_has_gpus() {
+        let mut c = CloudState::new(1);
+        assert!(c.has_room(Some(8), 8, 0));
+        c.take(8, 0, 2 * HOUR, 3.0, true);
+        assert!(!c.has_room(Some(8), 1, HOUR));
+        assert!(c.has_room(None, 1, HOUR));
+        // Free again once the job ends.
+        assert!(c.has_room(Some(8), 8, 2 * HOUR));
+        assert!((c.spend_usd - 8.0 * 2.0 * 3.0).abs() < 1e-9);
+        assert!((c.gpu_hours - 16.0).abs() < 1e-9);
+        c.take(2, 2 * HOUR, 10 * HOUR, 3.0, true);
+        assert_eq!(c.close(5 * HOUR), 1);
+        assert_eq!(c.completed, 1);
+    }
+}
