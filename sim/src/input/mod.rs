@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod error;
+pub mod file;
 pub mod overrides;
 pub mod raw;
 pub mod spanned;

@@ -3,6 +3,8 @@
 //! `crate::run::claims`.
 
 
+use serde::Serialize;
+
 use crate::base::time::HOURS_PER_MONTH;
 
 /// What a claim is about.
@@ -154,6 +156,37 @@ pub struct Claim {
     pub from_capex: Option<[f64; 2]>,
     /// Claimed monthly income range [USD per GPU].
     pub from_monthly: Option<[f64; 2]>,
+}
+
+/// The verdict on one claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimCheck {
+    /// Metric name.
+    pub metric: String,
+    /// Cohort, if restricted.
+    pub cohort: Option<String>,
+    /// GPU model, if restricted.
+    pub gpu: Option<String>,
+    /// Price side ("ask" or "lease"), for price claims.
+    pub side: Option<String>,
+    /// Date the published figure refers to.
+    pub as_of: Option<String>,
+    /// Source of the claim.
+    pub source: String,
+    /// Claimed low end.
+    pub claimed_low: f64,
+    /// Claimed high end.
+    pub claimed_high: f64,
+    /// 10th percentile over providers (the value itself for run-wide metrics).
+    pub simulated_p10: f64,
+    /// Median.
+    pub simulated_p50: f64,
+    /// 90th percentile.
+    pub simulated_p90: f64,
+    /// "agrees" (median in range), "partly" (p10-p90 overlaps the range) or "disagrees".
+    pub verdict: String,
+    /// Whether the claimed range follows from the claim's own inputs, in words.
+    pub arithmetic: Option<String>,
 }
 
 /// Whether `[lo, hi]` matches the claimed range within 5 %.

@@ -1,43 +1,10 @@
 //! Published claims checked against a run: does the simulated figure fall in the claimed
 //! range? (What a claim is, and its own arithmetic: [`crate::parts::claims`].)
 
-use serde::Serialize;
-
 use crate::base::time::HOURS_PER_MONTH;
 use crate::data::records::ProviderRecord;
-use crate::parts::claims::{Claim, Metric, PriceSide, arithmetic};
+use crate::parts::claims::{Claim, ClaimCheck, Metric, PriceSide, arithmetic};
 use crate::run::summary::Summary;
-
-/// The verdict on one claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClaimCheck {
-    /// Metric name.
-    pub metric: String,
-    /// Cohort, if restricted.
-    pub cohort: Option<String>,
-    /// GPU model, if restricted.
-    pub gpu: Option<String>,
-    /// Price side ("ask" or "lease"), for price claims.
-    pub side: Option<String>,
-    /// Date the published figure refers to.
-    pub as_of: Option<String>,
-    /// Source of the claim.
-    pub source: String,
-    /// Claimed low end.
-    pub claimed_low: f64,
-    /// Claimed high end.
-    pub claimed_high: f64,
-    /// 10th percentile over providers (the value itself for run-wide metrics).
-    pub simulated_p10: f64,
-    /// Median.
-    pub simulated_p50: f64,
-    /// 90th percentile.
-    pub simulated_p90: f64,
-    /// "agrees" (median in range), "partly" (p10-p90 overlaps the range) or "disagrees".
-    pub verdict: String,
-    /// Whether the claimed range follows from the claim's own inputs, in words.
-    pub arithmetic: Option<String>,
-}
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {

@@ -2,14 +2,17 @@
 //! types ([`Scenario`]) with file:line:col errors. `--set` overrides are applied to the
 //! text first ([`overrides`]).
 
+mod builtin;
+mod change;
+mod load;
 mod scale;
-pub mod timeline;
 mod validate;
 
-use std::path::Path;
-
 pub use crate::input::error::ScenarioError;
-pub use timeline::TimelineChange;
+pub use builtin::{
+    BUILTIN, BUILTIN_HISTORY, builtin, builtins, embedded_key, embedded_series, embedded_trace,
+};
+pub use change::{CHANGEABLE, TimelineChange, moment};
 
 pub use crate::parts::market::{Market, Selection, Tier};
 
@@ -18,7 +21,6 @@ use crate::data::dist::Dist;
 use crate::data::serving::{self, Serving};
 use crate::data::throughput::{JobKind, Throughput};
 use crate::base::time::SimTime;
-use crate::input::{error, overrides, raw};
 use crate::parts::cloud::{CloudSpec, CloudVenue};
 use crate::parts::cohort::Cohort;
 use crate::parts::market::MarketSpec;
@@ -149,40 +151,6 @@ impl Scenario {
         p
     }
 
-
-    /// Reads, overrides and validates the scenario at `path`.
-    pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|error| ScenarioError::Io {
-            path: file.clone(),
-            error,
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let prefix = std::str::from_utf8(valid).expect("valid_up_to marks valid UTF-8");
-            let loc = error::Locator {
-                file: &file,
-                src: prefix,
-            };
-            loc.error(
-                prefix.len()..prefix.len(),
-                "file is not valid UTF-8 text (a TOML scenario was expected)",
-            )
-        })?;
-        Scenario::parse(&text, &file, overrides)
-    }
-
-    /// Overrides and validates scenario `text`; `file` names it in errors.
-    pub fn parse(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let edited = overrides::apply_overrides(text, overrides)?;
-        let file = if overrides.is_empty() {
-            file.to_string()
-        } else {
-            format!("{file} (with --set)")
-        };
-        validate::validate(&edited, &file)
-    }
-
     /// How much faster `gpu` runs workload `w`'s jobs than the reference GPU [ratio]: the
     /// ratio of serving throughputs at the workload's batch when it sets `serving`, else
     /// the ratio of effective throughputs for its kind.
@@ -200,139 +168,6 @@ impl Scenario {
     pub fn cloud_price(&self, gpu: GpuId) -> Option<f64> {
         self.cloud.usd_per_gpu_hour[gpu as usize]
     }
-}
-
-/// Scenarios shipped in scenarios/, embedded so `flopmarket run akash` works anywhere.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("akash", include_str!("../../../scenarios/akash.toml")),
-    (
-        "akash-bme",
-        include_str!("../../../scenarios/akash-bme.toml"),
-    ),
-    ("mmc", include_str!("../../../scenarios/mmc.toml")),
-    ("render", include_str!("../../../scenarios/render.toml")),
-    ("ionet", include_str!("../../../scenarios/ionet.toml")),
-    ("aws", include_str!("../../../scenarios/aws.toml")),
-    ("gensyn", include_str!("../../../scenarios/gensyn.toml")),
-    ("nosana", include_str!("../../../scenarios/nosana.toml")),
-    ("golem", include_str!("../../../scenarios/golem.toml")),
-    ("aethir", include_str!("../../../scenarios/aethir.toml")),
-    ("theta", include_str!("../../../scenarios/theta.toml")),
-    (
-        "seed-article",
-        include_str!("../../../scenarios/seed-article.toml"),
-    ),
-    (
-        "nosana-llm-trace",
-        include_str!("../../../scenarios/nosana-llm-trace.toml"),
-    ),
-    ("world", include_str!("../../../scenarios/world.toml")),
-];
-
-include!(concat!(env!("OUT_DIR"), "/embedded_history.rs"));
-include!(concat!(env!("OUT_DIR"), "/embedded_traces.rs"));
-
-/// Every built-in scenario: those of scenarios/ ([`BUILTIN`]), then those of
-/// scenarios/history/ ([`BUILTIN_HISTORY`]), as (name, TOML text).
-pub fn builtins() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
-    BUILTIN.iter().chain(BUILTIN_HISTORY)
-}
-
-/// The built-in scenario named `name`: (name, TOML text).
-pub fn builtin(name: &str) -> Option<&'static (&'static str, &'static str)> {
-    builtins().find(|(n, _)| *n == name)
-}
-
-/// The key of the embedded file that built-in scenario `scenario` names `relative`:
-/// its path relative to scenarios/ (history scenarios live in scenarios/history/).
-pub fn embedded_key(scenario: &str, relative: &str) -> String {
-    let relative = relative.trim_start_matches("./");
-    if BUILTIN_HISTORY.iter().any(|(n, _)| *n == scenario) {
-        format!("history/{relative}")
-    } else {
-        relative.to_string()
-    }
-}
-
-/// The text of an embedded demand trace by its path relative to scenarios/.
-pub fn embedded_trace(key: &str) -> Option<&'static str> {
-    EMBEDDED_TRACES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, text)| *text)
-}
-
-/// The text of an embedded observed series by its path relative to scenarios/.
-pub fn embedded_series(key: &str) -> Option<&'static str> {
-    EMBEDDED_SERIES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, text)| *text)
-}
-
-impl Scenario {
-    /// Reads the observed series the simulator cannot read itself (Parquet) through
-    /// `load`, which gets the file and its date and value columns and returns the rows'
-    /// cells as text (see [`crate::parts::observed::points_from_rows`]). Errors name the file,
-    /// row and column.
-    pub fn resolve_observed(
-        &mut self,
-        mut load: impl FnMut(
-            &Path,
-            &str,
-            &str,
-        )
-            -> Result<Vec<crate::data::series::Row>, crate::parts::observed::SeriesError>,
-    ) -> Result<(), ScenarioError> {
-        for o in &mut self.observed {
-            let crate::parts::observed::ObservedData::File {
-                path,
-                date_column,
-                value_column,
-            } = &o.data
-            else {
-                continue;
-            };
-            let shown = path.display().to_string();
-            let at = |line, col, message: String| ScenarioError::Invalid {
-                file: shown.clone(),
-                line,
-                col,
-                message: format!("observed series `{}`: {message}", o.name),
-            };
-            let points = load(path, date_column, value_column)
-                .and_then(|rows| crate::parts::observed::points_from_rows(rows, o.period))
-                .map_err(|e| match e {
-                    crate::parts::observed::SeriesError::MissingColumn { column, found } => at(
-                        1,
-                        1,
-                        format!("no column `{column}`; its columns are {found:?}"),
-                    ),
-                    crate::parts::observed::SeriesError::At { line, col, message } => {
-                        at(line, col, message)
-                    }
-                })?;
-            o.data = crate::parts::observed::ObservedData::Points(points);
-        }
-        Ok(())
-    }
-
-    /// Loads `name_or_path`: a file if one exists there, else a built-in scenario by name
-    /// (a folder of that name does not hide the built-in).
-    pub fn load_named(name_or_path: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        let path = Path::new(name_or_path);
-        if !path.is_file()
-            && let Some((name, text)) = builtin(name_or_path)
-        {
-            return Scenario::parse(text, &format!("<built-in {name}>"), overrides);
-        }
-        Scenario::load(path, overrides)
-    }
-}
-
-/// The JSON Schema of the scenario format, for editors.
-pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(raw::RawScenario)).expect("schema serializes")
 }
 
 // A world (`[[venues]]`): several networks, each a whole single-network scenario of its

@@ -20,7 +20,8 @@ use serde_json::Value;
 
 use crate::sweep::path::MetricPath;
 use crate::sweep::raw::{RawMetric, RawSmall, RawStudy};
-use super::{DesignKind, SweepError};
+use super::design_kind::DesignKind;
+use crate::scenario::ScenarioError as SweepError;
 use crate::scenario::Scenario;
 use crate::input::error::Locator;
 use crate::input::spanned::Sp;

@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::sweep::raw::{RawAxis, RawSweep, RawSweepFile};
-use super::{Axis, DesignKind, Domain, Keep, Sweep, SweepError, resolve_base};
+use super::spec::{Axis, DesignKind, Domain, Keep, Sweep, SweepError, resolve_base};
 use crate::scenario::Scenario;
 use crate::input::error::Locator;
 use crate::input::spanned::Sp;

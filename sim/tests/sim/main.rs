@@ -9,6 +9,7 @@ mod common;
 mod conservation;
 mod determinism;
 mod history;
+mod layers;
 mod networks;
 mod observables;
 mod properties;

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::*;
+use super::supply::RawDist;
 use crate::input::spanned::{Dur, Sp};
 
 /// Kind of job: decides which GPU figure its speed follows.

@@ -6,7 +6,7 @@ use std::ops::Range;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::*;
+use super::supply::RawDist;
 use crate::input::spanned::{Dur, Sp};
 
 /// Which market mechanism clears orders.
@@ -139,18 +139,4 @@ pub struct RawClusters {
     /// Extra throughput factor when the hosts' interconnect classes differ [ratio]. Default 1.
     #[serde(default)]
     pub mixed_interconnect_efficiency: Option<Sp<f64>>,
-}
-
-/// A host's interconnect class.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum RawInterconnect {
-    /// Data-centre fabric (NVLink within, InfiniBand between hosts).
-    Nvlink,
-    /// PCIe servers on fast data-centre Ethernet.
-    Pcie,
-    /// Ordinary Ethernet between sites.
-    Ethernet,
-    /// Consumer machines on home broadband.
-    Consumer,
 }

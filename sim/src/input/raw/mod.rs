@@ -134,3 +134,8 @@ pub struct RawCalibration {
     #[serde(default)]
     pub tables: Option<Sp<Vec<String>>>,
 }
+
+/// The JSON Schema of the scenario format, for editors.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(RawScenario)).expect("schema serializes")
+}

@@ -4,7 +4,6 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::*;
 use crate::input::spanned::{Dur, Sp};
 
 /// A cohort of identical providers.
@@ -144,4 +143,18 @@ pub enum RawDist<V> {
         /// Scale lambda.
         scale: V,
     },
+}
+
+/// A host's interconnect class.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RawInterconnect {
+    /// Data-centre fabric (NVLink within, InfiniBand between hosts).
+    Nvlink,
+    /// PCIe servers on fast data-centre Ethernet.
+    Pcie,
+    /// Ordinary Ethernet between sites.
+    Ethernet,
+    /// Consumer machines on home broadband.
+    Consumer,
 }

@@ -6,7 +6,7 @@
 //! The lease is paid as it runs (pay-as-you-go debit notes, settled per epoch), the
 //! start fee with the first payment.
 
-use super::{Match, Mechanism};
+use super::mechanism::{Match, Mechanism};
 use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 use crate::base::rng::StreamRng;
 use crate::input::check::{Check, Res};
@@ -98,7 +98,7 @@ impl Mechanism for OfferSelection {
     }
 
     fn name(&self) -> &'static str {
-        crate::parts::market::MechanismKind::OfferSelection.name()
+        super::kind::MechanismKind::OfferSelection.name()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Match, Mechanism};
+use super::mechanism::{Match, Mechanism};
 use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 use crate::data::catalog::GpuId;
 use crate::base::rng::StreamRng;
@@ -129,6 +129,6 @@ impl Mechanism for PostedPrice {
     }
 
     fn name(&self) -> &'static str {
-        crate::parts::market::MechanismKind::PostedPrice.name()
+        super::kind::MechanismKind::PostedPrice.name()
     }
 }

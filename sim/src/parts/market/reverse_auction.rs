@@ -7,7 +7,7 @@
 
 use rand::RngExt;
 
-use super::{Match, Mechanism};
+use super::mechanism::{Match, Mechanism};
 use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 use crate::data::dist::Dist;
 use crate::base::rng::StreamRng;
@@ -132,6 +132,6 @@ impl Mechanism for ReverseAuction {
     }
 
     fn name(&self) -> &'static str {
-        crate::parts::market::MechanismKind::ReverseAuction.name()
+        super::kind::MechanismKind::ReverseAuction.name()
     }
 }

@@ -49,3 +49,11 @@ impl ClusterSpec {
             }
     }
 }
+
+impl Market {
+    /// The mechanism a scenario names, ready to run (a copy: offer selection records
+    /// providers' start fees as they are listed).
+    pub fn from_spec(spec: &MarketSpec) -> Market {
+        spec.mechanism.clone()
+    }
+}

@@ -2,11 +2,28 @@
 
 use serde::Serialize;
 
-use crate::run::summary::ProviderTotals;
 use crate::network::ledger::Counters;
 use crate::parts::provider::Provider;
 use crate::scenario::Scenario;
 use crate::base::time::{DAY, SimTime, to_hours};
+use crate::data::records::ProviderRecord;
+
+/// What the summary needs of the providers' rows, summed as they are written.
+#[derive(Debug, Default)]
+pub(crate) struct ProviderTotals {
+    /// Profit over providers [USD].
+    pub profit_usd: f64,
+    /// GPUs of every provider ever in the market.
+    pub gpus: u64,
+    /// GPU-time online [GPU-µs].
+    pub online_us: SimTime,
+    /// GPU-time leased [GPU-µs].
+    pub sold_us: SimTime,
+    /// Median payback of the providers still in the market [months]; NaN if most never pay back.
+    pub median_payback_months: f64,
+    /// The rows, kept when the scenario has claims to check.
+    pub records: Vec<ProviderRecord>,
+}
 
 /// What ran: the scenario, the code, the seed, the market and its size.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]

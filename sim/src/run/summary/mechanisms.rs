@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::run::claims::ClaimCheck;
+use crate::parts::claims::ClaimCheck;
 use crate::network::ledger::Counters;
 use crate::parts::provider::Provider;
 

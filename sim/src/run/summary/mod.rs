@@ -20,8 +20,6 @@ pub use mechanisms::*;
 pub use token::*;
 pub use venues::*;
 
-use crate::data::records::ProviderRecord;
-use crate::base::time::SimTime;
 
 /// Headline figures of one run (summary.json). Documented field by field in the README.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -214,23 +212,6 @@ impl Summary {
         }
         v
     }
-}
-
-/// What the summary needs of the providers' rows, summed as they are written.
-#[derive(Debug, Default)]
-pub(crate) struct ProviderTotals {
-    /// Profit over providers [USD].
-    pub profit_usd: f64,
-    /// GPUs of every provider ever in the market.
-    pub gpus: u64,
-    /// GPU-time online [GPU-µs].
-    pub online_us: SimTime,
-    /// GPU-time leased [GPU-µs].
-    pub sold_us: SimTime,
-    /// Median payback of the providers still in the market [months]; NaN if most never pay back.
-    pub median_payback_months: f64,
-    /// The rows, kept when the scenario has claims to check.
-    pub records: Vec<ProviderRecord>,
 }
 
 /// A headline figure that sweeps summarize across runs (`arms.parquet`): its column in

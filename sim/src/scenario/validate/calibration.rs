@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::input::raw::RawCalibration;
 use crate::input::spanned::Sp;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::data::calibration::{self, CalibrationTable};
 use crate::data::throughput::{JobKind, Throughput};
 

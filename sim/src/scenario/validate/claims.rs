@@ -4,7 +4,7 @@
 use crate::parts::cohort::Cohort;
 use crate::input::raw::{RawClaim, RawVerification};
 use crate::input::spanned::Sp;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::parts::claims::{Claim, Metric, PriceSide};
 use crate::parts::verification::Verification;
 

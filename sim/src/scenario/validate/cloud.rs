@@ -2,7 +2,7 @@
 
 use crate::parts::cloud::CloudSpec;
 use crate::input::raw::RawCloud;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 
 /// Cloud when `cloud.name` is absent.
 pub const DEFAULT_CLOUD: &str = "aws";

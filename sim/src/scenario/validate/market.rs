@@ -4,7 +4,7 @@
 use crate::input::raw::{RawClusters, RawMarket};
 use crate::parts::cohort::Interconnect;
 use crate::parts::market::{ClusterSpec, MarketSpec};
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::parts::market::Market;
 use crate::input::spanned::Sp;
 

@@ -8,18 +8,33 @@ mod cloud;
 mod cohort;
 mod market;
 mod observed;
+mod timeline;
 mod token;
 mod trace;
 mod workload;
 mod world;
 
 use crate::input::check::{Check, Res};
-use crate::input::error::Locator;
+use crate::input::error::{Locator, ScenarioError};
+use crate::input::overrides::apply_overrides;
 use crate::input::raw::{RawMeta, RawScenario};
 use crate::input::spanned::Sp;
-use super::{Catalog, Scenario};
+use crate::data::catalog::Catalog;
+use crate::scenario::Scenario;
 use crate::parts::cohort::Cohort;
 use crate::base::time::{DAY, SimTime};
+
+/// Applies `overrides` to `text` and validates the result; `file` names it in errors
+/// (with " (with --set)" when there are overrides).
+pub(super) fn parse_with(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let edited = apply_overrides(text, overrides)?;
+    let file = if overrides.is_empty() {
+        file.to_string()
+    } else {
+        format!("{file} (with --set)")
+    };
+    validate(&edited, &file)
+}
 
 /// Accounting epoch when `scenario.epoch` is absent [µs].
 pub const DEFAULT_EPOCH: SimTime = DAY;
@@ -47,7 +62,7 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
                 "a world has no [[timeline]] of its own: its networks' scenarios keep theirs, and a cloud venue's `price_changes` date its price changes",
             ));
         }
-        let timeline = crate::scenario::timeline::timeline(&c, &entries, &sc)?;
+        let timeline = timeline::timeline(&c, &entries, &sc, segment)?;
         if let Some((market, token)) = timeline.at_start {
             sc.market = market;
             sc.token = token;
@@ -59,7 +74,7 @@ pub fn validate(src: &str, file: &str) -> Res<Scenario> {
 
 /// Parses and validates `src` as one segment of a run with a timeline: the scenario as it
 /// reads with the changes so far applied (and its `[[timeline]]` removed).
-pub(super) fn segment(src: &str, file: &str) -> Res<Scenario> {
+fn segment(src: &str, file: &str) -> Res<Scenario> {
     let loc = Locator { file, src };
     let raw = parse(loc)?;
     let c = Check {
@@ -171,7 +186,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         timeline: Vec::new(),
     };
     if is_world {
-        sc.world = Some(std::sync::Arc::new(world::world(c, &raw, &sc)?));
+        sc.world = Some(std::sync::Arc::new(world::world(c, &raw, &sc, parse_with)?));
     }
     Ok(sc)
 }

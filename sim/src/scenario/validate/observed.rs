@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::scenario::ScenarioError;
 use crate::input::raw::RawObserved;
 use crate::input::spanned::Sp;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::parts::observed::{
     Aggregate, Observed, ObservedData, Period, Quantity, SeriesError, parse_csv,
 };

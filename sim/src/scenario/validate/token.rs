@@ -5,7 +5,7 @@ use crate::input::raw::{
     RawBurn, RawIncentives, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken,
 };
 use crate::input::spanned::Sp;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::base::calendar::Instant;
 use crate::parts::token::{
     Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, UsdTarget, burn,

@@ -7,7 +7,7 @@ use crate::scenario::ScenarioError;
 use crate::input::raw::RawTrace;
 use crate::input::spanned::Sp;
 use crate::scenario::validate::observed::{base_dir, builtin_of};
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::base::calendar::Instant;
 use crate::data::catalog::GpuId;
 use crate::data::trace::read::{ReadRow, RowSize, TraceColumns, TraceError, parse_csv};

@@ -11,7 +11,7 @@ use crate::parts::cohort::Cohort;
 use crate::parts::market::MarketSpec;
 use crate::scenario::{Fallback, MaxPrice, Workload};
 use crate::scenario::validate::trace::{TraceContext, trace};
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
 use crate::base::calendar::Instant;
 use crate::data::catalog::GpuId;
 use crate::parts::market::Market;

@@ -10,7 +10,9 @@ use std::path::Path;
 use crate::input::raw::{RawMeta, RawScenario, RawVenue};
 use crate::parts::cloud::CloudSpec;
 use crate::scenario::Scenario;
-use super::{Check, Res};
+use crate::input::check::{Check, Res};
+use crate::input::error::ScenarioError;
+use crate::input::file::read_scenario_text;
 use crate::parts::choice::Choice;
 use crate::parts::mobility::Mobility;
 use crate::parts::cloud::{CloudVenue, PriceChange};
@@ -18,7 +20,11 @@ use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
 
 /// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
 /// far (horizon, start, cloud, workloads).
-pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpec> {
+/// Loading a scenario text with overrides (`validate/mod.rs`), which a world re-enters
+/// for each network venue's scenario; `file` names it in errors.
+pub(super) type Reparse = fn(&str, &str, &[String]) -> Result<Scenario, ScenarioError>;
+
+pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario, reparse: Reparse) -> Res<WorldSpec> {
     let list = raw.venues.as_ref().expect("a world has venues");
     if list.get().len() < 2 {
         return Err(c.err(
@@ -54,7 +60,7 @@ pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario) -> Res<WorldSpe
         }
         let kind = match (&v.get().scenario, &v.get().cloud) {
             (Some(s), None) => {
-                VenueKind::Network(Box::new(network(c, v.get(), s, &raw.scenario, sc)?))
+                VenueKind::Network(Box::new(network(c, v.get(), s, &raw.scenario, sc, reparse)?))
             }
             (None, Some(k)) => VenueKind::Cloud(cloud(c, v.get(), k, sc)?),
             _ => {
@@ -153,6 +159,7 @@ fn network(
     scenario: &crate::input::spanned::Sp<String>,
     meta: &RawMeta,
     world: &Scenario,
+    reparse: Reparse,
 ) -> Res<Scenario> {
     if v.capacity_gpus.is_some() || !v.price_changes.is_empty() || v.price_factor.is_some() {
         return Err(c.err(
@@ -182,9 +189,9 @@ fn network(
         .unwrap_or(Path::new(""));
     let path = base.join(scenario.get());
     let loaded = if path.is_file() {
-        Scenario::load(&path, &overrides)
+        read_scenario_text(&path).and_then(|text| reparse(&text, &path.display().to_string(), &overrides))
     } else if let Some((name, text)) = crate::scenario::builtin(scenario.get()) {
-        Scenario::parse(text, &format!("<built-in {name}>"), &overrides)
+        reparse(text, &format!("<built-in {name}>"), &overrides)
     } else {
         return Err(c.err(
             scenario.span(),

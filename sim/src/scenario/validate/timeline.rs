@@ -3,7 +3,9 @@
 //! change up to it applied (the `set` paths edited into the document the way `--set`
 //! edits it, then the normal validation), so a bad value is refused before the run, at
 //! its position in the file. The run switches to an entry's parameters at the end of the
-//! epoch that ends at `at` (`World::apply_timeline`).
+//! epoch that ends at `at` (`World::apply_timeline`). The validation of a segment is
+//! handed in ([`Segment`]), so that this file and the validator it re-enters do not
+//! import each other.
 
 use toml_edit::DocumentMut;
 
@@ -12,70 +14,16 @@ use crate::input::error::ScenarioError;
 use crate::input::overrides::set_path;
 use crate::input::raw::{RawTimelineEntry, SetValue};
 use crate::input::spanned::Sp;
-use super::{Scenario, validate};
+use crate::scenario::change::{CHANGEABLE, moment, span_label};
+use crate::scenario::{Scenario, TimelineChange};
 use crate::parts::market::MarketSpec;
 use crate::base::calendar::Instant;
-use crate::base::time::{HOUR, SimTime, from_secs, parse_duration_secs};
+use crate::base::time::{SimTime, from_secs, parse_duration_secs};
 use crate::parts::token::TokenEconomy;
 
-/// The paths a timeline may change, each with everything under it. What is left out
-/// cannot change mid-run: the token's symbol, starting supply and price model (its state,
-/// such as an AMM pool, cannot be swapped), the stake per GPU (providers staked it when
-/// they joined and get it back when they leave), the mechanism itself, a posted-price
-/// market's assignment order and tiers (the book's order and the workloads' tiers are
-/// fixed when the world is built), offer selection's start-fee cap (providers are listed
-/// or not when they join), and aggregator clusters (workloads are validated against them).
-pub const CHANGEABLE: &[&str] = &[
-    "market.take_rate",
-    "market.max_bids",
-    "market.bid_window",
-    "market.bid_timeout",
-    "market.tenant_delay",
-    "market.selection",
-    "market.posted_prices",
-    "market.max_offers",
-    "market.offer_window",
-    "token.emission",
-    "token.emission_to_providers",
-    "token.reward_basis",
-    "token.reward_split",
-    "token.reward_min_uptime",
-    "token.reward_min_streak",
-    "token.burn",
-    "token.provider_sell_fraction",
-    "token.provider_payment",
-    "token.slash_fraction",
-    "token.incentives",
-];
-
-/// One validated change: the market and token parameters the run uses from `at` on.
-#[derive(Debug, Clone)]
-pub struct TimelineChange {
-    /// When it applies, an epoch boundary inside the run [µs since start].
-    pub at: SimTime,
-    /// The calendar date of `at`; `None` in an undated scenario.
-    pub date: Option<Instant>,
-    /// Where the change comes from.
-    pub source: String,
-    /// What it is, in a few words.
-    pub note: Option<String>,
-    /// The paths it sets, in the order applied.
-    pub changes: Vec<String>,
-    /// The market from `at` on (mechanism parameters, take rate).
-    pub market: MarketSpec,
-    /// The token parameters from `at` on (its state fields are unused: the run keeps its own).
-    pub token: TokenEconomy,
-}
-
-impl TimelineChange {
-    /// How the epoch table names it: the note, or the changed paths without one.
-    pub fn label(&self) -> String {
-        match &self.note {
-            Some(n) => n.clone(),
-            None => self.changes.join(", "),
-        }
-    }
-}
+/// The validation of a whole scenario text (`validate/mod.rs`), which a timeline
+/// re-enters for each segment: the document as it reads with the changes so far applied.
+pub(super) type Segment = fn(&str, &str) -> Res<Scenario>;
 
 /// Where an entry falls against the run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,6 +53,7 @@ pub(super) fn timeline(
     c: &Check,
     entries: &[Sp<RawTimelineEntry>],
     base: &Scenario,
+    validate_segment: Segment,
 ) -> Res<Timeline> {
     let mut doc: DocumentMut = c.loc.src.parse().map_err(|e: toml_edit::TomlError| {
         c.err(e.span().unwrap_or(0..0), e.message().to_string())
@@ -119,7 +68,7 @@ pub(super) fn timeline(
         let e = sp.get();
         let (moment, key) = entry(c, e, base, previous)?;
         previous = Some(key);
-        let segment = segment(c, &mut doc, e)?;
+        let segment = segment(c, &mut doc, e, validate_segment)?;
         if bme_running && segment.token.bme.is_none() {
             return Err(c.err(
                 e.set.span(),
@@ -271,38 +220,20 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(Moment, i128)> {
     ))
 }
 
-/// A time since start as an offset, with its date in a dated scenario: `81d (2026-03-23T00:00:00Z)`.
-pub fn moment(t: SimTime, start: Option<Instant>) -> String {
-    match start {
-        Some(s) => format!(
-            "{} ({})",
-            span_label(t),
-            s.plus_hours(crate::base::time::to_hours(t))
-        ),
-        None => span_label(t),
-    }
-}
-
-/// A duration as days when whole, else hours: "81d", "36h", "1.5h".
-fn span_label(t: SimTime) -> String {
-    if t.is_multiple_of(crate::base::time::DAY) {
-        format!("{}d", t / crate::base::time::DAY)
-    } else if t.is_multiple_of(HOUR) {
-        format!("{}h", t / HOUR)
-    } else {
-        format!("{}h", crate::base::time::to_hours(t))
-    }
-}
-
 /// Applies `e`'s changes to `doc` and validates the scenario it then describes; an error
 /// is reported at the value that caused it (or at `set` when only the changes together fail).
-fn segment(c: &Check, doc: &mut DocumentMut, e: &RawTimelineEntry) -> Res<Scenario> {
+fn segment(
+    c: &Check,
+    doc: &mut DocumentMut,
+    e: &RawTimelineEntry,
+    validate_segment: Segment,
+) -> Res<Scenario> {
     let set = e.set.get();
     let before = doc.clone();
     for (path, value) in set {
         apply(c, doc, path, value)?;
     }
-    let error = match validate::segment(&doc.to_string(), c.loc.file) {
+    let error = match validate_segment(&doc.to_string(), c.loc.file) {
         Ok(sc) => return Ok(sc),
         Err(error) => error,
     };
@@ -310,7 +241,7 @@ fn segment(c: &Check, doc: &mut DocumentMut, e: &RawTimelineEntry) -> Res<Scenar
     for (path, value) in set {
         let mut alone = before.clone();
         apply(c, &mut alone, path, value)?;
-        if validate::segment(&alone.to_string(), c.loc.file).is_err() {
+        if validate_segment(&alone.to_string(), c.loc.file).is_err() {
             return Err(c.err(
                 value.span(),
                 format!("timeline ({}): `{path}`: {inner}", e.at.get()),
