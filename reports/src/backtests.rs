@@ -3,8 +3,8 @@
 //! simulated).
 
 use flopmarket_sim::Summary;
-use flopmarket_sim::parts::observed::{Comparison, Row, SeriesError};
 use flopmarket_sim::base::calendar::Instant;
+use flopmarket_sim::parts::observed::{Comparison, Row, SeriesError};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
 use crate::context::ReportContext;

@@ -3,10 +3,10 @@
 
 use flopmarket_sim::Scenario;
 use flopmarket_sim::base::calendar::Instant;
-use flopmarket_sim::run::claims::ClaimCheck;
 use flopmarket_sim::data::catalog::GpuId;
 use flopmarket_sim::data::serving::{self, ApiPrice};
 use flopmarket_sim::data::throughput::{JobKind, Provenance};
+use flopmarket_sim::parts::claims::ClaimCheck;
 
 /// Scenario facts the report prints beside the run's figures.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,8 +2,8 @@
 //! vs cloud per GPU model, provider economics per cohort, a table over time, and charts.
 
 use flopmarket_sim::Summary;
-use flopmarket_sim::parts::market::MechanismKind;
 use flopmarket_sim::data::serving;
+use flopmarket_sim::parts::market::MechanismKind;
 use polars::prelude::{DataFrame, PolarsResult};
 
 use crate::analysis::{self, f64s, strings, u64s};

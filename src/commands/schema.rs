@@ -4,7 +4,7 @@
 pub fn schema() -> anyhow::Result<()> {
     println!(
         "{}",
-        serde_json::to_string_pretty(&flopmarket_sim::scenario::json_schema())?
+        serde_json::to_string_pretty(&flopmarket_sim::input::raw::json_schema())?
     );
     Ok(())
 }

@@ -5,11 +5,11 @@
 
 use std::collections::VecDeque;
 
-use flopmarket_sim::parts::book::{Bid, OrderSpec, ProviderBook};
+use flopmarket_sim::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use flopmarket_sim::data::catalog::GpuId;
+use flopmarket_sim::parts::book::{Bid, OrderSpec, ProviderBook};
 use flopmarket_sim::parts::market::{Market, Mechanism};
 use flopmarket_sim::parts::provider::{Provider, ProviderId};
-use flopmarket_sim::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use flopmarket_sim::scenario::MaxPrice;
 use rand::RngExt;
 

@@ -5,8 +5,8 @@
 use flopmarket_reports::{FrameSink, ReportContext, RunFrames, UnitThroughput};
 use flopmarket_sim::RecordSink;
 use flopmarket_sim::base::calendar::Instant;
-use flopmarket_sim::run::claims::ClaimCheck;
 use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
+use flopmarket_sim::parts::claims::ClaimCheck;
 use flopmarket_sim::run::summary::*;
 
 /// The fixture run's start date: 2026-01-01T00:00Z.

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 
-
 /// One epoch's time series row, for one GPU model or for all (`gpu_model = "all"`).
 /// Figures that cannot be split by model (arrivals, drops...) are `None` on model rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]

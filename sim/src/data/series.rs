@@ -248,4 +248,3 @@ pub struct ObservedPoint {
     /// Published value [the quantity's unit].
     pub value: f64,
 }
-

@@ -9,9 +9,9 @@ pub mod read;
 
 use rand::RngExt;
 
-use crate::data::catalog::GpuId;
 use crate::base::rng::StreamRng;
 use crate::base::time::{HOUR, SimTime};
+use crate::data::catalog::GpuId;
 
 /// One row of a trace, as the simulator uses it.
 #[derive(Debug, Clone, Copy, PartialEq)]

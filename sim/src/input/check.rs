@@ -4,12 +4,12 @@
 
 use std::ops::{Range, RangeInclusive};
 
+use crate::base::time::{SimTime, from_secs};
+use crate::data::catalog::{Catalog, GpuId};
+use crate::data::dist::{Dist, DistParams};
 use crate::input::error::{Locator, ScenarioError};
 use crate::input::raw::RawDist;
 use crate::input::spanned::{Dur, Sp};
-use crate::data::catalog::{Catalog, GpuId};
-use crate::data::dist::{Dist, DistParams};
-use crate::base::time::{SimTime, from_secs};
 
 /// A validation result.
 pub type Res<T> = Result<T, ScenarioError>;

@@ -3,11 +3,11 @@
 //! host; a leaving host that fails retires instead of being repaired; retired hosts
 //! ignore their pending churn events.
 
-use crate::parts::provider::ProviderId;
-use crate::network::world::{Event, World};
 use crate::base::engine::Scheduler;
-use crate::data::records::RecordSink;
 use crate::base::time::SimTime;
+use crate::data::records::RecordSink;
+use crate::network::world::{Event, World};
+use crate::parts::provider::ProviderId;
 
 impl<S: RecordSink> World<'_, S> {
     /// Host `pid` goes down at `now`: its jobs are interrupted, its GPUs all free again,

@@ -3,10 +3,10 @@
 //! The job's `parts` name the hosts; when its lease ends or one host fails, the others
 //! get their GPUs back (`World::release_hosts`).
 
+use crate::data::records::RecordSink;
+use crate::network::world::World;
 use crate::parts::book::{Bid, OrderSpec};
 use crate::parts::market::Match;
-use crate::network::world::World;
-use crate::data::records::RecordSink;
 
 /// How many hosts, taken in order with `free` GPUs each, a job of `need` GPUs spans when
 /// it may use at most `max_hosts`; None when they cannot hold it or when it would fit on

@@ -4,12 +4,12 @@
 //! their last job ends), and new ones join while the cohort's last-epoch return on
 //! capex, annualized, beats the hurdle.
 
-use crate::parts::provider::{Provider, ProviderId};
-use crate::network::world::{Event, World};
 use crate::base::engine::Scheduler;
-use crate::data::records::RecordSink;
-use crate::parts::cohort::{Cohort, EntryExit};
 use crate::base::time::{SimTime, to_hours};
+use crate::data::records::RecordSink;
+use crate::network::world::{Event, World};
+use crate::parts::cohort::{Cohort, EntryExit};
+use crate::parts::provider::{Provider, ProviderId};
 use crate::parts::token::emission::HOURS_PER_YEAR;
 
 /// Records each provider's operating margin over the epoch `[epoch_start, now]` [µs]

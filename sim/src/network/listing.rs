@@ -13,11 +13,11 @@
 //! multi-homed hosts do not move between networks.
 
 use crate::base::engine::Scheduler;
-use crate::parts::provider::{Provider, ProviderId, ProviderState};
-use crate::network::world::{Event, World};
-use crate::data::records::RecordSink;
 use crate::base::rng::splitmix64;
 use crate::base::time::SimTime;
+use crate::data::records::RecordSink;
+use crate::network::world::{Event, World};
+use crate::parts::provider::{Provider, ProviderId, ProviderState};
 
 /// A host listed at home and on another network.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,10 +5,10 @@
 
 use std::cmp::Reverse;
 
+use crate::base::time::SimTime;
 use crate::data::catalog::GpuId;
 use crate::parts::market::{Market, Mechanism};
 use crate::scenario::Scenario;
-use crate::base::time::SimTime;
 
 /// Each workload's tier, by workload index.
 #[derive(Debug, Clone, PartialEq)]

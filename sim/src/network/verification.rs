@@ -4,8 +4,8 @@
 
 use rand::RngExt;
 
-use crate::network::world::World;
 use crate::data::records::RecordSink;
+use crate::network::world::World;
 use crate::parts::provider::ProviderId;
 
 impl<S: RecordSink> World<'_, S> {

@@ -8,11 +8,11 @@ use std::f64::consts::PI;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
+use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::base::time::{HOUR, SimTime, YEAR, to_hours};
 use crate::data::catalog::GpuId;
 use crate::data::trace::{TraceCursor, TraceRow};
-use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::scenario::{MaxPrice, Scenario, Workload};
-use crate::base::time::{HOUR, SimTime, YEAR, to_hours};
 
 /// A queued job: slot, generation, enqueue time [µs].
 pub type QueueEntry = (u32, u32, SimTime);

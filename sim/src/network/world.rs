@@ -6,18 +6,18 @@
 
 use rand::RngExt;
 
-use crate::parts::book::{Bid, OrderSpec, ProviderBook};
-use crate::parts::job::{JobSlab, JobState};
+use crate::base::engine::{Model, Scheduler};
+use crate::base::rng::StreamRng;
+use crate::base::time::{NEVER, SimTime, from_secs, to_secs};
+use crate::data::records::{JobStatus, RecordSink};
 use crate::network::ledger::Ledger;
-use crate::parts::market::{Market, Mechanism};
-use crate::parts::provider::{Provider, ProviderId, ProviderState};
 use crate::network::tiers::Tiers;
 use crate::network::workload::WorkloadState;
-use crate::base::engine::{Model, Scheduler};
-use crate::data::records::{JobStatus, RecordSink};
-use crate::base::rng::StreamRng;
+use crate::parts::book::{Bid, OrderSpec, ProviderBook};
+use crate::parts::job::{JobSlab, JobState};
+use crate::parts::market::{Market, Mechanism};
+use crate::parts::provider::{Provider, ProviderId, ProviderState};
 use crate::scenario::{Fallback, Scenario};
-use crate::base::time::{NEVER, SimTime, from_secs, to_secs};
 
 /// Everything that can happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -541,8 +541,9 @@ impl<S: RecordSink> World<'_, S> {
         if changed {
             for (i, w) in self.workloads.iter_mut().enumerate() {
                 let (market, tiers) = (&self.market, &self.tiers);
-                w.caps =
-                    crate::network::workload::book_caps(self.sc, i, |g, c| tiers.book_cap(market, i, g, c));
+                w.caps = crate::network::workload::book_caps(self.sc, i, |g, c| {
+                    tiers.book_cap(market, i, g, c)
+                });
             }
         }
         changed

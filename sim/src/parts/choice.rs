@@ -86,7 +86,9 @@ impl Choice {
             }
         }
         let restart_overhead_h = match &r.restart_overhead {
-            Some(d) => crate::base::time::to_hours(c.duration(d, false, "choice.restart_overhead")?),
+            Some(d) => {
+                crate::base::time::to_hours(c.duration(d, false, "choice.restart_overhead")?)
+            }
             None => DEFAULT_RESTART_OVERHEAD_H,
         };
         Ok(Choice {

@@ -2,7 +2,6 @@
 //! whether it follows from its own stated inputs ([`arithmetic`]). A run checks them in
 //! `crate::run::claims`.
 
-
 use serde::Serialize;
 
 use crate::base::time::HOURS_PER_MONTH;

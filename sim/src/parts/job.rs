@@ -1,9 +1,9 @@
 //! Jobs in flight, kept in a slab whose slots are reused, so memory follows the number of
 //! live jobs, not the length of the run.
 
+use crate::base::time::{NEVER, SimTime, to_secs};
 use crate::data::catalog::GpuId;
 use crate::parts::provider::ProviderId;
-use crate::base::time::{NEVER, SimTime, to_secs};
 
 /// Where a job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

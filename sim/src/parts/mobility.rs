@@ -12,9 +12,9 @@
 //! reliability are that cohort's).
 
 use crate::input::check::{Check, Res};
-use crate::parts::choice::unit_interval;
 use crate::input::raw::RawMobility;
 use crate::input::spanned::Sp;
+use crate::parts::choice::unit_interval;
 
 /// Switching cost when absent [USD per GPU].
 pub const DEFAULT_SWITCHING_COST_USD_PER_GPU: f64 = 150.0;

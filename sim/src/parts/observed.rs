@@ -22,9 +22,9 @@ use serde::Serialize;
 use crate::base::calendar::Instant;
 use crate::data::records::EpochRecord;
 
-
-
-pub use crate::data::series::{ObservedData, ObservedPoint, Period, Row, SeriesError, parse_csv, points_from_rows};
+pub use crate::data::series::{
+    ObservedData, ObservedPoint, Period, Row, SeriesError, parse_csv, points_from_rows,
+};
 
 /// How simulated epochs are combined over a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
-use crate::base::calendar::SECONDS_PER_DAY;
 use super::*;
+use crate::base::calendar::SECONDS_PER_DAY;
 
 fn day(y: i64, m: u32, d: u32) -> Instant {
     Instant::from_ymd(y, m, d)

@@ -3,10 +3,10 @@
 
 use rand::RngExt;
 
-use crate::data::catalog::{Catalog, GpuId};
 use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::parts::cohort::{Cohort, Interconnect, Pricing};
 use crate::base::time::{NEVER, SimTime, from_secs, to_hours};
+use crate::data::catalog::{Catalog, GpuId};
+use crate::parts::cohort::{Cohort, Interconnect, Pricing};
 
 /// Index of a provider in the world.
 pub type ProviderId = u32;

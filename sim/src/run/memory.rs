@@ -11,11 +11,11 @@
 
 use std::fmt;
 
+use crate::base::time::{YEAR, to_hours};
+use crate::data::records::{EpochRecord, JobRecord, ProviderRecord};
 use crate::parts::job::Job;
 use crate::parts::provider::Provider;
-use crate::data::records::{EpochRecord, JobRecord, ProviderRecord};
 use crate::scenario::Scenario;
-use crate::base::time::{YEAR, to_hours};
 
 /// Bytes a growing vector may hold per element it uses (capacity doubling) [ratio].
 const GROWTH_SLACK: f64 = 2.0;

@@ -34,8 +34,10 @@ impl Scenario {
             &Path,
             &str,
             &str,
-        )
-            -> Result<Vec<crate::data::series::Row>, crate::parts::observed::SeriesError>,
+        ) -> Result<
+            Vec<crate::data::series::Row>,
+            crate::parts::observed::SeriesError,
+        >,
     ) -> Result<(), ScenarioError> {
         for o in &mut self.observed {
             let crate::parts::observed::ObservedData::File {

@@ -16,11 +16,11 @@ pub use change::{CHANGEABLE, TimelineChange, moment};
 
 pub use crate::parts::market::{Market, Selection, Tier};
 
+use crate::base::time::SimTime;
 use crate::data::catalog::{Catalog, GpuId};
 use crate::data::dist::Dist;
 use crate::data::serving::{self, Serving};
 use crate::data::throughput::{JobKind, Throughput};
-use crate::base::time::SimTime;
 use crate::parts::cloud::{CloudSpec, CloudVenue};
 use crate::parts::cohort::Cohort;
 use crate::parts::market::MarketSpec;
@@ -136,7 +136,12 @@ impl Scenario {
     /// Provider number `index` (global) of cohort `cohort` of this scenario, joining the market at
     /// `now` [µs] (0 for the starting providers, the epoch's close for entrants). The one
     /// place providers of a run are built.
-    pub fn provider_joining(&self, index: u32, cohort: usize, now: SimTime) -> crate::parts::provider::Provider {
+    pub fn provider_joining(
+        &self,
+        index: u32,
+        cohort: usize,
+        now: SimTime,
+    ) -> crate::parts::provider::Provider {
         let mut p = crate::parts::provider::Provider::with_cheaters(
             self.seed,
             index,

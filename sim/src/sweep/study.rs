@@ -18,13 +18,13 @@
 
 use serde_json::Value;
 
-use crate::sweep::path::MetricPath;
-use crate::sweep::raw::{RawMetric, RawSmall, RawStudy};
 use super::design_kind::DesignKind;
-use crate::scenario::ScenarioError as SweepError;
-use crate::scenario::Scenario;
 use crate::input::error::Locator;
 use crate::input::spanned::Sp;
+use crate::scenario::Scenario;
+use crate::scenario::ScenarioError as SweepError;
+use crate::sweep::path::MetricPath;
+use crate::sweep::raw::{RawMetric, RawSmall, RawStudy};
 
 /// A validated `[study]` table.
 #[derive(Debug, Clone, PartialEq)]

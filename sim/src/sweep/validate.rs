@@ -5,11 +5,11 @@
 use std::ops::Range;
 use std::path::Path;
 
-use crate::sweep::raw::{RawAxis, RawSweep, RawSweepFile};
 use super::spec::{Axis, DesignKind, Domain, Keep, Sweep, SweepError, resolve_base};
-use crate::scenario::Scenario;
 use crate::input::error::Locator;
 use crate::input::spanned::Sp;
+use crate::scenario::Scenario;
+use crate::sweep::raw::{RawAxis, RawSweep, RawSweepFile};
 
 type Res<T> = Result<T, SweepError>;
 

@@ -1,10 +1,10 @@
 //! The fast clearing path (bucketed book) against the obviously-correct scan of every
 //! provider, over random book states and random orders.
 
+use flopmarket_sim::base::rng::{StreamId, StreamKind, stream_rng};
 use flopmarket_sim::parts::book::{Bid, OrderSpec, ProviderBook, cheapest_by_scan, sort_bids};
 use flopmarket_sim::parts::market::{Market, Mechanism};
 use flopmarket_sim::parts::provider::Provider;
-use flopmarket_sim::base::rng::{StreamId, StreamKind, stream_rng};
 use rand::RngExt;
 
 use crate::common::scenario;

@@ -2,8 +2,8 @@
 //! series they name: their backtests stay within issue 12's bounds, and their timelines
 //! take effect on their dates without breaking the token's state.
 
-use flopmarket_sim::parts::observed::Aggregate;
 use flopmarket_sim::data::records::EpochRecord;
+use flopmarket_sim::parts::observed::Aggregate;
 use flopmarket_sim::{RunOptions, Scenario, VecSink, run};
 
 use crate::common::repo_path;
@@ -109,7 +109,8 @@ fn akash_band_changes_apply_on_their_dates_and_keep_the_minters_rate() {
             .expect("an epoch starts at the change");
         assert!(rows[first].timeline_change.is_some(), "{at_h} h not marked");
         assert!(rows[first - 1].timeline_change.is_none());
-        let flopmarket_sim::parts::token::Emission::CosmosInflation(m) = &change.token.emission else {
+        let flopmarket_sim::parts::token::Emission::CosmosInflation(m) = &change.token.emission
+        else {
             panic!("the history's minter is a Cosmos minter");
         };
         let (_, top) = m.fixed_band.expect("a fixed band");

@@ -45,7 +45,10 @@ fn src_dir() -> PathBuf {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -57,7 +60,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn module_of(rel: &str) -> Vec<String> {
-    let mut parts: Vec<String> = rel.trim_end_matches(".rs").split('/').map(String::from).collect();
+    let mut parts: Vec<String> = rel
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(String::from)
+        .collect();
     if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
         parts.pop();
     }
@@ -105,8 +112,13 @@ fn strip_tests(code: &str) -> (String, Vec<String>) {
         }
         let Some(item) = lines.next() else { break };
         let trimmed = item.trim();
-        let trimmed = trimmed.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
-        if let Some(name) = trimmed.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
+        let trimmed = trimmed
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub ");
+        if let Some(name) = trimmed
+            .strip_prefix("mod ")
+            .and_then(|r| r.strip_suffix(';'))
+        {
             test_mods.push(name.trim().to_string());
             continue;
         }
@@ -214,9 +226,14 @@ fn defined_names(code: &str) -> BTreeSet<String> {
         for p in ["pub(crate) ", "pub(super) ", "pub "] {
             t = t.strip_prefix(p).unwrap_or(t);
         }
-        for kw in ["struct ", "enum ", "fn ", "trait ", "type ", "const ", "static "] {
+        for kw in [
+            "struct ", "enum ", "fn ", "trait ", "type ", "const ", "static ",
+        ] {
             if let Some(rest) = t.strip_prefix(kw) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 if !name.is_empty() {
                     names.insert(name);
                 }
@@ -234,7 +251,11 @@ impl Crate {
         let mut files = Vec::new();
         let mut test_only: BTreeSet<Vec<String>> = BTreeSet::new();
         for p in paths {
-            let rel = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let text = fs::read_to_string(&p).unwrap();
             let (code, test_mods) = strip_tests(&strip_comments(&text));
             let module = module_of(&rel);
@@ -243,11 +264,20 @@ impl Crate {
                 t.push(m);
                 test_only.insert(t);
             }
-            files.push(Source { rel, module, code, text });
+            files.push(Source {
+                rel,
+                module,
+                code,
+                text,
+            });
         }
         // A test-only module's own file (and its children) is test code.
         files.retain(|f| !test_only.iter().any(|t| f.module.starts_with(t)));
-        let by_module = files.iter().enumerate().map(|(i, f)| (f.module.clone(), i)).collect();
+        let by_module = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.module.clone(), i))
+            .collect();
         let mut reexports = BTreeMap::new();
         let mut globs: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
         for f in &files {
@@ -262,7 +292,10 @@ impl Crate {
                     if segs.len() >= 2 && !matches!(segs[0], "crate" | "super" | "self") {
                         let name = segs.last().unwrap().to_string();
                         if name == "*" {
-                            globs.entry(f.module.clone()).or_default().push(segs[0].to_string());
+                            globs
+                                .entry(f.module.clone())
+                                .or_default()
+                                .push(segs[0].to_string());
                         } else {
                             reexports.insert((f.module.clone(), name), segs[0].to_string());
                         }
@@ -271,7 +304,13 @@ impl Crate {
             }
         }
         let defines = files.iter().map(|f| defined_names(&f.code)).collect();
-        Crate { files, by_module, reexports, globs, defines }
+        Crate {
+            files,
+            by_module,
+            reexports,
+            globs,
+            defines,
+        }
     }
 
     /// The file a path (already absolute, as segments below the crate) lands in.
@@ -283,10 +322,16 @@ impl Crate {
                         children.iter().find(|c| {
                             let mut m = segs[..k].to_vec();
                             m.push((*c).clone());
-                            self.by_module.get(&m).is_some_and(|&j| self.defines[j].contains(name))
+                            self.by_module
+                                .get(&m)
+                                .is_some_and(|&j| self.defines[j].contains(name))
                         })
                     });
-                    if let Some(child) = self.reexports.get(&(segs[..k].to_vec(), name.clone())).or(glob) {
+                    if let Some(child) = self
+                        .reexports
+                        .get(&(segs[..k].to_vec(), name.clone()))
+                        .or(glob)
+                    {
                         let mut deeper = segs[..k].to_vec();
                         deeper.push(child.clone());
                         deeper.extend_from_slice(&segs[k..]);
@@ -312,8 +357,13 @@ impl Crate {
                     .lines()
                     .filter_map(|l| {
                         let l = l.trim();
-                        let l = l.strip_prefix("pub(crate) ").or(l.strip_prefix("pub ")).unwrap_or(l);
-                        l.strip_prefix("mod ")?.strip_suffix(';').map(|n| n.trim().to_string())
+                        let l = l
+                            .strip_prefix("pub(crate) ")
+                            .or(l.strip_prefix("pub "))
+                            .unwrap_or(l);
+                        l.strip_prefix("mod ")?
+                            .strip_suffix(';')
+                            .map(|n| n.trim().to_string())
                     })
                     .collect();
                 let mut out = BTreeSet::new();
@@ -324,12 +374,24 @@ impl Crate {
                         "super" => {
                             let ups = segs.iter().take_while(|s| *s == "super").count();
                             let keep = f.module.len().saturating_sub(ups);
-                            f.module[..keep].iter().cloned().chain(segs[ups..].iter().cloned()).collect()
+                            f.module[..keep]
+                                .iter()
+                                .cloned()
+                                .chain(segs[ups..].iter().cloned())
+                                .collect()
                         }
-                        "self" => f.module.iter().cloned().chain(segs[1..].iter().cloned()).collect(),
-                        c if children.iter().any(|x| x == c) => {
-                            f.module.iter().cloned().chain(segs.iter().cloned()).collect()
-                        }
+                        "self" => f
+                            .module
+                            .iter()
+                            .cloned()
+                            .chain(segs[1..].iter().cloned())
+                            .collect(),
+                        c if children.iter().any(|x| x == c) => f
+                            .module
+                            .iter()
+                            .cloned()
+                            .chain(segs.iter().cloned())
+                            .collect(),
                         _ => continue,
                     };
                     if let Some(j) = self.resolve(&abs) {
@@ -359,7 +421,10 @@ fn every_top_folder_of_sim_src_is_a_layer() {
             extra.push(name);
         }
     }
-    assert!(extra.is_empty(), "sim/src holds {extra:?}: every module belongs in one of the layers {LAYERS:?}");
+    assert!(
+        extra.is_empty(),
+        "sim/src holds {extra:?}: every module belongs in one of the layers {LAYERS:?}"
+    );
 }
 
 #[test]
@@ -373,12 +438,19 @@ fn no_file_imports_from_a_layer_above_its_own() {
             let to = &krate.files[j].rel;
             if let (Some(a), Some(b)) = (layer(from), layer(to)) {
                 if b > a {
-                    wrong.push(format!("{from} ({}) imports {to} ({})", LAYERS[a], LAYERS[b]));
+                    wrong.push(format!(
+                        "{from} ({}) imports {to} ({})",
+                        LAYERS[a], LAYERS[b]
+                    ));
                 }
             }
         }
     }
-    assert!(wrong.is_empty(), "imports from a layer above:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports from a layer above:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -390,7 +462,10 @@ fn no_circle_of_imports_between_files() {
         .iter()
         .map(|c| c.iter().map(|&i| krate.files[i].rel.as_str()).collect())
         .collect();
-    assert!(named.is_empty(), "files that import each other, directly or around a circle: {named:#?}");
+    assert!(
+        named.is_empty(),
+        "files that import each other, directly or around a circle: {named:#?}"
+    );
 }
 
 /// The components of more than one file (Tarjan's algorithm, iteration-free recursion is
@@ -462,11 +537,17 @@ fn files_and_functions_are_short_enough_to_read() {
     for f in &krate.files {
         let lines = f.text.lines().count();
         if lines > MAX_FILE_LINES && !LONG_FILES.iter().any(|(p, _)| *p == f.rel) {
-            long.push(format!("{}: {lines} lines (at most {MAX_FILE_LINES})", f.rel));
+            long.push(format!(
+                "{}: {lines} lines (at most {MAX_FILE_LINES})",
+                f.rel
+            ));
         }
         for (name, len) in function_lengths(&f.text) {
             if len > MAX_FN_LINES && !LONG_FNS.iter().any(|(p, n, _)| *p == f.rel && *n == name) {
-                long.push(format!("{}: fn {name}: {len} lines (at most {MAX_FN_LINES})", f.rel));
+                long.push(format!(
+                    "{}: fn {name}: {len} lines (at most {MAX_FN_LINES})",
+                    f.rel
+                ));
             }
         }
     }
@@ -487,8 +568,13 @@ fn function_lengths(text: &str) -> Vec<(String, usize)> {
             .trim_start_matches("pub ")
             .trim_start_matches("const ")
             .trim_start_matches("unsafe ");
-        let Some(rest) = t.strip_prefix("fn ") else { continue };
-        let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let Some(rest) = t.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         let mut depth = 0i64;
         let mut opened = false;
         for (j, l) in lines[i..].iter().enumerate() {

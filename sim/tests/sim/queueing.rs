@@ -12,9 +12,9 @@
 //! theory, SE, z, smallest detectable bias) is printed: `cargo test -p flopmarket-sim
 //! --test sim queueing -- --nocapture`.
 
-use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, RecordSink};
 use flopmarket_sim::base::theory::{erlang_c, mmc_mean_wait};
 use flopmarket_sim::base::time::{DAY, to_hours};
+use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, RecordSink};
 use flopmarket_sim::{RunOptions, run};
 
 use crate::common::scenario;

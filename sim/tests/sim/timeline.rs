@@ -2,8 +2,8 @@
 //! run's conservation laws hold across changes. Expectations are read from the scenario.
 
 use flopmarket_sim::Scenario;
-use flopmarket_sim::data::records::EpochRecord;
 use flopmarket_sim::base::time::to_hours;
+use flopmarket_sim::data::records::EpochRecord;
 use flopmarket_sim::parts::token::EmissionSchedule;
 
 use crate::common::run_all;

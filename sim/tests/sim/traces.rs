@@ -2,8 +2,8 @@
 //! arrives at the trace's rate (scaled in rate and time, looped), runs are reproducible,
 //! and built-ins replay the embedded copy.
 
-use flopmarket_sim::data::records::EpochRecord;
 use flopmarket_sim::base::time::HOUR;
+use flopmarket_sim::data::records::EpochRecord;
 use flopmarket_sim::{Scenario, ScenarioError};
 use sha2::{Digest, Sha256};
 

@@ -3,10 +3,10 @@
 //! times (or event by event through the log), and look at providers, jobs and counters.
 
 use flopmarket_sim::base::engine::{Model, Scheduler, Simulation};
+use flopmarket_sim::base::time::SimTime;
+use flopmarket_sim::network::world::{Event, World};
 use flopmarket_sim::parts::job::Job;
 use flopmarket_sim::parts::provider::Provider;
-use flopmarket_sim::network::world::{Event, World};
-use flopmarket_sim::base::time::SimTime;
 use flopmarket_sim::{Scenario, VecSink};
 
 /// A tiny scenario: one A100 posted at 1 USD per GPU-hour (the reference GPU, so a

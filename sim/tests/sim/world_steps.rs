@@ -1,10 +1,10 @@
 //! `World` step by step: tiny scenarios, arrivals at chosen times, state checked at
 //! chosen times. One test per part of the job and provider life cycles that can go wrong.
 
+use flopmarket_sim::base::time::HOUR;
+use flopmarket_sim::network::world::Event;
 use flopmarket_sim::parts::job::JobState;
 use flopmarket_sim::parts::provider::ProviderState;
-use flopmarket_sim::network::world::Event;
-use flopmarket_sim::base::time::HOUR;
 
 use crate::world_builder::{Stepper, Tiny};
 

@@ -2,8 +2,8 @@
 //! columns the scenario names. Every error says where (line and column) and what was
 //! expected. CRLF line endings and a leading byte-order mark are accepted.
 
-use crate::data::series::{csv_error_message, csv_with_header, field_column};
 use crate::base::calendar::days_from_civil;
+use crate::data::series::{csv_error_message, csv_with_header, field_column};
 
 /// Which columns hold what, and how the time column is written.
 #[derive(Debug, Clone, Copy)]

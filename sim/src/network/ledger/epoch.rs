@@ -2,13 +2,13 @@
 //! recorded for entry and exit, and one epoch row per GPU model present plus an "all" row.
 
 use super::{EpochFlows, Ledger};
+use crate::base::time::{SimTime, to_hours};
+use crate::data::records::{EpochRecord, RecordSink};
 use crate::network::entry_exit::record_epoch_margins;
 use crate::parts::job::JobSlab;
 use crate::parts::provider::Provider;
-use crate::data::records::{EpochRecord, RecordSink};
-use crate::scenario::Scenario;
-use crate::base::time::{SimTime, to_hours};
 use crate::parts::token::{EpochTokens, PriceModel};
+use crate::scenario::Scenario;
 
 /// The epoch's provider totals by GPU model (indexed by GPU id).
 struct ModelTotals {

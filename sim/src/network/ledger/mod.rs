@@ -4,16 +4,16 @@
 //! `records`.
 
 mod epoch;
-mod records;
+pub mod records;
 mod rewards;
 
+use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
+use crate::base::time::{SimTime, to_hours, to_secs};
 use crate::data::catalog::GpuId;
 use crate::parts::job::{Job, JobState};
 use crate::parts::provider::Provider;
-use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
-use crate::scenario::Scenario;
-use crate::base::time::{SimTime, to_hours, to_secs};
 use crate::parts::token::{PaymentSplit, ProviderPayment, TokenEconomy};
+use crate::scenario::Scenario;
 
 /// Run-wide counters.
 #[derive(Debug, Clone, Default)]

@@ -1,13 +1,66 @@
 //! The records a run writes about its jobs and providers.
 
+use crate::base::time::{NEVER, SimTime, to_hours, to_secs};
+use crate::data::catalog::GpuId;
+use crate::data::records::{JobRecord, JobStatus, ProviderRecord};
 use crate::network::ledger::Ledger;
 use crate::parts::job::Job;
 use crate::parts::provider::Provider;
-use crate::data::records::{JobRecord, JobStatus, ProviderRecord};
 use crate::scenario::Scenario;
-use crate::base::time::{NEVER, SimTime, to_hours, to_secs};
+
+/// A job a world's cloud venue ran: started at once, never interrupted.
+#[derive(Debug, Clone, Copy)]
+pub struct CloudJob {
+    /// The world's job number.
+    pub id: u64,
+    /// Workload index.
+    pub workload: usize,
+    /// GPUs.
+    pub gpus: u16,
+    /// Size per GPU on the reference GPU [s].
+    pub size_ref_s: f64,
+    /// The cloud GPU it ran on.
+    pub gpu: GpuId,
+    /// Submitted and started [µs].
+    pub start: SimTime,
+    /// Finished [µs].
+    pub finish: SimTime,
+    /// Price paid [USD per GPU-hour].
+    pub usd_per_gpu_hour: f64,
+    /// Spend [USD].
+    pub spend_usd: f64,
+}
 
 impl Ledger {
+    /// The record of a job a world's cloud venue ran (status `cloud`): what the same work
+    /// costs on the scenario's cloud baseline is its `cloud_equivalent_usd`.
+    pub fn cloud_job_record(sc: &Scenario, job: &CloudJob) -> JobRecord {
+        let wl = &sc.workloads[job.workload];
+        JobRecord {
+            job_id: job.id,
+            workload: wl.name.clone(),
+            kind: wl.kind.name().into(),
+            gpus: job.gpus as u32,
+            size_ref_gpu_h: job.size_ref_s / 3600.0,
+            submitted_h: to_hours(job.start),
+            first_start_h: Some(to_hours(job.start)),
+            end_h: Some(to_hours(job.finish)),
+            wait_s: Some(0.0),
+            waited: false,
+            status: JobStatus::Cloud.name().into(),
+            provider_id: None,
+            gpu_model: Some(sc.catalog.gpu(job.gpu).gpu.clone()),
+            price_usd_per_gpu_hour: Some(job.usd_per_gpu_hour),
+            spend_usd: 0.0,
+            cloud_spend_usd: job.spend_usd,
+            cloud_equivalent_usd: job.size_ref_s / 3600.0
+                * job.gpus as f64
+                * sc.cloud_price(wl.cloud_gpu).unwrap_or(0.0)
+                / sc.workload_speed(wl, wl.cloud_gpu),
+            restarts: 0,
+        }
+    }
+
     /// The record of `job`, ending at `end` (None: in flight) with `status`.
     pub fn job_record(
         &self,
@@ -53,7 +106,8 @@ impl Ledger {
         let capex = p.cost.capex_usd_per_gpu * gpus;
         let amortized = p.cost.capex_usd_per_gpu_hour * gpus * run_h;
         let income = t.revenue_usd + p.tokens.sales_usd;
-        let monthly_margin = (income - power - hosting) / (run_h / crate::base::time::HOURS_PER_MONTH);
+        let monthly_margin =
+            (income - power - hosting) / (run_h / crate::base::time::HOURS_PER_MONTH);
         ProviderRecord {
             provider_id: id,
             cohort: cohort.name.clone(),

@@ -1,9 +1,9 @@
 //! Provider rewards of an epoch: who may claim the emission pools, and each provider's
 //! share of the emission, of BME settlements and of token payments.
 
+use crate::base::time::SimTime;
 use crate::network::ledger::Ledger;
 use crate::parts::provider::Provider;
-use crate::base::time::SimTime;
 use crate::parts::token::{EpochTokens, RewardBasis};
 
 impl Ledger {

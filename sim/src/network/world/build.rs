@@ -2,18 +2,18 @@
 //! run-time state, and the first events (failures, arrivals, the first epoch's end).
 
 use super::{Event, World};
+use crate::base::rng::{StreamId, StreamKind, stream_rng};
+use crate::base::time::SimTime;
+use crate::data::records::RecordSink;
+use crate::network::ledger::Ledger;
+use crate::network::tiers::Tiers;
+use crate::network::workload::WorkloadState;
 use crate::parts::book::{BookOrder, ProviderBook};
 use crate::parts::job::JobSlab;
-use crate::network::ledger::Ledger;
 use crate::parts::market::Market;
 use crate::parts::market::PostedPrice;
 use crate::parts::provider::{Provider, ProviderId};
-use crate::network::tiers::Tiers;
-use crate::network::workload::WorkloadState;
-use crate::data::records::RecordSink;
-use crate::base::rng::{StreamId, StreamKind, stream_rng};
 use crate::scenario::Scenario;
-use crate::base::time::SimTime;
 
 /// The starting providers of `sc`, cohort by cohort.
 fn starting_providers(sc: &Scenario) -> Vec<Provider> {

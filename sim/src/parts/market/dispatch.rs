@@ -6,13 +6,13 @@ use super::mechanism::{Match, Mechanism};
 use super::offer_selection::OfferSelection;
 use super::posted_price::{PostedPrice, Tier};
 use super::reverse_auction::ReverseAuction;
-use crate::parts::book::{Bid, OrderSpec, ProviderBook};
-use crate::data::catalog::GpuId;
-use crate::parts::provider::Provider;
 use crate::base::rng::StreamRng;
+use crate::data::catalog::GpuId;
 use crate::input::check::{Check, Res};
 use crate::input::raw::{RawMarket, RawMechanism};
 use crate::input::spanned::Sp;
+use crate::parts::book::{Bid, OrderSpec, ProviderBook};
+use crate::parts::provider::Provider;
 
 /// The mechanisms the world can run.
 #[derive(Debug, Clone)]

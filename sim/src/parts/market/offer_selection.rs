@@ -7,11 +7,11 @@
 //! start fee with the first payment.
 
 use super::mechanism::{Match, Mechanism};
-use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 use crate::base::rng::StreamRng;
+use crate::base::time::{SECOND, SimTime};
 use crate::input::check::{Check, Res};
 use crate::input::raw::RawMarket;
-use crate::base::time::{SECOND, SimTime};
+use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 
 /// Offers a requestor collects when the scenario does not say.
 pub const DEFAULT_MAX_OFFERS: u32 = 20;
@@ -105,10 +105,10 @@ impl Mechanism for OfferSelection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::catalog::Catalog;
-    use crate::parts::provider::Provider;
     use crate::base::rng::{StreamId, StreamKind, stream_rng};
+    use crate::data::catalog::Catalog;
     use crate::parts::cohort::{Cohort, Interconnect, Pricing};
+    use crate::parts::provider::Provider;
 
     fn host(catalog: &Catalog, hourly: f64) -> Provider {
         let cohort = Cohort {

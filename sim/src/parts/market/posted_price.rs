@@ -5,12 +5,12 @@
 use std::ops::Range;
 
 use super::mechanism::{Match, Mechanism};
-use crate::parts::book::{Bid, OrderSpec, ProviderBook};
-use crate::data::catalog::GpuId;
 use crate::base::rng::StreamRng;
+use crate::data::catalog::GpuId;
 use crate::input::check::{Check, Res};
 use crate::input::raw::{RawAssignment, RawMarket, RawTier};
 use crate::input::spanned::Sp;
+use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 
 /// Posted price list [USD per GPU-hour] per GPU id; `None` where not offered.
 #[derive(Debug, Clone)]

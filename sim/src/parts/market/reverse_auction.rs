@@ -8,12 +8,12 @@
 use rand::RngExt;
 
 use super::mechanism::{Match, Mechanism};
-use crate::parts::book::{Bid, OrderSpec, ProviderBook};
-use crate::data::dist::Dist;
 use crate::base::rng::StreamRng;
+use crate::base::time::{MINUTE, SECOND, SimTime, from_secs};
+use crate::data::dist::Dist;
 use crate::input::check::{Check, Res};
 use crate::input::raw::{RawMarket, RawSelection};
-use crate::base::time::{MINUTE, SECOND, SimTime, from_secs};
+use crate::parts::book::{Bid, OrderSpec, ProviderBook};
 
 /// Bids an order accepts when the scenario does not say (Akash: 20).
 pub const DEFAULT_MAX_BIDS: u32 = 20;

@@ -1,8 +1,8 @@
 //! What a scenario's `[market]` section sets beside the mechanism: the network's fee and
 //! multi-host clusters.
 
-use crate::parts::market::Market;
 use crate::parts::cohort::Interconnect;
+use crate::parts::market::Market;
 
 /// Market mechanism and fees.
 #[derive(Debug, Clone)]

@@ -10,8 +10,8 @@
 
 use std::ops::Range;
 
-use crate::parts::token::price::PriceModel;
 use crate::input::check::{Check, Res};
+use crate::parts::token::price::PriceModel;
 
 /// Spreads must be below this [fraction].
 pub const MAX_SPREAD: f64 = 0.1;

@@ -1,9 +1,9 @@
 //! Burns: which part of each payment buys tokens to burn them.
 
-use crate::parts::token::BurnMint;
 use crate::input::check::{Check, Res};
 use crate::input::raw::RawBurn;
 use crate::input::spanned::Sp;
+use crate::parts::token::BurnMint;
 
 /// How a payment splits between provider, network fee and token burn.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -8,14 +8,14 @@
 //! `start.hours_since(genesis)`, nothing before genesis), the Cosmos minter a required
 //! one, and allocation tables are dated row by row.
 
-pub use crate::parts::token::allocations::{AllocationRow, Allocations};
-pub use crate::parts::token::cosmos_inflation::{BondedRatio, CosmosInflation};
 use crate::base::calendar::Instant;
+pub use crate::base::time::HOURS_PER_YEAR;
+use crate::base::time::{HOURS_PER_MONTH, YEAR, to_secs};
 use crate::input::check::{Check, Res};
 use crate::input::raw::{RawAllocationRow, RawBondedRatio, RawEmission};
 use crate::input::spanned::Sp;
-pub use crate::base::time::HOURS_PER_YEAR;
-use crate::base::time::{HOURS_PER_MONTH, YEAR, to_secs};
+pub use crate::parts::token::allocations::{AllocationRow, Allocations};
+pub use crate::parts::token::cosmos_inflation::{BondedRatio, CosmosInflation};
 
 /// Highest yearly inflation a scenario may set (exclusive) [fraction per year].
 pub const MAX_INFLATION_PER_YEAR: f64 = 10.0;
@@ -752,7 +752,10 @@ mod tests {
 emission_to_providers = 1.0"#;
         let start = "2024-06-25T12:00:00Z";
         let (epochs, lines) = run_epochs(&scenario_text(start, "37d", "1h", token));
-        let months = by_month(crate::base::calendar::Instant::parse(start).unwrap(), &epochs);
+        let months = by_month(
+            crate::base::calendar::Instant::parse(start).unwrap(),
+            &epochs,
+        );
         let june = 132.0 * 4_566.21;
         let july = 598.5 * 4_566.21 + 145.5 * 4_566.21 * 0.9898;
         assert_eq!(months[0].0, "2024-06");

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
+use crate::base::time::{DAY, SimTime, to_hours};
+use crate::data::records::ProviderRecord;
 use crate::network::ledger::Counters;
 use crate::parts::provider::Provider;
 use crate::scenario::Scenario;
-use crate::base::time::{DAY, SimTime, to_hours};
-use crate::data::records::ProviderRecord;
 
 /// What the summary needs of the providers' rows, summed as they are written.
 #[derive(Debug, Default)]

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::parts::claims::ClaimCheck;
 use crate::network::ledger::Counters;
+use crate::parts::claims::ClaimCheck;
 use crate::parts::provider::Provider;
 
 /// Offer selection (Golem): start fees and offers taken over cheaper ones.

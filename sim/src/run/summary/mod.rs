@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 mod alternatives;
+pub(crate) mod assemble;
 mod market;
 mod mechanisms;
 mod token;
@@ -19,7 +20,6 @@ pub use market::*;
 pub use mechanisms::*;
 pub use token::*;
 pub use venues::*;
-
 
 /// Headline figures of one run (summary.json). Documented field by field in the README.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -133,6 +133,29 @@ impl TimelineSummary {
 }
 
 impl Summary {
+    /// The sections a venue entry of a world reads ([`VenueSummary::of_network`]).
+    pub(crate) fn network_sections(&self) -> NetworkSections<'_> {
+        NetworkSections {
+            run: &self.run,
+            jobs: &self.jobs,
+            capacity: &self.capacity,
+            money: &self.money,
+            alternatives: &self.alternatives,
+            token: &self.token,
+            supply: &self.supply,
+        }
+    }
+
+    /// Its token sections, as [`TokenSections::of_world`] adds a world's networks'.
+    pub(crate) fn token_sections(&self) -> TokenSections {
+        TokenSections {
+            token: self.token.clone(),
+            verification: self.verification.clone(),
+            bme: self.bme.clone(),
+            token_payments: self.token_payments.clone(),
+        }
+    }
+
     /// Checks the run's conservation laws; returns each violation as a sentence.
     pub fn invariant_violations(&self) -> Vec<String> {
         let mut v = Vec::new();

@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use crate::network::ledger::Counters;
 use crate::parts::provider::Provider;
+use crate::parts::token::{PriceModel, TokenEconomy};
 use crate::parts::verification::VerificationTally;
 use crate::scenario::Scenario;
-use crate::parts::token::{PriceModel, TokenEconomy};
 
 /// The token: supply, price, stake and what providers were paid in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -166,6 +166,86 @@ impl TokenPaymentFigures {
         TokenPaymentFigures {
             token_payments_usd: c.money.token_payments_usd,
             provider_payment_tokens: token.payment_tokens_total,
+        }
+    }
+}
+
+/// The four token sections of a summary.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TokenSections {
+    /// The token: supply, price, stake and what providers were paid in it.
+    pub token: TokenFigures,
+    /// Verified training.
+    pub verification: VerificationFigures,
+    /// Burn-mint equilibrium.
+    pub bme: BmeFigures,
+    /// Providers paid in tokens.
+    pub token_payments: TokenPaymentFigures,
+}
+
+impl TokenSections {
+    /// A network's token sections: its token economy, providers and verification.
+    pub(crate) fn of_network(
+        sc: &Scenario,
+        token: &TokenEconomy,
+        providers: &[Provider],
+        tally: &VerificationTally,
+        counters: &Counters,
+    ) -> TokenSections {
+        TokenSections {
+            token: TokenFigures::of(sc, token, providers),
+            verification: VerificationFigures::of(sc, tally, counters.money.consumer_spend_usd),
+            bme: BmeFigures::of(token),
+            token_payments: TokenPaymentFigures::of(counters, token),
+        }
+    }
+
+    /// A world's token sections from its networks' (in venue order): the USD figures
+    /// added up; token amounts, supply and price are per token, so they are each
+    /// network's alone (its `venues` entry) and here 0 or NaN; verification and BME are
+    /// each network's own. Every field is named, so a new one must be decided here.
+    pub(crate) fn of_world(networks: &[&TokenSections]) -> TokenSections {
+        let sum = |f: fn(&TokenSections) -> f64| networks.iter().fold(0.0, |s, n| s + f(n));
+        TokenSections {
+            token: TokenFigures {
+                token_symbol: "-".into(),
+                tokens_minted: 0.0,
+                tokens_burned: 0.0,
+                supply_start: 0.0,
+                supply_end: 0.0,
+                token_price_end_usd: f64::NAN,
+                tokens_staked: 0.0,
+                tokens_slashed: 0.0,
+                provider_token_rewards: sum(|n| n.token.provider_token_rewards),
+                provider_token_rewards_received: sum(|n| n.token.provider_token_rewards_received),
+                tokens_unclaimed: 0.0,
+                provider_token_sales_usd: sum(|n| n.token.provider_token_sales_usd),
+                incentive_owed_usd: 0.0,
+                incentive_vault_tokens_paid: 0.0,
+                incentive_fees_in_usd: 0.0,
+                incentive_fee_usd_paid: 0.0,
+                incentive_burn_usd: 0.0,
+                incentive_fee_vault_end_usd: 0.0,
+            },
+            verification: VerificationFigures {
+                verification_cheats: 0,
+                verification_caught: 0,
+                verification_detection_rate: 0.0,
+                verification_expelled: 0,
+                verification_jackpots: 0.0,
+                verification_overhead_usd: 0.0,
+                replication_equivalent_usd: 0.0,
+            },
+            bme: BmeFigures {
+                bme_min_collateral_ratio: f64::NAN,
+                bme_warned_epochs: 0,
+                bme_halted_epochs: 0,
+                bme_minted_beyond_credits: 0.0,
+            },
+            token_payments: TokenPaymentFigures {
+                token_payments_usd: sum(|n| n.token_payments.token_payments_usd),
+                provider_payment_tokens: 0.0,
+            },
         }
     }
 }

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::input::raw::RawCalibration;
-use crate::input::spanned::Sp;
-use crate::input::check::{Check, Res};
 use crate::data::calibration::{self, CalibrationTable};
 use crate::data::throughput::{JobKind, Throughput};
+use crate::input::check::{Check, Res};
+use crate::input::raw::RawCalibration;
+use crate::input::spanned::Sp;
 
 /// Effective throughput per GPU model and job kind.
 pub(super) fn throughput(c: &Check, raw: Option<&RawCalibration>) -> Res<Throughput> {

@@ -1,11 +1,11 @@
 //! `[[claims]]` (published figures to check against a run) and `[verification]`
 //! (Gensyn's verified training).
 
-use crate::parts::cohort::Cohort;
+use crate::input::check::{Check, Res};
 use crate::input::raw::{RawClaim, RawVerification};
 use crate::input::spanned::Sp;
-use crate::input::check::{Check, Res};
 use crate::parts::claims::{Claim, Metric, PriceSide};
+use crate::parts::cohort::Cohort;
 use crate::parts::verification::Verification;
 
 /// Fraction of a caught cheater's stake slashed when absent [fraction].

@@ -1,8 +1,8 @@
 //! `[cloud]`: the cloud baseline, a (cloud, offering) pair of cloud_prices.csv.
 
-use crate::parts::cloud::CloudSpec;
-use crate::input::raw::RawCloud;
 use crate::input::check::{Check, Res};
+use crate::input::raw::RawCloud;
+use crate::parts::cloud::CloudSpec;
 
 /// Cloud when `cloud.name` is absent.
 pub const DEFAULT_CLOUD: &str = "aws";

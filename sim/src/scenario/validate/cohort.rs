@@ -1,12 +1,12 @@
 //! `[[providers]]`: a cohort of identical providers, its costs, pricing, churn and entry
 //! and exit.
 
+use crate::base::time::{HOURS_PER_MONTH, HOURS_PER_YEAR, SimTime, from_secs, to_hours};
+use crate::input::check::{Check, Res};
 use crate::input::raw::{RawCohort, RawEntryExit, RawInterconnect, RawPricing};
 use crate::input::spanned::Sp;
 use crate::parts::cohort::{Availability, Cohort, EntryExit, Interconnect, Pricing};
 use crate::scenario::validate::market::interconnect_by_name;
-use crate::input::check::{Check, Res};
-use crate::base::time::{HOURS_PER_MONTH, HOURS_PER_YEAR, SimTime, from_secs, to_hours};
 
 /// Write-off period when `amortization` is absent [yr].
 pub const DEFAULT_AMORTIZATION_YEARS: f64 = 3.0;

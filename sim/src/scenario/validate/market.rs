@@ -1,12 +1,12 @@
 //! `[market]`: the fee, the mechanism (which validates its own keys) and aggregator
 //! clusters.
 
-use crate::input::raw::{RawClusters, RawMarket};
-use crate::parts::cohort::Interconnect;
-use crate::parts::market::{ClusterSpec, MarketSpec};
 use crate::input::check::{Check, Res};
-use crate::parts::market::Market;
+use crate::input::raw::{RawClusters, RawMarket};
 use crate::input::spanned::Sp;
+use crate::parts::cohort::Interconnect;
+use crate::parts::market::Market;
+use crate::parts::market::{ClusterSpec, MarketSpec};
 
 /// Network fee when `market.take_rate` is absent [fraction].
 pub const DEFAULT_TAKE_RATE: f64 = 0.0;

@@ -14,19 +14,23 @@ mod trace;
 mod workload;
 mod world;
 
+use crate::base::time::{DAY, SimTime};
+use crate::data::catalog::Catalog;
 use crate::input::check::{Check, Res};
 use crate::input::error::{Locator, ScenarioError};
 use crate::input::overrides::apply_overrides;
 use crate::input::raw::{RawMeta, RawScenario};
 use crate::input::spanned::Sp;
-use crate::data::catalog::Catalog;
-use crate::scenario::Scenario;
 use crate::parts::cohort::Cohort;
-use crate::base::time::{DAY, SimTime};
+use crate::scenario::Scenario;
 
 /// Applies `overrides` to `text` and validates the result; `file` names it in errors
 /// (with " (with --set)" when there are overrides).
-pub(super) fn parse_with(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+pub(super) fn parse_with(
+    text: &str,
+    file: &str,
+    overrides: &[String],
+) -> Result<Scenario, ScenarioError> {
     let edited = apply_overrides(text, overrides)?;
     let file = if overrides.is_empty() {
         file.to_string()
@@ -215,7 +219,11 @@ fn horizon(c: &Check, meta: &RawMeta) -> Res<(SimTime, SimTime)> {
 }
 
 /// The provider cohorts: at least one.
-fn cohorts(c: &Check, raw: &Sp<Vec<crate::input::raw::RawCohort>>, epoch: SimTime) -> Res<Vec<Cohort>> {
+fn cohorts(
+    c: &Check,
+    raw: &Sp<Vec<crate::input::raw::RawCohort>>,
+    epoch: SimTime,
+) -> Res<Vec<Cohort>> {
     non_empty(
         c,
         raw,

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::scenario::ScenarioError;
+use crate::input::check::{Check, Res};
 use crate::input::raw::RawObserved;
 use crate::input::spanned::Sp;
-use crate::input::check::{Check, Res};
 use crate::parts::observed::{
     Aggregate, Observed, ObservedData, Period, Quantity, SeriesError, parse_csv,
 };
+use crate::scenario::ScenarioError;
 
 /// The scenario's observed series; any needs `[scenario] start` (the error is at the
 /// first `[[observed]]`).

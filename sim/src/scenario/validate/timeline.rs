@@ -9,17 +9,17 @@
 
 use toml_edit::DocumentMut;
 
+use crate::base::calendar::Instant;
+use crate::base::time::{SimTime, from_secs, parse_duration_secs};
 use crate::input::check::{Check, Res};
 use crate::input::error::ScenarioError;
 use crate::input::overrides::set_path;
 use crate::input::raw::{RawTimelineEntry, SetValue};
 use crate::input::spanned::Sp;
+use crate::parts::market::MarketSpec;
+use crate::parts::token::TokenEconomy;
 use crate::scenario::change::{CHANGEABLE, moment, span_label};
 use crate::scenario::{Scenario, TimelineChange};
-use crate::parts::market::MarketSpec;
-use crate::base::calendar::Instant;
-use crate::base::time::{SimTime, from_secs, parse_duration_secs};
-use crate::parts::token::TokenEconomy;
 
 /// The validation of a whole scenario text (`validate/mod.rs`), which a timeline
 /// re-enters for each segment: the document as it reads with the changes so far applied.
@@ -215,7 +215,11 @@ fn when(c: &Check, at: &Sp<String>, sc: &Scenario) -> Res<(Moment, i128)> {
         ));
     }
     Ok((
-        Moment::During(t, sc.start.map(|s| s.plus_hours(crate::base::time::to_hours(t)))),
+        Moment::During(
+            t,
+            sc.start
+                .map(|s| s.plus_hours(crate::base::time::to_hours(t))),
+        ),
         key,
     ))
 }

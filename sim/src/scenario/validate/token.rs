@@ -1,12 +1,12 @@
 //! `[token]`: supply and the economy's settings; the price model, emission schedule and
 //! burn rule (or BME) each validate their own parameters.
 
+use crate::base::calendar::Instant;
+use crate::input::check::{Check, Res};
 use crate::input::raw::{
     RawBurn, RawIncentives, RawProviderPayment, RawRewardBasis, RawRewardSplit, RawToken,
 };
 use crate::input::spanned::Sp;
-use crate::input::check::{Check, Res};
-use crate::base::calendar::Instant;
 use crate::parts::token::{
     Emission, Price, PriceModel, ProviderPayment, RewardBasis, TokenEconomy, UsdTarget, burn,
 };

@@ -3,18 +3,18 @@
 //! scenarios/data/traces/); its errors point at the row and column in the file, the
 //! settings' errors at the key in the scenario.
 
-use crate::scenario::ScenarioError;
-use crate::input::raw::RawTrace;
-use crate::input::spanned::Sp;
-use crate::scenario::validate::observed::{base_dir, builtin_of};
-use crate::input::check::{Check, Res};
 use crate::base::calendar::Instant;
+use crate::base::time::SimTime;
 use crate::data::catalog::GpuId;
 use crate::data::trace::read::{ReadRow, RowSize, TraceColumns, TraceError, parse_csv};
 use crate::data::trace::{
     ServingRates, TraceArrivals, TraceRow, default_period_us, token_job_seconds,
 };
-use crate::base::time::SimTime;
+use crate::input::check::{Check, Res};
+use crate::input::raw::RawTrace;
+use crate::input::spanned::Sp;
+use crate::scenario::ScenarioError;
+use crate::scenario::validate::observed::{base_dir, builtin_of};
 
 /// Prompt tokens an A100-80G (the usual reference GPU) processes per second when
 /// `prefill_tokens_per_s` is absent: a 7B-class model, fp16 (E) [tokens/s].

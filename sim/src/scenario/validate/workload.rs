@@ -4,22 +4,22 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use crate::base::calendar::Instant;
+use crate::base::time::NEVER;
+use crate::base::time::SimTime;
+use crate::data::catalog::GpuId;
+use crate::data::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
+use crate::data::throughput::JobKind;
+use crate::data::trace::TraceArrivals;
+use crate::input::check::{Check, Res};
 use crate::input::raw::{RawArrivals, RawFallback, RawJobKind, RawWorkload};
 use crate::input::spanned::Sp;
 use crate::parts::cloud::CloudSpec;
 use crate::parts::cohort::Cohort;
-use crate::parts::market::MarketSpec;
-use crate::scenario::{Fallback, MaxPrice, Workload};
-use crate::scenario::validate::trace::{TraceContext, trace};
-use crate::input::check::{Check, Res};
-use crate::base::calendar::Instant;
-use crate::data::catalog::GpuId;
 use crate::parts::market::Market;
-use crate::data::serving::{DEFAULT_CONTEXT_TOKENS, Serving};
-use crate::data::throughput::JobKind;
-use crate::data::trace::TraceArrivals;
-use crate::base::time::NEVER;
-use crate::base::time::SimTime;
+use crate::parts::market::MarketSpec;
+use crate::scenario::validate::trace::{TraceContext, trace};
+use crate::scenario::{Fallback, MaxPrice, Workload};
 
 /// Hour of day (UTC) of peak demand when `arrivals.peak_hour` is absent [h].
 pub const DEFAULT_PEAK_HOUR: f64 = 15.0;

@@ -7,15 +7,15 @@
 
 use std::path::Path;
 
-use crate::input::raw::{RawMeta, RawScenario, RawVenue};
-use crate::parts::cloud::CloudSpec;
-use crate::scenario::Scenario;
 use crate::input::check::{Check, Res};
 use crate::input::error::ScenarioError;
 use crate::input::file::read_scenario_text;
+use crate::input::raw::{RawMeta, RawScenario, RawVenue};
 use crate::parts::choice::Choice;
-use crate::parts::mobility::Mobility;
+use crate::parts::cloud::CloudSpec;
 use crate::parts::cloud::{CloudVenue, PriceChange};
+use crate::parts::mobility::Mobility;
+use crate::scenario::Scenario;
 use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
 
 /// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
@@ -24,7 +24,12 @@ use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
 /// for each network venue's scenario; `file` names it in errors.
 pub(super) type Reparse = fn(&str, &str, &[String]) -> Result<Scenario, ScenarioError>;
 
-pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario, reparse: Reparse) -> Res<WorldSpec> {
+pub(super) fn world(
+    c: &Check,
+    raw: &RawScenario,
+    sc: &Scenario,
+    reparse: Reparse,
+) -> Res<WorldSpec> {
     let list = raw.venues.as_ref().expect("a world has venues");
     if list.get().len() < 2 {
         return Err(c.err(
@@ -59,9 +64,14 @@ pub(super) fn world(c: &Check, raw: &RawScenario, sc: &Scenario, reparse: Repars
             ));
         }
         let kind = match (&v.get().scenario, &v.get().cloud) {
-            (Some(s), None) => {
-                VenueKind::Network(Box::new(network(c, v.get(), s, &raw.scenario, sc, reparse)?))
-            }
+            (Some(s), None) => VenueKind::Network(Box::new(network(
+                c,
+                v.get(),
+                s,
+                &raw.scenario,
+                sc,
+                reparse,
+            )?)),
             (None, Some(k)) => VenueKind::Cloud(cloud(c, v.get(), k, sc)?),
             _ => {
                 return Err(c.err(v.span(), format!("venue `{name}`: expected either `scenario` (a network) or `cloud` (a cloud), not both or neither")));
@@ -189,7 +199,8 @@ fn network(
         .unwrap_or(Path::new(""));
     let path = base.join(scenario.get());
     let loaded = if path.is_file() {
-        read_scenario_text(&path).and_then(|text| reparse(&text, &path.display().to_string(), &overrides))
+        read_scenario_text(&path)
+            .and_then(|text| reparse(&text, &path.display().to_string(), &overrides))
     } else if let Some((name, text)) = crate::scenario::builtin(scenario.get()) {
         reparse(text, &format!("<built-in {name}>"), &overrides)
     } else {
@@ -246,10 +257,10 @@ fn cloud(
             format!("venue `{}`: `set` is for networks", v.name.get()),
         ));
     }
-    let (cloud, offering) = key
-        .get()
-        .split_once(':')
-        .unwrap_or((key.get().as_str(), crate::scenario::validate::cloud::DEFAULT_OFFERING));
+    let (cloud, offering) = key.get().split_once(':').unwrap_or((
+        key.get().as_str(),
+        crate::scenario::validate::cloud::DEFAULT_OFFERING,
+    ));
     if !c
         .catalog
         .cloud_prices

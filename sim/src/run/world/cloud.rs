@@ -11,9 +11,9 @@ use crate::base::time::SimTime;
 #[derive(Debug, Default)]
 pub(super) struct CloudState {
     /// Finish times and GPUs of the jobs running on a bounded cloud.
-    running: BinaryHeap<Reverse<(SimTime, u32)>>,
+    pub(super) running: BinaryHeap<Reverse<(SimTime, u32)>>,
     /// GPUs in use on a bounded cloud.
-    in_use: u32,
+    pub(super) in_use: u32,
     /// Jobs taken.
     pub jobs: u64,
     /// Jobs finished by the end of the run (set at the end).
@@ -27,7 +27,7 @@ pub(super) struct CloudState {
     /// Spend of the work each other cloud prices (by venue index) [USD].
     pub priced_spend_usd: Vec<f64>,
     /// Finish time of every job [µs], to count those done by the end.
-    finishes: Vec<SimTime>,
+    pub(super) finishes: Vec<SimTime>,
 }
 
 impl CloudState {
@@ -87,7 +87,7 @@ mod tests {
     use crate::base::time::HOUR;
 
     #[test]
-    fn a_bounded_cloud_takes_jobs_while_it_has_gpus() {
+    pub(super) fn a_bounded_cloud_takes_jobs_while_it_has_gpus() {
         let mut c = CloudState::new(1);
         assert!(c.has_room(Some(8), 8, 0));
         c.take(8, 0, 2 * HOUR, 3.0, true);
