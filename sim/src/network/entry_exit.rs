@@ -85,8 +85,7 @@ impl<S: RecordSink> World<'_, S> {
         if let Some(t) = p.time_to_failure(&self.sc.cohorts[ci]) {
             q.after(t, Event::ProviderDown(pid));
         }
-        self.ledger
-            .provider_joined(p.gpus as f64 * p.stake_multiplier);
+        self.ledger.provider_joined(p.stake_gpus());
         self.ledger.counters.orders.providers_unlisted += self.market.list(&mut p) as u64;
         self.providers.push(p);
         self.book.insert(pid, &self.providers[pid as usize]);
@@ -113,7 +112,7 @@ impl<S: RecordSink> World<'_, S> {
         p.advance(now);
         self.book.remove(pid, p);
         p.retire(now);
-        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
+        let stake_gpus = p.stake_gpus();
         self.ledger.provider_left(stake_gpus);
         self.touch(pid);
     }

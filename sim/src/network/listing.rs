@@ -67,8 +67,7 @@ impl<S: RecordSink> World<'_, S> {
         p.cost.capex_usd_per_gpu_hour = 0.0;
         p.cost.hosting_usd_per_gpu_hour = 0.0;
         p.cost.idle_power_fraction = 0.0;
-        self.ledger
-            .provider_joined(p.gpus as f64 * p.stake_multiplier);
+        self.ledger.provider_joined(p.stake_gpus());
         self.ledger.counters.orders.providers_unlisted += self.market.list(&mut p) as u64;
         self.providers.push(p);
         self.book.insert(pid, &self.providers[pid as usize]);

@@ -33,7 +33,7 @@ impl<S: RecordSink> World<'_, S> {
             return false;
         }
         let p = &mut self.providers[pid as usize];
-        let stake_gpus = p.gpus as f64 * p.stake_multiplier;
+        let stake_gpus = p.stake_gpus();
         self.book.remove(pid, p);
         p.expelled = true;
         self.ledger.verification.caught += 1;

@@ -10,6 +10,7 @@ mod conservation;
 mod determinism;
 mod history;
 mod layers;
+mod market_keys;
 mod networks;
 mod observables;
 mod properties;

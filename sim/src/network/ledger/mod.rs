@@ -3,9 +3,15 @@
 //! the sharing of provider rewards in `rewards`, the job and provider records in
 //! `records`.
 
+pub mod counters;
 mod epoch;
 pub mod records;
 mod rewards;
+
+pub use counters::{
+    ClusterCounters, Counters, JobCounters, MoneyCounters, OrderCounters, SupplyCounters,
+    WorkloadCounters,
+};
 
 use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 use crate::base::time::{SimTime, to_hours, to_secs};
@@ -14,175 +20,6 @@ use crate::parts::job::{Job, JobState};
 use crate::parts::provider::Provider;
 use crate::parts::token::{PaymentSplit, ProviderPayment, TokenEconomy};
 use crate::scenario::Scenario;
-
-/// Run-wide counters.
-#[derive(Debug, Clone, Default)]
-pub struct Counters {
-    /// Where jobs went, and their waits.
-    pub jobs: JobCounters,
-    /// Orders and leases: clearing, bids, expiry, offers taken over cheaper ones.
-    pub orders: OrderCounters,
-    /// USD flows on the network and on the cloud.
-    pub money: MoneyCounters,
-    /// Entry and exit.
-    pub supply: SupplyCounters,
-    /// Aggregator clusters (io.net).
-    pub clusters: ClusterCounters,
-}
-
-/// Where jobs went, and their waits.
-#[derive(Debug, Clone, Default)]
-pub struct JobCounters {
-    /// Jobs submitted.
-    pub submitted: u64,
-    /// Jobs completed.
-    pub completed: u64,
-    /// Jobs failed.
-    pub failed: u64,
-    /// Jobs dropped.
-    pub dropped: u64,
-    /// Jobs sent to the cloud.
-    pub to_cloud: u64,
-    /// Interruptions.
-    pub interrupted: u64,
-    /// Jobs that started at least once.
-    pub started: u64,
-    /// Of those, jobs that queued.
-    pub started_after_queueing: u64,
-    /// Sum of waits of started jobs [s].
-    pub wait_sum_s: f64,
-    /// Sum of times in system of completed jobs [s].
-    pub time_in_system_sum_s: f64,
-}
-
-/// Orders and leases: clearing, bids, expiry, offers taken over cheaper ones.
-#[derive(Debug, Clone, Default)]
-pub struct OrderCounters {
-    /// Leases started.
-    pub leases: u64,
-    /// Orders cleared (a bid was chosen).
-    pub orders_cleared: u64,
-    /// Bids received over all cleared orders.
-    pub bids: u64,
-    /// Orders whose bids expired.
-    pub orders_expired: u64,
-    /// Orders that took an offer dearer per hour than the cheapest they received.
-    pub orders_not_lowest_price: u64,
-    /// Providers whose start fee is over the requestors' cap (never matched).
-    pub providers_unlisted: u64,
-}
-
-/// USD flows on the network and on the cloud.
-#[derive(Debug, Clone, Default)]
-pub struct MoneyCounters {
-    /// Consumer payments on the network [USD].
-    pub consumer_spend_usd: f64,
-    /// Provider receipts [USD].
-    pub provider_revenue_usd: f64,
-    /// Network fees kept [USD].
-    pub fees_usd: f64,
-    /// USD collected to buy and burn tokens [USD].
-    pub burn_usd: f64,
-    /// Providers' share of payments spent buying the tokens they are paid in [USD].
-    pub token_payments_usd: f64,
-    /// Start fees paid (linear pricing) [USD].
-    pub start_fees_usd: f64,
-    /// Cloud fallback spend [USD].
-    pub cloud_spend_usd: f64,
-    /// Cloud cost of the completed jobs [USD].
-    pub cloud_equivalent_usd: f64,
-    /// Network spend of jobs that ended [USD].
-    pub spend_on_ended_usd: f64,
-}
-
-/// Entry and exit.
-#[derive(Debug, Clone, Default)]
-pub struct SupplyCounters {
-    /// Providers that joined during the run (entry and exit).
-    pub providers_entered: u64,
-    /// Providers that left during the run.
-    pub providers_exited: u64,
-}
-
-/// Aggregator clusters (io.net).
-#[derive(Debug, Clone, Default)]
-pub struct ClusterCounters {
-    /// Leases spread over several hosts (aggregator clusters).
-    pub cluster_leases: u64,
-    /// Sum of hosts over cluster leases.
-    pub cluster_hosts: u64,
-    /// Sum of throughput factors over cluster leases [ratio].
-    pub cluster_efficiency_sum: f64,
-}
-
-/// Service counters of one workload.
-#[derive(Debug, Clone, Default)]
-pub struct WorkloadCounters {
-    /// Jobs that started at least once.
-    pub started: u64,
-    /// Of those, jobs that queued.
-    pub started_after_queueing: u64,
-    /// Sum of waits of started jobs [s].
-    pub wait_sum_s: f64,
-    /// Jobs completed.
-    pub completed: u64,
-    /// Network spend of the workload's jobs that ended [USD].
-    pub spend_on_ended_usd: f64,
-    /// What its completed jobs would have cost on the cloud baseline [USD].
-    pub cloud_equivalent_usd: f64,
-}
-
-impl Counters {
-    /// Adds `o`'s counts and sums to these (a world's totals over its networks).
-    pub fn absorb(&mut self, o: &Counters) {
-        let (j, k) = (&mut self.jobs, &o.jobs);
-        j.submitted += k.submitted;
-        j.completed += k.completed;
-        j.failed += k.failed;
-        j.dropped += k.dropped;
-        j.to_cloud += k.to_cloud;
-        j.interrupted += k.interrupted;
-        j.started += k.started;
-        j.started_after_queueing += k.started_after_queueing;
-        j.wait_sum_s += k.wait_sum_s;
-        j.time_in_system_sum_s += k.time_in_system_sum_s;
-        let (r, q) = (&mut self.orders, &o.orders);
-        r.leases += q.leases;
-        r.orders_cleared += q.orders_cleared;
-        r.bids += q.bids;
-        r.orders_expired += q.orders_expired;
-        r.orders_not_lowest_price += q.orders_not_lowest_price;
-        r.providers_unlisted += q.providers_unlisted;
-        let (m, n) = (&mut self.money, &o.money);
-        m.consumer_spend_usd += n.consumer_spend_usd;
-        m.provider_revenue_usd += n.provider_revenue_usd;
-        m.fees_usd += n.fees_usd;
-        m.burn_usd += n.burn_usd;
-        m.token_payments_usd += n.token_payments_usd;
-        m.start_fees_usd += n.start_fees_usd;
-        m.cloud_spend_usd += n.cloud_spend_usd;
-        m.cloud_equivalent_usd += n.cloud_equivalent_usd;
-        m.spend_on_ended_usd += n.spend_on_ended_usd;
-        self.supply.providers_entered += o.supply.providers_entered;
-        self.supply.providers_exited += o.supply.providers_exited;
-        let (c, d) = (&mut self.clusters, &o.clusters);
-        c.cluster_leases += d.cluster_leases;
-        c.cluster_hosts += d.cluster_hosts;
-        c.cluster_efficiency_sum += d.cluster_efficiency_sum;
-    }
-}
-
-impl WorkloadCounters {
-    /// Adds `o`'s counts and sums to these.
-    pub fn absorb(&mut self, o: &WorkloadCounters) {
-        self.started += o.started;
-        self.started_after_queueing += o.started_after_queueing;
-        self.wait_sum_s += o.wait_sum_s;
-        self.completed += o.completed;
-        self.spend_on_ended_usd += o.spend_on_ended_usd;
-        self.cloud_equivalent_usd += o.cloud_equivalent_usd;
-    }
-}
 
 /// Per-epoch flows, for one GPU model or in total.
 #[derive(Debug, Clone, Default)]
@@ -231,11 +68,8 @@ impl Ledger {
             counters: Counters::default(),
             token: {
                 let mut t = sc.token.clone();
-                t.staked = t.stake_per_gpu
-                    * providers
-                        .iter()
-                        .map(|p| p.gpus as f64 * p.stake_multiplier)
-                        .sum::<f64>();
+                t.staked =
+                    t.stake_per_gpu * providers.iter().map(Provider::stake_gpus).sum::<f64>();
                 t
             },
             token_rng: stream_rng(sc.seed, StreamId::new(StreamKind::TokenPrice, 0)),

@@ -99,7 +99,10 @@ impl Market {
             }
             (Market::ReverseAuction(m), Market::ReverseAuction(n)) => *m = n.clone(),
             (Market::PostedPrice(m), Market::PostedPrice(n)) => *m = n.clone(),
-            _ => {}
+            // A different mechanism: refused when the timeline is validated. Every
+            // variant is named, so a new mechanism does not compile without its arm above.
+            (Market::ReverseAuction(_) | Market::PostedPrice(_) | Market::OfferSelection(_), _) => {
+            }
         }
     }
 

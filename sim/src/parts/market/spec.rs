@@ -50,6 +50,12 @@ impl ClusterSpec {
     }
 }
 
+impl MarketSpec {
+    /// The `[market]` keys every mechanism shares (each mechanism owns the rest: its
+    /// `KEYS`); a test checks these and the mechanisms' against the scenario schema.
+    pub const KEYS: &[&str] = &["mechanism", "take_rate", "clusters"];
+}
+
 impl Market {
     /// The mechanism a scenario names, ready to run (a copy: offer selection records
     /// providers' start fees as they are listed).

@@ -40,7 +40,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                 let tokens = p.tokens.held - n.held[pid];
                 n.held[pid] = p.tokens.held;
                 // The stake's cost of capital over the time present.
-                let stake_usd = stake_per_gpu * p.stake_multiplier * p.gpus as f64 * price;
+                let stake_usd = stake_per_gpu * p.stake_gpus() * price;
                 let stake_cost =
                     stake_usd * self.world.mobility.stake_cost_annual * present_h / HOURS_PER_YEAR;
                 value[p.gpu as usize] += p.last_epoch_margin_usd + tokens * price - stake_cost;
