@@ -504,7 +504,7 @@ fn stated_default(description: &str) -> Option<String> {
             }
             let rest = rest.trim_start_matches([' ', ':']);
             let end = rest
-                .find(|c| matches!(c, ')' | ';'))
+                .find([')', ';'])
                 .or_else(|| rest.find(". "))
                 .or_else(|| rest.strip_suffix('.').map(str::len))
                 .unwrap_or(rest.len());
