@@ -11,6 +11,7 @@ Examples:
   flopmarket run akash --set scenario.duration=30d --set market.take_rate=0.02 --jobs-log
   flopmarket validate my-scenario.toml                   # exit 2 with file:line:col on errors
   flopmarket schema > scenario.schema.json               # JSON Schema for editors
+  flopmarket reference --out docs/reference              # regenerate the scenario and output reference
   flopmarket calibrate --device cpu --quick              # time GEMM and decode kernels
   flopmarket sweep scenarios/sweeps/akash-markup-vs-churn.toml --threads 2
   flopmarket sweep SWEEP.toml --out shared/sw --shard 3/8 --resume   # one shard of 8
@@ -58,7 +59,7 @@ pub enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
         /// Scale the market K-fold: every cohort's providers and entry cap and every
-        /// workload's arrival rate (see README "Scaling a scenario").
+        /// workload's arrival rate (see docs/guide/commands.md, "Scaling a scenario").
         #[arg(long, value_name = "K")]
         scale: Option<f64>,
         /// Also write jobs.parquet, one row per job.
@@ -163,6 +164,17 @@ pub enum Command {
         /// No list of files written.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Write the reference pages (docs/reference/scenario.md: every scenario key;
+    /// outputs.md: summary.json's keys and each table's columns) from the code.
+    Reference {
+        /// Output directory.
+        #[arg(long, default_value = "docs/reference")]
+        out: PathBuf,
+        /// The simulator's source folder, whose doc comments describe the outputs
+        /// [default: sim/src of the tree this binary was built from].
+        #[arg(long, value_name = "DIR")]
+        sim_src: Option<PathBuf>,
     },
 }
 

@@ -86,6 +86,7 @@ fn main() {
             quiet,
         }),
         cli::Command::Report { dir, out, quiet } => commands::report::report(&dir, out, quiet),
+        cli::Command::Reference { out, sim_src } => commands::reference::reference(&out, sim_src),
     };
     if let Err(e) = result {
         eprintln!("error: {e:#}");

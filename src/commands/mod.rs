@@ -2,6 +2,7 @@
 
 pub mod calibrate;
 pub mod list;
+pub mod reference;
 pub mod report;
 pub mod run;
 pub mod schema;

@@ -321,7 +321,7 @@ mod tests {
 
     /// The backticked names in the first column of the README's summary.json table.
     fn documented() -> Vec<String> {
-        let readme = include_str!("../../../../README.md");
+        let readme = include_str!("../../../../docs/guide/outputs.md");
         let table = readme
             .split("### summary.json")
             .nth(1)
@@ -366,7 +366,7 @@ mod tests {
             "README documents keys summary.json lacks: {stale:?}"
         );
         // The `venues` row names every field of an entry.
-        let readme = include_str!("../../../../README.md");
+        let readme = include_str!("../../../../docs/guide/outputs.md");
         let row = readme
             .lines()
             .find(|l| l.starts_with("| `venues` |"))
