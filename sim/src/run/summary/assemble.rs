@@ -7,8 +7,9 @@
 use super::{
     AlternativeFigures, CapacityFigures, ClaimFigures, ClusterFigures, EngineFigures, JobFigures,
     MoneyFigures, OfferSelectionFigures, ProviderTotals, RunInfo, Summary, SupplyFigures,
-    TimelineSummary, TokenSections, WorkloadSummary,
+    TimelineSummary, TokenIncomeFigures, TokenSections, WorkloadSummary,
 };
+use crate::base::time::to_hours;
 use crate::network::ledger::{Counters, WorkloadCounters};
 use crate::parts::provider::Provider;
 use crate::scenario::Scenario;
@@ -57,6 +58,12 @@ impl Summary {
             money: MoneyFigures::of(c, i.providers, i.totals),
             alternatives: AlternativeFigures::of(sc, i.by_workload),
             token,
+            token_income: TokenIncomeFigures::of(
+                i.providers,
+                to_hours(i.totals.online_us),
+                to_hours(i.totals.sold_us),
+                i.mechanism != "world",
+            ),
             verification,
             bme,
             token_payments,

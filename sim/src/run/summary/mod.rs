@@ -42,6 +42,9 @@ pub struct Summary {
     /// The token: supply, price, stake and what providers were paid in it.
     #[serde(flatten)]
     pub token: TokenFigures,
+    /// Providers' token income per GPU-hour and its share of their income.
+    #[serde(flatten)]
+    pub token_income: TokenIncomeFigures,
     /// Verified training (Gensyn): cheats, catches and what verification costs.
     #[serde(flatten)]
     pub verification: VerificationFigures,

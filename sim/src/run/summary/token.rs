@@ -86,6 +86,48 @@ impl TokenFigures {
     }
 }
 
+/// What providers earned in tokens per GPU-hour, and the token share of their income: the
+/// figure to compare with a network's published reward budget over its published fleet.
+/// Token amounts of a world's different tokens cannot be added: there they are NaN.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct TokenIncomeFigures {
+    /// Tokens providers received (emissions, BME remints, token payments) per GPU-hour
+    /// online [tokens per GPU-hour].
+    pub provider_token_income_per_gpu_hour_online: f64,
+    /// USD from selling them per GPU-hour online [USD per GPU-hour].
+    pub provider_token_income_usd_per_gpu_hour_online: f64,
+    /// Tokens received per GPU-hour sold [tokens per GPU-hour].
+    pub provider_token_income_per_gpu_hour_sold: f64,
+    /// USD from selling them per GPU-hour sold [USD per GPU-hour].
+    pub provider_token_income_usd_per_gpu_hour_sold: f64,
+    /// USD from tokens / (USD from tokens + revenue after fees) [fraction].
+    pub provider_token_income_share: f64,
+}
+
+impl TokenIncomeFigures {
+    /// From every provider's totals; `online_h` and `sold_h` [GPU-h]; `one_token`: the
+    /// providers are paid in one token (false in a world of several networks).
+    pub(crate) fn of(providers: &[Provider], online_h: f64, sold_h: f64, one_token: bool) -> Self {
+        let (tokens, usd, revenue) = providers.iter().fold((0.0, 0.0, 0.0), |(t, u, r), p| {
+            let received = p.tokens.rewards + p.tokens.payment_tokens;
+            (
+                t + received,
+                u + p.tokens.sales_usd,
+                r + p.totals.revenue_usd,
+            )
+        });
+        let per = |x: f64, h: f64| if h > 0.0 { x / h } else { f64::NAN };
+        let tokens = if one_token { tokens } else { f64::NAN };
+        TokenIncomeFigures {
+            provider_token_income_per_gpu_hour_online: per(tokens, online_h),
+            provider_token_income_usd_per_gpu_hour_online: per(usd, online_h),
+            provider_token_income_per_gpu_hour_sold: per(tokens, sold_h),
+            provider_token_income_usd_per_gpu_hour_sold: per(usd, sold_h),
+            provider_token_income_share: per(usd, usd + revenue),
+        }
+    }
+}
+
 /// Verified training (Gensyn): cheats, catches and what verification costs.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct VerificationFigures {
