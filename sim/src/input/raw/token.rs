@@ -132,6 +132,14 @@ pub enum RawPrice {
         /// (hours since start, USD per token) points.
         points: Vec<(f64, f64)>,
     },
+    /// Observed prices at calendar dates: [["2025-12-31", 0.353], ...] (RFC 3339 dates
+    /// or days), held constant between points; needs `[scenario] start`. The run starts
+    /// at the last point at or before the start (the first point when all are later).
+    /// Cite each point's source in a comment beside it.
+    Dated {
+        /// (date, USD per token) points, in date order.
+        points: Vec<(String, f64)>,
+    },
     /// Constant-product pool: burn purchases buy, provider sales sell.
     Amm {
         /// Starting price [USD per token].

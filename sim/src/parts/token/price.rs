@@ -4,6 +4,7 @@
 
 use rand_distr::{Distribution, StandardNormal};
 
+use crate::base::calendar::Instant;
 use crate::base::rng::StreamRng;
 use crate::input::check::{Check, Res};
 use crate::input::raw::RawPrice;
@@ -64,6 +65,16 @@ pub enum Price {
         /// Current price.
         usd: f64,
     },
+    /// Observed prices at calendar dates, held constant between them: a path whose
+    /// points are dated (hours since the run's start; points before it are negative).
+    Dated {
+        /// Points (h since start, USD per token), in time order.
+        points: Vec<(f64, f64)>,
+        /// The first and last point's dates, for the report.
+        span: (Instant, Instant),
+        /// Current price.
+        usd: f64,
+    },
     /// Constant-product pool x * y = k of token and USD reserves.
     Amm {
         /// Token reserve [tokens].
@@ -86,7 +97,7 @@ impl Price {
 impl Price {
     /// The model `token.price` names, checked: finite, positive prices (a constant may be
     /// 0), volatility >= 0, a non-empty path with strictly increasing hours.
-    pub(crate) fn from_raw(p: &Sp<RawPrice>, c: &Check) -> Res<Price> {
+    pub(crate) fn from_raw(p: &Sp<RawPrice>, start: Option<Instant>, c: &Check) -> Res<Price> {
         let positive = |v: f64| v.is_finite() && v > 0.0;
         let bad = |m: &str| c.err(p.span(), format!("token.price: {m}"));
         let checked = match p.get() {
@@ -120,12 +131,55 @@ impl Price {
                     None
                 }
             }
+            RawPrice::Dated { points } => return Price::dated(points, start, p.span(), c),
             RawPrice::Amm { usd, pool_usd } => {
                 (positive(*usd) && positive(*pool_usd)).then(|| Price::amm(*usd, *pool_usd))
             }
         };
         checked.ok_or_else(|| {
             bad("expected finite, positive prices (and volatility >= 0, a non-empty path)")
+        })
+    }
+
+    /// `model = "dated"`: each date read, in strictly increasing order, prices finite and
+    /// positive, and the scenario dated; errors at `span` (the `token.price` table).
+    fn dated(
+        raw: &[(String, f64)],
+        start: Option<Instant>,
+        span: std::ops::Range<usize>,
+        c: &Check,
+    ) -> Res<Price> {
+        let bad = |m: String| c.err(span.clone(), format!("token.price (dated): {m}"));
+        let start = start.ok_or_else(|| bad("needs [scenario] start to place its dates".into()))?;
+        if raw.is_empty() {
+            return Err(bad("expected at least one [date, usd] point".into()));
+        }
+        let mut points = Vec::with_capacity(raw.len());
+        let mut dates = Vec::with_capacity(raw.len());
+        for (date, usd) in raw {
+            let at = Instant::parse(date).map_err(|e| bad(format!("`{date}`: {e}")))?;
+            if !(usd.is_finite() && *usd > 0.0) {
+                return Err(bad(format!(
+                    "`{date}`: expected a finite, positive price, found {usd}"
+                )));
+            }
+            if dates.last().is_some_and(|&d| at <= d) {
+                return Err(bad(format!(
+                    "`{date}`: dates must be in strictly increasing order"
+                )));
+            }
+            dates.push(at);
+            points.push((at.hours_since(start), *usd));
+        }
+        let usd = points
+            .iter()
+            .rev()
+            .find(|(h, _)| *h <= 0.0)
+            .map_or(points[0].1, |&(_, p)| p);
+        Ok(Price::Dated {
+            span: (dates[0], dates[dates.len() - 1]),
+            points,
+            usd,
         })
     }
 
@@ -141,6 +195,12 @@ impl Price {
                 "Price: geometric Brownian motion from ${usd}, drift {drift_per_year}/yr, volatility {volatility_per_year}/sqrt(yr)."
             ),
             Price::Path { points, .. } => format!("Price: a path of {} points.", points.len()),
+            Price::Dated { points, span, usd } => format!(
+                "Price: {} dated points from {} to {}, ${usd} at the start.",
+                points.len(),
+                span.0,
+                span.1
+            ),
             Price::Amm { tokens, usd } => format!(
                 "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {symbol}: burn purchases buy, provider sales sell.",
                 usd / tokens
@@ -152,7 +212,10 @@ impl Price {
 impl PriceModel for Price {
     fn price(&self) -> f64 {
         match self {
-            Price::Constant { usd } | Price::Gbm { usd, .. } | Price::Path { usd, .. } => *usd,
+            Price::Constant { usd }
+            | Price::Gbm { usd, .. }
+            | Price::Path { usd, .. }
+            | Price::Dated { usd, .. } => *usd,
             Price::Amm { tokens, usd } => usd / tokens,
         }
     }
@@ -197,7 +260,7 @@ impl PriceModel for Price {
                 *usd *=
                     ((*drift_per_year - s * s / 2.0) * dt_years + s * dt_years.sqrt() * z).exp();
             }
-            Price::Path { points, usd } => {
+            Price::Path { points, usd } | Price::Dated { points, usd, .. } => {
                 if let Some(&(_, p)) = points.iter().rev().find(|(h, _)| *h <= t_h) {
                     *usd = p;
                 }
@@ -224,6 +287,51 @@ mod tests {
         if let Price::Amm { tokens, usd } = p {
             assert!((tokens * usd - k).abs() / k < 1e-12);
         }
+    }
+
+    #[test]
+    fn a_dated_path_starts_at_the_last_price_before_the_start_and_follows_its_dates() {
+        use crate::parts::token::test_scenarios::{error_at, scenario_text};
+
+        let with = |start: &str, points: &str| {
+            scenario_text(start, "40d", "1d", "").replace(
+                r#"price = { model = "constant", usd = 1.0 }"#,
+                &format!(r#"price = {{ model = "dated", points = [{points}] }}"#),
+            )
+        };
+        let price = |points: &str| with("2026-01-01", points);
+        let text = price(r#"["2025-12-31", 0.35], ["2026-01-03", 0.40], ["2026-02-01", 0.50]"#);
+        let sc = crate::Scenario::parse(&text, "dated.toml", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let mut p = sc.token.price.clone();
+        assert_eq!(p.price(), 0.35, "the observed price on the start date");
+        let mut rng = stream_rng(1, StreamId::new(StreamKind::TokenPrice, 0));
+        p.step(24.0, 0.0, &mut rng);
+        assert_eq!(p.price(), 0.35, "held until the next date");
+        p.step(48.0, 0.0, &mut rng);
+        assert_eq!(p.price(), 0.40);
+        p.step(31.0 * 24.0, 0.0, &mut rng);
+        assert_eq!(p.price(), 0.50);
+        assert!(p.describe("T").contains("3 dated points from 2025-12-31"));
+        let later = crate::Scenario::parse(&price(r#"["2026-01-05", 0.4]"#), "d.toml", &[]);
+        assert_eq!(
+            later.unwrap().token.price.price(),
+            0.4,
+            "all later: the first point"
+        );
+        for (points, says) in [
+            (
+                r#"["2026-01-05", 0.4], ["2026-01-02", 0.5]"#,
+                "strictly increasing",
+            ),
+            (r#"["2026-13-01", 0.4]"#, "2026-13-01"),
+            (r#"["2026-01-01", -1.0]"#, "finite, positive"),
+            ("", "at least one"),
+        ] {
+            let err = error_at(&price(points));
+            assert!(err.contains(says), "{points}: {err}");
+        }
+        let undated = with("", r#"["2026-01-01", 1.0]"#);
+        assert!(error_at(&undated).contains("needs [scenario] start"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(super) fn token(
         |x| x.is_finite() && x >= 0.0,
         "token.supply_start >= 0",
     )?;
-    economy.price = Price::from_raw(&t.price, c)?;
+    economy.price = Price::from_raw(&t.price, start, c)?;
     if let Some(e) = &t.emission {
         let (emission, genesis) = Emission::from_raw(e, start, c)?;
         economy.emission = emission;
