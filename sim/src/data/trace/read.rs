@@ -82,23 +82,7 @@ pub enum TraceError {
 pub fn parse_csv(text: &str, cols: &TraceColumns) -> Result<Vec<ReadRow>, TraceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (mut reader, header) = csv_with_header(text).map_err(|e| csv_error(text, &e))?;
-    let index = |column: &str| {
-        header
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| TraceError::MissingColumn {
-                column: column.to_string(),
-                found: header.clone(),
-            })
-    };
-    let time = index(cols.time)?;
-    let gpus = cols.gpus.map(index).transpose()?;
-    let size = cols.size.map(index).transpose()?;
-    let model = cols.model.map(index).transpose()?;
-    let tokens = match cols.tokens {
-        Some((i, o)) => Some((index(i)?, index(o)?)),
-        None => None,
-    };
+    let fields = Fields::of(&header, cols)?;
     let mut rows = Vec::new();
     // Lines counted here from byte offsets (after CRLF line ends the reader's own count,
     // and its record offsets, lag by the `\n`): `line` is the line at byte `counted`.
@@ -115,60 +99,123 @@ pub fn parse_csv(text: &str, cols: &TraceColumns) -> Result<Vec<ReadRow>, TraceE
             .count();
         counted = start;
         let line_text = text[start..].lines().next().unwrap_or("");
-        let at = |field: usize, message: String| TraceError::At {
-            line,
-            col: field_column(line_text, field),
-            message,
-        };
-        let cell = |field: usize| record[field].trim();
-        let time_us = match cols.time_unit_us {
-            Some(unit) => non_negative(cell(time))
-                .map(|v| (v * unit).round() as i64)
-                .map_err(|m| at(time, format!("time: {m} (an offset)")))?,
-            None => parse_timestamp(cell(time)).map_err(|m| at(time, m))?,
-        };
-        let gpus = match gpus {
-            Some(g) => Some(
-                cell(g)
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=64).contains(n))
-                    .ok_or_else(|| {
-                        at(
-                            g,
-                            format!(
-                                "expected a whole number of GPUs in 1..=64, found {:?}",
-                                cell(g)
-                            ),
-                        )
-                    })?,
-            ),
-            None => None,
-        };
-        let size = match (size, tokens) {
-            (Some(s), _) => RowSize::RefGpuHours(
-                non_negative(cell(s))
-                    .map_err(|m| at(s, format!("size [reference GPU-hours]: {m}")))?,
-            ),
-            (None, Some((i, o))) => RowSize::Tokens {
-                tokens_in: non_negative(cell(i)).map_err(|m| at(i, format!("tokens in: {m}")))?,
-                tokens_out: non_negative(cell(o)).map_err(|m| at(o, format!("tokens out: {m}")))?,
-            },
-            (None, None) => RowSize::FromWorkload,
-        };
-        let model = model.map(|m| (cell(m).to_string(), field_column(line_text, m)));
-        rows.push(ReadRow {
-            line,
-            time_us,
-            gpus,
-            size,
-            model,
-        });
+        rows.push(read_row(&record, line, line_text, cols, fields)?);
     }
     if rows.is_empty() {
         return Err(TraceError::NoRows);
     }
     Ok(rows)
+}
+
+/// The fields (0-based, in the header's order) of the columns a trace names.
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    /// Arrival time.
+    time: usize,
+    /// GPUs per job.
+    gpus: Option<usize>,
+    /// Work per GPU.
+    size: Option<usize>,
+    /// GPU model.
+    model: Option<usize>,
+    /// Prompt and generated tokens.
+    tokens: Option<(usize, usize)>,
+}
+
+impl Fields {
+    /// Where each column `cols` names is in `header`; an error for the first missing.
+    fn of(header: &[String], cols: &TraceColumns) -> Result<Fields, TraceError> {
+        let index = |column: &str| {
+            header
+                .iter()
+                .position(|h| h == column)
+                .ok_or_else(|| TraceError::MissingColumn {
+                    column: column.to_string(),
+                    found: header.to_vec(),
+                })
+        };
+        let time = index(cols.time)?;
+        let gpus = cols.gpus.map(index).transpose()?;
+        let size = cols.size.map(index).transpose()?;
+        let model = cols.model.map(index).transpose()?;
+        let tokens = match cols.tokens {
+            Some((i, o)) => Some((index(i)?, index(o)?)),
+            None => None,
+        };
+        Ok(Fields {
+            time,
+            gpus,
+            size,
+            model,
+            tokens,
+        })
+    }
+}
+
+/// One record, at 1-based `line` whose text is `line_text`, read into a row; an error at
+/// the first malformed cell.
+fn read_row(
+    record: &csv::StringRecord,
+    line: usize,
+    line_text: &str,
+    cols: &TraceColumns,
+    fields: Fields,
+) -> Result<ReadRow, TraceError> {
+    let Fields {
+        time,
+        gpus,
+        size,
+        model,
+        tokens,
+    } = fields;
+    let at = |field: usize, message: String| TraceError::At {
+        line,
+        col: field_column(line_text, field),
+        message,
+    };
+    let cell = |field: usize| record[field].trim();
+    let time_us = match cols.time_unit_us {
+        Some(unit) => non_negative(cell(time))
+            .map(|v| (v * unit).round() as i64)
+            .map_err(|m| at(time, format!("time: {m} (an offset)")))?,
+        None => parse_timestamp(cell(time)).map_err(|m| at(time, m))?,
+    };
+    let gpus = match gpus {
+        Some(g) => Some(
+            cell(g)
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| {
+                    at(
+                        g,
+                        format!(
+                            "expected a whole number of GPUs in 1..=64, found {:?}",
+                            cell(g)
+                        ),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let size = match (size, tokens) {
+        (Some(s), _) => RowSize::RefGpuHours(
+            non_negative(cell(s)).map_err(|m| at(s, format!("size [reference GPU-hours]: {m}")))?,
+        ),
+        (None, Some((i, o))) => RowSize::Tokens {
+            tokens_in: non_negative(cell(i)).map_err(|m| at(i, format!("tokens in: {m}")))?,
+            tokens_out: non_negative(cell(o)).map_err(|m| at(o, format!("tokens out: {m}")))?,
+        },
+        (None, None) => RowSize::FromWorkload,
+    };
+    let model = model.map(|m| (cell(m).to_string(), field_column(line_text, m)));
+    Ok(ReadRow {
+        line,
+        time_us,
+        gpus,
+        size,
+        model,
+    })
 }
 
 /// A finite number >= 0.

@@ -15,14 +15,14 @@ mod workload;
 mod world;
 
 use crate::base::time::{DAY, SimTime};
-use crate::data::catalog::Catalog;
+use crate::data::catalog::{Catalog, GpuId};
 use crate::input::check::{Check, Res};
 use crate::input::error::{Locator, ScenarioError};
 use crate::input::overrides::apply_overrides;
-use crate::input::raw::{RawMeta, RawScenario};
+use crate::input::raw::{RawMeta, RawScenario, RawWorkload};
 use crate::input::spanned::Sp;
 use crate::parts::cohort::Cohort;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Workload};
 
 /// Applies `overrides` to `text` and validates the result; `file` names it in errors
 /// (with " (with --set)" when there are overrides).
@@ -104,23 +104,10 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         Some(d) => Some(c.date(d, "scenario.start")?),
         None => None,
     };
-    let reference_gpu = match &meta.reference_gpu {
-        Some(g) => c.gpu(g)?,
-        None => c
-            .catalog
-            .gpu_id(DEFAULT_REFERENCE_GPU)
-            .expect("the default reference GPU is in gpus.csv"),
-    };
+    let reference_gpu = reference_gpu(c, meta)?;
     let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
-    if raw.venues.is_some()
-        && let Some(m) = &raw.market
-    {
-        return Err(c.err(
-            m.span(),
-            "a world has no [market] of its own: each network venue brings its scenario's",
-        ));
-    }
+    no_market_in_a_world(c, &raw)?;
     let market = market::market(c, raw.market.as_ref())?;
     let token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
     let is_world = raw.venues.is_some();
@@ -129,30 +116,18 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
     } else {
         cohorts(c, &raw.providers, epoch)?
     };
-    non_empty(
-        c,
-        &raw.workloads,
-        "expected at least one workload ([[workloads]])",
-    )?;
-    let workloads = raw
-        .workloads
-        .get()
-        .iter()
-        .map(|w| {
-            let sections = workload::Sections {
-                reference_gpu,
-                cloud: &cloud,
-                cohorts: &cohorts,
-                market: &market,
-                duration,
-                start,
-                catalog: c.catalog,
-                throughput: &throughput,
-                world: is_world,
-            };
-            workload::workload(c, w, &sections)
-        })
-        .collect::<Res<Vec<_>>>()?;
+    let sections = workload::Sections {
+        reference_gpu,
+        cloud: &cloud,
+        cohorts: &cohorts,
+        market: &market,
+        duration,
+        start,
+        catalog: c.catalog,
+        throughput: &throughput,
+        world: is_world,
+    };
+    let workloads = workloads(c, &raw.workloads, &sections)?;
     let claims = match &raw.claims {
         Some(list) => list
             .iter()
@@ -193,6 +168,44 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         sc.world = Some(std::sync::Arc::new(world::world(c, &raw, &sc, parse_with)?));
     }
     Ok(sc)
+}
+
+/// The GPU model job sizes are measured on: `scenario.reference_gpu`, else
+/// [`DEFAULT_REFERENCE_GPU`].
+fn reference_gpu(c: &Check, meta: &RawMeta) -> Res<GpuId> {
+    Ok(match &meta.reference_gpu {
+        Some(g) => c.gpu(g)?,
+        None => c
+            .catalog
+            .gpu_id(DEFAULT_REFERENCE_GPU)
+            .expect("the default reference GPU is in gpus.csv"),
+    })
+}
+
+/// A world (`[[venues]]`) with a `[market]` of its own: an error at the market.
+fn no_market_in_a_world(c: &Check, raw: &RawScenario) -> Res<()> {
+    if raw.venues.is_some()
+        && let Some(m) = &raw.market
+    {
+        return Err(c.err(
+            m.span(),
+            "a world has no [market] of its own: each network venue brings its scenario's",
+        ));
+    }
+    Ok(())
+}
+
+/// The workloads: at least one, each checked against the sections it refers to.
+fn workloads(
+    c: &Check,
+    raw: &Sp<Vec<RawWorkload>>,
+    sections: &workload::Sections,
+) -> Res<Vec<Workload>> {
+    non_empty(c, raw, "expected at least one workload ([[workloads]])")?;
+    raw.get()
+        .iter()
+        .map(|w| workload::workload(c, w, sections))
+        .collect()
 }
 
 /// A non-empty name, the run's duration and its epoch [µs], no longer than the run.

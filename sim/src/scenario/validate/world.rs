@@ -11,6 +11,7 @@ use crate::input::check::{Check, Res};
 use crate::input::error::ScenarioError;
 use crate::input::file::read_scenario_text;
 use crate::input::raw::{RawMeta, RawScenario, RawVenue};
+use crate::input::spanned::Sp;
 use crate::parts::choice::Choice;
 use crate::parts::cloud::CloudSpec;
 use crate::parts::cloud::{CloudVenue, PriceChange};
@@ -18,12 +19,12 @@ use crate::parts::mobility::Mobility;
 use crate::scenario::Scenario;
 use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
 
-/// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
-/// far (horizon, start, cloud, workloads).
 /// Loading a scenario text with overrides (`validate/mod.rs`), which a world re-enters
 /// for each network venue's scenario; `file` names it in errors.
 pub(super) type Reparse = fn(&str, &str, &[String]) -> Result<Scenario, ScenarioError>;
 
+/// The world of `raw` (which has `[[venues]]`); `sc` is the world scenario validated so
+/// far (horizon, start, cloud, workloads).
 pub(super) fn world(
     c: &Check,
     raw: &RawScenario,
@@ -31,6 +32,47 @@ pub(super) fn world(
     reparse: Reparse,
 ) -> Res<WorldSpec> {
     let list = raw.venues.as_ref().expect("a world has venues");
+    none_of_its_own(c, raw, list)?;
+    let names: Vec<String> = list
+        .get()
+        .iter()
+        .map(|v| v.get().name.get().clone())
+        .collect();
+    let mut venues = venues(c, raw, &names, sc, reparse)?;
+    listings(c, list, &names, &mut venues)?;
+    if !venues
+        .iter()
+        .any(|v| matches!(&v.kind, VenueKind::Cloud(k) if k.capacity_gpus.is_none()))
+    {
+        return Err(c.err(list.span(), "a world needs at least one cloud venue without `capacity_gpus`: where jobs go when nothing else can take them"));
+    }
+    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.name.clone()).collect();
+    let choice = Choice::from_raw(c, raw.choice.as_ref(), &workloads, |n| {
+        names.iter().position(|x| x == n).map(|i| i as u16)
+    })?;
+    let mobility = Mobility::from_raw(c, raw.mobility.as_ref())?;
+    // Each network compares its savings with the world's cloud venues.
+    let clouds: Vec<CloudSpec> = venues
+        .iter()
+        .filter_map(|v| match &v.kind {
+            VenueKind::Cloud(k) => Some(k.spec.clone()),
+            VenueKind::Network(_) => None,
+        })
+        .collect();
+    for v in &mut venues {
+        if let VenueKind::Network(n) = &mut v.kind {
+            n.cloud.alternatives = clouds.clone();
+        }
+    }
+    Ok(WorldSpec {
+        venues,
+        choice,
+        mobility,
+    })
+}
+
+/// At least two venues (`list`), and no `[market]` or `[[providers]]` of the world's own.
+fn none_of_its_own(c: &Check, raw: &RawScenario, list: &Sp<Vec<Sp<RawVenue>>>) -> Res<()> {
     if list.get().len() < 2 {
         return Err(c.err(
             list.span(),
@@ -49,11 +91,19 @@ pub(super) fn world(
             "a world has no [[providers]] of its own: each network venue brings its scenario's",
         ));
     }
-    let names: Vec<String> = list
-        .get()
-        .iter()
-        .map(|v| v.get().name.get().clone())
-        .collect();
+    Ok(())
+}
+
+/// Each venue of `raw`, in order, under its unique name (`names`): a network or a cloud;
+/// listings on other venues are added by [`listings`].
+fn venues(
+    c: &Check,
+    raw: &RawScenario,
+    names: &[String],
+    sc: &Scenario,
+    reparse: Reparse,
+) -> Res<Vec<Venue>> {
+    let list = raw.venues.as_ref().expect("a world has venues");
     let mut venues = Vec::new();
     for (i, v) in list.get().iter().enumerate() {
         let name = v.get().name.get();
@@ -83,6 +133,17 @@ pub(super) fn world(
             also_listed_on: Vec::new(),
         });
     }
+    Ok(venues)
+}
+
+/// Each network venue's `also_listed_on` (multi-homing) into its listings: another
+/// network venue of the world, a fraction in (0, 1], optionally one of its cohorts.
+fn listings(
+    c: &Check,
+    list: &Sp<Vec<Sp<RawVenue>>>,
+    names: &[String],
+    venues: &mut [Venue],
+) -> Res<()> {
     for (i, v) in list.get().iter().enumerate() {
         for l in &v.get().also_listed_on {
             let other = names.iter().position(|n| n == l.get().venue.get());
@@ -130,35 +191,7 @@ pub(super) fn world(
             });
         }
     }
-    if !venues
-        .iter()
-        .any(|v| matches!(&v.kind, VenueKind::Cloud(k) if k.capacity_gpus.is_none()))
-    {
-        return Err(c.err(list.span(), "a world needs at least one cloud venue without `capacity_gpus`: where jobs go when nothing else can take them"));
-    }
-    let workloads: Vec<String> = sc.workloads.iter().map(|w| w.name.clone()).collect();
-    let choice = Choice::from_raw(c, raw.choice.as_ref(), &workloads, |n| {
-        names.iter().position(|x| x == n).map(|i| i as u16)
-    })?;
-    let mobility = Mobility::from_raw(c, raw.mobility.as_ref())?;
-    // Each network compares its savings with the world's cloud venues.
-    let clouds: Vec<CloudSpec> = venues
-        .iter()
-        .filter_map(|v| match &v.kind {
-            VenueKind::Cloud(k) => Some(k.spec.clone()),
-            VenueKind::Network(_) => None,
-        })
-        .collect();
-    for v in &mut venues {
-        if let VenueKind::Network(n) = &mut v.kind {
-            n.cloud.alternatives = clouds.clone();
-        }
-    }
-    Ok(WorldSpec {
-        venues,
-        choice,
-        mobility,
-    })
+    Ok(())
 }
 
 /// A network venue: its scenario with the world's horizon, epoch and start, then the
@@ -280,6 +313,31 @@ fn cloud(
         Some(n) => Some(c.check(n, |x| x > 0, "capacity_gpus > 0")?),
         None => None,
     };
+    let price_changes = price_changes(c, v, world)?;
+    if v.mtbf_factor.is_some() {
+        return Err(c.err(
+            v.name.span(),
+            format!(
+                "venue `{}`: `mtbf_factor` is for networks (a cloud never fails)",
+                v.name.get()
+            ),
+        ));
+    }
+    let price_factor = match &v.price_factor {
+        Some(f) => c.check(f, |x| x.is_finite() && x > 0.0, "price_factor > 0")?,
+        None => 1.0,
+    };
+    Ok(CloudVenue {
+        spec,
+        capacity_gpus,
+        price_factor,
+        price_changes,
+    })
+}
+
+/// A cloud venue's `price_changes`: each at a time since the start or a date (which
+/// needs `[scenario] start` and must not be before it), in time order, by a factor > 0.
+fn price_changes(c: &Check, v: &RawVenue, world: &Scenario) -> Res<Vec<PriceChange>> {
     let mut price_changes: Vec<PriceChange> = Vec::new();
     for p in &v.price_changes {
         let p = p.get();
@@ -314,23 +372,5 @@ fn cloud(
             note: p.note.clone(),
         });
     }
-    if v.mtbf_factor.is_some() {
-        return Err(c.err(
-            v.name.span(),
-            format!(
-                "venue `{}`: `mtbf_factor` is for networks (a cloud never fails)",
-                v.name.get()
-            ),
-        ));
-    }
-    let price_factor = match &v.price_factor {
-        Some(f) => c.check(f, |x| x.is_finite() && x > 0.0, "price_factor > 0")?,
-        None => 1.0,
-    };
-    Ok(CloudVenue {
-        spec,
-        capacity_gpus,
-        price_factor,
-        price_changes,
-    })
+    Ok(price_changes)
 }
