@@ -15,6 +15,7 @@ mod networks;
 mod observables;
 mod properties;
 mod queueing;
+mod second_price;
 mod serving;
 mod timeline;
 mod traces;

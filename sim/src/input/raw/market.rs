@@ -15,6 +15,9 @@ use crate::input::spanned::{Dur, Sp};
 pub enum RawMechanism {
     /// Akash-style reverse auction: providers bid, the tenant takes a bid.
     ReverseAuction,
+    /// Sealed-bid second-price (Vickrey) reverse auction: the lowest bid wins and is paid
+    /// the second-lowest (`max_bids`, `bid_window`).
+    SecondPrice,
     /// Posted price per GPU model, first come first served.
     PostedPrice,
     /// Golem: providers offer linear prices (start fee + per hour); the requestor takes

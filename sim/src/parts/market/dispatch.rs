@@ -6,6 +6,7 @@ use super::mechanism::{Match, Mechanism};
 use super::offer_selection::OfferSelection;
 use super::posted_price::{PostedPrice, Tier};
 use super::reverse_auction::ReverseAuction;
+use super::second_price::SecondPrice;
 use crate::base::rng::StreamRng;
 use crate::data::catalog::GpuId;
 use crate::input::check::{Check, Res};
@@ -19,6 +20,8 @@ use crate::parts::provider::Provider;
 pub enum Market {
     /// Akash reverse auction.
     ReverseAuction(ReverseAuction),
+    /// Sealed-bid second-price (Vickrey) reverse auction.
+    SecondPrice(SecondPrice),
     /// Posted price, first come first served.
     PostedPrice(PostedPrice),
     /// Golem: linear-price offers, chosen by expected cost.
@@ -30,6 +33,7 @@ impl MechanismKind {
     pub fn keys(self) -> &'static [&'static str] {
         match self {
             MechanismKind::ReverseAuction => ReverseAuction::KEYS,
+            MechanismKind::SecondPrice => SecondPrice::KEYS,
             MechanismKind::PostedPrice => PostedPrice::KEYS,
             MechanismKind::OfferSelection => OfferSelection::KEYS,
         }
@@ -38,6 +42,7 @@ impl MechanismKind {
     fn of_raw(raw: RawMechanism) -> MechanismKind {
         match raw {
             RawMechanism::ReverseAuction => MechanismKind::ReverseAuction,
+            RawMechanism::SecondPrice => MechanismKind::SecondPrice,
             RawMechanism::PostedPrice => MechanismKind::PostedPrice,
             RawMechanism::OfferSelection => MechanismKind::OfferSelection,
         }
@@ -73,6 +78,7 @@ impl Market {
             }
         }
         Ok(match kind {
+            MechanismKind::SecondPrice => Market::SecondPrice(SecondPrice::from_raw(m, c)?),
             MechanismKind::ReverseAuction => {
                 Market::ReverseAuction(ReverseAuction::from_raw(m, c)?)
             }
@@ -98,11 +104,17 @@ impl Market {
                 };
             }
             (Market::ReverseAuction(m), Market::ReverseAuction(n)) => *m = n.clone(),
+            (Market::SecondPrice(m), Market::SecondPrice(n)) => *m = n.clone(),
             (Market::PostedPrice(m), Market::PostedPrice(n)) => *m = n.clone(),
             // A different mechanism: refused when the timeline is validated. Every
             // variant is named, so a new mechanism does not compile without its arm above.
-            (Market::ReverseAuction(_) | Market::PostedPrice(_) | Market::OfferSelection(_), _) => {
-            }
+            (
+                Market::ReverseAuction(_)
+                | Market::SecondPrice(_)
+                | Market::PostedPrice(_)
+                | Market::OfferSelection(_),
+                _,
+            ) => {}
         }
     }
 
@@ -110,6 +122,7 @@ impl Market {
     pub fn kind(&self) -> MechanismKind {
         match self {
             Market::ReverseAuction(_) => MechanismKind::ReverseAuction,
+            Market::SecondPrice(_) => MechanismKind::SecondPrice,
             Market::PostedPrice(_) => MechanismKind::PostedPrice,
             Market::OfferSelection(_) => MechanismKind::OfferSelection,
         }
@@ -164,6 +177,7 @@ impl Mechanism for Market {
     ) -> Option<Match> {
         match self {
             Market::ReverseAuction(m) => m.clear(order, book, rng, scratch),
+            Market::SecondPrice(m) => m.clear(order, book, rng, scratch),
             Market::PostedPrice(m) => m.clear(order, book, rng, scratch),
             Market::OfferSelection(m) => m.clear(order, book, rng, scratch),
         }
@@ -172,6 +186,7 @@ impl Mechanism for Market {
     fn book_cap(&self, gpu: GpuId, consumer_cap: f64) -> Option<f64> {
         match self {
             Market::ReverseAuction(m) => m.book_cap(gpu, consumer_cap),
+            Market::SecondPrice(m) => m.book_cap(gpu, consumer_cap),
             Market::PostedPrice(m) => m.book_cap(gpu, consumer_cap),
             Market::OfferSelection(m) => m.book_cap(gpu, consumer_cap),
         }

@@ -5,6 +5,8 @@
 pub enum MechanismKind {
     /// `ReverseAuction`.
     ReverseAuction,
+    /// `SecondPrice`.
+    SecondPrice,
     /// `PostedPrice`.
     PostedPrice,
     /// `OfferSelection`.
@@ -13,8 +15,9 @@ pub enum MechanismKind {
 
 impl MechanismKind {
     /// Every kind.
-    pub const ALL: [MechanismKind; 3] = [
+    pub const ALL: [MechanismKind; 4] = [
         MechanismKind::ReverseAuction,
+        MechanismKind::SecondPrice,
         MechanismKind::PostedPrice,
         MechanismKind::OfferSelection,
     ];
@@ -23,6 +26,7 @@ impl MechanismKind {
     pub fn name(self) -> &'static str {
         match self {
             MechanismKind::ReverseAuction => "reverse_auction",
+            MechanismKind::SecondPrice => "second_price",
             MechanismKind::PostedPrice => "posted_price",
             MechanismKind::OfferSelection => "offer_selection",
         }

@@ -11,6 +11,7 @@ mod mechanism;
 mod offer_selection;
 mod posted_price;
 mod reverse_auction;
+mod second_price;
 mod spec;
 
 pub use dispatch::Market;
@@ -19,4 +20,5 @@ pub use mechanism::{Match, Mechanism};
 pub use offer_selection::OfferSelection;
 pub use posted_price::{PostedPrice, Tier};
 pub use reverse_auction::{ReverseAuction, Selection};
+pub use second_price::SecondPrice;
 pub use spec::{ClusterSpec, MarketSpec};
