@@ -24,7 +24,7 @@ pub fn reference(out: &Path, sim_src: Option<PathBuf>) -> anyhow::Result<()> {
     let pages = [
         (
             "scenario.md",
-            scenario::page(&flopmarket_sim::scenario::json_schema())?,
+            scenario::page(&flopmarket_sim::input::raw::json_schema())?,
         ),
         ("outputs.md", outputs::page(&structs)?),
     ];

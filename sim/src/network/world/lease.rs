@@ -87,7 +87,7 @@ impl<S: RecordSink> World<'_, S> {
         let wl = &self.sc.workloads[job.workload as usize];
         job.interrupted(now, wl.checkpoint_interval);
         self.providers[down as usize].totals.jobs_interrupted += 1;
-        let stake_gpus = down_gpus as f64 * self.providers[down as usize].stake_multiplier;
+        let stake_gpus = self.providers[down as usize].stake_gpus_of(down_gpus);
         self.ledger.job_interrupted(job.gpu, stake_gpus);
         if job.restarts > wl.max_restarts {
             self.ledger.job_failed();
