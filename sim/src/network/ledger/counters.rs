@@ -119,89 +119,117 @@ pub struct WorkloadCounters {
 }
 
 impl Counters {
-    /// Adds `o`'s counts and sums to these (a world's totals over its networks).
+    /// Adds `o`'s counts and sums to these (a world adding up its networks). Every field
+    /// is named, here and in each part's `absorb` (no `..`): a counter added to these
+    /// structs does not compile until it is added up, so a world never reads it as 0.
     pub fn absorb(&mut self, o: &Counters) {
-        // Every field is named (no `..`): a counter added to these structs does not
-        // compile until it is added here, so a world never reads it as 0.
         let Counters {
-            jobs:
-                JobCounters {
-                    submitted,
-                    completed,
-                    failed,
-                    dropped,
-                    to_cloud,
-                    interrupted,
-                    started,
-                    started_after_queueing,
-                    wait_sum_s,
-                    time_in_system_sum_s,
-                },
-            orders:
-                OrderCounters {
-                    leases,
-                    orders_cleared,
-                    bids,
-                    orders_expired,
-                    orders_not_lowest_price,
-                    providers_unlisted,
-                },
-            money:
-                MoneyCounters {
-                    consumer_spend_usd,
-                    provider_revenue_usd,
-                    fees_usd,
-                    burn_usd,
-                    token_payments_usd,
-                    start_fees_usd,
-                    cloud_spend_usd,
-                    cloud_equivalent_usd,
-                    spend_on_ended_usd,
-                },
-            supply:
-                SupplyCounters {
-                    providers_entered,
-                    providers_exited,
-                },
-            clusters:
-                ClusterCounters {
-                    cluster_leases,
-                    cluster_hosts,
-                    cluster_efficiency_sum,
-                },
+            jobs,
+            orders,
+            money,
+            supply,
+            clusters,
         } = o;
-        let (j, r, m) = (&mut self.jobs, &mut self.orders, &mut self.money);
-        j.submitted += submitted;
-        j.completed += completed;
-        j.failed += failed;
-        j.dropped += dropped;
-        j.to_cloud += to_cloud;
-        j.interrupted += interrupted;
-        j.started += started;
-        j.started_after_queueing += started_after_queueing;
-        j.wait_sum_s += wait_sum_s;
-        j.time_in_system_sum_s += time_in_system_sum_s;
-        r.leases += leases;
-        r.orders_cleared += orders_cleared;
-        r.bids += bids;
-        r.orders_expired += orders_expired;
-        r.orders_not_lowest_price += orders_not_lowest_price;
-        r.providers_unlisted += providers_unlisted;
-        m.consumer_spend_usd += consumer_spend_usd;
-        m.provider_revenue_usd += provider_revenue_usd;
-        m.fees_usd += fees_usd;
-        m.burn_usd += burn_usd;
-        m.token_payments_usd += token_payments_usd;
-        m.start_fees_usd += start_fees_usd;
-        m.cloud_spend_usd += cloud_spend_usd;
-        m.cloud_equivalent_usd += cloud_equivalent_usd;
-        m.spend_on_ended_usd += spend_on_ended_usd;
-        self.supply.providers_entered += providers_entered;
-        self.supply.providers_exited += providers_exited;
-        let c = &mut self.clusters;
-        c.cluster_leases += cluster_leases;
-        c.cluster_hosts += cluster_hosts;
-        c.cluster_efficiency_sum += cluster_efficiency_sum;
+        self.jobs.absorb(jobs);
+        self.orders.absorb(orders);
+        self.money.absorb(money);
+        self.supply.absorb(supply);
+        self.clusters.absorb(clusters);
+    }
+}
+
+impl JobCounters {
+    fn absorb(&mut self, o: &JobCounters) {
+        let JobCounters {
+            submitted,
+            completed,
+            failed,
+            dropped,
+            to_cloud,
+            interrupted,
+            started,
+            started_after_queueing,
+            wait_sum_s,
+            time_in_system_sum_s,
+        } = o;
+        self.submitted += submitted;
+        self.completed += completed;
+        self.failed += failed;
+        self.dropped += dropped;
+        self.to_cloud += to_cloud;
+        self.interrupted += interrupted;
+        self.started += started;
+        self.started_after_queueing += started_after_queueing;
+        self.wait_sum_s += wait_sum_s;
+        self.time_in_system_sum_s += time_in_system_sum_s;
+    }
+}
+
+impl OrderCounters {
+    fn absorb(&mut self, o: &OrderCounters) {
+        let OrderCounters {
+            leases,
+            orders_cleared,
+            bids,
+            orders_expired,
+            orders_not_lowest_price,
+            providers_unlisted,
+        } = o;
+        self.leases += leases;
+        self.orders_cleared += orders_cleared;
+        self.bids += bids;
+        self.orders_expired += orders_expired;
+        self.orders_not_lowest_price += orders_not_lowest_price;
+        self.providers_unlisted += providers_unlisted;
+    }
+}
+
+impl MoneyCounters {
+    fn absorb(&mut self, o: &MoneyCounters) {
+        let MoneyCounters {
+            consumer_spend_usd,
+            provider_revenue_usd,
+            fees_usd,
+            burn_usd,
+            token_payments_usd,
+            start_fees_usd,
+            cloud_spend_usd,
+            cloud_equivalent_usd,
+            spend_on_ended_usd,
+        } = o;
+        self.consumer_spend_usd += consumer_spend_usd;
+        self.provider_revenue_usd += provider_revenue_usd;
+        self.fees_usd += fees_usd;
+        self.burn_usd += burn_usd;
+        self.token_payments_usd += token_payments_usd;
+        self.start_fees_usd += start_fees_usd;
+        self.cloud_spend_usd += cloud_spend_usd;
+        self.cloud_equivalent_usd += cloud_equivalent_usd;
+        self.spend_on_ended_usd += spend_on_ended_usd;
+    }
+}
+
+impl SupplyCounters {
+    fn absorb(&mut self, o: &SupplyCounters) {
+        let SupplyCounters {
+            providers_entered,
+            providers_exited,
+        } = o;
+        self.providers_entered += providers_entered;
+        self.providers_exited += providers_exited;
+    }
+}
+
+impl ClusterCounters {
+    fn absorb(&mut self, o: &ClusterCounters) {
+        let ClusterCounters {
+            cluster_leases,
+            cluster_hosts,
+            cluster_efficiency_sum,
+        } = o;
+        self.cluster_leases += cluster_leases;
+        self.cluster_hosts += cluster_hosts;
+        self.cluster_efficiency_sum += cluster_efficiency_sum;
     }
 }
 
