@@ -123,36 +123,22 @@ mod tests {
     use super::*;
     use crate::scenario::Scenario;
 
-    const COHORT: &str = r#"
-[scenario]
-name = "entry-exit"
-duration = "30d"
-epoch = "1d"
-reference_gpu = "A100-80G"
-
-[market]
-mechanism = "posted_price"
-posted_prices = { "A100-80G" = 1.0 }
-
-[[providers]]
-name = "hosts"
-count = 10
-gpu = "A100-80G"
-capex_usd_per_gpu = 10_000.0
-hosting_usd_per_gpu_hour = 0.1
-pricing = { strategy = "price_list", usd_per_gpu_month = 730.5 }
-entry_exit = { hurdle_annual_return = 0.30, entry_per_epoch = 0.5, max_count = 12, exit_after = "2d" }
-
-[[workloads]]
-name = "jobs"
-kind = "batch"
-arrivals = { rate_per_hour = 1.0 }
-size = { dist = "fixed", value = "1h" }
-max_price = { usd_per_gpu_hour = 10.0 }
-"#;
+    use crate::run::testing::Tiny;
 
     fn scenario() -> Scenario {
-        Scenario::parse(COHORT, "entry-exit", &[]).unwrap_or_else(|e| panic!("{e}"))
+        // Ten hosts of 10,000 USD a GPU, 0.1 USD an hour of hosting, entry above a 30 %
+        // hurdle up to 12, exit after two losing days.
+        Tiny::new()
+            .duration("30d")
+            .hosts(
+                "hosts",
+                10,
+                1,
+                "capex_usd_per_gpu = 10_000.0\nhosting_usd_per_gpu_hour = 0.1\n\
+                 entry_exit = { hurdle_annual_return = 0.30, entry_per_epoch = 0.5, max_count = 12, exit_after = \"2d\" }",
+            )
+            .arriving("jobs", 1.0, "1h", "")
+            .scenario()
     }
 
     #[test]

@@ -71,46 +71,25 @@ impl Tiers {
 mod tests {
     use super::*;
 
-    const RENDERISH: &str = r#"
-[scenario]
-name = "tiers"
-duration = "1d"
-epoch = "1d"
-reference_gpu = "A100-80G"
+    use crate::run::testing::Tiny;
 
-[market]
-mechanism = "posted_price"
-posted_prices = { "A100-80G" = 1.0 }
-tiers = [
-  { name = "economy", price_multiplier = 1.0, priority = 0 },
-  { name = "priority", price_multiplier = 1.5, priority = 2 },
-]
+    /// Render-like tiers: an economy and a priority tier at 1.5x the posted price.
+    const TIERS: &str = "tiers = [\n  { name = \"economy\", price_multiplier = 1.0, priority = 0 },\n  { name = \"priority\", price_multiplier = 1.5, priority = 2 },\n]";
 
-[[providers]]
-name = "hosts"
-count = 1
-gpu = "A100-80G"
-pricing = { strategy = "price_list", usd_per_gpu_month = 730.5 }
-
-[[workloads]]
-name = "cheap"
-kind = "batch"
-arrivals = { rate_per_hour = 1.0 }
-size = { dist = "fixed", value = "1h" }
-max_price = { usd_per_gpu_hour = 10.0 }
-
-[[workloads]]
-name = "urgent"
-kind = "batch"
-arrivals = { rate_per_hour = 1.0 }
-size = { dist = "fixed", value = "1h" }
-max_price = { usd_per_gpu_hour = 10.0 }
-tier = "priority"
-"#;
+    /// One host, a cheap and an urgent workload; the urgent one in `urgent_tier`.
+    fn renderish(market: &str, urgent_tier: &str) -> Scenario {
+        Tiny::new()
+            .duration("1d")
+            .market(market)
+            .hosts("hosts", 1, 1, "")
+            .arriving("cheap", 1.0, "1h", "")
+            .arriving("urgent", 1.0, "1h", urgent_tier)
+            .scenario()
+    }
 
     #[test]
     fn each_workload_gets_its_tiers_multiplier_and_priority() {
-        let sc = Scenario::parse(RENDERISH, "tiers", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let sc = renderish(TIERS, "tier = \"priority\"");
         let t = Tiers::new(&sc);
         assert_eq!(t.multiplier(0), 1.0);
         assert_eq!(t.multiplier(1), 1.5);
@@ -130,11 +109,7 @@ tier = "priority"
 
     #[test]
     fn without_tiers_every_workload_is_equal() {
-        let text = RENDERISH.replace("tier = \"priority\"", "").replace(
-            "tiers = [\n  { name = \"economy\", price_multiplier = 1.0, priority = 0 },\n  { name = \"priority\", price_multiplier = 1.5, priority = 2 },\n]",
-            "",
-        );
-        let sc = Scenario::parse(&text, "tiers", &[]).unwrap_or_else(|e| panic!("{e}"));
+        let sc = renderish("", "");
         let t = Tiers::new(&sc);
         assert_eq!((t.multiplier(0), t.multiplier(1)), (1.0, 1.0));
         assert!(t.rank(1, 5) > t.rank(0, 4));

@@ -6,6 +6,8 @@ pub mod claims;
 pub mod memory;
 mod network;
 pub mod summary;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 mod world;
 
 pub use network::{RunOptions, RunResult};

@@ -394,10 +394,10 @@ impl Crate {
                             .collect(),
                         _ => continue,
                     };
-                    if let Some(j) = self.resolve(&abs) {
-                        if j != i {
-                            out.insert(j);
-                        }
+                    if let Some(j) = self.resolve(&abs)
+                        && j != i
+                    {
+                        out.insert(j);
                     }
                 }
                 out
@@ -436,13 +436,13 @@ fn no_file_imports_from_a_layer_above_its_own() {
         let from = &krate.files[i].rel;
         for &j in out {
             let to = &krate.files[j].rel;
-            if let (Some(a), Some(b)) = (layer(from), layer(to)) {
-                if b > a {
-                    wrong.push(format!(
-                        "{from} ({}) imports {to} ({})",
-                        LAYERS[a], LAYERS[b]
-                    ));
-                }
+            if let (Some(a), Some(b)) = (layer(from), layer(to))
+                && b > a
+            {
+                wrong.push(format!(
+                    "{from} ({}) imports {to} ({})",
+                    LAYERS[a], LAYERS[b]
+                ));
             }
         }
     }

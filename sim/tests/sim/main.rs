@@ -19,6 +19,5 @@ mod second_price;
 mod serving;
 mod timeline;
 mod traces;
-mod world_builder;
 mod world_steps;
 mod worlds;

@@ -6,7 +6,7 @@ use flopmarket_sim::network::world::Event;
 use flopmarket_sim::parts::job::JobState;
 use flopmarket_sim::parts::provider::ProviderState;
 
-use crate::world_builder::{Stepper, Tiny};
+use flopmarket_sim::run::testing::{Stepper, Tiny};
 
 const FLAKY: &str = "availability = { mtbf = { dist = \"fixed\", value = \"5h\" }, \
                      mttr = { dist = \"fixed\", value = \"1h\" } }";

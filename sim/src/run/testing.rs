@@ -1,31 +1,49 @@
-//! A small scenario builder and a step-by-step driver for tests of `World`: build a tiny
-//! scenario in TOML from a few lines, inject arrivals at chosen times, run to chosen
-//! times (or event by event through the log), and look at providers, jobs and counters.
+//! Test scaffolding (the `testing` feature; always in the crate's own tests): a small
+//! scenario builder ([`Tiny`]) and a step-by-step driver for tests of `World`
+//! ([`Stepper`]): build a tiny scenario in TOML from a few lines, inject arrivals at
+//! chosen times, run to chosen times (or event by event through the log), and look at
+//! providers, jobs and counters. Tests that need a scenario start here rather than from
+//! a whole scenario written out in TOML.
 
-use flopmarket_sim::base::engine::{Model, Scheduler, Simulation};
-use flopmarket_sim::base::time::SimTime;
-use flopmarket_sim::network::world::{Event, World};
-use flopmarket_sim::parts::job::Job;
-use flopmarket_sim::parts::provider::Provider;
-use flopmarket_sim::{Scenario, VecSink};
+use crate::base::engine::{Model, Scheduler, Simulation};
+use crate::base::time::SimTime;
+use crate::data::records::VecSink;
+use crate::network::world::{Event, World};
+use crate::parts::job::Job;
+use crate::parts::provider::Provider;
+use crate::scenario::Scenario;
 
 /// A tiny scenario: one A100 posted at 1 USD per GPU-hour (the reference GPU, so a
 /// job's speed is 1), daily epochs, ten days, no token; cohorts and workloads added as
 /// TOML lines.
 pub struct Tiny {
+    duration: String,
     market: String,
     providers: Vec<String>,
     workloads: Vec<String>,
+}
+
+impl Default for Tiny {
+    fn default() -> Self {
+        Tiny::new()
+    }
 }
 
 impl Tiny {
     /// The base scenario, without providers or workloads.
     pub fn new() -> Tiny {
         Tiny {
+            duration: "10d".into(),
             market: "mechanism = \"posted_price\"\nposted_prices = { \"A100-80G\" = 1.0 }\n".into(),
             providers: Vec::new(),
             workloads: Vec::new(),
         }
+    }
+
+    /// The horizon (a duration such as "30d"; epochs stay daily).
+    pub fn duration(mut self, duration: &str) -> Tiny {
+        self.duration = duration.into();
+        self
     }
 
     /// Adds lines to `[market]` (tiers, `[market.clusters]` last).
@@ -59,21 +77,38 @@ impl Tiny {
         self
     }
 
+    /// A workload `name` of one-GPU jobs of a fixed `size` arriving at `rate_per_hour`
+    /// (a Poisson stream), plus `extra` lines.
+    pub fn arriving(mut self, name: &str, rate_per_hour: f64, size: &str, extra: &str) -> Tiny {
+        self.workloads.push(format!(
+            "[[workloads]]\nname = \"{name}\"\nkind = \"batch\"\n\
+             arrivals = {{ rate_per_hour = {rate_per_hour:?} }}\n\
+             size = {{ dist = \"fixed\", value = \"{size}\" }}\n\
+             max_price = {{ usd_per_gpu_hour = 10.0 }}\n{extra}\n"
+        ));
+        self
+    }
+
     /// The TOML text.
     pub fn text(&self) -> String {
         format!(
-            "[scenario]\nname = \"tiny\"\nduration = \"10d\"\nepoch = \"1d\"\nseed = 1\n\
+            "[scenario]\nname = \"tiny\"\nduration = \"{}\"\nepoch = \"1d\"\nseed = 1\n\
              reference_gpu = \"A100-80G\"\n\n[market]\n{}\n{}\n{}",
+            self.duration,
             self.market,
             self.providers.join("\n"),
             self.workloads.join("\n")
         )
     }
 
+    /// The validated scenario.
+    pub fn scenario(&self) -> Scenario {
+        Scenario::parse(&self.text(), "tiny", &[]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// The validated scenario (leaked: it lives as long as the test).
     pub fn build(&self) -> &'static Scenario {
-        let sc = Scenario::parse(&self.text(), "tiny", &[]).unwrap_or_else(|e| panic!("{e}"));
-        Box::leak(Box::new(sc))
+        Box::leak(Box::new(self.scenario()))
     }
 }
 
