@@ -9,7 +9,7 @@ use std::process::{Child, Command, Output, Stdio};
 
 use crate::common::{flopmarket, text};
 
-const SHORT: &str = "scenario.duration=5d";
+const SHORT: &str = "scenario.duration=2d";
 
 fn run_args(out: &Path, seed: u64) -> Vec<String> {
     [

@@ -46,6 +46,7 @@ fn both_formats_write_every_file_and_nothing_else() {
         "epochs.parquet",
         "jobs.csv",
         "jobs.parquet",
+        "manifest.json",
         "providers.csv",
         "providers.parquet",
         "report.html",
@@ -58,9 +59,15 @@ fn both_formats_write_every_file_and_nothing_else() {
     assert!(written.iter().all(|p| p.starts_with(&dir) && p.is_file()));
     assert_eq!(
         written.last().unwrap().file_name().unwrap(),
-        "summary.json",
-        "summary.json is written last"
+        "manifest.json",
+        "manifest.json is written last"
     );
+    assert_eq!(
+        written[written.len() - 2].file_name().unwrap(),
+        "summary.json"
+    );
+    // No staging directory is left beside it.
+    assert_eq!(file_names(&tmp.path().join("run")), ["nested"]);
 }
 
 #[test]
@@ -72,6 +79,7 @@ fn single_formats_and_no_jobs_log() {
         [
             "charts",
             "epochs.parquet",
+            "manifest.json",
             "providers.parquet",
             "report.html",
             "report.md",
