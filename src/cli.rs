@@ -44,7 +44,8 @@ pub enum FormatArg {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run one scenario and write summary.json, epochs/providers(/jobs) tables and a report.
+    /// Run one scenario and write summary.json, epochs/providers(/jobs) tables, a report and
+    /// manifest.json, as one unit (a reader finds the previous complete run or this one).
     #[command(after_help = EXAMPLES)]
     Run {
         /// Scenario file, or the name of a built-in scenario (`flopmarket list` shows them).
@@ -75,6 +76,12 @@ pub enum Command {
         /// no limit) [default: $FLOPMARKET_MAX_MEMORY, else the memory available now].
         #[arg(long, value_name = "SIZE", value_parser = parse_size)]
         max_memory: Option<u64>,
+        /// Write into a non-empty directory that holds no run (no manifest.json), e.g.
+        /// `--out .`: only the run's own files are written there, one by one, the manifest
+        /// last. Without it such a directory is refused (exit 2): a run replaces its
+        /// output directory as a whole.
+        #[arg(long)]
+        into_existing: bool,
     },
     /// List the built-in scenarios with their one-line descriptions.
     List,
@@ -153,12 +160,12 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Aggregate a sweep directory (or one run directory) into tables, report.md and
-    /// report.html with charts.
+    /// Aggregate a sweep directory (or one run directory, checked against its manifest.json)
+    /// into tables, report.md and report.html with charts.
     Report {
         /// Sweep or run directory.
         dir: PathBuf,
-        /// Where to write [default: DIR].
+        /// Where to write [default: DIR for a sweep, DIR/report for one run].
         #[arg(long)]
         out: Option<PathBuf>,
         /// No list of files written.

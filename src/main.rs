@@ -30,6 +30,7 @@ fn main() {
             format,
             quiet,
             max_memory,
+            into_existing,
         } => commands::run::run(
             &scenario,
             seed,
@@ -41,6 +42,7 @@ fn main() {
                 format,
                 quiet,
                 max_memory,
+                into_existing,
             },
         ),
         cli::Command::List => commands::list::list(),

@@ -31,12 +31,16 @@ from ._native import ScenarioError
 __all__ = [
     "Run",
     "ScenarioError",
+    "StudyResult",
     "SweepResult",
     "__version__",
+    "read_run",
     "report",
     "run",
     "scenarios",
+    "study",
     "sweep",
+    "validate",
 ]
 
 __version__: str = _native.version
@@ -72,7 +76,7 @@ class Run:
     Attributes are computed on first access and kept.
     """
 
-    def __init__(self, native: "_native.NativeRun") -> None:
+    def __init__(self, native: Union["_native.NativeRun", "_native.NativeRunFiles"]) -> None:
         self._native = native
         self._summary: Optional[Dict[str, Any]] = None
         self._tables: Dict[str, Optional[pl.DataFrame]] = {}
@@ -144,11 +148,19 @@ class Run:
         """Conservation checks that failed; empty when jobs, money and tokens add up."""
         return self._native.violations()
 
-    def write(self, dir: PathLike, format: str = "parquet") -> List[Path]:
+    def write(
+        self, dir: PathLike, format: str = "parquet", into_existing: bool = False
+    ) -> List[Path]:
         """Writes the files ``flopmarket run --out DIR`` writes (tables, report.md/.html,
-        charts, summary.json last) into ``dir``, each atomically. ``format``: ``"parquet"``,
-        ``"csv"`` or ``"both"``. Returns the paths written."""
-        return [Path(p) for p in self._native.write(os.fspath(dir), format)]
+        charts, summary.json, manifest.json last) into ``dir`` as one unit: staged beside
+        it and put in place at once, so ``dir`` holds the previous complete run or this
+        one, never a mix, and is untouched when writing fails (``OSError``). ``format``:
+        ``"parquet"``, ``"csv"`` or ``"both"``. A non-empty ``dir`` that holds no run is
+        refused (``ValueError``) unless ``into_existing=True``: then only the run's own
+        files are written there. Returns the paths written."""
+        if not isinstance(self._native, _native.NativeRun):
+            raise TypeError("a run read from its files is already written; copy its directory")
+        return [Path(p) for p in self._native.write(os.fspath(dir), format, into_existing)]
 
     def __repr__(self) -> str:
         s = self.summary
@@ -164,8 +176,10 @@ def run(
     set: Overrides = None,
     jobs_log: bool = False,
     max_memory: Optional[int] = None,
+    scale: Optional[float] = None,
 ) -> Run:
-    """Runs one scenario to its horizon and returns its results in memory.
+    """Runs one scenario to its horizon and returns its results in memory (the CLI's run
+    pipeline: load, overrides, scale, observed series, seed, memory check, run).
 
     Args:
         scenario: a built-in name (``flopmarket.scenarios()``), the path of a scenario
@@ -176,23 +190,43 @@ def run(
         jobs_log: also keep one row per job (``Run.jobs``).
         max_memory: refuse a scenario estimated to need more [bytes]; 0: no limit;
             ``None``: ``$FLOPMARKET_MAX_MEMORY``, else the memory available now.
+        scale: scale supply and demand K-fold, as ``--scale K`` (README "Scaling a
+            scenario").
 
     Raises:
         ScenarioError: the scenario is malformed (``file``, ``line``, ``column``,
             ``message``).
-        ValueError: the scenario would not fit in memory.
+        ValueError: the scenario would not fit in memory, or ``scale`` is not > 0.
         RuntimeError: an internal error, or a conservation check failed.
 
     The GIL is released while the simulation runs.
     """
     native = _native.run(
-        os.fspath(scenario), seed, _overrides(set), jobs_log, max_memory
+        os.fspath(scenario), seed, _overrides(set), jobs_log, max_memory, scale
     )
     result = Run(native)
     violations = result.violations
     if violations:
         raise RuntimeError("conservation check failed: " + "; ".join(violations))
     return result
+
+
+def read_run(dir: PathLike) -> Run:
+    """Reads a run directory written by ``flopmarket run`` or :meth:`Run.write` back as a
+    :class:`Run` (summary and tables; ``write`` is not available), after checking every
+    file against its ``manifest.json``. Raises ``ValueError`` naming the first file that
+    does not match (the directory mixes two runs' files, or was changed), or when ``dir``
+    holds no manifest."""
+    return Run(_native.read_run(os.fspath(dir)))
+
+
+def validate(scenario: PathLike, set: Overrides = None) -> Dict[str, Any]:
+    """Checks a scenario as ``flopmarket validate`` does and returns what it holds:
+    ``name``, ``days``, ``epoch_h`` [h], ``providers``, ``gpus``, ``cohorts``,
+    ``workloads``, ``jobs_per_hour`` [jobs/h at the start], ``seed``, ``venues`` (a
+    world's, as "name (kind)") and ``text`` (the CLI's lines). Raises
+    :class:`ScenarioError` when it is malformed."""
+    return dict(_native.validate(os.fspath(scenario), _overrides(set)))
 
 
 def scenarios() -> List[str]:
@@ -289,6 +323,7 @@ def sweep(
     out: Optional[PathLike] = None,
     resume: bool = False,
     progress: bool = True,
+    shard: Union[str, Tuple[int, int], None] = None,
 ) -> SweepResult:
     """Runs every run of a sweep on ``threads`` workers (default: all cores) with the
     CLI's executor, writes each run's files into ``out/runs/<id>/`` as it finishes and,
@@ -302,6 +337,9 @@ def sweep(
         out: the sweep directory; ``None``: ``out/sweeps/<name>``.
         resume: skip runs already complete there.
         progress: show a progress bar (tqdm.auto when installed: a widget in Jupyter).
+        shard: run only shard ``i`` of ``n`` (``"i/n"`` or ``(i, n)``: the runs whose
+            index mod n is i), as ``--shard``; a sharded sweep writes no report
+            (``report(out)`` once every shard is done).
 
     Returns a :class:`SweepResult`; failed runs do not raise (see ``failed`` and
     ``failures``). Raises :class:`ScenarioError` for a malformed sweep or base scenario,
@@ -317,6 +355,8 @@ def sweep(
         text = sweep
     else:
         path = os.fspath(sweep)
+    if isinstance(shard, tuple):
+        shard = f"{shard[0]}/{shard[1]}"
     bar = _ProgressBar() if progress else None
     try:
         outcome = _native.sweep(
@@ -327,6 +367,7 @@ def sweep(
             threads,
             resume,
             bar,
+            shard,
         )
     finally:
         if bar is not None:
@@ -334,9 +375,56 @@ def sweep(
     return SweepResult(outcome)
 
 
+class StudyResult(SweepResult):
+    """What a study did: its sweep (a :class:`SweepResult`) and its figures."""
+
+    def __init__(self, outcome: Dict[str, Any]) -> None:
+        super().__init__(outcome)
+        #: The study's name.
+        self.name: str = outcome["name"]
+        #: ``<out>/figures.md``: the per-arm table (mean [95 % CI] over replicates).
+        self.figures: Path = Path(outcome["figures"])
+        #: The write-up (docs/studies/).
+        self.doc: Path = Path(outcome["doc"])
+        #: Whether the write-up was rewritten; ``None`` when it was left alone.
+        self.doc_updated: Optional[bool] = outcome["doc_updated"]
+
+
+def study(
+    study: PathLike,
+    small: bool = False,
+    threads: Optional[int] = None,
+    out: Optional[PathLike] = None,
+    write_doc: bool = True,
+    progress: bool = True,
+) -> StudyResult:
+    """Runs a study as ``flopmarket study`` does: a name in ``scenarios/studies/`` (from
+    the current directory) or a study file; its sweep into ``out`` (default
+    ``target/studies/<name>``), then its figures per arm into ``out/figures.md`` and, at
+    full size with ``write_doc``, into the write-up's generated block. ``small``: the
+    CI-sized study (the write-up is not touched). Raises :class:`ScenarioError` for a
+    malformed study file, ``ValueError`` for a missing study, write-up or marker, and
+    ``RuntimeError`` when runs failed."""
+    bar = _ProgressBar() if progress else None
+    try:
+        outcome = _native.study(
+            os.fspath(study),
+            small,
+            threads,
+            None if out is None else os.fspath(out),
+            write_doc,
+            bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    return StudyResult(outcome)
+
+
 def report(dir: PathLike, out: Optional[PathLike] = None) -> List[Path]:
     """Writes the aggregate report of a sweep directory, or the report of one run
-    directory, into ``out`` (default: ``dir``), as ``flopmarket report`` does; returns the
-    paths written. Raises ``ValueError`` when ``dir`` is neither."""
+    directory, into ``out`` (default: ``dir`` for a sweep, ``dir/report`` for one run),
+    as ``flopmarket report`` does; returns the paths written. Raises ``ValueError`` when
+    ``dir`` is neither, or when a run directory's files do not match its manifest."""
     written = _native.report(os.fspath(dir), None if out is None else os.fspath(out))
     return [Path(p) for p in written]

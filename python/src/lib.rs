@@ -10,12 +10,17 @@ mod sweep;
 
 use pyo3::prelude::*;
 
-/// The module: `run`, `sweep`, `report`, `scenarios`, `version`, `ScenarioError`.
+/// The module: `run`, `read_run`, `validate`, `sweep`, `study`, `report`, `scenarios`,
+/// `version`, `ScenarioError`.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", m.py().get_type::<errors::ScenarioError>())?;
     m.add_class::<run::NativeRun>()?;
+    m.add_class::<run::NativeRunFiles>()?;
     m.add_function(wrap_pyfunction!(run::run, m)?)?;
+    m.add_function(wrap_pyfunction!(run::read_run, m)?)?;
+    m.add_function(wrap_pyfunction!(run::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep::study, m)?)?;
     m.add_function(wrap_pyfunction!(run::scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::sweep, m)?)?;
     m.add_function(wrap_pyfunction!(sweep::report, m)?)?;

@@ -1,4 +1,4 @@
-//! `sweep` and `report`: the CLI's executor (`flopmarket_reports::sweep::execute`) on a
+//! `sweep`, `study` and `report`: the CLI's executor (`flopmarket_reports::sweep::execute`) on a
 //! thread of its own while the calling thread, without the GIL, waits; every 100 ms it
 //! takes the GIL back to call the progress callback and to check for Ctrl-C (which stops
 //! starting runs, lets the running ones finish, then raises `KeyboardInterrupt`).
@@ -8,10 +8,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use flopmarket_reports::study::{StudyOptions, StudyRunError, run_study, study_file};
 use flopmarket_reports::sweep::{
     ExecError, ExecOptions, SweepEvents, SweepOutcome, SweepReportError, execute, write_report,
 };
-use flopmarket_sim::sweep::Sweep;
+use flopmarket_sim::sweep::{Shard, Sweep};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -95,37 +96,21 @@ pub fn json_to_toml(json: &str) -> PyResult<String> {
     toml::to_string(&table).map_err(|e| PyValueError::new_err(format!("not a sweep table: {e}")))
 }
 
-/// Runs a sweep file (`path`) or sweep text (`text`) into `out` (default
-/// out/sweeps/<name>); returns the outcome as a dict.
-#[pyfunction]
-#[pyo3(signature = (path=None, text=None, base_dir=PathBuf::from("."), out=None, threads=None, resume=false, progress=None))]
-#[allow(clippy::too_many_arguments)]
-pub fn sweep<'py>(
-    py: Python<'py>,
-    path: Option<PathBuf>,
-    text: Option<String>,
-    base_dir: PathBuf,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    resume: bool,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let (sweep, text) = py
-        .detach(|| no_panic(|| load(path.as_deref(), text.as_deref(), &base_dir)))
-        .map_err(runtime)?
-        .map_err(|e| scenario_error(py, &e))?;
-    let out = out.unwrap_or_else(|| PathBuf::from("out/sweeps").join(&sweep.name));
-    let opts = ExecOptions {
-        threads,
-        resume,
-        ..ExecOptions::default()
-    };
-    let state = Progress::default();
+/// Runs `work` (the executor) on a scoped thread while this thread, without the GIL,
+/// waits; every 100 ms it takes the GIL back to call `progress(finished, todo)` and to
+/// check for signals. Ctrl-C or an exception in the callback cancels runs not yet started
+/// and is returned once `work` has finished.
+fn drive<T: Send>(
+    py: Python<'_>,
+    state: &Progress,
+    progress: Option<&Py<PyAny>>,
+    work: impl FnOnce() -> T + Send,
+) -> (Result<T, String>, Option<PyErr>) {
     let done = AtomicBool::new(false);
     let mut interrupt: Option<PyErr> = None;
     let result = std::thread::scope(|s| {
         let worker = s.spawn(|| {
-            let r = no_panic(|| execute(&sweep, &text, &out, &opts, &state));
+            let r = no_panic(work);
             done.store(true, Ordering::SeqCst);
             r
         });
@@ -138,7 +123,7 @@ pub fn sweep<'py>(
                     std::thread::sleep(Duration::from_millis(10));
                 }
             });
-            if let Some(cb) = &progress {
+            if let Some(cb) = progress {
                 let (finished, todo) = (
                     state.finished.load(Ordering::SeqCst),
                     state.todo.load(Ordering::SeqCst),
@@ -165,11 +150,93 @@ pub fn sweep<'py>(
             .join()
             .unwrap_or_else(|p| Err(flopmarket_reports::sweep::panic_message(&*p)))
     });
+    (result, interrupt)
+}
+
+/// Runs a sweep file (`path`) or sweep text (`text`) into `out` (default
+/// out/sweeps/<name>), or one shard of it (`shard`: "i/n"); returns the outcome as a
+/// dict.
+#[pyfunction]
+#[pyo3(signature = (path=None, text=None, base_dir=PathBuf::from("."), out=None, threads=None, resume=false, progress=None, shard=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sweep<'py>(
+    py: Python<'py>,
+    path: Option<PathBuf>,
+    text: Option<String>,
+    base_dir: PathBuf,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    resume: bool,
+    progress: Option<Py<PyAny>>,
+    shard: Option<String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let shard: Shard = match shard {
+        Some(text) => text
+            .parse()
+            .map_err(|e: String| PyValueError::new_err(format!("shard `{text}`: {e}")))?,
+        None => Shard::ALL,
+    };
+    let (sweep, text) = py
+        .detach(|| no_panic(|| load(path.as_deref(), text.as_deref(), &base_dir)))
+        .map_err(runtime)?
+        .map_err(|e| scenario_error(py, &e))?;
+    let out = out.unwrap_or_else(|| PathBuf::from("out/sweeps").join(&sweep.name));
+    let opts = ExecOptions {
+        threads,
+        resume,
+        shard,
+        ..ExecOptions::default()
+    };
+    let state = Progress::default();
+    let (result, interrupt) = drive(py, &state, progress.as_ref(), || {
+        execute(&sweep, &text, &out, &opts, &state)
+    });
     if let Some(e) = interrupt {
         return Err(e);
     }
     let outcome = result.map_err(runtime)?.map_err(|e| exec_error(py, e))?;
     outcome_dict(py, &outcome, &out, &state)
+}
+
+/// Runs a study (a name in scenarios/studies/ or a study file): its sweep, then its
+/// figures per arm into `<out>/figures.md` and (full size, `write_doc`) the write-up;
+/// returns the outcome as a dict.
+#[pyfunction]
+#[pyo3(signature = (study, small=false, threads=None, out=None, write_doc=true, progress=None))]
+pub fn study<'py>(
+    py: Python<'py>,
+    study: String,
+    small: bool,
+    threads: Option<usize>,
+    out: Option<PathBuf>,
+    write_doc: bool,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let opts = StudyOptions {
+        small,
+        threads,
+        out,
+        no_write: !write_doc,
+    };
+    let state = Progress::default();
+    let (result, interrupt) = drive(py, &state, progress.as_ref(), || {
+        study_file(&study).and_then(|file| run_study(&file, &opts, &state))
+    });
+    if let Some(e) = interrupt {
+        return Err(e);
+    }
+    let o = result.map_err(runtime)?.map_err(|e| match e {
+        StudyRunError::Scenario(e) => scenario_error(py, &e),
+        StudyRunError::Input(msg) => PyValueError::new_err(msg),
+        StudyRunError::Io { .. } => PyOSError::new_err(e.to_string()),
+        other => runtime(other.to_string()),
+    })?;
+    let d = outcome_dict(py, &o.sweep, &o.out, &state)?;
+    d.set_item("name", &o.name)?;
+    d.set_item("figures", &o.figures_md)?;
+    d.set_item("doc", &o.doc)?;
+    d.set_item("doc_updated", o.doc_updated)?;
+    Ok(d)
 }
 
 fn exec_error(py: Python<'_>, e: ExecError) -> PyErr {

@@ -10,11 +10,59 @@
 //! rename, so whoever writes one must record enough in a synced file to detect that (as a
 //! sweep run does: its synced completion marker lists each file's size and CRC-32).
 
+use std::cell::Cell;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::ReportError;
+
+/// Testing aid: with `FLOPMARKET_FAIL_WRITE_AFTER=N`, a run's output writer (the staged
+/// unit of `write_run`) fails its file N+1 (counting from 1) with an injected "no space"
+/// error, as a full disk would.
+pub const FAIL_WRITE_AFTER_ENV: &str = "FLOPMARKET_FAIL_WRITE_AFTER";
+
+thread_local! {
+    /// Files this thread may still write before the injected failure (`None`: no limit).
+    static WRITES_LEFT: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Arms the injected write failure from [`FAIL_WRITE_AFTER_ENV`] on this thread until
+/// dropped.
+pub(crate) struct FailHook(Option<u64>);
+
+impl FailHook {
+    pub(crate) fn from_env() -> FailHook {
+        let budget = std::env::var(FAIL_WRITE_AFTER_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        FailHook(WRITES_LEFT.with(|w| w.replace(budget)))
+    }
+}
+
+impl Drop for FailHook {
+    fn drop(&mut self) {
+        WRITES_LEFT.with(|w| w.set(self.0));
+    }
+}
+
+/// The injected failure, when this thread's budget of writes is spent.
+fn injected_failure(target: &Path) -> Result<(), ReportError> {
+    WRITES_LEFT.with(|w| match w.get() {
+        Some(0) => Err(ReportError::Io {
+            path: target.to_path_buf(),
+            error: std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                format!("injected write failure ({FAIL_WRITE_AFTER_ENV})"),
+            ),
+        }),
+        Some(n) => {
+            w.set(Some(n - 1));
+            Ok(())
+        }
+        None => Ok(()),
+    })
+}
 
 /// Removes the temporary file on drop unless the rename happened.
 struct TempGuard {
@@ -76,9 +124,10 @@ where
     let mut writer = BufWriter::new(file);
     fill(&mut writer)?;
     writer.flush().map_err(ReportError::io(&temp))?;
+    injected_failure(target)?;
     let file = writer.into_inner().map_err(|e| ReportError::Io {
         path: temp.clone(),
-        source: e.into_error(),
+        error: e.into_error(),
     })?;
     if durability == Durability::Synced {
         file.sync_all().map_err(ReportError::io(&temp))?;

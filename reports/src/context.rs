@@ -37,6 +37,9 @@ pub struct ReportContext {
     pub serving: Vec<ServingRow>,
     /// Published API prices of 7-8B models (scenarios/data/api_prices.csv).
     pub api_prices: Vec<ApiPrice>,
+    /// SHA-256 (hex) of what was run: the scenario's text, overrides and scale (set by
+    /// the run pipeline; recorded in the run directory's manifest; empty when unknown).
+    pub scenario_digest: String,
 }
 
 /// One inference workload on one GPU model: 7B decode at batch 1 and at its batch.
@@ -121,6 +124,7 @@ impl ReportContext {
             backtests: Vec::new(),
             serving: serving_rows(sc),
             api_prices: serving::api_prices().unwrap_or_default(),
+            scenario_digest: String::new(),
         }
     }
 

@@ -9,20 +9,21 @@ use polars::prelude::PolarsError;
 #[non_exhaustive]
 pub enum ReportError {
     /// A file-system operation (create dir, write, sync, rename) failed on `path`.
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory concerned.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, in the message (not a `source()`, so that printing the
+        /// error's chain does not say it twice).
+        error: std::io::Error,
     },
     /// A Polars operation failed: building a frame, a query, or a Parquet/CSV writer.
-    #[error("{what}: {source}")]
+    #[error("{what}: {error}")]
     Polars {
         /// What was being done, e.g. "writing epochs.parquet".
         what: String,
-        /// The underlying error.
-        source: PolarsError,
+        /// The underlying error, in the message (not a `source()`).
+        error: PolarsError,
     },
     /// A chart could not be rendered to `path` (PNG rasterization).
     #[error("{path}: {message}")]
@@ -32,11 +33,15 @@ pub enum ReportError {
         /// What went wrong.
         message: String,
     },
+    /// The output directory holds something a run must not replace (a user's files, no
+    /// manifest), or is not a directory: bad input, the message says what to do.
+    #[error("{0}")]
+    Refused(String),
     /// `summary.json` could not be serialized, or did not read back as valid JSON.
-    #[error("summary.json: {source}")]
+    #[error("summary.json: {error}")]
     Json {
-        /// The underlying error.
-        source: serde_json::Error,
+        /// The underlying error, in the message (not a `source()`).
+        error: serde_json::Error,
     },
 }
 
@@ -44,12 +49,12 @@ impl ReportError {
     /// Wraps an I/O error with the path it happened on.
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ReportError {
         let path = path.into();
-        move |source| ReportError::Io { path, source }
+        move |error| ReportError::Io { path, error }
     }
 
     /// Wraps a Polars error with what was being done.
     pub(crate) fn polars(what: impl Into<String>) -> impl FnOnce(PolarsError) -> ReportError {
         let what = what.into();
-        move |source| ReportError::Polars { what, source }
+        move |error| ReportError::Polars { what, error }
     }
 }

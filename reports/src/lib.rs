@@ -2,9 +2,11 @@
 //!
 //! - [`FrameSink`] collects the simulator's records ([`flopmarket_sim::RecordSink`]) into
 //!   column vectors and turns them into Polars frames ([`RunFrames`]).
-//! - [`write_run`] writes `summary.json`, the frames as Parquet and/or CSV, and the human
+//! - [`pipeline`]: one run from a scenario's name to its frames, shared by the CLI, the
+//!   Python package and the sweep executor.
+//! - [`write_run`] writes `summary.json`, the frames as Parquet and/or CSV, the human
 //!   report (`report.md`, `report.html` with inline SVG charts, `charts/*.svg` and
-//!   `charts/*.png`), each file atomically.
+//!   `charts/*.png`) and `manifest.json`, as one unit ([`outputs`]).
 //!
 //! Aggregations for the report (per GPU model, per cohort, per period) are Polars lazy
 //! queries ([`analysis`]); rendering is plain string building, with no external assets,
@@ -25,6 +27,8 @@ mod error;
 mod fmt;
 mod html;
 mod markdown;
+pub mod outputs;
+pub mod pipeline;
 pub mod raster;
 mod report;
 mod sink;
@@ -35,9 +39,11 @@ mod table;
 mod venues;
 mod write;
 
+pub use atomic::FAIL_WRITE_AFTER_ENV;
 pub use backtests::resolve_observed;
 pub use context::{DECODE_7B_BYTES_PER_TOKEN, ReportContext, UnitThroughput};
 pub use error::ReportError;
+pub use outputs::OutputOptions;
 pub use sink::{FrameSink, RunFrames};
 pub use table::csv_to_parquet;
-pub use write::{Format, parquet_bytes, summary_json, write_run};
+pub use write::{Format, parquet_bytes, summary_json, write_run, write_run_with};

@@ -1,4 +1,5 @@
-//! [`write_run`]: one run's files, each written atomically into the output directory.
+//! [`write_run`]: one run's files, written as one unit into the output directory
+//! ([`crate::outputs`]).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -13,6 +14,7 @@ use crate::atomic::{write_atomic, write_bytes_atomic};
 use crate::chart_files::write_chart_files;
 use crate::context::ReportContext;
 use crate::error::ReportError;
+use crate::outputs::{Identity, OutputOptions, write_unit};
 use crate::sink::RunFrames;
 use crate::{backtests, html, markdown, report};
 
@@ -48,22 +50,39 @@ impl Format {
     }
 }
 
-/// Writes one run into `dir` (created if missing) and returns the paths written, in order:
-/// `epochs`, `providers`, (when `frames.jobs` is `Some`) `jobs`, (when `frames.venues` is
-/// `Some`: a multi-venue world) `venues` and (when `ctx.backtests` is not empty)
-/// `observed` tables as `.parquet` and/or `.csv`, then `charts/NN-title.svg` and `.png`
-/// for each chart, `report.md`,
-/// `report.html`, and last `summary.json` (so its presence marks a complete run). Every file is written to `.NAME.tmp-PID` in `dir` and
-/// renamed over its target: a previous file stays intact until then, and on error the
-/// temporary file is removed. The report and the JSON are built before anything is
-/// written. Parquet is zstd-compressed with min/max/null-count statistics and carries no
-/// timestamp, so identical frames give byte-identical files. Non-finite summary figures
-/// are written as JSON `null`.
+/// Writes one run into `dir` as one unit ([`write_run_with`] with `format` and a target
+/// that is missing, empty or an earlier run).
 pub fn write_run(
     dir: &Path,
     summary: &Summary,
     frames: RunFrames,
     format: Format,
+    ctx: &ReportContext,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let opts = OutputOptions {
+        format,
+        into_existing: false,
+    };
+    write_run_with(dir, summary, frames, &opts, ctx)
+}
+
+/// Writes one run into `dir` and returns the paths written, in order: `epochs`,
+/// `providers`, (when `frames.jobs` is `Some`) `jobs`, (when `frames.venues` is `Some`: a
+/// multi-venue world) `venues` and (when `ctx.backtests` is not empty) `observed` tables
+/// as `.parquet` and/or `.csv`, then `charts/NN-title.svg` and `.png` for each chart,
+/// `report.md`, `report.html`, `summary.json`, and last `manifest.json` (every other file
+/// with its size and digests). The files are staged beside `dir` and put in place as one
+/// unit ([`crate::outputs`]): a reader of `dir` finds the previous complete run or this
+/// one, and on error `dir` is untouched. A non-empty `dir` that holds no run is refused
+/// ([`ReportError::Refused`]) unless `opts.into_existing`. The report and the JSON are
+/// built before anything is written. Parquet is zstd-compressed with min/max/null-count
+/// statistics and carries no timestamp, so identical frames give byte-identical files.
+/// Non-finite summary figures are written as JSON `null`.
+pub fn write_run_with(
+    dir: &Path,
+    summary: &Summary,
+    frames: RunFrames,
+    opts: &OutputOptions,
     ctx: &ReportContext,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let json = summary_json(summary)?;
@@ -78,54 +97,61 @@ pub fn write_run(
                 .map_err(ReportError::polars("building the observed table"))?,
         )
     };
-    std::fs::create_dir_all(dir).map_err(ReportError::io(dir))?;
-    let mut written = Vec::new();
-    let RunFrames {
-        epochs,
-        providers,
-        jobs,
-        venues,
-    } = frames;
-    let tables = [
-        ("epochs", Some(epochs)),
-        ("providers", Some(providers)),
-        ("jobs", jobs),
-        ("venues", venues),
-        ("observed", observed),
-    ];
-    for (name, frame) in tables {
-        let Some(mut frame) = frame else { continue };
-        if format.parquet() {
-            let path = dir.join(format!("{name}.parquet"));
-            write_atomic(&path, |w| write_parquet(w, &mut frame, &path))?;
+    let identity = Identity {
+        scenario: &summary.run.scenario,
+        scenario_digest: &ctx.scenario_digest,
+        seed: summary.run.seed,
+    };
+    let format = opts.format;
+    write_unit(dir, opts.into_existing, identity, |stage| {
+        let mut written = Vec::new();
+        let RunFrames {
+            epochs,
+            providers,
+            jobs,
+            venues,
+        } = frames;
+        let tables = [
+            ("epochs", Some(epochs)),
+            ("providers", Some(providers)),
+            ("jobs", jobs),
+            ("venues", venues),
+            ("observed", observed),
+        ];
+        for (name, frame) in tables {
+            let Some(mut frame) = frame else { continue };
+            if format.parquet() {
+                let path = stage.join(format!("{name}.parquet"));
+                write_atomic(&path, |w| write_parquet(w, &mut frame, &path))?;
+                written.push(path);
+            }
+            if format.csv() {
+                let path = stage.join(format!("{name}.csv"));
+                write_atomic(&path, |w| write_csv(w, &mut frame, &path))?;
+                written.push(path);
+            }
+        }
+        written.extend(write_chart_files(stage, &doc)?);
+        for (name, text) in [
+            ("report.md", md),
+            ("report.html", page),
+            ("summary.json", json),
+        ] {
+            let path = stage.join(name);
+            write_bytes_atomic(&path, text.as_bytes())?;
             written.push(path);
         }
-        if format.csv() {
-            let path = dir.join(format!("{name}.csv"));
-            write_atomic(&path, |w| write_csv(w, &mut frame, &path))?;
-            written.push(path);
-        }
-    }
-    written.extend(write_chart_files(dir, &doc)?);
-    for (name, text) in [
-        ("report.md", md),
-        ("report.html", page),
-        ("summary.json", json),
-    ] {
-        let path = dir.join(name);
-        write_bytes_atomic(&path, text.as_bytes())?;
-        written.push(path);
-    }
-    Ok(written)
+        Ok(written)
+    })
 }
 
 /// Pretty JSON of the summary with a trailing newline, checked to parse back: the text of
 /// `summary.json`.
 pub fn summary_json(summary: &Summary) -> Result<String, ReportError> {
     let mut text =
-        serde_json::to_string_pretty(summary).map_err(|source| ReportError::Json { source })?;
+        serde_json::to_string_pretty(summary).map_err(|error| ReportError::Json { error })?;
     serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|source| ReportError::Json { source })?;
+        .map_err(|error| ReportError::Json { error })?;
     text.push('\n');
     Ok(text)
 }

@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use flopmarket_reports::{Format, FrameSink, ReportContext, write_run};
+use flopmarket_reports::pipeline::{self, PipelineError, RunRequest, ScenarioInput};
+use flopmarket_reports::{Format, OutputOptions};
 use flopmarket_sim::base::time::{DAY, to_hours};
-use flopmarket_sim::{RunOptions, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::FormatArg;
@@ -25,6 +25,8 @@ pub struct Options {
     pub quiet: bool,
     /// Memory limit [B] (0 = none); None: $FLOPMARKET_MAX_MEMORY, else what is available.
     pub max_memory: Option<u64>,
+    /// Write into a non-empty directory that holds no run, touching only the run's files.
+    pub into_existing: bool,
 }
 
 /// Runs `scenario` and writes its outputs.
@@ -35,45 +37,34 @@ pub fn run(
     set: &[String],
     opts: Options,
 ) -> anyhow::Result<()> {
-    let Options {
-        scale,
-        jobs_log,
-        format,
-        quiet,
-        max_memory,
-    } = opts;
-    let mut sc = Scenario::load_named(scenario, set)?;
-    if let Some(k) = scale {
-        sc.scale(k).map_err(BadInput)?;
-    }
-    flopmarket_reports::resolve_observed(&mut sc)?;
-    if let Some(seed) = seed {
-        sc.seed = seed;
-    }
-    check_memory(&sc, jobs_log, max_memory)?;
-    let out = out.unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
-    let bar = progress_bar(sc.duration, quiet);
-    let result = flopmarket_sim::run(&sc, FrameSink::new(), RunOptions { jobs_log }, |t| {
-        bar.set_position(t / DAY);
-    });
+    let req = RunRequest {
+        set,
+        scale: opts.scale,
+        seed,
+        jobs_log: opts.jobs_log,
+        max_memory: opts.max_memory,
+        ..RunRequest::new(ScenarioInput::Named(scenario))
+    };
+    let prepared = pipeline::prepare(&req).map_err(pipeline_error)?;
+    let out = out.unwrap_or_else(|| PathBuf::from("out").join(&prepared.scenario.name));
+    let bar = progress_bar(prepared.scenario.duration, opts.quiet);
+    let run = prepared.run(|t| bar.set_position(t / DAY));
     bar.finish_and_clear();
-    let summary = result.summary;
-    let backtests = result.backtests;
-    let frames = result
-        .sink
-        .into_frames()
-        .context("building output tables")?;
-    let format = match format {
+    let run = run.map_err(pipeline_error)?;
+    let format = match opts.format {
         FormatArg::Parquet => Format::Parquet,
         FormatArg::Csv => Format::Csv,
         FormatArg::Both => Format::Both,
     };
-    let mut ctx = ReportContext::from_scenario(&sc);
-    ctx.claims = summary.claims.claims.clone();
-    ctx.backtests = backtests;
-    let written = write_run(&out, &summary, frames, format, &ctx)
+    let output = OutputOptions {
+        format,
+        into_existing: opts.into_existing,
+    };
+    let written = run
+        .write(&out, &output)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
-    if !quiet {
+    let (sc, summary) = (&run.scenario, &run.summary);
+    if !opts.quiet {
         println!(
             "{}: {} jobs ({} completed, {} to cloud, {} dropped, {} failed), utilization {:.1} %, savings vs {} {:.1} %",
             sc.name,
@@ -97,7 +88,7 @@ pub fn run(
             println!("wrote {}", path.display());
         }
     }
-    let violations = summary.invariant_violations();
+    let violations = run.violations();
     if !violations.is_empty() {
         anyhow::bail!(
             "conservation check failed (outputs written for inspection): {}",
@@ -105,6 +96,16 @@ pub fn run(
         );
     }
     Ok(())
+}
+
+/// The CLI's error for the pipeline's: bad input (exit 2) for the scenario, `--scale`
+/// and the memory check.
+fn pipeline_error(e: PipelineError) -> anyhow::Error {
+    match e {
+        PipelineError::Scenario(e) => e.into(),
+        PipelineError::Input(msg) => BadInput(msg).into(),
+        other => other.into(),
+    }
 }
 
 fn progress_bar(duration: u64, quiet: bool) -> ProgressBar {
@@ -121,10 +122,4 @@ fn progress_bar(duration: u64, quiet: bool) -> ProgressBar {
         .progress_chars("=> "),
     );
     bar
-}
-
-/// Refuses (bad input, exit 2) a scenario whose estimated memory exceeds the limit: the
-/// flag's, else `FLOPMARKET_MAX_MEMORY`'s, else the memory available now; 0 = no limit.
-fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> anyhow::Result<()> {
-    flopmarket_reports::sweep::check_memory(sc, jobs_log, flag).map_err(|e| BadInput(e).into())
 }

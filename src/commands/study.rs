@@ -1,22 +1,16 @@
-//! `flopmarket study`: a study file (a sweep file with `[study]`) run as a sweep by
-//! `flopmarket_reports::sweep::execute` (with its report), then the study's figures per
-//! arm (mean and 95 % Student-t interval over replicates) written as a Markdown table to
-//! `<out>/figures.md` and, at full size, into the write-up's generated block.
+//! `flopmarket study`: a study file (a sweep file with `[study]`) run by
+//! `flopmarket_reports::study::run_study` (the sweep with its report, then the figures per
+//! arm into `<out>/figures.md` and, at full size, the write-up's generated block); this
+//! file draws its progress and prints its messages.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use flopmarket_reports::study::{
-    self, StudyError, figures, figures_document, find_doc, rewrite_block, update_doc,
+    StudyOptions, StudyRunError, all_studies, run_study, stem, study_file,
 };
-use flopmarket_reports::sweep::{ExecOptions, execute};
-use flopmarket_sim::sweep::{Study, Sweep};
 
-use super::sweep::{Terminal, exec_error, progress_bar};
+use super::sweep::{Terminal, progress_bar};
 use crate::exit::BadInput;
-
-/// Where `study NAME` and `study --all` look for study files (from the current directory).
-pub const STUDIES_DIR: &str = "scenarios/studies";
 
 /// Options of `flopmarket study`.
 #[derive(Debug, Clone)]
@@ -40,8 +34,8 @@ pub struct StudyArgs {
 /// Runs the study (or every study).
 pub fn study(args: StudyArgs) -> anyhow::Result<()> {
     let files = match (&args.study, args.all) {
-        (Some(name), false) => vec![study_file(name)?],
-        (None, true) => all_studies()?,
+        (Some(name), false) => vec![study_file(name).map_err(study_error)?],
+        (None, true) => all_studies().map_err(study_error)?,
         _ => {
             return Err(BadInput("give a study (name or file) or --all, not both".into()).into());
         }
@@ -60,179 +54,50 @@ pub fn study(args: StudyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A study name, or a path to a study file.
-fn study_file(name: &str) -> anyhow::Result<PathBuf> {
-    let given = PathBuf::from(name);
-    if given.is_file() {
-        return Ok(given);
-    }
-    let named = Path::new(STUDIES_DIR).join(format!("{name}.toml"));
-    if named.is_file() {
-        return Ok(named);
-    }
-    let known = all_studies()
-        .map(|f| f.iter().map(|p| stem(p)).collect::<Vec<_>>().join(", "))
-        .unwrap_or_default();
-    Err(BadInput(format!(
-        "no study `{name}`: neither a file nor {} (run from the repository root; studies: {})",
-        named.display(),
-        if known.is_empty() { "none" } else { &known }
-    ))
-    .into())
-}
-
-/// The study files in `scenarios/studies/`, sorted.
-fn all_studies() -> anyhow::Result<Vec<PathBuf>> {
-    let dir = Path::new(STUDIES_DIR);
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        BadInput(format!(
-            "{}: {e} (run `flopmarket study --all` from the repository root)",
-            dir.display()
-        ))
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(BadInput(format!("no study file (*.toml) in {}", dir.display())).into());
-    }
-    Ok(files)
-}
-
-fn stem(file: &Path) -> String {
-    file.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 /// Bad input (exit 2) for the study's input errors.
-fn study_error(e: StudyError) -> anyhow::Error {
+fn study_error(e: StudyRunError) -> anyhow::Error {
     match e {
-        StudyError::Input(msg) => BadInput(msg).into(),
+        StudyRunError::Input(msg) => BadInput(msg).into(),
+        StudyRunError::Scenario(e) => e.into(),
         other => other.into(),
     }
 }
 
 /// Runs one study file.
 fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()> {
-    let full = Sweep::load(file)?;
-    let Some(study) = full.study.clone() else {
-        return Err(BadInput(format!(
-            "{} has no [study] table: it is a sweep file (run it with `flopmarket sweep`)",
-            file.display()
-        ))
-        .into());
-    };
-    // The write-up and its markers are checked before anything runs.
-    let doc = find_doc(file, &study.doc, &full.name).map_err(study_error)?;
-    let doc_text =
-        std::fs::read_to_string(&doc).with_context(|| format!("reading {}", doc.display()))?;
-    rewrite_block(&doc_text, "")
-        .map_err(|why| BadInput(format!("study `{}`: {}: {why}", full.name, doc.display())))?;
-
-    let sweep = if args.small { full.small() } else { full };
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("reading {}", file.display()))?
-        + &small_note(&study, args.small);
-    let out = match out {
-        Some(dir) => dir,
-        None => default_out(&stem(file), &text, args.quiet)?,
-    };
-    let opts = ExecOptions {
+    let opts = StudyOptions {
+        small: args.small,
         threads: args.threads,
-        ..ExecOptions::default()
+        out,
+        no_write: args.no_write,
     };
     let events = Terminal {
         bar: progress_bar(args.quiet),
         quiet: args.quiet,
     };
-    let outcome = execute(&sweep, &text, &out, &opts, &events);
+    let outcome = run_study(file, &opts, &events);
     events.bar.finish_and_clear();
-    let outcome = outcome.map_err(|e| exec_error(e, file))?;
-    if outcome.failed > 0 {
-        anyhow::bail!(
-            "{} of {} runs failed; each has runs/<id>/failed.json with its error in {}",
-            outcome.failed,
-            outcome.done,
-            out.display()
-        );
-    }
-
-    let arms = figures(&sweep, &study, &out).map_err(study_error)?;
-    let command = command_line(file, args.small);
-    let block = study::table(&sweep, &study, &arms, &command);
-    let figures_md = out.join("figures.md");
-    std::fs::write(&figures_md, figures_document(&study, &block))
-        .with_context(|| format!("writing {}", figures_md.display()))?;
-    let doc_note = if args.small || args.no_write {
-        "write-up not touched".to_string()
-    } else if update_doc(&doc, &block).map_err(study_error)? {
-        format!("updated {}", doc.display())
-    } else {
-        format!("{} unchanged", doc.display())
-    };
+    let o = outcome.map_err(study_error)?;
     if !args.quiet {
+        if o.afresh {
+            println!(
+                "{}: the study file changed; running it afresh",
+                o.out.display()
+            );
+        }
+        let doc_note = match o.doc_updated {
+            None => "write-up not touched".to_string(),
+            Some(true) => format!("updated {}", o.doc.display()),
+            Some(false) => format!("{} unchanged", o.doc.display()),
+        };
         println!(
             "{}: {} runs in {:.1} s ({} threads); wrote {}; {doc_note}",
-            sweep.name,
-            outcome.done,
-            outcome.wall_s,
-            outcome.threads,
-            figures_md.display()
+            o.name,
+            o.sweep.done,
+            o.sweep.wall_s,
+            o.sweep.threads,
+            o.figures_md.display()
         );
     }
     Ok(())
-}
-
-/// `target/studies/<name>` (the study file's name), emptied first when it holds another version of the study (the
-/// executor refuses a directory whose sweep.toml differs; this one is the command's own).
-fn default_out(name: &str, text: &str, quiet: bool) -> anyhow::Result<PathBuf> {
-    let out = Path::new("target/studies").join(name);
-    let copy = out.join("sweep.toml");
-    if std::fs::read_to_string(&copy).is_ok_and(|old| old != text) {
-        if !quiet {
-            println!(
-                "{}: the study file changed; running it afresh",
-                out.display()
-            );
-        }
-        std::fs::remove_dir_all(&out).with_context(|| format!("emptying {}", out.display()))?;
-    }
-    Ok(out)
-}
-
-/// The command the table names: `flopmarket study <name>` for a study in a
-/// `scenarios/studies/` directory (however its path was given, so the table does not
-/// depend on it), else with the file as given.
-fn command_line(file: &Path, small: bool) -> String {
-    let in_studies = file
-        .canonicalize()
-        .ok()
-        .and_then(|f| f.parent().map(|d| d.ends_with(STUDIES_DIR)))
-        .unwrap_or(false);
-    let what = if in_studies {
-        stem(file)
-    } else {
-        file.display().to_string()
-    };
-    format!(
-        "flopmarket study {what}{}",
-        if small { " --small" } else { "" }
-    )
-}
-
-/// With `--small`, a comment appended to the copy of the study file in the output
-/// directory: a small and a full study never share a directory unnoticed (the executor
-/// refuses a directory whose sweep.toml differs).
-fn small_note(study: &Study, small: bool) -> String {
-    if !small {
-        return String::new();
-    }
-    let s = &study.small;
-    format!(
-        "\n# flopmarket study --small: set += {:?}, replicates = {:?}, samples = {:?}\n",
-        s.set, s.replicates, s.samples
-    )
 }

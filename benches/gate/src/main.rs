@@ -20,7 +20,7 @@ use std::time::Instant;
 use flopmarket_gate::{AuctionBench, TokenBench, mm1_run, scenario, scenario_run};
 
 /// The run's size and load as JSON fields (the scaling study reads them).
-fn network_fields(s: &flopmarket_sim::data::records::Summary) -> String {
+fn network_fields(s: &flopmarket_sim::Summary) -> String {
     format!(
         "\"providers\":{},\"jobs\":{},\"jobs_in_flight\":{},\"utilization\":{}",
         s.run.providers, s.jobs.jobs_submitted, s.jobs.jobs_in_flight, s.capacity.utilization

@@ -5,6 +5,7 @@
 //! sweep's files only (no date, no timing), so the same runs give the same bytes.
 
 mod doc;
+mod run;
 mod table;
 
 use std::path::Path;
@@ -13,6 +14,10 @@ use flopmarket_sim::sweep::{ParamValue, Study, Sweep};
 use serde_json::Value;
 
 pub use doc::{BEGIN, END, find_doc, rewrite_block, update_doc};
+pub use run::{
+    STUDIES_DIR, StudyOptions, StudyOutcome, StudyRunError, all_studies, run_study, stem,
+    study_file,
+};
 pub use table::{figures_document, format_cell, table};
 
 use crate::sweep::{COMPLETE_MARKER, t975};
@@ -26,19 +31,19 @@ pub enum StudyError {
     #[error("{0}")]
     Input(String),
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file.
         path: std::path::PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, in the message (not a `source()`).
+        error: std::io::Error,
     },
 }
 
 impl StudyError {
     fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StudyError {
         let path = path.to_path_buf();
-        move |source| StudyError::Io { path, source }
+        move |error| StudyError::Io { path, error }
     }
 }
 

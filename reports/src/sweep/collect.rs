@@ -53,7 +53,9 @@ struct RunRow {
     summary: Value,
 }
 
-/// The run directories under `dir`: `dir/runs/*` for a sweep, `dir` itself for one run.
+/// The run directories under `dir`: `dir/runs/*` for a sweep, `dir` itself for one run
+/// (refused, as bad input naming the file, when its files do not match its
+/// `manifest.json`).
 pub fn run_dirs(dir: &Path) -> Result<Vec<PathBuf>, SweepReportError> {
     let runs = dir.join("runs");
     if runs.is_dir() {
@@ -65,7 +67,9 @@ pub fn run_dirs(dir: &Path) -> Result<Vec<PathBuf>, SweepReportError> {
         dirs.sort();
         return Ok(dirs);
     }
-    if dir.join(COMPLETE_MARKER).is_file() {
+    // One run's directory: its files must be the ones its manifest lists.
+    let verified = crate::outputs::verify_run_dir(dir).map_err(SweepReportError::Input)?;
+    if verified.is_some() || dir.join(COMPLETE_MARKER).is_file() {
         return Ok(vec![dir.to_path_buf()]);
     }
     Err(SweepReportError::Input(format!(

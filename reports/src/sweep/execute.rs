@@ -11,14 +11,15 @@ use std::time::Instant;
 
 use flopmarket_sim::run::memory::MemoryEstimate;
 use flopmarket_sim::sweep::{RunSpec, Shard, Sweep};
-use flopmarket_sim::{RunOptions, Scenario, ScenarioError};
+use flopmarket_sim::{Scenario, ScenarioError};
 use rayon::prelude::*;
 
 use super::{
     RunState, SweepReportError, context_json, run_state, write_failed_run, write_report,
     write_sweep_run,
 };
-use crate::{FrameSink, ReportContext};
+use crate::ReportContext;
+use crate::pipeline::{self, RunRequest, ScenarioInput};
 
 /// How to execute a sweep.
 #[derive(Debug, Clone)]
@@ -256,8 +257,9 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// One run: scenario with the run's overrides and seed, simulate, write its files. The
-/// error is the message recorded in `failed.json`.
+/// One run through the run pipeline (the sweep's base scenario with the run's overrides
+/// and seed), then its sweep run files. The error is the message recorded in
+/// `failed.json`.
 fn run_one(
     sweep: &Sweep,
     spec: &RunSpec,
@@ -266,18 +268,23 @@ fn run_one(
 ) -> Result<(), String> {
     let _guard = RunGuard::enter(&spec.id)?;
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
-        let mut sc = Scenario::parse(&sweep.base_text, &sweep.base_file(), &spec.overrides(sweep))
-            .map_err(|e| chain(&e))?;
-        sc.seed = spec.seed;
-        // A run too big for the memory left is recorded as failed, not an abort.
-        check_memory(&sc, sweep.keep.jobs, max_memory)?;
-        let opts = RunOptions {
+        let overrides = spec.overrides(sweep);
+        let file = sweep.base_file();
+        let req = RunRequest {
+            set: &overrides,
+            seed: Some(spec.seed),
             jobs_log: sweep.keep.jobs,
+            // A run too big for the memory left is recorded as failed, not an abort.
+            max_memory,
+            ..RunRequest::new(ScenarioInput::Text {
+                text: &sweep.base_text,
+                file: &file,
+            })
         };
-        let result = flopmarket_sim::run(&sc, FrameSink::new(), opts, |_| {});
-        let frames = result.sink.into_frames().map_err(|e| chain(&e))?;
-        write_sweep_run(dir, spec, &result.summary, frames, sweep.keep).map_err(|e| chain(&e))?;
-        let violations = result.summary.invariant_violations();
+        let prepared = pipeline::prepare(&req).map_err(|e| chain(&e))?;
+        let run = prepared.simulate(|_| {}).map_err(|e| chain(&e))?;
+        write_sweep_run(dir, spec, &run.summary, run.frames, sweep.keep).map_err(|e| chain(&e))?;
+        let violations = run.summary.invariant_violations();
         if !violations.is_empty() {
             return Err(format!(
                 "conservation check failed: {}",

@@ -13,7 +13,7 @@ mod bands;
 mod collect;
 mod execute;
 mod render;
-mod run_files;
+pub(crate) mod run_files;
 mod stats;
 mod unit_costs;
 
@@ -56,16 +56,16 @@ pub enum SweepReportError {
 }
 
 impl SweepReportError {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> SweepReportError {
+    pub(crate) fn io(path: &Path, error: std::io::Error) -> SweepReportError {
         SweepReportError::Report(ReportError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })
     }
 
     pub(crate) fn polars(what: &str) -> impl FnOnce(PolarsError) -> SweepReportError {
         let what = what.to_string();
-        move |source| SweepReportError::Report(ReportError::Polars { what, source })
+        move |error| SweepReportError::Report(ReportError::Polars { what, error })
     }
 }
 
@@ -204,7 +204,7 @@ pub fn context_json(ctx: &ReportContext) -> serde_json::Value {
 pub fn write_context(dir: &Path, ctx: &ReportContext) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(ReportError::io(dir))?;
     let mut text = serde_json::to_string_pretty(&context_json(ctx))
-        .map_err(|source| ReportError::Json { source })?;
+        .map_err(|error| ReportError::Json { error })?;
     text.push('\n');
     write_bytes_atomic(&dir.join("context.json"), text.as_bytes())
 }
@@ -250,13 +250,41 @@ fn read_context(dir: &Path) -> ReportContext {
     }
 }
 
+/// Where the report of `dir` goes: `out`, else `dir` for a sweep and `dir/report/` for
+/// one run's directory (its own files are one unit, listed in its manifest: the report
+/// must not replace its report.md or charts). Writing into a run directory itself is
+/// refused.
+fn report_dir(dir: &Path, out: Option<&Path>) -> Result<PathBuf, SweepReportError> {
+    let single =
+        !dir.join("runs").is_dir() && dir.join(crate::outputs::manifest::MANIFEST).is_file();
+    match out {
+        None if single => Ok(dir.join("report")),
+        None => Ok(dir.to_path_buf()),
+        Some(out) if single && same_dir(out, dir) => Err(SweepReportError::Input(format!(
+            "{}: a run's directory holds its own report and files as one unit (see its {}); \
+             write the aggregate report elsewhere (--out)",
+            dir.display(),
+            crate::outputs::manifest::MANIFEST
+        ))),
+        Some(out) => Ok(out.to_path_buf()),
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// Aggregates `dir` and writes the tables, `report.md` (charts as PNG images),
 /// `report.html` (charts inline as SVG), and `charts/*.svg` and `charts/*.png` into `out`
-/// (default: `dir`); returns the paths written. The report on
-/// one run directory describes that run as a sweep of one.
+/// (default: `dir` for a sweep, `dir/report/` for one run); returns the paths written.
+/// The report on one run directory describes that run as a sweep of one.
 pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, SweepReportError> {
     let agg = aggregate(dir)?;
-    let out = out.unwrap_or(dir);
+    let out = report_dir(dir, out)?;
+    let out = out.as_path();
     let ctx = read_context(dir);
     let name = dir
         .file_name()
@@ -299,7 +327,7 @@ pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, Swee
         .collect();
     let failed_text = format!(
         "{}\n",
-        serde_json::to_string_pretty(&failed).map_err(|source| ReportError::Json { source })?
+        serde_json::to_string_pretty(&failed).map_err(|error| ReportError::Json { error })?
     );
     written.extend(write_chart_files(out, &doc)?);
     for (file, text) in [

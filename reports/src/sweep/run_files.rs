@@ -95,7 +95,7 @@ pub fn run_state(dir: &Path) -> RunState {
         return RunState::Complete;
     };
     for (name, entry) in files {
-        if let Err(why) = check_file(dir, name, entry) {
+        if let Err(why) = check_file(dir, name, entry, COMPLETE_MARKER) {
             return RunState::Damaged(why);
         }
     }
@@ -107,14 +107,20 @@ pub fn is_complete(dir: &Path) -> bool {
     run_state(dir) == RunState::Complete
 }
 
-/// Checks one listed file: its size, CRC-32 and, when recorded, the row count in its
-/// Parquet footer.
-fn check_file(dir: &Path, name: &str, entry: &Value) -> Result<(), String> {
+/// Checks one file listed in `marker` (a sweep run's `summary.json`, a run directory's
+/// `manifest.json`): its size, CRC-32 and, when recorded, its SHA-256 and the row count in
+/// its Parquet footer. The error names the file.
+pub(crate) fn check_file(
+    dir: &Path,
+    name: &str,
+    entry: &Value,
+    marker: &str,
+) -> Result<(), String> {
     let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
     let want = |key: &str| {
         entry[key]
             .as_u64()
-            .ok_or_else(|| format!("{COMPLETE_MARKER}: no {key} recorded for {name}"))
+            .ok_or_else(|| format!("{marker}: no {key} recorded for {name}"))
     };
     let size = want("bytes")?;
     if bytes.len() as u64 != size {
@@ -127,6 +133,14 @@ fn check_file(dir: &Path, name: &str, entry: &Value) -> Result<(), String> {
         return Err(format!(
             "{name}: contents differ from what was written (CRC-32)"
         ));
+    }
+    if let Some(sha) = entry.get("sha256") {
+        use sha2::Digest;
+        if sha.as_str() != Some(crate::pipeline::hex(&sha2::Sha256::digest(&bytes)).as_str()) {
+            return Err(format!(
+                "{name}: contents differ from what was written (SHA-256)"
+            ));
+        }
     }
     if entry.get("rows").is_some() {
         let rows = want("rows")?;
@@ -184,8 +198,7 @@ pub fn write_sweep_run(
         let bytes = parquet_bytes(&mut frame, &dir.join(&file))?;
         put(&file, &bytes, Some(frame.height()))?;
     }
-    let mut marker =
-        serde_json::to_value(summary).map_err(|source| ReportError::Json { source })?;
+    let mut marker = serde_json::to_value(summary).map_err(|error| ReportError::Json { error })?;
     marker[FILES_KEY] = Value::Object(files);
     write_bytes_atomic_with(
         &dir.join(COMPLETE_MARKER),
@@ -216,7 +229,7 @@ fn remove_if_present(path: &Path) -> Result<(), ReportError> {
 
 fn pretty(value: &serde_json::Value) -> Result<String, ReportError> {
     let mut text =
-        serde_json::to_string_pretty(value).map_err(|source| ReportError::Json { source })?;
+        serde_json::to_string_pretty(value).map_err(|error| ReportError::Json { error })?;
     text.push('\n');
     Ok(text)
 }

@@ -271,6 +271,7 @@ pub fn context() -> ReportContext {
         backtests: Vec::new(),
         serving: Vec::new(),
         api_prices: Vec::new(),
+        scenario_digest: String::new(),
         claims: vec![ClaimCheck {
             metric: "savings_pct".into(),
             cohort: None,

@@ -46,6 +46,7 @@ fn both_formats_write_every_file_and_nothing_else() {
         "epochs.parquet",
         "jobs.csv",
         "jobs.parquet",
+        "manifest.json",
         "providers.csv",
         "providers.parquet",
         "report.html",
@@ -58,9 +59,15 @@ fn both_formats_write_every_file_and_nothing_else() {
     assert!(written.iter().all(|p| p.starts_with(&dir) && p.is_file()));
     assert_eq!(
         written.last().unwrap().file_name().unwrap(),
-        "summary.json",
-        "summary.json is written last"
+        "manifest.json",
+        "manifest.json is written last"
     );
+    assert_eq!(
+        written[written.len() - 2].file_name().unwrap(),
+        "summary.json"
+    );
+    // No staging directory is left beside it.
+    assert_eq!(file_names(&tmp.path().join("run")), ["nested"]);
 }
 
 #[test]
@@ -72,6 +79,7 @@ fn single_formats_and_no_jobs_log() {
         [
             "charts",
             "epochs.parquet",
+            "manifest.json",
             "providers.parquet",
             "report.html",
             "report.md",
@@ -220,7 +228,7 @@ fn identical_input_gives_byte_identical_files_charts_included() {
 }
 
 #[test]
-fn a_file_in_place_of_the_directory_is_an_error_and_leaves_no_temp_file() {
+fn a_file_in_place_of_the_directory_is_refused_and_leaves_no_staging_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out");
     fs::write(&dir, b"not a directory").unwrap();
@@ -232,7 +240,7 @@ fn a_file_in_place_of_the_directory_is_an_error_and_leaves_no_temp_file() {
         &fixtures::context(),
     );
     assert!(
-        matches!(err, Err(flopmarket_reports::ReportError::Io { .. })),
+        matches!(err, Err(flopmarket_reports::ReportError::Refused(_))),
         "{err:?}"
     );
     assert_eq!(file_names(tmp.path()), ["out"]);
@@ -240,34 +248,49 @@ fn a_file_in_place_of_the_directory_is_an_error_and_leaves_no_temp_file() {
 }
 
 #[test]
-fn a_failure_mid_run_keeps_previous_files_and_leaves_no_temp_file() {
+fn a_directory_of_other_files_is_refused_untouched_unless_into_existing() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
+    let dir = tmp.path().join("mine");
+    fs::create_dir(&dir).unwrap();
     fs::write(dir.join("summary.json"), b"{\"old\": true}").unwrap();
-    // A directory where report.md should go: the rename over it fails.
-    fs::create_dir(dir.join("report.md")).unwrap();
-    fs::write(dir.join("report.md/keep"), b"x").unwrap();
+    fs::write(dir.join("notes.txt"), b"mine").unwrap();
     let err = write_run(
-        dir,
+        &dir,
         &fixtures::summary(),
         fixtures::frames(true),
         Format::Parquet,
         &fixtures::context(),
     );
-    assert!(
-        matches!(err, Err(flopmarket_reports::ReportError::Io { .. })),
-        "{err:?}"
-    );
-    assert!(
-        file_names(dir).iter().all(|n| !n.starts_with('.')),
-        "{:?}",
-        file_names(dir)
-    );
-    assert_eq!(
+    let Err(flopmarket_reports::ReportError::Refused(msg)) = err else {
+        panic!("{err:?}")
+    };
+    assert!(msg.contains("--into-existing"), "{msg}");
+    assert_eq!(file_names(&dir), ["notes.txt", "summary.json"]);
+    assert_eq!(file_names(tmp.path()), ["mine"]);
+    let opts = flopmarket_reports::OutputOptions {
+        format: Format::Parquet,
+        into_existing: true,
+    };
+    let written = flopmarket_reports::write_run_with(
+        &dir,
+        &fixtures::summary(),
+        fixtures::frames(true),
+        &opts,
+        &fixtures::context(),
+    )
+    .unwrap();
+    assert_eq!(written.last().unwrap(), &dir.join("manifest.json"));
+    assert_eq!(fs::read(dir.join("notes.txt")).unwrap(), b"mine");
+    assert_ne!(
         fs::read(dir.join("summary.json")).unwrap(),
         b"{\"old\": true}"
     );
-    assert!(dir.join("report.md/keep").is_file());
+    assert!(
+        flopmarket_reports::outputs::verify_run_dir(&dir)
+            .unwrap()
+            .is_some()
+    );
+    assert!(file_names(&dir).iter().all(|n| !n.starts_with('.')));
 }
 
 #[test]

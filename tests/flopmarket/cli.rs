@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
-use common::{flopmarket, text};
+use crate::common::{flopmarket, text};
 
 fn run_short(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![

@@ -6,8 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
-use common::{flopmarket, text};
+use crate::common::{flopmarket, text};
 
 use flopmarket_reports::analysis::{f64s, strings, u64s};
 use flopmarket_reports::sweep::aggregate;
@@ -425,7 +424,9 @@ fn report_works_on_a_single_run_directory() {
     ]);
     assert!(o.status.success(), "{}", text(&o));
     report(&run);
-    assert!(run.join("runs.parquet").is_file() && run.join("bands.parquet").is_file());
+    // Beside the run's own files (one unit, listed in its manifest), in report/.
+    let agg = run.join("report");
+    assert!(agg.join("runs.parquet").is_file() && agg.join("bands.parquet").is_file());
 }
 
 #[test]

@@ -1,0 +1,7 @@
+//! Integration tests of the flopmarket CLI, one binary; a file per concern.
+
+mod cli;
+mod common;
+mod outputs;
+mod study;
+mod sweep;
