@@ -4,7 +4,7 @@
 //! `summary.venues`, so its report has no such section.
 
 use flopmarket_sim::Summary;
-use flopmarket_sim::data::records::VenueSummary;
+use flopmarket_sim::run::summary::VenueSummary;
 use polars::prelude::{DataFrame, PolarsResult};
 
 use crate::analysis::{f64s, strings, u64s};
