@@ -3,7 +3,7 @@
 
 use flopmarket_sim::Scenario;
 use flopmarket_sim::base::time::{DAY, to_hours};
-use flopmarket_sim::scenario::world::VenueKind;
+use flopmarket_sim::scenario::VenueKind;
 
 /// A scenario's size at a glance.
 #[derive(Debug, Clone, PartialEq)]

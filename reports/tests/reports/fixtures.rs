@@ -161,6 +161,7 @@ pub fn jobs() -> Vec<JobRecord> {
 pub fn summary() -> Summary {
     Summary {
         alternatives: Default::default(),
+        token_income: Default::default(),
         run: RunInfo {
             scenario: "tiny".into(),
             flopmarket_version: "0.1.0".into(),
