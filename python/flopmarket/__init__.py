@@ -8,8 +8,8 @@ results as Polars frames::
     r.summary["savings_pct"]                         # [%] vs the cloud baseline
     r.epochs.filter(pl.col("gpu_model") == "all")   # one row per epoch
 
-The tables have the columns and dtypes of the CLI's Parquet files (README "Outputs");
-units are in the column names and in the README's summary.json table: ``_usd`` [USD],
+The tables have the columns and dtypes of the CLI's Parquet files (docs/guide/outputs.md);
+units are in the column names and in docs/guide/outputs.md's summary.json table: ``_usd`` [USD],
 ``_h`` [hours since the start], ``_s`` [seconds], ``gpu_hours_*`` [GPU-hours],
 ``usd_per_gpu_hour`` [USD per GPU-hour], fractions in [0, 1].
 """

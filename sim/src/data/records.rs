@@ -1,6 +1,6 @@
 //! What a run emits: per-epoch, per-provider and per-job records through a
 //! [`RecordSink`], (the headline figures are `crate::run::summary::Summary`). Field names are the column
-//! names of the output files (see README "Outputs").
+//! names of the output files (see docs/guide/outputs.md).
 
 use serde::Serialize;
 

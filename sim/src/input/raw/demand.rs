@@ -108,13 +108,13 @@ pub struct RawArrivals {
     /// Hour of day (UTC) of peak demand. Default 15.
     #[serde(default)]
     pub peak_hour: Option<Sp<f64>>,
-    /// Replay a demand trace instead (see README, "Trace-driven demand").
+    /// Replay a demand trace instead (see docs/guide/traces.md).
     #[serde(default)]
     pub trace: Option<Sp<RawTrace>>,
 }
 
 /// A demand trace replayed as a workload's arrivals: one job per row, scaled in rate and
-/// time (see README, "Trace-driven demand").
+/// time (see docs/guide/traces.md).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrace {

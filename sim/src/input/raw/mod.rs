@@ -45,14 +45,14 @@ pub struct RawScenario {
     /// Effective-throughput settings: measured calibration tables and assumed efficiencies.
     #[serde(default)]
     pub calibration: Option<RawCalibration>,
-    /// Published claims to check against the simulated figures (see README, "Claims").
+    /// Published claims to check against the simulated figures (see docs/guide/claims-and-backtests.md).
     #[serde(default)]
     pub claims: Option<Vec<Sp<RawClaim>>>,
     /// Verified training (Gensyn): proof-of-learning overhead, cheating solvers, verifiers.
     #[serde(default)]
     pub verification: Option<Sp<RawVerification>>,
     /// Published series to backtest the run against (needs `[scenario] start`; see
-    /// README, "Backtests").
+    /// docs/guide/claims-and-backtests.md).
     #[serde(default)]
     pub observed: Option<Vec<Sp<RawObserved>>>,
     /// Provider cohorts; each cohort becomes `count` individual providers. A world
@@ -61,11 +61,11 @@ pub struct RawScenario {
     pub providers: Sp<Vec<RawCohort>>,
     /// Workloads (consumers' job streams).
     pub workloads: Sp<Vec<RawWorkload>>,
-    /// Dated changes to the market and token parameters, in time order (see README, "Timeline").
+    /// Dated changes to the market and token parameters, in time order (see docs/guide/timeline-and-history.md).
     #[serde(default)]
     pub timeline: Option<Vec<Sp<RawTimelineEntry>>>,
     /// A multi-venue world: several networks and clouds competing for the workloads
-    /// below (see README, "Worlds"). Without it, the scenario is one network.
+    /// below (see docs/guide/worlds.md). Without it, the scenario is one network.
     #[serde(default)]
     pub venues: Option<Sp<Vec<Sp<RawVenue>>>>,
     /// A world: how consumers choose a venue for each job.

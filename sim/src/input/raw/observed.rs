@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::input::spanned::Sp;
 
-/// A published series the run should reproduce (see README, "Backtests").
+/// A published series the run should reproduce (see docs/guide/claims-and-backtests.md).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawObserved {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::input::spanned::Sp;
 
 /// A dated change: from the epoch boundary `at` on, the run uses the scenario as it
-/// would read with the `set` paths applied (see README, "Timeline").
+/// would read with the `set` paths applied (see docs/guide/timeline-and-history.md).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTimelineEntry {

@@ -1,10 +1,10 @@
 //! summary.json: the headline figures of one run, in sections. Each section is filled
 //! by the part of the model it describes ([`crate::run`] calls one builder per section)
 //! and flattened into one JSON object, so summary.json's keys and their order are the
-//! ones the README documents (a test checks every key is documented there).
+//! ones docs/guide/outputs.md documents (a test checks every key is documented there).
 //!
 //! To add a figure: a field in its section here (with its unit in the doc comment), its
-//! value in that section's builder, and a row in the README's summary.json table.
+//! value in that section's builder, and a row in docs/guide/outputs.md's summary.json table.
 
 use serde::Serialize;
 
@@ -21,7 +21,8 @@ pub use mechanisms::*;
 pub use token::*;
 pub use venues::*;
 
-/// Headline figures of one run (summary.json). Documented field by field in the README.
+/// Headline figures of one run (summary.json). Documented field by field in
+/// docs/guide/outputs.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Summary {
     /// What ran: the scenario, the code, the seed, the market and its size.
@@ -322,13 +323,13 @@ pub const HEADLINE: &[Headline] = &[
 mod tests {
     use super::*;
 
-    /// The backticked names in the first column of the README's summary.json table.
+    /// The backticked names in the first column of docs/guide/outputs.md's summary.json table.
     fn documented() -> Vec<String> {
         let readme = include_str!("../../../../docs/guide/outputs.md");
         let table = readme
             .split("### summary.json")
             .nth(1)
-            .expect("README has a summary.json section");
+            .expect("docs/guide/outputs.md has a summary.json section");
         let mut names = Vec::new();
         for row in table.lines().skip_while(|l| !l.starts_with('|')) {
             if !row.starts_with('|') {
@@ -340,7 +341,7 @@ mod tests {
         names
     }
 
-    /// Every key of summary.json is documented in the README's table, and the table
+    /// Every key of summary.json is documented in docs/guide/outputs.md's table, and the table
     /// documents no key that summary.json does not have.
     #[test]
     fn every_summary_key_is_documented_in_the_readme() {
@@ -358,7 +359,7 @@ mod tests {
         let missing: Vec<&String> = keys.iter().filter(|k| !docs.contains(k)).collect();
         assert!(
             missing.is_empty(),
-            "summary.json keys missing from the README: {missing:?}"
+            "summary.json keys missing from docs/guide/outputs.md: {missing:?}"
         );
         let stale: Vec<&String> = docs
             .iter()
@@ -366,7 +367,7 @@ mod tests {
             .collect();
         assert!(
             stale.is_empty(),
-            "README documents keys summary.json lacks: {stale:?}"
+            "docs/guide/outputs.md documents keys summary.json lacks: {stale:?}"
         );
         // The `venues` row names every field of an entry.
         let readme = include_str!("../../../../docs/guide/outputs.md");
@@ -399,7 +400,7 @@ mod tests {
             .collect();
         assert!(
             undocumented.is_empty(),
-            "venues entry fields missing from the README: {undocumented:?}"
+            "venues entry fields missing from docs/guide/outputs.md: {undocumented:?}"
         );
     }
 
