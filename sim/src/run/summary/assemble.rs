@@ -62,7 +62,7 @@ impl Summary {
                 i.providers,
                 to_hours(i.totals.online_us),
                 to_hours(i.totals.sold_us),
-                i.mechanism != "world",
+                sc.world.is_none(),
             ),
             verification,
             bme,

@@ -53,11 +53,21 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             tokens: Vec::new(),
         };
         let wall_s = started.elapsed().as_secs_f64();
+        // The cloud venues every network's savings are measured against.
+        let world = self.world;
+        let clouds: Vec<(&str, &CloudVenue)> = world
+            .venues
+            .iter()
+            .filter_map(|o| match &o.kind {
+                VenueKind::Cloud(k) => Some((o.name.as_str(), k)),
+                VenueKind::Network(_) => None,
+            })
+            .collect();
         let mut venues = Vec::new();
         for (v, s) in slots.iter_mut().enumerate() {
             let who = (self.world.venues[v].name.as_str(), routed[v], total_jobs);
             venues.push(match s {
-                Slot::Network(n) => self.network_entry(who, n, &mut sum, wall_s),
+                Slot::Network(n) => self.network_entry(who, n, &clouds, &mut sum, wall_s),
                 Slot::Cloud(c) => self.cloud_entry(who, v, c, &mut sum.counters),
             });
         }
@@ -82,11 +92,13 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         summary
     }
 
-    /// A network venue's entry; its counters, providers and figures added to `sum`.
+    /// A network venue's entry (savings against each of `clouds`); its counters,
+    /// providers and figures added to `sum`.
     pub(super) fn network_entry(
         &self,
         who: (&str, u64, u64),
         n: &mut Network<'a, S>,
+        clouds: &[(&str, &CloudVenue)],
         sum: &mut Totals,
         wall_s: f64,
     ) -> VenueSummary {
@@ -118,22 +130,13 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             twins: n.twins,
             return_sum: n.return_sum,
         };
-        let clouds: Vec<(&str, &CloudVenue)> = self
-            .world
-            .venues
-            .iter()
-            .filter_map(|o| match &o.kind {
-                VenueKind::Cloud(k) => Some((o.name.as_str(), k)),
-                VenueKind::Network(_) => None,
-            })
-            .collect();
         let violations = vs.invariant_violations();
         VenueSummary::of_network(
             who,
             vs.network_sections(),
             violations,
             flows,
-            &clouds,
+            clouds,
             self.sc.duration,
         )
     }
