@@ -27,11 +27,18 @@ pub enum Metric {
     GpuShare,
     /// Price of one GPU model, on the side the claim names [USD per GPU-hour].
     Price,
+    /// Reward tokens providers received (emissions, remints, incentive payouts; not
+    /// token payments) per GPU-hour online: a published reward budget over a published
+    /// fleet [tokens per GPU-hour].
+    TokenRewardsPerGpuHour,
+    /// What n-way replication of the same work would cost over what verified training
+    /// cost, less 1 [%] (Gensyn's litepaper: "1,350 % better").
+    VerificationAdvantagePct,
 }
 
 impl Metric {
     /// Names accepted in scenarios, in the order of [`Metric::ALL`].
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 11] = [
         "provider_monthly_revenue_usd_per_gpu",
         "payback_months",
         "utilization",
@@ -41,8 +48,10 @@ impl Metric {
         "gpus",
         "gpu_share",
         "price_usd_per_gpu_hour",
+        "provider_token_rewards_per_gpu_hour_online",
+        "verification_advantage_pct",
     ];
-    const ALL: [Metric; 9] = [
+    const ALL: [Metric; 11] = [
         Metric::ProviderMonthlyRevenuePerGpu,
         Metric::PaybackMonths,
         Metric::Utilization,
@@ -52,6 +61,8 @@ impl Metric {
         Metric::Gpus,
         Metric::GpuShare,
         Metric::Price,
+        Metric::TokenRewardsPerGpuHour,
+        Metric::VerificationAdvantagePct,
     ];
 
     /// The metric named `name`.
@@ -155,6 +166,10 @@ pub struct Claim {
     pub from_capex: Option<[f64; 2]>,
     /// Claimed monthly income range [USD per GPU].
     pub from_monthly: Option<[f64; 2]>,
+    /// Claimed input: the providers' reward budget [tokens per year] (token income).
+    pub from_budget: Option<[f64; 2]>,
+    /// Claimed input: the fleet sharing it [GPUs online] (token income).
+    pub from_fleet: Option<[f64; 2]>,
 }
 
 /// The verdict on one claim.
@@ -228,6 +243,22 @@ pub fn arithmetic(claim: &Claim) -> Option<String> {
             Some(format!(
                 "{c_lo:.0}-{c_hi:.0} $ / {m_lo:.0}-{m_hi:.0} $/month = {lo:.1}-{hi:.1} months, against the claimed \
                  {:.0}-{:.0}: the arithmetic {verdict}, but it divides capex by revenue, leaving out power and hosting",
+                claim.low, claim.high
+            ))
+        }
+        Metric::TokenRewardsPerGpuHour => {
+            let [b_lo, b_hi] = claim.from_budget?;
+            let [f_lo, f_hi] = claim.from_fleet?;
+            let hours = crate::base::time::HOURS_PER_YEAR;
+            let (lo, hi) = (b_lo / (f_hi * hours), b_hi / (f_lo * hours));
+            let verdict = if matches(lo, hi, claim) {
+                "holds"
+            } else {
+                "does not hold"
+            };
+            Some(format!(
+                "{b_lo:.0}-{b_hi:.0} tokens/year / ({f_lo:.0}-{f_hi:.0} GPUs x {hours} h) = {lo:.4}-{hi:.4} tokens per GPU-hour, \
+                 against the claimed {:.4}-{:.4}: the arithmetic {verdict}",
                 claim.low, claim.high
             ))
         }

@@ -73,8 +73,25 @@ fn simulated(
         }
         Metric::SavingsPct => vec![summary.money.savings_pct],
         Metric::MeanPrice => vec![summary.money.mean_price_usd_per_gpu_hour],
-        Metric::Providers => vec![ratio(Totals::of(selected()).provider_hours, run_hours)],
-        Metric::Gpus => vec![ratio(Totals::of(selected()).gpu_hours_online, run_hours)],
+        // A sample of the fleet stands for 1 / fleet_fraction times as many.
+        Metric::Providers => vec![ratio(
+            Totals::of(selected()).provider_hours,
+            run_hours * summary.run.fleet_fraction,
+        )],
+        Metric::Gpus => vec![ratio(
+            Totals::of(selected()).gpu_hours_online,
+            run_hours * summary.run.fleet_fraction,
+        )],
+        Metric::TokenRewardsPerGpuHour => {
+            vec![summary.token_income.provider_token_rewards_per_gpu_hour_online]
+        }
+        Metric::VerificationAdvantagePct => vec![
+            (ratio(
+                summary.verification.replication_equivalent_usd,
+                summary.money.consumer_spend_usd,
+            ) - 1.0)
+                * 100.0,
+        ],
         Metric::GpuShare => {
             let all = Totals::of(providers.iter().filter(of_cohort));
             vec![ratio(
@@ -159,6 +176,8 @@ mod tests {
             from_utilization: Some(0.8),
             from_capex: None,
             from_monthly: None,
+            from_budget: None,
+            from_fleet: None,
         };
         let text = arithmetic(&claim).unwrap();
         assert!(text.contains("= 292-877 $/month"), "{text}");
@@ -169,6 +188,8 @@ mod tests {
             high: 43.0,
             from_capex: Some([10_000.0, 15_000.0]),
             from_monthly: Some([350.0, 1050.0]),
+            from_budget: None,
+            from_fleet: None,
             ..claim
         };
         let text = arithmetic(&payback).unwrap();
@@ -245,6 +266,8 @@ mod tests {
             from_utilization: None,
             from_capex: None,
             from_monthly: None,
+            from_budget: None,
+            from_fleet: None,
         }
     }
 

@@ -41,6 +41,10 @@ pub struct Scenario {
     pub start: Option<crate::base::calendar::Instant>,
     /// Master seed.
     pub seed: u64,
+    /// Fraction of the real network the providers and demand stand for (1: all of it);
+    /// network-wide token amounts are already multiplied by it in `token`, and size
+    /// claims and backtests divide the run's extensive figures by it [fraction].
+    pub fleet_fraction: f64,
     /// GPU that job sizes are measured on.
     pub reference_gpu: GpuId,
     /// GPU specs and cloud prices.

@@ -4,10 +4,14 @@
 //! size and for the scaling study.
 //!
 //! Scaled: every cohort's provider count (rounded, at least 1) and its entry cap, every
-//! workload's arrival rate (Poisson) or trace `rate_scale`. Not scaled: per-provider and
-//! per-job figures (GPUs per host, sizes, prices), token schedules (a fixed emission is
-//! shared by K times the providers, as it would be on a larger network) and the claims
-//! (a scaled network is compared with the published one as it is).
+//! workload's arrival rate (Poisson) or trace `rate_scale`, and `fleet_fraction` with the
+//! token's network-wide amounts (the run stands for K times as much of the network, so
+//! its providers mint K times the emission, into K times the supply and pool depth:
+//! [`crate::parts::token::TokenEconomy::sample_of_network`]). Not scaled: per-provider
+//! and per-job figures (GPUs per host, sizes, prices, stake per GPU), so per-GPU figures
+//! such as token income per GPU-hour stay where they were. Size claims and backtests
+//! divide the run's extensive figures by `fleet_fraction`, so a scaled run is compared
+//! with the published network as the unscaled one is.
 
 use std::sync::Arc;
 
@@ -25,6 +29,11 @@ impl Scenario {
             if let Some(e) = &mut c.entry_exit {
                 e.max_count = count(e.max_count).max(c.count);
             }
+        }
+        self.fleet_fraction *= k;
+        self.token.sample_of_network(k);
+        for change in &mut self.timeline {
+            change.token.sample_of_network(k);
         }
         for w in &mut self.workloads {
             w.rate_per_hour *= k;

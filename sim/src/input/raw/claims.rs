@@ -11,8 +11,9 @@ use crate::input::spanned::Sp;
 #[serde(deny_unknown_fields)]
 pub struct RawClaim {
     /// provider_monthly_revenue_usd_per_gpu, payback_months, utilization, savings_pct,
-    /// mean_price_usd_per_gpu_hour, or a network observable: providers, gpus, gpu_share,
-    /// price_usd_per_gpu_hour.
+    /// mean_price_usd_per_gpu_hour, provider_token_rewards_per_gpu_hour_online,
+    /// verification_advantage_pct, or a
+    /// network observable: providers, gpus, gpu_share, price_usd_per_gpu_hour.
     pub metric: String,
     /// Claimed lower bound.
     pub low: f64,
@@ -47,6 +48,14 @@ pub struct RawClaim {
     /// Claimed input: monthly income range [USD per GPU] (payback claims).
     #[serde(default)]
     pub from_monthly_usd: Option<[f64; 2]>,
+    /// Claimed input: the providers' published reward budget [tokens per year]
+    /// (token-income claims, with `from_fleet_gpus`).
+    #[serde(default)]
+    pub from_budget_tokens_per_year: Option<[f64; 2]>,
+    /// Claimed input: the published fleet the budget is shared by [GPUs online]
+    /// (token-income claims).
+    #[serde(default)]
+    pub from_fleet_gpus: Option<[f64; 2]>,
 }
 
 /// Verified training (Gensyn litepaper, 2022).

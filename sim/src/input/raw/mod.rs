@@ -101,6 +101,13 @@ pub struct RawMeta {
     /// have date axes, and schedules with a genesis know their age at the start.
     #[serde(default)]
     pub start: Option<Sp<String>>,
+    /// Fraction of the real network that this file's providers and demand stand for
+    /// (0 < f; below 1 the run is a sample of the fleet). Network-wide token amounts
+    /// (supply, emissions, pool depth, vaults) are multiplied by it, so that per-GPU
+    /// figures do not depend on the sample's size; size claims and backtests compare the
+    /// run divided by it. `--scale K` multiplies it by K. Default 1 (the whole network).
+    #[serde(default)]
+    pub fleet_fraction: Option<Sp<f64>>,
 }
 
 /// The cloud baseline.

@@ -146,6 +146,12 @@ pub enum RawPrice {
         usd: f64,
         /// USD side of the pool at the start [USD].
         pool_usd: f64,
+        /// Net USD that traders outside the model put into the pool each day: > 0 buys
+        /// tokens, < 0 sells tokens worth that much at the current price [USD per day].
+        /// Default 0: the network's own flows (burn purchases, provider sales) are the
+        /// only trades, so a pool no one else uses falls as providers sell.
+        #[serde(default)]
+        outside_net_buy_usd_per_day: f64,
     },
 }
 

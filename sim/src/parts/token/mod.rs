@@ -102,7 +102,13 @@ pub struct TokenEconomy {
     pub stake_per_gpu: f64,
     /// Fraction of a provider's stake slashed per interrupted lease [fraction].
     pub slash_fraction: f64,
-    /// Supply [tokens].
+    /// Fraction of the real network the run's providers stand for (`[scenario]
+    /// fleet_fraction`, times `--scale`): the emission schedule is read for the whole
+    /// network and this part of it minted, and the supply, an AMM pool and the
+    /// incentive engine's reward vault were multiplied by it at the start
+    /// ([`TokenEconomy::sample_of_network`]) [fraction].
+    pub fleet_fraction: f64,
+    /// Supply, of the sample the run models (the network's times `fleet_fraction`) [tokens].
     pub supply: f64,
     /// Minted so far [tokens].
     pub minted: f64,
@@ -188,6 +194,7 @@ impl TokenEconomy {
             payment_tokens_total: 0.0,
             stake_per_gpu: 0.0,
             slash_fraction: 0.0,
+            fleet_fraction: 1.0,
             supply: 0.0,
             minted: 0.0,
             burned: 0.0,
@@ -203,6 +210,25 @@ impl TokenEconomy {
             fees_usd_pending: 0.0,
             reward_gpu_hours_pending: 0.0,
             provider_sales_usd_total: 0.0,
+        }
+    }
+
+    /// Makes the economy stand for `k` times as much of the network: multiplies its
+    /// network-wide amounts (supply, an AMM pool's reserves, the incentive engine's
+    /// vaults) and `fleet_fraction` by `k`, so that each modelled GPU meets the same
+    /// emission per GPU and the same price impact per token whatever the sample's size.
+    /// Per-GPU and per-token parameters (stake per GPU, prices, fractions) are unchanged.
+    pub fn sample_of_network(&mut self, k: f64) {
+        if k == 1.0 {
+            return;
+        }
+        self.fleet_fraction *= k;
+        self.supply *= k;
+        self.staked *= k;
+        self.price.scale_depth(k);
+        if let Some(engine) = &mut self.incentives {
+            engine.reward_vault_tokens *= k;
+            engine.fee_vault_usd *= k;
         }
     }
 
@@ -358,10 +384,16 @@ impl TokenEconomy {
         rng: &mut StreamRng,
     ) -> EpochTokens {
         let off = self.emission_offset_h;
-        let mint = self.emission.advance(t0_h + off, t1_h + off, self.supply);
-        let scheduled = mint.total;
+        // The schedule is the whole network's (a supply-based rate reads the network's
+        // supply); the run mints its sample's part of it.
+        let f = self.fleet_fraction;
+        let mint = self
+            .emission
+            .advance(t0_h + off, t1_h + off, self.supply / f);
+        let scheduled = mint.total * f;
         let to_providers = mint
             .providers
+            .map(|p| p * f)
             .unwrap_or(scheduled * self.emission_to_providers);
         let unclaimed = to_providers * (1.0 - claimable.clamp(0.0, 1.0));
         let mut minted = scheduled - unclaimed;

@@ -81,15 +81,34 @@ pub enum Price {
         tokens: f64,
         /// USD reserve [USD].
         usd: f64,
+        /// Outside traders' net purchases, traded at each epoch's close (> 0 buys,
+        /// < 0 sells) [USD per day].
+        outside_usd_per_day: f64,
     },
 }
 
 impl Price {
+    /// Multiplies an AMM pool's reserves by `k` (the same price, `k` times the depth);
+    /// the other models have no depth.
+    pub fn scale_depth(&mut self, k: f64) {
+        if let Price::Amm {
+            tokens,
+            usd,
+            outside_usd_per_day,
+        } = self
+        {
+            *tokens *= k;
+            *usd *= k;
+            *outside_usd_per_day *= k;
+        }
+    }
+
     /// An AMM pool at `price` holding `pool_usd` of USD (and the matching tokens).
     pub fn amm(price: f64, pool_usd: f64) -> Price {
         Price::Amm {
             tokens: pool_usd / price,
             usd: pool_usd,
+            outside_usd_per_day: 0.0,
         }
     }
 }
@@ -132,9 +151,21 @@ impl Price {
                 }
             }
             RawPrice::Dated { points } => return Price::dated(points, start, p.span(), c),
-            RawPrice::Amm { usd, pool_usd } => {
-                (positive(*usd) && positive(*pool_usd)).then(|| Price::amm(*usd, *pool_usd))
-            }
+            RawPrice::Amm {
+                usd,
+                pool_usd,
+                outside_net_buy_usd_per_day: outside,
+            } => (positive(*usd) && positive(*pool_usd) && outside.is_finite()).then(|| {
+                let mut pool = Price::amm(*usd, *pool_usd);
+                if let Price::Amm {
+                    outside_usd_per_day,
+                    ..
+                } = &mut pool
+                {
+                    *outside_usd_per_day = *outside;
+                }
+                pool
+            }),
         };
         checked.ok_or_else(|| {
             bad("expected finite, positive prices (and volatility >= 0, a non-empty path)")
@@ -201,9 +232,18 @@ impl Price {
                 span.0,
                 span.1
             ),
-            Price::Amm { tokens, usd } => format!(
-                "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {symbol}: burn purchases buy, provider sales sell.",
-                usd / tokens
+            Price::Amm {
+                tokens,
+                usd,
+                outside_usd_per_day,
+            } => format!(
+                "Price: constant-product pool starting at ${:.4} with ${usd:.0} and {tokens:.0} {symbol}: burn purchases buy, provider sales sell{}.",
+                usd / tokens,
+                match *outside_usd_per_day {
+                    0.0 => String::new(),
+                    x if x > 0.0 => format!(", outside traders buy ${x:.0} a day"),
+                    x => format!(", outside traders sell ${:.0} a day", -x),
+                }
             ),
         }
     }
@@ -216,13 +256,13 @@ impl PriceModel for Price {
             | Price::Gbm { usd, .. }
             | Price::Path { usd, .. }
             | Price::Dated { usd, .. } => *usd,
-            Price::Amm { tokens, usd } => usd / tokens,
+            Price::Amm { tokens, usd, .. } => usd / tokens,
         }
     }
 
     fn buy_with_usd(&mut self, usd_in: f64) -> f64 {
         match self {
-            Price::Amm { tokens, usd } => {
+            Price::Amm { tokens, usd, .. } => {
                 let k = *tokens * *usd;
                 let new_tokens = k / (*usd + usd_in);
                 let out = *tokens - new_tokens;
@@ -236,7 +276,7 @@ impl PriceModel for Price {
 
     fn sell_tokens(&mut self, tokens_in: f64) -> f64 {
         match self {
-            Price::Amm { tokens, usd } => {
+            Price::Amm { tokens, usd, .. } => {
                 let k = *tokens * *usd;
                 let new_usd = k / (*tokens + tokens_in);
                 let out = *usd - new_usd;
@@ -265,7 +305,19 @@ impl PriceModel for Price {
                     *usd = p;
                 }
             }
-            Price::Constant { .. } | Price::Amm { .. } => {}
+            Price::Amm {
+                outside_usd_per_day,
+                ..
+            } => {
+                let usd = *outside_usd_per_day * dt_years * crate::base::time::HOURS_PER_YEAR / 24.0;
+                if usd > 0.0 {
+                    self.buy_with_usd(usd);
+                } else if usd < 0.0 {
+                    let tokens = -usd / self.price();
+                    self.sell_tokens(tokens);
+                }
+            }
+            Price::Constant { .. } => {}
         }
     }
 }
@@ -284,7 +336,7 @@ mod tests {
         assert!(p.price() > 2.0);
         p.sell_tokens(got);
         assert!((p.price() - 2.0).abs() < 1e-9);
-        if let Price::Amm { tokens, usd } = p {
+        if let Price::Amm { tokens, usd, .. } = p {
             assert!((tokens * usd - k).abs() / k < 1e-12);
         }
     }

@@ -34,6 +34,7 @@ fn burn_mint_equilibrium_price_is_demand_over_emission() {
             Price::Amm {
                 tokens: (k / start).sqrt(),
                 usd: (k * start).sqrt(),
+                outside_usd_per_day: 0.0,
             },
             e,
         );
@@ -60,6 +61,7 @@ fn changing_parameters_keeps_the_state() {
         Price::Amm {
             tokens: 1e6,
             usd: 2e6,
+            outside_usd_per_day: 0.0,
         },
         1000.0,
     );

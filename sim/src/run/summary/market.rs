@@ -42,6 +42,9 @@ pub struct RunInfo {
     pub providers: u64,
     /// GPUs installed.
     pub gpus: u64,
+    /// Fraction of the real network the run stands for (`[scenario] fleet_fraction`
+    /// times `--scale`; 1: the whole network) [fraction].
+    pub fleet_fraction: f64,
 }
 
 impl RunInfo {
@@ -54,6 +57,7 @@ impl RunInfo {
             duration_days: sc.duration as f64 / DAY as f64,
             providers: providers as u64,
             gpus,
+            fleet_fraction: sc.fleet_fraction,
         }
     }
 }

@@ -102,28 +102,41 @@ pub struct TokenIncomeFigures {
     pub provider_token_income_usd_per_gpu_hour_sold: f64,
     /// USD from tokens / (USD from tokens + revenue after fees) [fraction].
     pub provider_token_income_share: f64,
+    /// Of the tokens received, the rewards (emissions, BME remints, incentive-engine
+    /// payouts; not token payments bought on the market) per GPU-hour online: what a
+    /// published reward budget over a published fleet predicts [tokens per GPU-hour].
+    pub provider_token_rewards_per_gpu_hour_online: f64,
 }
 
 impl TokenIncomeFigures {
     /// From every provider's totals; `online_h` and `sold_h` [GPU-h]; `one_token`: the
     /// providers are paid in one token (false in a world of several networks).
     pub(crate) fn of(providers: &[Provider], online_h: f64, sold_h: f64, one_token: bool) -> Self {
-        let (tokens, usd, revenue) = providers.iter().fold((0.0, 0.0, 0.0), |(t, u, r), p| {
-            let received = p.tokens.rewards + p.tokens.payment_tokens;
-            (
-                t + received,
-                u + p.tokens.sales_usd,
-                r + p.totals.revenue_usd,
-            )
-        });
+        let (tokens, usd, revenue, rewards) =
+            providers
+                .iter()
+                .fold((0.0, 0.0, 0.0, 0.0), |(t, u, r, w), p| {
+                    let received = p.tokens.rewards + p.tokens.payment_tokens;
+                    (
+                        t + received,
+                        u + p.tokens.sales_usd,
+                        r + p.totals.revenue_usd,
+                        w + p.tokens.rewards,
+                    )
+                });
         let per = |x: f64, h: f64| if h > 0.0 { x / h } else { f64::NAN };
-        let tokens = if one_token { tokens } else { f64::NAN };
+        let (tokens, rewards) = if one_token {
+            (tokens, rewards)
+        } else {
+            (f64::NAN, f64::NAN)
+        };
         TokenIncomeFigures {
             provider_token_income_per_gpu_hour_online: per(tokens, online_h),
             provider_token_income_usd_per_gpu_hour_online: per(usd, online_h),
             provider_token_income_per_gpu_hour_sold: per(tokens, sold_h),
             provider_token_income_usd_per_gpu_hour_sold: per(usd, sold_h),
             provider_token_income_share: per(usd, usd + revenue),
+            provider_token_rewards_per_gpu_hour_online: per(rewards, online_h),
         }
     }
 }

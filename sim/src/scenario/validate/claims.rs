@@ -60,6 +60,8 @@ pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Clai
         from_utilization: raw.from_utilization,
         from_capex: raw.from_capex_usd,
         from_monthly: raw.from_monthly_usd,
+        from_budget: raw.from_budget_tokens_per_year,
+        from_fleet: raw.from_fleet_gpus,
     })
 }
 

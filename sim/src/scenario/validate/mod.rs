@@ -105,11 +105,20 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         None => None,
     };
     let reference_gpu = reference_gpu(c, meta)?;
+    let fleet_fraction = match &meta.fleet_fraction {
+        Some(f) => c.check(
+            f,
+            |x| x.is_finite() && x > 0.0,
+            "scenario.fleet_fraction > 0 (1: the whole network)",
+        )?,
+        None => 1.0,
+    };
     let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
     no_market_in_a_world(c, &raw)?;
     let market = market::market(c, raw.market.as_ref())?;
-    let token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
+    let mut token = token::token(c, raw.token.as_ref(), market.take_rate, start)?;
+    token.sample_of_network(fleet_fraction);
     let is_world = raw.venues.is_some();
     let cohorts = if is_world {
         Vec::new()
@@ -154,6 +163,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         epoch,
         start,
         seed: meta.seed.unwrap_or(DEFAULT_SEED),
+        fleet_fraction,
         reference_gpu,
         catalog: c.catalog.clone(),
         throughput,
