@@ -27,8 +27,8 @@ pub enum Metric {
     GpuShare,
     /// Price of one GPU model, on the side the claim names [USD per GPU-hour].
     Price,
-    /// Reward tokens providers received (emissions, remints, incentive payouts; not
-    /// token payments) per GPU-hour online: a published reward budget over a published
+    /// Reward tokens providers received (emissions, incentive payouts; not BME remints
+    /// nor token payments) per GPU-hour online: a published reward budget over a published
     /// fleet [tokens per GPU-hour].
     TokenRewardsPerGpuHour,
     /// What n-way replication of the same work would cost over what verified training

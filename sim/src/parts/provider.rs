@@ -241,8 +241,11 @@ impl HostJobs {
 /// A provider's token rewards.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProviderTokens {
-    /// Emissions received [tokens].
+    /// Emissions and BME remints received [tokens].
     pub rewards: f64,
+    /// Of `rewards`, the emissions and incentive-engine payouts (not remints, which
+    /// settle lease revenue) [tokens].
+    pub emitted: f64,
     /// Kept (not sold) [tokens].
     pub held: f64,
     /// USD from selling rewards [USD].

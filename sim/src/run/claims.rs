@@ -83,7 +83,11 @@ fn simulated(
             run_hours * summary.run.fleet_fraction,
         )],
         Metric::TokenRewardsPerGpuHour => {
-            vec![summary.token_income.provider_token_rewards_per_gpu_hour_online]
+            vec![
+                summary
+                    .token_income
+                    .provider_token_rewards_per_gpu_hour_online,
+            ]
         }
         Metric::VerificationAdvantagePct => vec![
             (ratio(
@@ -284,9 +288,25 @@ mod tests {
     }
 
     fn p50(claim: Claim) -> (f64, String) {
+        p50_of_sample(claim, 1.0)
+    }
+
+    /// The claim checked on `network()` run as `fleet_fraction` of its network.
+    fn p50_of_sample(claim: Claim, fleet_fraction: f64) -> (f64, String) {
         let (records, months) = network();
-        let out = check(&[claim], &Summary::default(), &records, months);
+        let mut summary = Summary::default();
+        summary.run.fleet_fraction = fleet_fraction;
+        let out = check(&[claim], &summary, &records, months);
         (out[0].simulated_p50, out[0].verdict.clone())
+    }
+
+    /// A run that is a quarter of its network is compared as four times its size.
+    #[test]
+    fn a_sample_of_the_fleet_is_compared_at_the_networks_size() {
+        let (v, _) = p50_of_sample(observable(Metric::Gpus, None, None, 0.0, 1.0), 0.25);
+        assert!((v - 72.0).abs() < 1e-9, "{v}");
+        let (v, _) = p50_of_sample(observable(Metric::Providers, None, None, 0.0, 1.0), 0.25);
+        assert!((v - 10.0).abs() < 1e-9, "{v}");
     }
 
     #[test]

@@ -122,6 +122,34 @@ mod tests {
         assert!((large - 3.0 * small).abs() < 5.0 * (large.sqrt() + 3.0 * small.sqrt()));
     }
 
+    /// Per-GPU token figures do not move with the sample's size: twice the providers
+    /// stand for twice the network, so they mint twice the emission.
+    #[test]
+    fn token_income_per_gpu_hour_does_not_change_with_scale() {
+        let base = Scenario::load_named("ionet", &["scenario.duration=\"10d\"".into()]).unwrap();
+        let mut half = base.clone();
+        half.scale(0.5).unwrap();
+        assert_eq!(half.fleet_fraction, 0.5 * base.fleet_fraction);
+        let per_gpu = |sc: &Scenario| {
+            let s = run(
+                sc,
+                VecSink::default(),
+                RunOptions { jobs_log: false },
+                |_| {},
+            )
+            .summary;
+            (
+                s.token_income.provider_token_rewards_per_gpu_hour_online,
+                s.token_income.provider_token_income_per_gpu_hour_online,
+            )
+        };
+        let (a, b) = (per_gpu(&base), per_gpu(&half));
+        assert!(a.0 > 0.0, "the scenario must emit to providers: {a:?}");
+        for (x, y) in [(a.0, b.0), (a.1, b.1)] {
+            assert!((x - y).abs() <= 0.03 * x, "scale 1: {x}, scale 0.5: {y}");
+        }
+    }
+
     #[test]
     fn a_scale_that_is_not_a_positive_number_is_refused() {
         let mut sc = akash(1);

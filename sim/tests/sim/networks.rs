@@ -31,10 +31,14 @@ fn scheduled_emission(sc: &flopmarket_sim::Scenario) -> f64 {
     scheduled_until(sc, to_hours(sc.duration))
 }
 
-/// What the starting emission schedule mints from the start to `t_h` [tokens].
+/// What the starting emission schedule mints from the start to `t_h` for the run's part
+/// of the network (the whole network's schedule times `fleet_fraction`) [tokens].
 fn scheduled_until(sc: &flopmarket_sim::Scenario, t_h: f64) -> f64 {
-    let off = sc.token.emission_offset_h;
-    sc.token.emission.minted(off, off + t_h, sc.token.supply)
+    let (off, f) = (sc.token.emission_offset_h, sc.token.fleet_fraction);
+    sc.token
+        .emission
+        .minted(off, off + t_h, sc.token.supply / f)
+        * f
 }
 
 /// The "all" rows of a run.

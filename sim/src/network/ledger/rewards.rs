@@ -89,6 +89,7 @@ impl Ledger {
             let received = from_emission + from_credit + from_payment;
             let share = received / received_total;
             p.tokens.rewards += from_emission + from_credit;
+            p.tokens.emitted += from_emission;
             credited += from_emission + from_credit;
             p.tokens.payment_tokens += from_payment;
             p.tokens.held += (received_total - tokens.provider_sold) * share;

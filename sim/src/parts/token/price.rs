@@ -309,7 +309,8 @@ impl PriceModel for Price {
                 outside_usd_per_day,
                 ..
             } => {
-                let usd = *outside_usd_per_day * dt_years * crate::base::time::HOURS_PER_YEAR / 24.0;
+                let usd =
+                    *outside_usd_per_day * dt_years * crate::base::time::HOURS_PER_YEAR / 24.0;
                 if usd > 0.0 {
                     self.buy_with_usd(usd);
                 } else if usd < 0.0 {

@@ -102,9 +102,10 @@ pub struct TokenIncomeFigures {
     pub provider_token_income_usd_per_gpu_hour_sold: f64,
     /// USD from tokens / (USD from tokens + revenue after fees) [fraction].
     pub provider_token_income_share: f64,
-    /// Of the tokens received, the rewards (emissions, BME remints, incentive-engine
-    /// payouts; not token payments bought on the market) per GPU-hour online: what a
-    /// published reward budget over a published fleet predicts [tokens per GPU-hour].
+    /// Of the tokens received, the rewards (emissions and incentive-engine payouts; not
+    /// BME remints, which settle lease revenue, nor token payments bought on the market)
+    /// per GPU-hour online: what a published reward budget over a published fleet
+    /// predicts [tokens per GPU-hour].
     pub provider_token_rewards_per_gpu_hour_online: f64,
 }
 
@@ -121,7 +122,7 @@ impl TokenIncomeFigures {
                         t + received,
                         u + p.tokens.sales_usd,
                         r + p.totals.revenue_usd,
-                        w + p.tokens.rewards,
+                        w + p.tokens.emitted,
                     )
                 });
         let per = |x: f64, h: f64| if h > 0.0 { x / h } else { f64::NAN };

@@ -42,6 +42,15 @@ pub(super) fn claim(c: &Check, k: &Sp<RawClaim>, cohorts: &[Cohort]) -> Res<Clai
             ),
         ));
     }
+    let range_ok = |r: Option<[f64; 2]>, min: f64| {
+        r.is_none_or(|[lo, hi]| lo.is_finite() && hi.is_finite() && lo >= min && lo <= hi)
+    };
+    if !range_ok(raw.from_budget_tokens_per_year, 0.0) || !range_ok(raw.from_fleet_gpus, 1.0) {
+        return Err(c.err(
+            k.span(),
+            "claims: expected from_budget_tokens_per_year = [low, high] with 0 <= low <= high and from_fleet_gpus = [low, high] with 1 <= low <= high",
+        ));
+    }
     if let Some(name) = &raw.cohort
         && !cohorts.iter().any(|h| &h.name == name)
     {

@@ -105,14 +105,7 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         None => None,
     };
     let reference_gpu = reference_gpu(c, meta)?;
-    let fleet_fraction = match &meta.fleet_fraction {
-        Some(f) => c.check(
-            f,
-            |x| x.is_finite() && x > 0.0,
-            "scenario.fleet_fraction > 0 (1: the whole network)",
-        )?,
-        None => 1.0,
-    };
+    let fleet_fraction = fleet_fraction(c, meta)?;
     let cloud = cloud::cloud(c, raw.cloud.as_ref())?;
     let throughput = calibration::throughput(c, raw.calibration.as_ref())?;
     no_market_in_a_world(c, &raw)?;
@@ -178,6 +171,19 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         sc.world = Some(std::sync::Arc::new(world::world(c, &raw, &sc, parse_with)?));
     }
     Ok(sc)
+}
+
+/// The part of the real network the scenario stands for: `scenario.fleet_fraction`
+/// (finite, > 0), else 1.
+fn fleet_fraction(c: &Check, meta: &RawMeta) -> Res<f64> {
+    match &meta.fleet_fraction {
+        Some(f) => c.check(
+            f,
+            |x| x.is_finite() && x > 0.0,
+            "scenario.fleet_fraction > 0 (1: the whole network)",
+        ),
+        None => Ok(1.0),
+    }
 }
 
 /// The GPU model job sizes are measured on: `scenario.reference_gpu`, else
