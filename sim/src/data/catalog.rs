@@ -40,12 +40,46 @@ pub struct GpuSpec {
     pub date: String,
 }
 
+/// The tiers (the `offering` column of cloud_prices.csv) a cloud price may be quoted
+/// under, each with what a renter gets: the name and its meaning. A row names one of
+/// these; a scenario picks a row by `cloud:tier`, so the tier is always explicit.
+pub const TIERS: [(&str, &str); 7] = [
+    (
+        "on_demand",
+        "rented by the hour from the cloud's own (or vetted partners') data centres, not reclaimed; RunPod's \"secure cloud\"",
+    ),
+    (
+        "community",
+        "a marketplace host rented from a crowd (RunPod community cloud, Vast.ai's marketplace, which Vast calls on-demand): not outbid, but the host may fail; no SLA",
+    ),
+    (
+        "interruptible",
+        "a marketplace host rented until a higher bid takes it (Vast.ai interruptible)",
+    ),
+    (
+        "spot",
+        "a cloud's spare capacity, reclaimed at short notice",
+    ),
+    ("preemptible", "as spot (Nebius' name)"),
+    (
+        "capacity_block",
+        "GPUs booked for a fixed window in advance",
+    ),
+    ("reserved_1y", "a one-year commitment"),
+];
+
+/// Whether `tier` is a marketplace tier: hosts from a crowd, which a world's cloud venue
+/// may give a host failure rate (`host_mtbf`).
+pub fn is_marketplace_tier(tier: &str) -> bool {
+    matches!(tier, "community" | "interruptible")
+}
+
 /// One cloud list price.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CloudPrice {
-    /// aws, gcp, azure.
+    /// aws, gcp, azure, lambda, runpod, vastai, nebius.
     pub cloud: String,
-    /// on_demand, spot, capacity_block.
+    /// Its tier, one of [`TIERS`] (on_demand, community, spot, ...).
     pub offering: String,
     /// GPU key.
     pub gpu: String,
@@ -167,5 +201,46 @@ mod tests {
             );
         }
         assert_eq!(c.cloud_price("aws", "on_demand", "H100-SXM"), Some(6.88));
+    }
+
+    #[test]
+    fn every_cloud_price_names_a_known_tier_and_one_row_per_gpu() {
+        let c = Catalog::embedded();
+        for (i, p) in c.cloud_prices.iter().enumerate() {
+            assert!(
+                TIERS.iter().any(|(t, _)| *t == p.offering),
+                "{} {}: tier `{}` not in TIERS",
+                p.cloud,
+                p.gpu,
+                p.offering
+            );
+            assert!(
+                c.cloud_prices[..i]
+                    .iter()
+                    .all(|q| (&q.cloud, &q.offering, &q.gpu) != (&p.cloud, &p.offering, &p.gpu)),
+                "{}:{} {} listed twice",
+                p.cloud,
+                p.offering,
+                p.gpu
+            );
+        }
+    }
+
+    #[test]
+    fn corrected_tiers_keep_both_prices() {
+        let c = Catalog::embedded();
+        // Lambda's SXM and PCIe H100 (the SXM row once held the PCIe-era 2.49).
+        assert_eq!(c.cloud_price("lambda", "on_demand", "H100-SXM"), Some(3.78));
+        assert_eq!(
+            c.cloud_price("lambda", "on_demand", "H100-PCIe"),
+            Some(2.86)
+        );
+        // RunPod: community (marketplace) and secure on-demand, both kept.
+        assert_eq!(c.cloud_price("runpod", "community", "A100-80G"), Some(1.39));
+        assert_eq!(c.cloud_price("runpod", "on_demand", "A100-80G"), Some(2.45));
+        assert_eq!(c.cloud_price("runpod", "community", "RTX-4090"), Some(0.34));
+        assert_eq!(c.cloud_price("runpod", "on_demand", "RTX-4090"), Some(0.60));
+        assert_eq!(c.cloud_price("runpod", "on_demand", "L40S"), None);
+        assert!(is_marketplace_tier("community") && !is_marketplace_tier("on_demand"));
     }
 }

@@ -5,6 +5,7 @@ mod auction_oracle;
 mod backtest;
 mod bad_input;
 mod calibration;
+mod clouds;
 mod common;
 mod conservation;
 mod determinism;

@@ -214,7 +214,7 @@ fn the_built_in_world_is_deterministic_and_conserves_per_venue() {
     let sc = Scenario::load_named("world", &["scenario.duration=\"20d\"".into()]).unwrap();
     let (s1, k1) = run_all(&sc, true);
     let (s2, k2) = run_all(&sc, true);
-    assert_eq!(untimed(s1.clone()).venues.len(), 7);
+    assert_eq!(untimed(s1.clone()).venues.len(), 8);
     let strip = |mut s: Summary| {
         for v in &mut s.venues {
             v.invariant_violations.clear();
@@ -282,7 +282,8 @@ const NETWORKS: &[&str] = &[
 const CLOUDS: &[&str] = &[
     "aws",
     "runpod:on_demand",
-    "vastai:on_demand",
+    "vastai:community",
+    "runpod:community",
     "lambda",
     "gcp",
     "nebius",
@@ -313,6 +314,10 @@ proptest! {
             text += &format!("\n[[venues]]\nname = \"cloud{i}\"\ncloud = \"{c}\"\n");
             if i == 0 && bounded > 0 {
                 text += &format!("capacity_gpus = {}\n", bounded * 8);
+            }
+            if c.ends_with(":community") {
+                // Marketplace hosts that fail often enough to interrupt and fail jobs.
+                text += &format!("host_mtbf = \"{}h\"\n", 1 + bounded);
             }
         }
         text += &format!(r#"

@@ -25,11 +25,22 @@ pub struct RawVenue {
     /// an aggregator such as io.net listing Render's hosts).
     #[serde(default)]
     pub also_listed_on: Vec<Sp<RawListing>>,
-    /// A cloud: "cloud" (its on_demand offering) or "cloud:offering", a row of
-    /// cloud_prices.csv.
+    /// A cloud: "cloud:tier" ("runpod:on_demand", RunPod's secure cloud;
+    /// "runpod:community", its marketplace), rows of cloud_prices.csv; "cloud" alone is
+    /// its on_demand tier. Tiers: on_demand, community, interruptible, spot,
+    /// preemptible, capacity_block, reserved_1y (docs/guide/worlds.md).
     pub cloud: Option<Sp<String>>,
     /// A cloud: GPUs it can rent out at once; absent: unlimited.
     pub capacity_gpus: Option<Sp<u32>>,
+    /// A marketplace cloud (tier community or interruptible): mean time between
+    /// failures of the host a job runs on ("8d"; exponential). A failure interrupts the
+    /// job: it keeps its work up to its last checkpoint and starts again at once on
+    /// another host, after `[choice] restart_overhead`; past the workload's
+    /// `max_restarts` it fails. Absent: its hosts never fail.
+    pub host_mtbf: Option<Sp<Dur>>,
+    /// A cloud: a dated price path (a rental index) applied to some of its GPU models'
+    /// list prices, on top of `price_factor` and `price_changes`.
+    pub price_path: Option<Sp<RawPricePath>>,
     /// A network: its hosts' times between failures times this (0.5: twice as many
     /// failures) [ratio]. Default 1.
     pub mtbf_factor: Option<Sp<f64>>,
@@ -66,6 +77,29 @@ pub struct RawPriceChange {
     pub source: Option<String>,
     /// What it is, in a few words.
     pub note: Option<String>,
+}
+
+/// A cloud venue's dated price path, read from a CSV file: from each row's date on, the
+/// venue's list prices of `gpus` times the row's value over the value in force on
+/// `anchor`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPricePath {
+    /// The CSV file, relative to this scenario (a built-in world reads the copy
+    /// embedded from scenarios/, e.g. "history/data/h100-rental-index-2024-2026.csv").
+    pub file: Sp<String>,
+    /// The column of values [USD per GPU-hour, or any index]. Default "usd_per_gpu_hour".
+    pub column: Option<Sp<String>>,
+    /// The column of dates ("2026-03-15"). Default "date".
+    pub date_column: Option<Sp<String>>,
+    /// Only rows whose `kind` column is one of these (comparable points: the same
+    /// contract term); absent: every row.
+    pub kinds: Option<Sp<Vec<String>>>,
+    /// The date the venue's list prices were collected (their cloud_prices.csv date):
+    /// the path's factor is 1 there. A date, needs `[scenario] start`.
+    pub anchor: Sp<String>,
+    /// The GPU models it applies to. Default ["H100-SXM", "H100-PCIe"].
+    pub gpus: Option<Sp<Vec<Sp<String>>>>,
 }
 
 /// How consumers choose a venue for each job.

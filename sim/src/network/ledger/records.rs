@@ -29,6 +29,10 @@ pub struct CloudJob {
     pub usd_per_gpu_hour: f64,
     /// Spend [USD].
     pub spend_usd: f64,
+    /// Times a marketplace host failed under it.
+    pub restarts: u32,
+    /// Whether it failed past its `max_restarts` (a marketplace venue).
+    pub failed: bool,
 }
 
 impl Ledger {
@@ -47,7 +51,13 @@ impl Ledger {
             end_h: Some(to_hours(job.finish)),
             wait_s: Some(0.0),
             waited: false,
-            status: JobStatus::Cloud.name().into(),
+            status: if job.failed {
+                JobStatus::Failed
+            } else {
+                JobStatus::Cloud
+            }
+            .name()
+            .into(),
             provider_id: None,
             gpu_model: Some(sc.catalog.gpu(job.gpu).gpu.clone()),
             price_usd_per_gpu_hour: Some(job.usd_per_gpu_hour),
@@ -57,7 +67,7 @@ impl Ledger {
                 * job.gpus as f64
                 * sc.cloud_price(wl.cloud_gpu).unwrap_or(0.0)
                 / sc.workload_speed(wl, wl.cloud_gpu),
-            restarts: 0,
+            restarts: job.restarts,
         }
     }
 

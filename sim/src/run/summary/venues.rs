@@ -122,6 +122,8 @@ pub(crate) struct NetworkSections<'a> {
 pub(crate) struct CloudTally {
     /// Jobs completed by the end.
     pub completed: u64,
+    /// Jobs that failed past their `max_restarts` (a marketplace venue's hosts fail).
+    pub failed: u64,
     /// Jobs still running at the end.
     pub running: u64,
     /// GPU-time rented [GPU-h].
@@ -212,6 +214,7 @@ impl VenueSummary {
         VenueSummary {
             mechanism: format!("{}:{}", spec.spec.name, spec.spec.offering),
             jobs_completed: tally.completed,
+            jobs_failed: tally.failed,
             jobs_in_flight: tally.running,
             gpu_hours: tally.gpu_hours,
             spend_usd: tally.spend_usd,

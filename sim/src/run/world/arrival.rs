@@ -7,12 +7,13 @@ use super::demand::Demand;
 use super::quotes::cheapest_cloud_gpu;
 use super::slots::Slot;
 use super::state::WorldRun;
-use crate::base::time::{NEVER, SimTime, from_secs, to_hours};
+use crate::base::time::{NEVER, SECOND, SimTime, from_secs, to_hours};
 use crate::data::records::RecordSink;
 use crate::network::ledger::Ledger;
 use crate::network::ledger::records::CloudJob;
 use crate::network::world::JobDraw;
 use crate::parts::choice::JobTerms;
+use crate::parts::cloud::{FailingRun, run_on_failing_hosts};
 use crate::scenario::VenueKind;
 
 impl<'a, S: RecordSink> WorldRun<'a, S> {
@@ -97,9 +98,33 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         };
         let (gpu, speed, price) = cheapest_cloud_gpu(sc, wl, c.spec, now)
             .expect("a cloud is chosen only when it offers one of the workload's GPUs");
-        let finish = now + from_secs(draw.size_ref_s / speed).max(1);
+        let work = from_secs(draw.size_ref_s / speed).max(1);
+        let run = match (&c.spec.host_failures, &mut c.state.failures_rng) {
+            (Some(f), Some(rng)) => {
+                let mean_s = f.mtbf as f64 / SECOND as f64;
+                let overhead = from_secs(self.world.choice.restart_overhead_h * 3600.0);
+                let horizon = sc.duration.saturating_sub(now);
+                run_on_failing_hosts(
+                    work,
+                    wl.checkpoint_interval,
+                    overhead,
+                    wl.max_restarts,
+                    horizon,
+                    || from_secs(-(1.0 - rng.random::<f64>()).ln() * mean_s),
+                )
+            }
+            _ => FailingRun {
+                wall: work,
+                interruptions: 0,
+                failed: false,
+            },
+        };
+        c.state.interrupted += run.interruptions as u64;
+        let finish = now + run.wall.max(1);
         let bounded = c.spec.capacity_gpus.is_some();
-        let spend = c.state.take(draw.gpus, now, finish, price, bounded);
+        let spend = c
+            .state
+            .take(draw.gpus, (now, finish), price, bounded, run.failed);
         let hours = draw.gpus as f64 * to_hours(finish - now);
         c.epoch.0 += hours;
         c.epoch.1 += spend;
@@ -125,6 +150,8 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     finish,
                     usd_per_gpu_hour: price,
                     spend_usd: spend,
+                    restarts: run.interruptions,
+                    failed: run.failed,
                 },
             );
             let mut inner = self.shared.borrow_mut();

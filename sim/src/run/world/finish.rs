@@ -153,6 +153,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         let running = c.state.close(self.sc.duration);
         counters.jobs.submitted += c.state.jobs;
         counters.jobs.to_cloud += c.state.jobs;
+        counters.jobs.interrupted += c.state.interrupted;
         counters.money.cloud_spend_usd += c.state.spend_usd;
         let savings_pct_vs = self
             .world
@@ -167,6 +168,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             .collect();
         let tally = CloudTally {
             completed: c.state.completed,
+            failed: c.state.failed,
             running,
             gpu_hours: c.state.gpu_hours,
             spend_usd: c.state.spend_usd,

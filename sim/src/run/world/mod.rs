@@ -25,6 +25,7 @@ use std::time::Instant;
 use crate::base::rng::{StreamId, StreamKind, splitmix64, stream_rng};
 use crate::base::time::SimTime;
 use crate::data::records::RecordSink;
+use crate::parts::cloud::CloudVenue;
 use crate::run::network::{RunOptions, RunResult};
 use crate::scenario::{Scenario, VenueKind, WorldSpec};
 use cloud::CloudState;
@@ -34,6 +35,24 @@ use state::WorldRun;
 
 /// Stream index (kind `Custom`) of the providers' inertia draws.
 const MOBILITY_STREAM: u64 = 16_001;
+/// Stream index (kind `Custom`) of venue 0's host failures; venue `i` draws on this + i.
+const HOST_FAILURE_STREAM: u64 = 16_100;
+
+/// Cloud venue `index` at run time, with its own stream of host failures when its
+/// hosts fail.
+fn cloud_slot(seed: u64, index: usize, k: &CloudVenue, venues: usize) -> Cloud<'_> {
+    let failures_rng = k.host_failures.as_ref().map(|_| {
+        Box::new(stream_rng(
+            seed,
+            StreamId::new(StreamKind::Custom, HOST_FAILURE_STREAM + index as u64),
+        ))
+    });
+    Cloud {
+        spec: k,
+        state: CloudState::new(venues, failures_rng),
+        epoch: (0.0, 0.0),
+    }
+}
 
 /// The seed of venue `index`'s network, derived from the world's seed (so `--seed`
 /// reseeds every network, and no two share a stream).
@@ -70,15 +89,12 @@ pub fn run_world<S: RecordSink>(
         .venues
         .iter()
         .zip(&scenarios)
-        .map(|(v, vsc)| match (&v.kind, vsc) {
+        .enumerate()
+        .map(|(i, (v, vsc))| match (&v.kind, vsc) {
             (VenueKind::Network(_), Some(vsc)) => {
                 Slot::Network(Box::new(network(vsc, &v.name, &shared, opts.jobs_log)))
             }
-            (VenueKind::Cloud(k), _) => Slot::Cloud(Cloud {
-                spec: k,
-                state: CloudState::new(world.venues.len()),
-                epoch: (0.0, 0.0),
-            }),
+            (VenueKind::Cloud(k), _) => Slot::Cloud(cloud_slot(sc.seed, i, k, world.venues.len())),
             (VenueKind::Network(_), None) => unreachable!("every network has its scenario"),
         })
         .collect();

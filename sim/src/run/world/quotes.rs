@@ -1,5 +1,6 @@
 //! What each venue quotes each workload: a network's open GPU models at its price, their
-//! failure rates and the wait; a cloud's list prices.
+//! failure rates and the wait; a cloud's list prices and its hosts' failure rate (0
+//! unless a marketplace venue's hosts fail).
 
 use super::slots::{Network, Slot};
 use super::state::WorldRun;
@@ -61,7 +62,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                                     Some(Offer {
                                         usd_per_gpu_hour: c.spec.price(g, now)?,
                                         speed: sc.workload_speed(wl, g),
-                                        failures_per_hour: 0.0,
+                                        failures_per_hour: c.spec.failures_per_hour(),
                                     })
                                 })
                                 .collect();

@@ -5,6 +5,7 @@
 mod calibration;
 mod claims;
 mod cloud;
+mod cloud_venue;
 mod cohort;
 mod market;
 mod observed;

@@ -2,8 +2,8 @@
 //! loaded (a built-in by name or a file relative to the world's), given the world's
 //! horizon, epoch and start, validated as a scenario of its own, and then given the
 //! world's demand (its workloads, claims and observed series are dropped); each cloud
-//! venue is a (cloud, offering) row of cloud_prices.csv with an optional capacity and
-//! dated price changes.
+//! venue is a (cloud, tier) row of cloud_prices.csv with an optional capacity, dated
+//! price changes, a price path and host failures (`cloud_venue.rs`).
 
 use std::path::Path;
 
@@ -14,7 +14,7 @@ use crate::input::raw::{RawMeta, RawScenario, RawVenue};
 use crate::input::spanned::Sp;
 use crate::parts::choice::Choice;
 use crate::parts::cloud::CloudSpec;
-use crate::parts::cloud::{CloudVenue, PriceChange};
+
 use crate::parts::mobility::Mobility;
 use crate::scenario::Scenario;
 use crate::scenario::{Listing, Venue, VenueKind, WorldSpec};
@@ -122,7 +122,7 @@ fn venues(
                 sc,
                 reparse,
             )?)),
-            (None, Some(k)) => VenueKind::Cloud(cloud(c, v.get(), k, sc)?),
+            (None, Some(k)) => VenueKind::Cloud(super::cloud_venue::cloud(c, v.get(), k, sc)?),
             _ => {
                 return Err(c.err(v.span(), format!("venue `{name}`: expected either `scenario` (a network) or `cloud` (a cloud), not both or neither")));
             }
@@ -194,6 +194,25 @@ fn listings(
     Ok(())
 }
 
+/// A network venue sets none of a cloud's keys.
+fn no_cloud_keys(c: &Check, v: &RawVenue) -> Res<()> {
+    if v.capacity_gpus.is_some()
+        || !v.price_changes.is_empty()
+        || v.price_factor.is_some()
+        || v.host_mtbf.is_some()
+        || v.price_path.is_some()
+    {
+        return Err(c.err(
+            v.name.span(),
+            format!(
+                "venue `{}`: `capacity_gpus`, `price_factor`, `price_changes`, `price_path` and `host_mtbf` are for clouds",
+                v.name.get()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A network venue: its scenario with the world's horizon, epoch and start, then the
 /// world's demand and cloud baseline.
 fn network(
@@ -204,15 +223,7 @@ fn network(
     world: &Scenario,
     reparse: Reparse,
 ) -> Res<Scenario> {
-    if v.capacity_gpus.is_some() || !v.price_changes.is_empty() || v.price_factor.is_some() {
-        return Err(c.err(
-            v.name.span(),
-            format!(
-                "venue `{}`: `capacity_gpus`, `price_factor` and `price_changes` are for clouds",
-                v.name.get()
-            ),
-        ));
-    }
+    no_cloud_keys(c, v)?;
     let literal = |span: std::ops::Range<usize>| c.loc.src[span].to_string();
     let mut overrides: Vec<String> = v.set.iter().map(|s| s.get().clone()).collect();
     overrides.push(format!(
@@ -275,102 +286,4 @@ fn network(
     sc.claims.clear();
     sc.observed.clear();
     Ok(sc)
-}
-
-/// A cloud venue: a row of cloud_prices.csv, its capacity and its dated price changes.
-fn cloud(
-    c: &Check,
-    v: &RawVenue,
-    key: &crate::input::spanned::Sp<String>,
-    world: &Scenario,
-) -> Res<CloudVenue> {
-    if !v.set.is_empty() {
-        return Err(c.err(
-            v.name.span(),
-            format!("venue `{}`: `set` is for networks", v.name.get()),
-        ));
-    }
-    let (cloud, offering) = key.get().split_once(':').unwrap_or((
-        key.get().as_str(),
-        crate::scenario::validate::cloud::DEFAULT_OFFERING,
-    ));
-    if !c
-        .catalog
-        .cloud_prices
-        .iter()
-        .any(|p| p.cloud == cloud && p.offering == offering)
-    {
-        return Err(c.err(
-            key.span(),
-            format!(
-                "venue `{}`: no cloud `{cloud}` with offering `{offering}` in cloud_prices.csv",
-                v.name.get()
-            ),
-        ));
-    }
-    let spec = crate::scenario::validate::cloud::priced(c, cloud, offering);
-    let capacity_gpus = match &v.capacity_gpus {
-        Some(n) => Some(c.check(n, |x| x > 0, "capacity_gpus > 0")?),
-        None => None,
-    };
-    let price_changes = price_changes(c, v, world)?;
-    if v.mtbf_factor.is_some() {
-        return Err(c.err(
-            v.name.span(),
-            format!(
-                "venue `{}`: `mtbf_factor` is for networks (a cloud never fails)",
-                v.name.get()
-            ),
-        ));
-    }
-    let price_factor = match &v.price_factor {
-        Some(f) => c.check(f, |x| x.is_finite() && x > 0.0, "price_factor > 0")?,
-        None => 1.0,
-    };
-    Ok(CloudVenue {
-        spec,
-        capacity_gpus,
-        price_factor,
-        price_changes,
-    })
-}
-
-/// A cloud venue's `price_changes`: each at a time since the start or a date (which
-/// needs `[scenario] start` and must not be before it), in time order, by a factor > 0.
-fn price_changes(c: &Check, v: &RawVenue, world: &Scenario) -> Res<Vec<PriceChange>> {
-    let mut price_changes: Vec<PriceChange> = Vec::new();
-    for p in &v.price_changes {
-        let p = p.get();
-        let at = match crate::base::time::parse_duration_secs(p.at.get()) {
-            Ok(s) => crate::base::time::from_secs(s),
-            Err(_) => {
-                let date = c.date(
-                    &p.at,
-                    "price_changes.at (a date or a time since the start such as \"180d\")",
-                )?;
-                let Some(start) = world.start else {
-                    return Err(c.err(
-                        p.at.span(),
-                        "price_changes.at: a date needs `[scenario] start`",
-                    ));
-                };
-                let hours = date.hours_since(start);
-                if hours < 0.0 {
-                    return Err(c.err(p.at.span(), "price_changes.at: before the world's start"));
-                }
-                crate::base::time::from_secs(hours * 3600.0)
-            }
-        };
-        if price_changes.last().is_some_and(|l| l.at > at) {
-            return Err(c.err(p.at.span(), "price_changes: expected dates in time order"));
-        }
-        let factor = c.check(&p.factor, |f| f.is_finite() && f > 0.0, "factor > 0")?;
-        price_changes.push(PriceChange {
-            at,
-            factor,
-            source: p.source.clone().unwrap_or_else(|| "scenario".into()),
-            note: p.note.clone(),
-        });
-    }
-    Ok(price_changes)
 }
