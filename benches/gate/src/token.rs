@@ -36,6 +36,7 @@ impl TokenBench {
             price: Price::Amm {
                 tokens: 50e6,
                 usd: 50e6,
+                outside_usd_per_day: 0.0,
             },
             supply: 1e9,
             ..TokenEconomy::inactive()

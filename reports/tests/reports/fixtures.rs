@@ -170,6 +170,7 @@ pub fn summary() -> Summary {
             duration_days: 30.0,
             providers: 3,
             gpus: 17,
+            fleet_fraction: 1.0,
         },
         jobs: JobFigures {
             jobs_submitted: 4,
