@@ -76,6 +76,8 @@ columns! {
         tokens_unclaimed: Option<f64>,
         provider_token_rewards_received: Option<f64>,
         provider_token_income_usd: Option<f64>,
+        provider_token_income_per_gpu_hour_online: Option<f64>,
+        provider_token_income_usd_per_gpu_hour_online: Option<f64>,
         collateral_ratio: Option<f64>,
         credit_outstanding: Option<f64>,
         timeline_change: Option<String>,

@@ -252,7 +252,25 @@ fn token_section(doc: &mut Document, summary: &Summary, ctx: &ReportContext) {
             usd(summary.money.provider_token_income_usd),
             sym = summary.token.token_symbol,
         ));
+        doc.paragraph(token_income_sentence(summary));
     }
+}
+
+/// Providers' token income per GPU-hour (the figure to hold against a published reward
+/// budget over a published fleet) and its share of their income.
+fn token_income_sentence(summary: &Summary) -> String {
+    let t = &summary.token_income;
+    format!(
+        "Token income per GPU-hour online: {:.4} {sym} ({:.4} {sym} of it rewards from emissions), ${:.4} from sales; per GPU-hour sold: {:.4} {sym}, ${:.4}; tokens are {:.1} % of providers' income. The run stands for {:.4} of its network (fleet_fraction).",
+        t.provider_token_income_per_gpu_hour_online,
+        t.provider_token_rewards_per_gpu_hour_online,
+        t.provider_token_income_usd_per_gpu_hour_online,
+        t.provider_token_income_per_gpu_hour_sold,
+        t.provider_token_income_usd_per_gpu_hour_sold,
+        t.provider_token_income_share * 100.0,
+        summary.run.fleet_fraction,
+        sym = summary.token.token_symbol,
+    )
 }
 
 /// Verified training (Gensyn): cheats caught and what verification cost.

@@ -53,6 +53,8 @@ fn epoch(e: u32, model: &str, online: f64, sold: f64, spend: f64, all: bool) -> 
         tokens_unclaimed: some(0.0),
         provider_token_rewards_received: some(5.0),
         provider_token_income_usd: some(6.0),
+        provider_token_income_per_gpu_hour_online: some(5.0 / online),
+        provider_token_income_usd_per_gpu_hour_online: some(6.0 / online),
         collateral_ratio: None,
         credit_outstanding: None,
         timeline_change: None,

@@ -75,6 +75,13 @@ pub struct EpochRecord {
     pub provider_token_rewards_received: Option<f64>,
     /// USD providers got selling rewards during the epoch ("all" rows only) [USD].
     pub provider_token_income_usd: Option<f64>,
+    /// Tokens providers received during the epoch (rewards, BME remints, token
+    /// payments) per GPU-hour online ("all" rows only; NaN with nothing online)
+    /// [tokens per GPU-hour].
+    pub provider_token_income_per_gpu_hour_online: Option<f64>,
+    /// USD providers got selling tokens during the epoch per GPU-hour online ("all" rows
+    /// only) [USD per GPU-hour].
+    pub provider_token_income_usd_per_gpu_hour_online: Option<f64>,
     /// BME collateral ratio: vault tokens x price / outstanding credit ("all" rows of BME runs) [ratio].
     pub collateral_ratio: Option<f64>,
     /// BME credit (ACT) minted and not yet settled at the epoch's end ("all" rows of BME runs) [USD].

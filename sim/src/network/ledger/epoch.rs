@@ -185,6 +185,8 @@ impl Ledger {
             provider_token_rewards: None,
             tokens_unclaimed: None,
             provider_token_rewards_received: None,
+            provider_token_income_per_gpu_hour_online: None,
+            provider_token_income_usd_per_gpu_hour_online: None,
             provider_token_income_usd: None,
             collateral_ratio: None,
             credit_outstanding: None,
@@ -211,6 +213,11 @@ impl Ledger {
         all.tokens_unclaimed = Some(tokens.unclaimed);
         all.provider_token_rewards_received = Some(x.rewards_received);
         all.provider_token_income_usd = Some(tokens.provider_sales_usd);
+        let per_online = |x: f64| x / all.gpu_hours_online;
+        all.provider_token_income_per_gpu_hour_online =
+            Some(per_online(x.rewards_received + tokens.payment_tokens));
+        all.provider_token_income_usd_per_gpu_hour_online =
+            Some(per_online(tokens.provider_sales_usd));
         if let Some(bme) = &self.token.bme {
             all.collateral_ratio = Some(tokens.collateral_ratio);
             all.credit_outstanding = Some(bme.outstanding_act);
