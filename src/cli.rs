@@ -16,6 +16,7 @@ Examples:
   flopmarket sweep scenarios/sweeps/akash-markup-vs-churn.toml --threads 2
   flopmarket sweep SWEEP.toml --out shared/sw --shard 3/8 --resume   # one shard of 8
   flopmarket report shared/sw                            # aggregate shards: tables, report.html
+  flopmarket fit akash-market-2023-2026 --param workloads.0.arrivals.rate_per_hour=0.5:40:log
   flopmarket study verified-training --threads 2         # scenarios/studies/verified-training.toml
   flopmarket study --all --small --out target/studies-ci # every study at CI size
 
@@ -159,6 +160,39 @@ pub enum Command {
         /// No progress bar and no messages on stdout.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Fit a scenario's demand parameters to its observed series on the fit span
+    /// ([backtest] fit_until): a grid search in rounds over the given ranges, every
+    /// candidate run with the same seeds; fit.json gets the values with their
+    /// uncertainty (the range within the seed-to-seed noise of the best loss).
+    Fit {
+        /// Scenario file, or the name of a built-in scenario.
+        scenario: String,
+        /// A fitted parameter: PATH=LOW:HIGH, or PATH=LOW:HIGH:log for a log scale
+        /// (repeatable), e.g. workloads.0.arrivals.rate_per_hour=0.5:40:log.
+        #[arg(long = "param", value_name = "PATH=LOW:HIGH[:log]", required = true)]
+        params: Vec<String>,
+        /// An observed series the loss reads, by name (repeatable) [default: all].
+        #[arg(long = "series", value_name = "NAME")]
+        series: Vec<String>,
+        /// Override a scenario value: --set dotted.path=value (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Seeds per candidate (the scenario's seed and the next ones).
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// Grid points per parameter in each round.
+        #[arg(long, default_value_t = 7)]
+        grid: u32,
+        /// Rounds: each after the first zooms around the best point so far.
+        #[arg(long, default_value_t = 2)]
+        rounds: u32,
+        /// Worker threads [default: all cores].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Where to write the result.
+        #[arg(long, default_value = "fit.json")]
+        out: PathBuf,
     },
     /// Aggregate a sweep directory (or one run directory, checked against its manifest.json)
     /// into tables, report.md and report.html with charts.

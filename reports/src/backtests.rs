@@ -58,23 +58,35 @@ pub(crate) fn section(doc: &mut Document, summary: &Summary, ctx: &ReportContext
     }
     doc.heading("Backtests");
     doc.paragraph("Each published series against the run, period by period (only periods the run overlaps; a period it covers in part is compared as the part covered). Error = (simulated - observed) / |observed|; MAPE = mean |error|; cumulative = the error of the totals for summed series, the last point's error for levels and means.");
-    let mut t = Table::new(&[
+    let spans = summary.backtests.iter().any(|f| f.span.is_some());
+    if spans {
+        doc.paragraph("The scenario splits its points ([backtest] fit_until): the fit span is what `flopmarket fit` fitted the demand to, the test span what the fit never saw.");
+    }
+    let mut head = vec![
         "Series",
         "Quantity",
         "Points",
         "MAPE [%]",
         "Max |error| [%]",
-        "Cumulative error [%]",
-    ]);
+    ];
+    head.push("Cumulative error [%]");
+    if spans {
+        head.insert(1, "Span");
+    }
+    let mut t = Table::new(&head);
     for f in &summary.backtests {
-        t.row(vec![
+        let mut row = vec![
             f.name.clone(),
             f.quantity.clone(),
             int(f.points),
             fixed(f.mape_pct, 1),
             fixed(f.max_abs_error_pct, 1),
             fixed(f.cumulative_error_pct, 1),
-        ]);
+        ];
+        if spans {
+            row.insert(1, f.span.clone().unwrap_or_default());
+        }
+        t.row(row);
     }
     doc.table(t);
     for b in &ctx.backtests {
@@ -190,6 +202,7 @@ mod tests {
         };
         Comparison {
             name: "minted".into(),
+            fit_until: None,
             quantity: "tokens_minted",
             aggregate: Aggregate::Sum,
             points: vec![point(6, 100.0, 110.0), point(7, 50.0, 40.0)],

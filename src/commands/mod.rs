@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod calibrate;
+pub mod fit;
 pub mod list;
 pub mod reference;
 pub mod report;

@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod fit;
 mod outputs;
 mod study;
 mod sweep;

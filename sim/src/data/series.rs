@@ -59,12 +59,34 @@ pub struct Row {
     pub value: String,
 }
 
+/// Which rows of a series file count: those whose cell in `column` is one of `values`
+/// (a file that mixes kinds of figures, such as totals, averages and bounds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFilter {
+    /// The column read.
+    pub column: String,
+    /// The cells kept.
+    pub values: Vec<String>,
+}
+
 /// Reads the points of a CSV series (a header line, then one row per period).
 pub fn parse_csv(
     text: &str,
     date_column: &str,
     value_column: &str,
     period: Period,
+) -> Result<Vec<ObservedPoint>, SeriesError> {
+    parse_csv_where(text, date_column, value_column, period, None)
+}
+
+/// Reads the points of a CSV series, only the rows `filter` keeps (all without one); a
+/// row whose value cell is empty publishes nothing for its period and is skipped.
+pub fn parse_csv_where(
+    text: &str,
+    date_column: &str,
+    value_column: &str,
+    period: Period,
+    filter: Option<&RowFilter>,
 ) -> Result<Vec<ObservedPoint>, SeriesError> {
     let (mut reader, header) = csv_with_header(text).map_err(|e| csv_error(text, &e))?;
     let index = |column: &str| {
@@ -77,9 +99,17 @@ pub fn parse_csv(
             })
     };
     let (d, v) = (index(date_column)?, index(value_column)?);
+    let keep = match filter {
+        Some(f) => Some((index(&f.column)?, &f.values)),
+        None => None,
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(text, &e))?;
+        let kept = keep.is_none_or(|(k, values)| values.iter().any(|x| x == record[k].trim()));
+        if !kept || record[v].trim().is_empty() {
+            continue;
+        }
         let pos = record
             .position()
             .expect("records read from text have positions");
@@ -123,8 +153,17 @@ pub fn points_from_rows(rows: Vec<Row>, period: Period) -> Result<Vec<ObservedPo
     Ok(points.into_iter().map(|(p, _)| p).collect())
 }
 
-/// A date: `YYYY-MM-DD`, an RFC 3339 UTC time, or `YYYY-MM` (month series only).
+/// A date: `YYYY-MM-DD`, an RFC 3339 UTC time, `YYYY-MM` (month series only) or
+/// `YYYY-Qn` (quarter series only).
 fn parse_date(text: &str, period: Period) -> Result<Instant, String> {
+    if let Some(quarter) = parse_quarter(text) {
+        if period != Period::Quarter {
+            return Err(format!(
+                "{text:?} is a quarter, but the series' period is not; expected a date such as \"2024-06-25\""
+            ));
+        }
+        return quarter;
+    }
     let is_month = text.len() == 7
         && text.as_bytes()[4] == b'-'
         && text
@@ -141,6 +180,18 @@ fn parse_date(text: &str, period: Period) -> Result<Instant, String> {
             .map_err(|_| format!("{text:?} is not a calendar month"));
     }
     Instant::parse(text).map_err(|e| format!("{e} (or a month such as \"2024-06\")"))
+}
+
+/// `YYYY-Qn` as the quarter's first day; `None` when `text` is not of that shape.
+fn parse_quarter(text: &str) -> Option<Result<Instant, String>> {
+    let (year, q) = text.split_once("-Q")?;
+    if year.len() != 4 || q.len() != 1 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match q.parse::<u32>() {
+        Ok(n @ 1..=4) => Ok(Instant::from_ymd(year.parse().ok()?, 3 * n - 2, 1)),
+        _ => Err(format!("{text:?} is not a quarter (Q1 to Q4)")),
+    })
 }
 
 /// A finite number; commas between digits (thousands separators) are ignored.
@@ -216,14 +267,17 @@ pub enum Period {
     Month,
     /// A day, from midnight UTC.
     Day,
+    /// A calendar quarter (January-March, ...), from midnight UTC on its first day.
+    Quarter,
 }
 
 impl Period {
-    /// Parses "month" or "day".
+    /// Parses "month", "day" or "quarter".
     pub fn from_name(name: &str) -> Option<Period> {
         match name {
             "month" => Some(Period::Month),
             "day" => Some(Period::Day),
+            "quarter" => Some(Period::Quarter),
             _ => None,
         }
     }
@@ -235,6 +289,17 @@ impl Period {
             Period::Day => {
                 let start = Instant(t.0.div_euclid(SECONDS_PER_DAY) * SECONDS_PER_DAY);
                 (start, Instant(start.0 + SECONDS_PER_DAY))
+            }
+            Period::Quarter => {
+                let (year, month, _) = t.ymd();
+                let first = 3 * ((month - 1) / 3) + 1;
+                let start = Instant::from_ymd(year, first, 1);
+                let end = if first == 10 {
+                    Instant::from_ymd(year + 1, 1, 1)
+                } else {
+                    Instant::from_ymd(year, first + 3, 1)
+                };
+                (start, end)
             }
         }
     }

@@ -10,7 +10,16 @@
 //! - `last` (levels): the level at the last epoch end within the period (at the period's
 //!   end when an epoch ends there); a period no epoch ends in is not compared;
 //! - `mean`: the time-weighted mean over the epochs overlapping the period (epochs whose
-//!   value is NaN, such as utilization with nothing online, weigh nothing).
+//!   value is NaN, such as utilization with nothing online, weigh nothing);
+//! - `per_day`: `sum` divided by the days of the period the run covers (a published
+//!   daily average);
+//! - `cumulative`: the flows from the run's start to the period's end (a published
+//!   running total, such as tokens burned since a date the run starts before no burn).
+//!
+//! A scenario may split its points into a fit span and a test span (`[backtest]
+//! fit_until`): a point whose period starts before that instant is in the fit span,
+//! any later one in the test span, and summary.json gives each series' figures for the
+//! two spans separately.
 //!
 //! Only periods the run overlaps are compared, and a period the run covers in part is
 //! compared as the part covered: a series whose first month is partial (io.net's June
@@ -19,7 +28,7 @@
 
 use serde::Serialize;
 
-use crate::base::calendar::Instant;
+use crate::base::calendar::{Instant, SECONDS_PER_DAY};
 use crate::data::records::EpochRecord;
 
 pub use crate::data::series::{
@@ -35,11 +44,15 @@ pub enum Aggregate {
     Last,
     /// The time-weighted mean over the period.
     Mean,
+    /// Flows over the period divided by its days covered (a daily average).
+    PerDay,
+    /// Flows from the run's start to the period's end (a running total).
+    Cumulative,
 }
 
 impl Aggregate {
     /// The names accepted in `aggregate = ...`.
-    pub const NAMES: &'static str = "sum, last or mean";
+    pub const NAMES: &'static str = "sum, last, mean, per_day or cumulative";
 
     /// Parses "sum", "last" or "mean".
     pub fn from_name(name: &str) -> Option<Aggregate> {
@@ -47,6 +60,8 @@ impl Aggregate {
             "sum" => Some(Aggregate::Sum),
             "last" => Some(Aggregate::Last),
             "mean" => Some(Aggregate::Mean),
+            "per_day" => Some(Aggregate::PerDay),
+            "cumulative" => Some(Aggregate::Cumulative),
             _ => None,
         }
     }
@@ -57,6 +72,8 @@ impl Aggregate {
             Aggregate::Sum => "sum",
             Aggregate::Last => "last",
             Aggregate::Mean => "mean",
+            Aggregate::PerDay => "per_day",
+            Aggregate::Cumulative => "cumulative",
         }
     }
 }
@@ -108,6 +125,15 @@ pub const QUANTITIES: &[Quantity] = &[
     q("jobs_completed", Aggregate::Sum, |r| {
         r.jobs_completed as f64
     }),
+    q("gpus_online", Aggregate::Mean, |r| {
+        r.gpu_hours_online / (r.t_end_h - r.t_start_h)
+    }),
+    q("gpus_leased", Aggregate::Mean, |r| {
+        r.gpu_hours_sold / (r.t_end_h - r.t_start_h)
+    }),
+    q("collateral_ratio", Aggregate::Last, |r| {
+        opt(r.collateral_ratio)
+    }),
 ];
 
 const fn q(name: &'static str, natural: Aggregate, read: fn(&EpochRecord) -> f64) -> Quantity {
@@ -158,6 +184,9 @@ pub struct Observed {
     pub period: Period,
     /// The points, or the file still to be read (Parquet, read by the CLI).
     pub data: ObservedData,
+    /// Where the fit span ends (`[backtest] fit_until`): points whose period starts
+    /// before it are the fit span, later ones the test span; `None`: one span.
+    pub fit_until: Option<Instant>,
 }
 
 /// One epoch of the run on the calendar: [start, end) and the quantity's value.
@@ -182,6 +211,15 @@ pub fn simulated(
     let overlap = |e: &EpochValue| (e.end.0.min(to.0) - e.start.0.max(from.0)).max(0) as f64;
     let touching = epochs.iter().filter(|e| overlap(e) > 0.0);
     match aggregate {
+        Aggregate::PerDay => {
+            let days = touching.map(overlap).sum::<f64>() / SECONDS_PER_DAY as f64;
+            let sum = simulated(epochs, Aggregate::Sum, from, to)?;
+            Some(sum / days)
+        }
+        Aggregate::Cumulative => {
+            let first = epochs.first()?.start;
+            simulated(epochs, Aggregate::Sum, first.min(from), to)
+        }
         Aggregate::Sum => {
             let mut any = false;
             let mut sum = 0.0;
@@ -225,6 +263,8 @@ pub struct BacktestPoint {
 pub struct Comparison {
     /// The series' name.
     pub name: String,
+    /// Where the fit span ends (see [`Observed::fit_until`]).
+    pub fit_until: Option<Instant>,
     /// The simulated quantity.
     pub quantity: &'static str,
     /// How epochs were combined.
@@ -238,6 +278,10 @@ pub struct Comparison {
 pub struct BacktestFigures {
     /// The series' name.
     pub name: String,
+    /// "fit" or "test" when the scenario splits its points (`[backtest] fit_until`);
+    /// absent when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<String>,
     /// The simulated quantity.
     pub quantity: String,
     /// Points compared (periods the run overlaps).
@@ -288,6 +332,7 @@ impl Observed {
         };
         Comparison {
             name: self.name.clone(),
+            fit_until: self.fit_until,
             quantity: self.quantity.name,
             aggregate: self.aggregate,
             points,
@@ -307,8 +352,33 @@ pub fn error_pct(sim: f64, obs: f64) -> f64 {
 impl Comparison {
     /// The error figures of the compared points.
     pub fn figures(&self) -> BacktestFigures {
-        let errors: Vec<f64> = self
+        self.figures_of(&self.points, None)
+    }
+
+    /// Whether a point is in the fit span (always, without a split).
+    pub fn in_fit_span(&self, p: &BacktestPoint) -> bool {
+        self.fit_until.is_none_or(|until| p.date < until)
+    }
+
+    /// The figures summary.json lists: of all points, or, with a fit span, of the fit
+    /// span's points and of the test span's, in that order.
+    pub fn span_figures(&self) -> Vec<BacktestFigures> {
+        if self.fit_until.is_none() {
+            return vec![self.figures()];
+        }
+        let (fit, test): (Vec<BacktestPoint>, Vec<BacktestPoint>) = self
             .points
+            .iter()
+            .cloned()
+            .partition(|p| self.in_fit_span(p));
+        vec![
+            self.figures_of(&fit, Some("fit")),
+            self.figures_of(&test, Some("test")),
+        ]
+    }
+
+    fn figures_of(&self, points: &[BacktestPoint], span: Option<&str>) -> BacktestFigures {
+        let errors: Vec<f64> = points
             .iter()
             .map(|p| p.error_pct)
             .filter(|e| !e.is_nan())
@@ -316,19 +386,20 @@ impl Comparison {
         let mape = errors.iter().map(|e| e.abs()).sum::<f64>() / errors.len() as f64;
         let max = errors.iter().map(|e| e.abs()).fold(f64::NAN, f64::max);
         let cumulative = match self.aggregate {
-            Aggregate::Sum => {
-                let sim: f64 = self.points.iter().map(|p| p.simulated).sum();
-                let obs: f64 = self.points.iter().map(|p| p.observed).sum();
+            Aggregate::Sum | Aggregate::PerDay => {
+                let sim: f64 = points.iter().map(|p| p.simulated).sum();
+                let obs: f64 = points.iter().map(|p| p.observed).sum();
                 error_pct(sim, obs)
             }
-            Aggregate::Last | Aggregate::Mean => {
-                self.points.last().map_or(f64::NAN, |p| p.error_pct)
+            Aggregate::Last | Aggregate::Mean | Aggregate::Cumulative => {
+                points.last().map_or(f64::NAN, |p| p.error_pct)
             }
         };
         BacktestFigures {
             name: self.name.clone(),
+            span: span.map(str::to_string),
             quantity: self.quantity.to_string(),
-            points: self.points.len() as u64,
+            points: points.len() as u64,
             mape_pct: mape,
             max_abs_error_pct: max,
             cumulative_error_pct: cumulative,

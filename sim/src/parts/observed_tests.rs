@@ -76,6 +76,7 @@ fn a_partial_first_period_compares_the_part_covered() {
 fn comparison(aggregate: Aggregate, pairs: &[(f64, f64)]) -> Comparison {
     Comparison {
         name: "s".into(),
+        fit_until: None,
         quantity: "tokens_minted",
         aggregate,
         points: pairs
@@ -156,11 +157,48 @@ fn csv_errors_name_the_line_and_column() {
 
 #[test]
 fn every_quantity_has_a_name_and_unknown_ones_are_refused() {
-    assert_eq!(QUANTITIES.len(), 16);
+    assert_eq!(QUANTITIES.len(), 19);
     assert_eq!(
         Quantity::from_name("token_supply").unwrap().natural,
         Aggregate::Last
     );
     assert!(Quantity::from_name("jobs_submitted").is_none());
     assert!(Quantity::names().starts_with("tokens_minted, tokens_burned"));
+}
+
+#[test]
+fn quarters_parse_from_dates_and_labels_and_kinds_choose_rows() {
+    let (q2, q3) = Period::Quarter.containing(day(2025, 6, 30));
+    assert_eq!((q2, q3), (day(2025, 4, 1), day(2025, 7, 1)));
+    assert_eq!(
+        Period::Quarter.containing(day(2025, 11, 2)).1,
+        day(2026, 1, 1)
+    );
+    let text =
+        "period,kind,usd\n2025-Q2,total,5\n2025-Q1,bound,1\n2025-Q3,total,\n2025-12-31,total,7\n";
+    let keep = crate::data::series::RowFilter {
+        column: "kind".into(),
+        values: vec!["total".into()],
+    };
+    let p =
+        crate::data::series::parse_csv_where(text, "period", "usd", Period::Quarter, Some(&keep))
+            .unwrap();
+    // The bound is dropped by its kind, the empty Q3 cell publishes nothing.
+    assert_eq!(p.len(), 2);
+    assert_eq!((p[0].date, p[0].value), (day(2025, 4, 1), 5.0));
+    assert_eq!(p[1].date, day(2025, 10, 1));
+    assert!(parse_csv("d,v\n2025-Q5,1\n", "d", "v", Period::Quarter).is_err());
+    assert!(parse_csv("d,v\n2025-Q1,1\n", "d", "v", Period::Month).is_err());
+}
+
+#[test]
+fn per_day_and_cumulative_read_daily_means_and_running_totals() {
+    let e = epochs(day(2024, 1, 1), 1, &[2.0; 60]);
+    let feb = (day(2024, 2, 1), day(2024, 3, 1));
+    let per_day = simulated(&e, Aggregate::PerDay, feb.0, feb.1).unwrap();
+    assert!((per_day - 2.0).abs() < 1e-9, "{per_day}");
+    // From the run's start (2024-01-01) to the end of 2024-01-10: ten days of 2.
+    let (d10, d11) = Period::Day.containing(day(2024, 1, 10));
+    let total = simulated(&e, Aggregate::Cumulative, d10, d11).unwrap();
+    assert!((total - 20.0).abs() < 1e-9, "{total}");
 }

@@ -105,7 +105,7 @@ fn finish<S: RecordSink>(
             .collect(),
         None => Vec::new(),
     };
-    summary.backtests = backtests.iter().map(|b| b.figures()).collect();
+    summary.backtests = backtests.iter().flat_map(|b| b.span_figures()).collect();
     RunResult {
         summary,
         sink: world.sink.inner,

@@ -30,6 +30,8 @@
 
 mod design;
 mod design_kind;
+pub mod fit;
+pub mod fit_search;
 mod path;
 pub mod raw;
 mod shard;
@@ -39,6 +41,8 @@ mod validate;
 
 use std::path::Path;
 
+pub use fit::{Evaluation, FitError, FitParam, FitSpec, Problem};
+pub use fit_search::{FitResult, FittedValue, fit};
 pub use path::{MetricPath, NAME_FIELDS};
 pub use shard::Shard;
 pub use spec::{

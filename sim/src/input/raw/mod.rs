@@ -55,6 +55,10 @@ pub struct RawScenario {
     /// docs/guide/claims-and-backtests.md).
     #[serde(default)]
     pub observed: Option<Vec<Sp<RawObserved>>>,
+    /// Splits the observed points into a fit span and a test span (see
+    /// docs/guide/claims-and-backtests.md).
+    #[serde(default)]
+    pub backtest: Option<Sp<RawBacktest>>,
     /// Provider cohorts; each cohort becomes `count` individual providers. A world
     /// (`[[venues]]`) has none of its own: its networks bring theirs.
     #[serde(default)]

@@ -24,7 +24,25 @@ pub struct RawObserved {
     /// (time-weighted). Default: the quantity's natural aggregation.
     #[serde(default)]
     pub aggregate: Option<Sp<String>>,
-    /// month (calendar months) or day. Default month.
+    /// month (calendar months), quarter (calendar quarters; dates such as "2025-06-30"
+    /// or "2025-Q2") or day. Default month.
     #[serde(default)]
     pub period: Option<Sp<String>>,
+    /// Keep only the rows whose cell in this column is one of `kinds` (a file that mixes
+    /// quarterly totals, averages, levels and bounds). CSV only.
+    #[serde(default)]
+    pub kind_column: Option<Sp<String>>,
+    /// The `kind_column` cells kept (needs `kind_column`).
+    #[serde(default)]
+    pub kinds: Option<Sp<Vec<String>>>,
+}
+
+/// `[backtest]`: how the observed points are split for a fit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBacktest {
+    /// The first instant after the fit span ("2025-07-01"): points whose period starts
+    /// before it are the fit span (what `flopmarket fit` fits demand to), later ones the
+    /// test span; summary.json's `backtests` then gives each series' figures for both.
+    pub fit_until: Sp<String>,
 }

@@ -143,8 +143,11 @@ fn scenario(c: &Check, raw: RawScenario) -> Res<Scenario> {
         None => None,
     };
     let observed = match &raw.observed {
-        Some(list) => observed::observed(c, list, start.is_some())?,
-        None => Vec::new(),
+        Some(list) => observed::observed(c, list, start.is_some(), raw.backtest.as_ref())?,
+        None => match &raw.backtest {
+            Some(b) => return Err(c.err(b.span(), "[backtest] needs [[observed]] series to split")),
+            None => Vec::new(),
+        },
     };
     let mut sc = Scenario {
         world: None,

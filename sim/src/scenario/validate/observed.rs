@@ -3,17 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::data::series::{RowFilter, parse_csv_where};
 use crate::input::check::{Check, Res};
-use crate::input::raw::RawObserved;
+use crate::input::raw::{RawBacktest, RawObserved};
 use crate::input::spanned::Sp;
-use crate::parts::observed::{
-    Aggregate, Observed, ObservedData, Period, Quantity, SeriesError, parse_csv,
-};
+use crate::parts::observed::{Aggregate, Observed, ObservedData, Period, Quantity, SeriesError};
 use crate::scenario::ScenarioError;
 
 /// The scenario's observed series; any needs `[scenario] start` (the error is at the
-/// first `[[observed]]`).
-pub(super) fn observed(c: &Check, raw: &[Sp<RawObserved>], has_start: bool) -> Res<Vec<Observed>> {
+/// first `[[observed]]`). `backtest` splits their points into a fit and a test span.
+pub(super) fn observed(
+    c: &Check,
+    raw: &[Sp<RawObserved>],
+    has_start: bool,
+    backtest: Option<&Sp<RawBacktest>>,
+) -> Res<Vec<Observed>> {
     if let Some(first) = raw.first()
         && !has_start
     {
@@ -22,7 +26,36 @@ pub(super) fn observed(c: &Check, raw: &[Sp<RawObserved>], has_start: bool) -> R
             "[[observed]] needs [scenario] start (the date the run starts, e.g. start = \"2024-06-25\") to place the run's epochs on the series' dates",
         ));
     }
-    raw.iter().map(|o| series(c, o.get())).collect()
+    let fit_until = match backtest {
+        Some(b) => Some(c.date(&b.get().fit_until, "backtest.fit_until")?),
+        None => None,
+    };
+    raw.iter()
+        .map(|o| series(c, o.get()).map(|s| Observed { fit_until, ..s }))
+        .collect()
+}
+
+/// The rows a series keeps (`kind_column` and `kinds`, both or neither).
+fn row_filter(c: &Check, o: &RawObserved) -> Res<Option<RowFilter>> {
+    match (&o.kind_column, &o.kinds) {
+        (None, None) => Ok(None),
+        (Some(column), None) => Err(c.err(
+            column.span(),
+            "kind_column needs kinds = [...], the cells of the rows to keep",
+        )),
+        (None, Some(kinds)) => Err(c.err(
+            kinds.span(),
+            "kinds needs kind_column, the column they are read from",
+        )),
+        (Some(_), Some(kinds)) if kinds.get().is_empty() => Err(c.err(
+            kinds.span(),
+            "expected at least one kind (the cells of the rows to keep)",
+        )),
+        (Some(column), Some(kinds)) => Ok(Some(RowFilter {
+            column: column.get().clone(),
+            values: kinds.get().clone(),
+        })),
+    }
 }
 
 fn series(c: &Check, o: &RawObserved) -> Res<Observed> {
@@ -53,7 +86,10 @@ fn series(c: &Check, o: &RawObserved) -> Res<Observed> {
         Some(p) => Period::from_name(p.get()).ok_or_else(|| {
             c.err(
                 p.span(),
-                format!("unknown period `{}`; expected month or day", p.get()),
+                format!(
+                    "unknown period `{}`; expected month, quarter or day",
+                    p.get()
+                ),
             )
         })?,
         None => Period::Month,
@@ -68,12 +104,14 @@ fn series(c: &Check, o: &RawObserved) -> Res<Observed> {
         aggregate,
         period,
         data,
+        fit_until: None,
     })
 }
 
 /// The series' points (CSV), or its path for the CLI to read (Parquet).
 fn data(c: &Check, o: &RawObserved, period: Period) -> Res<ObservedData> {
     let name = o.file.get();
+    let filter = row_filter(c, o)?;
     let is_parquet = Path::new(name)
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("parquet"));
@@ -95,6 +133,12 @@ fn data(c: &Check, o: &RawObserved, period: Period) -> Res<ObservedData> {
         None => {
             let path = base_dir(c.loc.file).join(name);
             if is_parquet {
+                if let Some(column) = &o.kind_column {
+                    return Err(c.err(
+                        column.span(),
+                        "kind_column and kinds are read from CSV series only",
+                    ));
+                }
                 if !path.is_file() {
                     return Err(c.err(
                         o.file.span(),
@@ -116,7 +160,8 @@ fn data(c: &Check, o: &RawObserved, period: Period) -> Res<ObservedData> {
             (path.display().to_string(), text)
         }
     };
-    parse_csv(&text, o.date_column.get(), o.value_column.get(), period)
+    let (date, value) = (o.date_column.get(), o.value_column.get());
+    parse_csv_where(&text, date, value, period, filter.as_ref())
         .map(ObservedData::Points)
         .map_err(|e| located(c, o, &shown, e))
 }
