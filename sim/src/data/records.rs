@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// One epoch's time series row, for one GPU model or for all (`gpu_model = "all"`).
 /// Figures that cannot be split by model (arrivals, drops...) are `None` on model rows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct EpochRecord {
     /// Epoch number, from 0.
     pub epoch: u32,

@@ -86,6 +86,10 @@ pub struct Quantity {
     pub name: &'static str,
     /// Its natural aggregation: `sum` for flows, `last` for levels, `mean` for ratios.
     pub natural: Aggregate,
+    /// Whether it grows with the network (counts, flows, token amounts) rather than
+    /// being a ratio or a price: a run that is `fleet_fraction` of its network is
+    /// compared as its value / `fleet_fraction`.
+    pub extensive: bool,
     read: fn(&EpochRecord) -> f64,
 }
 
@@ -104,7 +108,7 @@ pub const QUANTITIES: &[Quantity] = &[
     q("tokens_unclaimed", Aggregate::Sum, |r| {
         opt(r.tokens_unclaimed)
     }),
-    q("token_price_usd", Aggregate::Last, |r| {
+    ratio("token_price_usd", Aggregate::Last, |r| {
         opt(r.token_price_usd)
     }),
     q("consumer_spend_usd", Aggregate::Sum, |r| {
@@ -117,7 +121,7 @@ pub const QUANTITIES: &[Quantity] = &[
     q("burn_usd", Aggregate::Sum, |r| r.burn_usd),
     q("gpu_hours_sold", Aggregate::Sum, |r| r.gpu_hours_sold),
     q("gpu_hours_online", Aggregate::Sum, |r| r.gpu_hours_online),
-    q("utilization", Aggregate::Mean, |r| r.utilization),
+    ratio("utilization", Aggregate::Mean, |r| r.utilization),
     q("providers_up", Aggregate::Last, |r| r.providers_up as f64),
     q("leases_started", Aggregate::Sum, |r| {
         r.leases_started as f64
@@ -131,16 +135,26 @@ pub const QUANTITIES: &[Quantity] = &[
     q("gpus_leased", Aggregate::Mean, |r| {
         r.gpu_hours_sold / (r.t_end_h - r.t_start_h)
     }),
-    q("collateral_ratio", Aggregate::Last, |r| {
+    ratio("collateral_ratio", Aggregate::Last, |r| {
         opt(r.collateral_ratio)
     }),
 ];
 
+/// A quantity that grows with the network.
 const fn q(name: &'static str, natural: Aggregate, read: fn(&EpochRecord) -> f64) -> Quantity {
     Quantity {
         name,
         natural,
+        extensive: true,
         read,
+    }
+}
+
+/// A ratio or a price: the same whatever part of the network the run is.
+const fn ratio(name: &'static str, natural: Aggregate, read: fn(&EpochRecord) -> f64) -> Quantity {
+    Quantity {
+        extensive: false,
+        ..q(name, natural, read)
     }
 }
 
@@ -168,6 +182,17 @@ impl Quantity {
     /// Its value on an epoch row.
     pub fn of(&self, row: &EpochRecord) -> f64 {
         (self.read)(row)
+    }
+
+    /// Its value on an epoch row of a run that is `fleet_fraction` of its network, for
+    /// the whole network: divided by `fleet_fraction` when extensive.
+    pub fn of_network(&self, row: &EpochRecord, fleet_fraction: f64) -> f64 {
+        let v = self.of(row);
+        if self.extensive {
+            v / fleet_fraction
+        } else {
+            v
+        }
     }
 }
 
@@ -295,25 +320,33 @@ pub struct BacktestFigures {
     pub cumulative_error_pct: f64,
 }
 
-/// The run's epochs on the calendar, as `quantity`'s values, from the "all" rows.
-pub fn epoch_values(rows: &[EpochRecord], start: Instant, quantity: Quantity) -> Vec<EpochValue> {
+/// The run's epochs on the calendar, as `quantity`'s values for the whole network (the
+/// run being `fleet_fraction` of it), from the "all" rows.
+pub fn epoch_values(
+    rows: &[EpochRecord],
+    start: Instant,
+    quantity: Quantity,
+    fleet_fraction: f64,
+) -> Vec<EpochValue> {
     let at = |h: f64| Instant(start.0 + (h * 3600.0).round() as i64);
     rows.iter()
         .filter(|r| r.gpu_model == "all")
         .map(|r| EpochValue {
             start: at(r.t_start_h),
             end: at(r.t_end_h),
-            value: quantity.of(r),
+            value: quantity.of_network(r, fleet_fraction),
         })
         .filter(|e| e.end > e.start)
         .collect()
 }
 
 impl Observed {
-    /// Compares the series with a run that started at `start` and wrote `rows` (its
-    /// "all" epoch rows are used). An unresolved file compares no point.
-    pub fn compare(&self, rows: &[EpochRecord], start: Instant) -> Comparison {
-        let epochs = epoch_values(rows, start, self.quantity);
+    /// Compares the series with a run that started at `start`, stood for
+    /// `fleet_fraction` of its network and wrote `rows` (its "all" epoch rows are used;
+    /// extensive quantities are scaled up to the network). An unresolved file compares
+    /// no point.
+    pub fn compare(&self, rows: &[EpochRecord], start: Instant, fleet_fraction: f64) -> Comparison {
+        let epochs = epoch_values(rows, start, self.quantity, fleet_fraction);
         let points = match &self.data {
             ObservedData::Points(points) => points
                 .iter()

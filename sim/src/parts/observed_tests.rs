@@ -202,3 +202,22 @@ fn per_day_and_cumulative_read_daily_means_and_running_totals() {
     let total = simulated(&e, Aggregate::Cumulative, d10, d11).unwrap();
     assert!((total - 20.0).abs() < 1e-9, "{total}");
 }
+
+/// A run that is a quarter of its network is compared as four times its counts and
+/// flows; ratios and prices are compared as they are.
+#[test]
+fn a_sample_of_the_network_is_scaled_up_only_in_extensive_quantities() {
+    let row = EpochRecord {
+        gpu_hours_sold: 30.0,
+        utilization: 0.6,
+        token_price_usd: Some(2.0),
+        providers_up: 5,
+        ..Default::default()
+    };
+    let of = |name: &str| Quantity::from_name(name).unwrap().of_network(&row, 0.25);
+    assert_eq!(of("gpu_hours_sold"), 120.0);
+    assert_eq!(of("providers_up"), 20.0);
+    assert_eq!(of("utilization"), 0.6);
+    assert_eq!(of("token_price_usd"), 2.0);
+    assert!(of("collateral_ratio").is_nan());
+}

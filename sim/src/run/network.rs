@@ -101,7 +101,7 @@ fn finish<S: RecordSink>(
         Some(start) => sc
             .observed
             .iter()
-            .map(|o| o.compare(&world.sink.all_rows, start))
+            .map(|o| o.compare(&world.sink.all_rows, start, sc.fleet_fraction))
             .collect(),
         None => Vec::new(),
     };
