@@ -58,6 +58,8 @@ pub struct Choice {
     pub restart_overhead_h: f64,
     /// Weight of the last epoch in a venue's quoted prices and waits [fraction].
     pub memory: f64,
+    /// Discrete choice (`model = "logit"`); `None`: the cheapest venue (`"cheapest"`).
+    pub logit: Option<crate::parts::logit::Logit>,
 }
 
 impl Choice {
@@ -91,7 +93,9 @@ impl Choice {
             }
             None => DEFAULT_RESTART_OVERHEAD_H,
         };
+        let logit = crate::parts::logit::from_raw(c, r, &venue_index)?;
         Ok(Choice {
+            logit,
             loyalty: unit_interval(c, &r.loyalty, DEFAULT_LOYALTY, "choice.loyalty")?,
             home,
             wait_cost: c.non_negative(&r.wait_cost, DEFAULT_WAIT_COST, "choice.wait_cost")?,
@@ -119,6 +123,36 @@ impl Choice {
             .filter(|c| c.is_finite())
             .min_by(f64::total_cmp)?;
         Some(run_cost + gpus * q.wait_h * self.wait_cost * job.cloud_usd_per_gpu_hour)
+    }
+
+    /// The venue a job of `kind` goes to: home with probability `loyalty` (`draws.0`
+    /// uniform in [0, 1)) when home can take it, else by the model: the cheapest venue
+    /// ([`Choice::choose`]) or, with logit, a venue drawn by `draws.1` from the logit
+    /// probabilities ([`crate::parts::logit`]); `None` when no venue can take it.
+    pub fn choose_by_model(
+        &self,
+        job: &JobTerms,
+        kind: crate::data::throughput::JobKind,
+        quotes: &[Quote],
+        home: Option<u16>,
+        draws: (f64, f64),
+    ) -> Option<usize> {
+        let Some(logit) = &self.logit else {
+            return self.choose(job, quotes, home, draws.0);
+        };
+        if let Some(h) = home
+            && draws.0 < self.loyalty
+            && self.expected_cost(job, &quotes[h as usize]).is_some()
+        {
+            return Some(h as usize);
+        }
+        let costs: Vec<Option<f64>> = quotes.iter().map(|q| self.expected_cost(job, q)).collect();
+        let p = crate::parts::logit::probabilities(
+            &costs,
+            logit.coefficient(kind),
+            &logit.venue_constant,
+        );
+        crate::parts::logit::draw(&p, draws.1)
     }
 
     /// The venue `job` goes to: home (with probability `loyalty`: `loyal_draw` uniform in
@@ -204,6 +238,7 @@ mod tests {
             wait_cost: 0.25,
             restart_overhead_h: 0.1,
             memory: 0.5,
+            logit: None,
         }
     }
 

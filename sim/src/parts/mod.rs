@@ -10,6 +10,7 @@ pub mod claims;
 pub mod cloud;
 pub mod cohort;
 pub mod job;
+pub mod logit;
 pub mod market;
 pub mod mobility;
 pub mod observed;

@@ -232,6 +232,45 @@ fn the_built_in_world_is_deterministic_and_conserves_per_venue() {
     check_world(&s1, &k1);
 }
 
+/// Logit demand at list prices: no workload's share is all or nothing (each has a
+/// network and a cloud that can serve it), the world still conserves, and a very large
+/// price coefficient gives the cheapest rule's choices back.
+#[test]
+fn logit_demand_splits_every_workload_and_tends_to_the_cheapest() {
+    let at = |extra: &[&str]| {
+        let mut set = vec![
+            "scenario.duration=\"10d\"".to_string(),
+            "choice.loyalty=0.0".into(),
+        ];
+        set.extend(extra.iter().map(|s| s.to_string()));
+        run_all(&Scenario::load_named("world", &set).unwrap(), false)
+    };
+    let (logit, sink) = at(&["choice.model=\"logit\""]);
+    check_world(&logit, &sink);
+    for w in &logit.workload_venues {
+        assert!(
+            w.network_share > 0.0 && w.network_share < 1.0,
+            "{}: network share {}",
+            w.workload,
+            w.network_share
+        );
+    }
+    let (cheapest, _) = at(&[]);
+    let (steep, _) = at(&[
+        "choice.model=\"logit\"",
+        "choice.price_coefficient={ inference = 1e7, training = 1e7, rendering = 1e7, batch = 1e7 }",
+    ]);
+    for (a, b) in cheapest.workload_venues.iter().zip(&steep.workload_venues) {
+        assert!(
+            (a.network_share - b.network_share).abs() < 0.02,
+            "{}: cheapest {} vs logit at 1e7 {}",
+            a.workload,
+            a.network_share,
+            b.network_share
+        );
+    }
+}
+
 /// The conservation laws of a world run: in total and for every venue.
 fn check_world(s: &Summary, sink: &VecSink) {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());

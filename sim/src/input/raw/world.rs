@@ -120,6 +120,18 @@ pub struct RawChoice {
     /// Weight of the last epoch in a venue's quoted price and wait (the rest is the
     /// quote before it) [fraction]. Default 0.5.
     pub memory: Option<Sp<f64>>,
+    /// "cheapest" (each job to the venue with the lowest expected cost; the default) or
+    /// "logit" (a venue drawn with multinomial-logit probabilities from the expected
+    /// costs relative to the cheapest, the price coefficient and the venue constants;
+    /// see docs/guide/worlds.md).
+    pub model: Option<Sp<String>>,
+    /// Logit: price coefficient per job kind (inference, training, rendering, batch):
+    /// a venue x % dearer than the cheapest has its odds multiplied by
+    /// exp(-coefficient x x / 100). Kinds not named: 5 (E).
+    pub price_coefficient: Option<Sp<BTreeMap<String, f64>>>,
+    /// Logit: each venue's constant (habit, tooling, trust), by venue name [utility].
+    /// Venues not named: 0.
+    pub venue_constants: Option<Sp<BTreeMap<String, f64>>>,
 }
 
 /// How providers move between the world's networks.

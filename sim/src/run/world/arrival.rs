@@ -52,11 +52,15 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             }
         }
         let loyal_draw = demand.choice_rng.random::<f64>();
+        let logit_draw = match self.world.choice.logit {
+            Some(_) => demand.logit_rng.random::<f64>(),
+            None => 0.0,
+        };
         let home = self.world.choice.home[w as usize];
         let venue = self
             .world
             .choice
-            .choose(&terms, quotes, home, loyal_draw)
+            .choose_by_model(&terms, wl.kind, quotes, home, (loyal_draw, logit_draw))
             .unwrap_or(self.fallback);
         self.routed_by_workload[w as usize][venue] += 1;
         self.epoch_routed[venue] += 1;

@@ -7,12 +7,16 @@ use crate::scenario::Scenario;
 
 /// Stream index (kind `Custom`) of the consumers' loyalty draws.
 const CHOICE_STREAM: u64 = 16_000;
+/// Stream index (kind `Custom`) of the consumers' logit draws (`model = "logit"` only,
+/// so a world that chooses the cheapest venue draws exactly what it drew before).
+const LOGIT_STREAM: u64 = 16_001;
 
 /// The world's demand: its workloads' arrival streams.
 pub(super) struct Demand {
     pub(super) states: Vec<WorkloadState>,
     pub(super) queue: EventQueue<u16>,
     pub(super) choice_rng: StreamRng,
+    pub(super) logit_rng: StreamRng,
     pub(super) next_job_id: u64,
     pub(super) arrivals: u64,
 }
@@ -32,6 +36,7 @@ impl Demand {
             states,
             queue,
             choice_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Custom, CHOICE_STREAM)),
+            logit_rng: stream_rng(sc.seed, StreamId::new(StreamKind::Custom, LOGIT_STREAM)),
             next_job_id: 0,
             arrivals: 0,
         }
