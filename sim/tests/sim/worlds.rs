@@ -274,6 +274,16 @@ fn logit_demand_splits_every_workload_and_tends_to_the_cheapest() {
 /// The conservation laws of a world run: in total and for every venue.
 fn check_world(s: &Summary, sink: &VecSink) {
     assert_eq!(s.invariant_violations(), Vec::<String>::new());
+    // Net of fallbacks: only a job whose consumer chose a network can start on one.
+    for w in &s.workload_venues {
+        assert!(
+            (0.0..=w.network_share + 1e-12).contains(&w.network_share_started),
+            "{}: started {} of chosen {}",
+            w.workload,
+            w.network_share_started,
+            w.network_share
+        );
+    }
     for v in &s.venues {
         assert_eq!(v.invariant_violations, Vec::<String>::new(), "{}", v.venue);
         assert_eq!(

@@ -238,6 +238,10 @@ pub struct WorkloadVenues {
     pub network_share: f64,
     /// Share of them whose consumers chose a cloud [fraction].
     pub cloud_share: f64,
+    /// Share of them that started on a network, net of fallbacks: a job that chose a
+    /// network and went to a cloud (or was dropped) before it started there counts
+    /// against it; jobs still waiting at the end count against it too [fraction].
+    pub network_share_started: f64,
     /// Its jobs by the venue chosen, keyed by venue name.
     pub jobs_by_venue: BTreeMap<String, u64>,
 }

@@ -88,7 +88,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             wall_s,
         });
         summary.venues = venues;
-        summary.workload_venues = self.workload_venues();
+        summary.workload_venues = self.workload_venues(&sum.by_workload);
         summary
     }
 
@@ -179,13 +179,15 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
 }
 
 impl<S> WorldRun<'_, S> {
-    /// Where each workload's jobs went.
-    pub(super) fn workload_venues(&self) -> Vec<WorkloadVenues> {
+    /// Where each workload's jobs went; `on_networks`: the networks' counts of each
+    /// workload, added up (the jobs that started there).
+    pub(super) fn workload_venues(&self, on_networks: &[WorkloadCounters]) -> Vec<WorkloadVenues> {
         self.sc
             .workloads
             .iter()
             .zip(&self.routed_by_workload)
-            .map(|(wl, by_venue)| {
+            .zip(on_networks)
+            .map(|((wl, by_venue), started)| {
                 let jobs: u64 = by_venue.iter().sum();
                 let to_networks: u64 = by_venue
                     .iter()
@@ -198,6 +200,7 @@ impl<S> WorldRun<'_, S> {
                     jobs,
                     network_share: to_networks as f64 / jobs as f64,
                     cloud_share: (jobs - to_networks) as f64 / jobs as f64,
+                    network_share_started: started.started as f64 / jobs as f64,
                     jobs_by_venue: self
                         .world
                         .venues
