@@ -140,11 +140,8 @@ impl Choice {
         let Some(logit) = &self.logit else {
             return self.choose(job, quotes, home, draws.0);
         };
-        if let Some(h) = home
-            && draws.0 < self.loyalty
-            && self.expected_cost(job, &quotes[h as usize]).is_some()
-        {
-            return Some(h as usize);
+        if let Some(h) = self.loyal_home(job, quotes, home, draws.0) {
+            return Some(h);
         }
         let costs: Vec<Option<f64>> = quotes.iter().map(|q| self.expected_cost(job, q)).collect();
         let p = crate::parts::logit::probabilities(
@@ -153,6 +150,19 @@ impl Choice {
             &logit.venue_constant,
         );
         crate::parts::logit::draw(&p, draws.1)
+    }
+
+    /// The home venue when the job stays loyal (`loyal_draw` uniform in [0, 1) below
+    /// `loyalty`) and home can take it; `None` otherwise.
+    fn loyal_home(
+        &self,
+        job: &JobTerms,
+        quotes: &[Quote],
+        home: Option<u16>,
+        loyal_draw: f64,
+    ) -> Option<usize> {
+        let h = home? as usize;
+        (loyal_draw < self.loyalty && self.expected_cost(job, &quotes[h]).is_some()).then_some(h)
     }
 
     /// The venue `job` goes to: home (with probability `loyalty`: `loyal_draw` uniform in
@@ -165,11 +175,8 @@ impl Choice {
         home: Option<u16>,
         loyal_draw: f64,
     ) -> Option<usize> {
-        if let Some(h) = home
-            && loyal_draw < self.loyalty
-            && self.expected_cost(job, &quotes[h as usize]).is_some()
-        {
-            return Some(h as usize);
+        if let Some(h) = self.loyal_home(job, quotes, home, loyal_draw) {
+            return Some(h);
         }
         let mut best: Option<(usize, f64)> = None;
         for (i, q) in quotes.iter().enumerate() {

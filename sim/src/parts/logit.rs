@@ -30,7 +30,8 @@ pub const DEFAULT_PRICE_COEFFICIENT: f64 = 5.0;
 /// Logit parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logit {
-    /// Price coefficient per job kind, in [`JobKind::ALL`] order [1 per relative cost].
+    /// Price coefficient per job kind, indexed `kind as usize` ([`JobKind::ALL`] order)
+    /// [1 per relative cost].
     pub price_coefficient: [f64; 4],
     /// Each venue's constant, in the world's venue order [utility].
     pub venue_constant: Vec<f64>,
@@ -39,11 +40,7 @@ pub struct Logit {
 impl Logit {
     /// The price coefficient of `kind`'s jobs.
     pub fn coefficient(&self, kind: JobKind) -> f64 {
-        let i = JobKind::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .expect("every kind is listed");
-        self.price_coefficient[i]
+        self.price_coefficient[kind as usize]
     }
 }
 
@@ -146,7 +143,7 @@ pub(crate) fn from_raw(
                     format!("choice.price_coefficient.{kind}: expected a finite number >= 0"),
                 ));
             }
-            price_coefficient[JobKind::ALL.iter().position(|x| *x == k).expect("listed")] = *beta;
+            price_coefficient[k as usize] = *beta;
         }
     }
     let mut venue_constant = Vec::new();

@@ -4,35 +4,14 @@
 
 use flopmarket_sim::{Scenario, ScenarioError};
 
-use crate::common::{repo_path, run_all};
+use crate::common::{A100_NETWORK, repo_path, run_all};
 
 /// A world of a small A100 network (which no H100 job can use), AWS on-demand and a
 /// Vast.ai marketplace venue with `host_mtbf`; one H100 workload.
 fn marketplace_world(dir: &std::path::Path, host_mtbf: &str, checkpoint: &str) -> Scenario {
     std::fs::write(
         dir.join("net.toml"),
-        r#"
-[scenario]
-name = "net"
-duration = "30d"
-[market]
-mechanism = "posted_price"
-posted_prices = { "A100-80G" = 1.0 }
-[[providers]]
-name = "a100"
-count = 4
-gpu = "A100-80G"
-capex_usd_per_gpu = 10_000.0
-hosting_usd_per_gpu_hour = 0.1
-pricing = { strategy = "price_list", usd_per_gpu_month = 500.0 }
-[[workloads]]
-name = "own"
-kind = "batch"
-arrivals = { rate_per_hour = 1.0 }
-size = { dist = "fixed", value = "1h" }
-gpu_models = ["A100-80G"]
-max_price = { usd_per_gpu_hour = 10.0 }
-"#,
+        A100_NETWORK.replace("count = 40", "count = 4"),
     )
     .unwrap();
     let world = format!(

@@ -30,3 +30,31 @@ pub fn untimed(mut s: Summary) -> Summary {
     s.engine.events_per_s = 0.0;
     s
 }
+
+/// A small posted-price network of 40 1-GPU A100 hosts, its own batch workload (worlds
+/// and clouds tests).
+pub const A100_NETWORK: &str = r#"
+[scenario]
+name = "net"
+duration = "30d"
+
+[market]
+mechanism = "posted_price"
+posted_prices = { "A100-80G" = 1.0 }
+
+[[providers]]
+name = "a100"
+count = 40
+gpu = "A100-80G"
+capex_usd_per_gpu = 10_000.0
+hosting_usd_per_gpu_hour = 0.1
+pricing = { strategy = "price_list", usd_per_gpu_month = 500.0 }
+
+[[workloads]]
+name = "own"
+kind = "batch"
+arrivals = { rate_per_hour = 1.0 }
+size = { dist = "fixed", value = "1h" }
+gpu_models = ["A100-80G"]
+max_price = { usd_per_gpu_hour = 10.0 }
+"#;

@@ -6,39 +6,12 @@ use std::path::Path;
 use flopmarket_sim::{Scenario, Summary, VecSink};
 use proptest::prelude::*;
 
-use crate::common::{run_all, untimed};
+use crate::common::{A100_NETWORK, run_all, untimed};
 
-/// A small posted-price network of 1-GPU A100 hosts.
-const NETWORK: &str = r#"
-[scenario]
-name = "net"
-duration = "30d"
-
-[market]
-mechanism = "posted_price"
-posted_prices = { "A100-80G" = 1.0 }
-
-[[providers]]
-name = "a100"
-count = 40
-gpu = "A100-80G"
-capex_usd_per_gpu = 10_000.0
-hosting_usd_per_gpu_hour = 0.1
-pricing = { strategy = "price_list", usd_per_gpu_month = 500.0 }
-
-[[workloads]]
-name = "own"
-kind = "batch"
-arrivals = { rate_per_hour = 1.0 }
-size = { dist = "fixed", value = "1h" }
-gpu_models = ["A100-80G"]
-max_price = { usd_per_gpu_hour = 10.0 }
-"#;
-
-/// A world of two copies of [`NETWORK`] (`b_price`: the second's posted price) and AWS;
+/// A world of two copies of [`A100_NETWORK`] (`b_price`: the second's posted price) and AWS;
 /// each network has its own workload that stays with it (loyalty 1).
 fn two_networks(dir: &Path, b_price: f64, days: u32) -> Scenario {
-    std::fs::write(dir.join("net.toml"), NETWORK).unwrap();
+    std::fs::write(dir.join("net.toml"), A100_NETWORK).unwrap();
     let world = format!(
         r#"
 [scenario]
@@ -106,7 +79,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 fn a_host_listed_on_two_networks_serves_one_at_a_time() {
     let dir = scratch("multihome");
     // Hosts of `a` fail now and then; half of them are listed on `b` too.
-    let net = NETWORK.replace(
+    let net = A100_NETWORK.replace(
         "pricing = {",
         "availability = { mtbf = { dist = \"exponential\", mean = \"2d\" }, mttr = { dist = \"fixed\", value = \"4h\" } }\npricing = {",
     );

@@ -155,17 +155,13 @@ impl Price {
                 usd,
                 pool_usd,
                 outside_net_buy_usd_per_day: outside,
-            } => (positive(*usd) && positive(*pool_usd) && outside.is_finite()).then(|| {
-                let mut pool = Price::amm(*usd, *pool_usd);
-                if let Price::Amm {
-                    outside_usd_per_day,
-                    ..
-                } = &mut pool
-                {
-                    *outside_usd_per_day = *outside;
-                }
-                pool
-            }),
+            } => {
+                (positive(*usd) && positive(*pool_usd) && outside.is_finite()).then(|| Price::Amm {
+                    tokens: pool_usd / usd,
+                    usd: *pool_usd,
+                    outside_usd_per_day: *outside,
+                })
+            }
         };
         checked.ok_or_else(|| {
             bad("expected finite, positive prices (and volatility >= 0, a non-empty path)")
