@@ -34,6 +34,8 @@ pub struct WorkloadState {
     pub caps: Vec<(GpuId, f64)>,
     /// Cloud cost of one reference-GPU second of work on one GPU [USD].
     pub cloud_usd_per_ref_gpu_s: f64,
+    /// Speed of the workload's cloud GPU on its jobs [ratio to reference].
+    pub cloud_speed: f64,
     /// Speed of each GPU model for this workload's kind, by GPU id [ratio to reference].
     pub speeds: Vec<f64>,
     /// Jobs waiting for capacity, FIFO; stale entries are skipped when met.
@@ -98,6 +100,7 @@ impl WorkloadState {
             trace: w.trace.as_ref().map(|_| TraceCursor::default()),
             caps,
             cloud_usd_per_ref_gpu_s: cloud_price / cloud_speed / 3600.0,
+            cloud_speed,
             speeds: (0..sc.catalog.gpus.len())
                 .map(|g| sc.workload_speed(w, g as GpuId))
                 .collect(),

@@ -151,9 +151,10 @@ pub struct World<'s, S: RecordSink> {
     /// Watched providers whose jobs or state changed since the world last looked.
     pub(crate) touched: Vec<ProviderId>,
     /// Multi-venue worlds: what a job falling back to a cloud pays per workload (the
-    /// cheapest cloud venue, set by the world each epoch) [USD per reference GPU-s];
-    /// empty in a single-network run (the scenario's cloud baseline).
-    pub(crate) fallback_usd_per_ref_gpu_s: Vec<f64>,
+    /// cheapest cloud venue, set by the world each epoch) [USD per reference GPU-s] and
+    /// the speed of that cloud's GPU on the job [ratio to reference]; empty in a
+    /// single-network run (the scenario's cloud baseline).
+    pub(crate) fallback_cloud: Vec<(f64, f64)>,
 }
 
 impl<S: RecordSink> World<'_, S> {

@@ -257,6 +257,59 @@ fn check_world(s: &Summary, sink: &VecSink) {
             w.network_share
         );
     }
+    // GPU-time and spend by workload add up to each venue's and to the fallbacks'.
+    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    for v in &s.venues {
+        let spend: f64 = s
+            .workload_venues
+            .iter()
+            .map(|w| w.spend_usd_by_venue[&v.venue])
+            .sum();
+        let network_part = if v.kind == "cloud" {
+            v.spend_usd
+        } else {
+            v.network_spend_usd
+        };
+        assert!(
+            rel(spend, network_part),
+            "{}: {spend} vs {network_part}",
+            v.venue
+        );
+        if v.kind == "cloud" {
+            let hours: f64 = s
+                .workload_venues
+                .iter()
+                .map(|w| w.gpu_hours_by_venue[&v.venue])
+                .sum();
+            assert!(
+                rel(hours, v.gpu_hours),
+                "{}: {hours} vs {}",
+                v.venue,
+                v.gpu_hours
+            );
+        }
+    }
+    let fallback: f64 = s.workload_venues.iter().map(|w| w.cloud_fallback_usd).sum();
+    let network_fallbacks: f64 = s
+        .venues
+        .iter()
+        .filter(|v| v.kind == "network")
+        .map(|v| v.spend_usd - v.network_spend_usd)
+        .sum();
+    assert!(
+        rel(fallback, network_fallbacks),
+        "{fallback} vs {network_fallbacks}"
+    );
+    for w in &s.workload_venues {
+        // NaN only where nothing of the workload was served anywhere yet.
+        let served: f64 = w.gpu_hours_by_venue.values().sum::<f64>() + w.cloud_fallback_gpu_hours;
+        for share in [w.network_gpu_hour_share, w.network_spend_share] {
+            assert!(
+                (0.0..=1.0).contains(&share) || (share.is_nan() && served == 0.0),
+                "{w:?}"
+            );
+        }
+    }
     for v in &s.venues {
         assert_eq!(v.invariant_violations, Vec::<String>::new(), "{}", v.venue);
         assert_eq!(
@@ -269,7 +322,6 @@ fn check_world(s: &Summary, sink: &VecSink) {
     assert_eq!(jobs, s.jobs.jobs_submitted);
     let share: f64 = s.venues.iter().map(|v| v.demand_share).sum();
     assert!((share - 1.0).abs() < 1e-9 || jobs == 0, "{share}");
-    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
     let spend: f64 = s.venues.iter().map(|v| v.spend_usd).sum();
     assert!(rel(
         spend,

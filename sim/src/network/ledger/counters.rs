@@ -116,6 +116,14 @@ pub struct WorkloadCounters {
     pub spend_on_ended_usd: f64,
     /// What its completed jobs would have cost on the cloud baseline [USD].
     pub cloud_equivalent_usd: f64,
+    /// GPU-time its jobs' leases paid for here [GPU-h].
+    pub gpu_hours: f64,
+    /// Consumer spend of its jobs here, paid so far [USD].
+    pub spend_usd: f64,
+    /// GPU-time its jobs that gave up waiting bought on a cloud instead [GPU-h].
+    pub cloud_fallback_gpu_hours: f64,
+    /// Spend of those jobs on the cloud [USD].
+    pub cloud_fallback_usd: f64,
 }
 
 impl Counters {
@@ -244,7 +252,15 @@ impl WorkloadCounters {
             completed,
             spend_on_ended_usd,
             cloud_equivalent_usd,
+            gpu_hours,
+            spend_usd,
+            cloud_fallback_gpu_hours,
+            cloud_fallback_usd,
         } = o;
+        self.gpu_hours += gpu_hours;
+        self.spend_usd += spend_usd;
+        self.cloud_fallback_gpu_hours += cloud_fallback_gpu_hours;
+        self.cloud_fallback_usd += cloud_fallback_usd;
         self.started += started;
         self.started_after_queueing += started_after_queueing;
         self.wait_sum_s += wait_sum_s;

@@ -208,6 +208,9 @@ impl Ledger {
         };
         self.token.payment_usd_pending += token_usd;
         self.counters.money.token_payments_usd += token_usd;
+        let w = &mut self.by_workload[job.workload as usize];
+        w.gpu_hours += gpus * to_hours(now - job.paid_until);
+        w.spend_usd += amount;
         job.paid_until = now;
         job.spend_usd += amount;
         self.counters.money.consumer_spend_usd += amount;
@@ -279,10 +282,14 @@ impl Ledger {
         self.epoch_counts[2] += 1;
     }
 
-    /// A job went to the cloud, costing `usd` there.
-    pub fn job_to_cloud(&mut self, usd: f64) {
+    /// A job of `workload` went to the cloud, costing `usd` there for `gpu_hours` of
+    /// GPU-time [GPU-h].
+    pub fn job_to_cloud(&mut self, workload: u16, usd: f64, gpu_hours: f64) {
         self.counters.jobs.to_cloud += 1;
         self.counters.money.cloud_spend_usd += usd;
+        let w = &mut self.by_workload[workload as usize];
+        w.cloud_fallback_usd += usd;
+        w.cloud_fallback_gpu_hours += gpu_hours;
         self.epoch_counts[3] += 1;
     }
 }

@@ -109,7 +109,7 @@ impl<'s, S: RecordSink> World<'s, S> {
             next_change: 0,
             watch: Vec::new(),
             touched: Vec::new(),
-            fallback_usd_per_ref_gpu_s: Vec::new(),
+            fallback_cloud: Vec::new(),
         }
     }
 }

@@ -113,12 +113,14 @@ impl<S: RecordSink> World<'_, S> {
         let job = self.jobs.get_mut(slot);
         let w = &self.workloads[job.workload as usize];
         // In a world the consumer falls back to the cheapest cloud venue of the moment.
-        let rate = match self.fallback_usd_per_ref_gpu_s.get(job.workload as usize) {
-            Some(&r) => r,
-            None => w.cloud_usd_per_ref_gpu_s,
+        let (rate, speed) = match self.fallback_cloud.get(job.workload as usize) {
+            Some(&f) => f,
+            None => (w.cloud_usd_per_ref_gpu_s, w.cloud_speed),
         };
         job.cloud_spend_usd = job.work_left_ref_s * job.gpus as f64 * rate;
-        self.ledger.job_to_cloud(job.cloud_spend_usd);
+        let gpu_hours = job.work_left_ref_s * job.gpus as f64 / speed / 3600.0;
+        self.ledger
+            .job_to_cloud(job.workload, job.cloud_spend_usd, gpu_hours);
         self.end_job(slot, now, JobStatus::Cloud);
     }
 

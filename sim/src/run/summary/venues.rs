@@ -242,6 +242,20 @@ pub struct WorkloadVenues {
     /// network and went to a cloud (or was dropped) before it started there counts
     /// against it; jobs still waiting at the end count against it too [fraction].
     pub network_share_started: f64,
+    /// Share of its GPU-time served on networks, net of fallbacks: GPU-hours leased on
+    /// the networks over those plus the clouds' (venues' and fallbacks') [fraction].
+    pub network_gpu_hour_share: f64,
+    /// Share of its spend paid on networks, net of fallbacks (a network job that gave
+    /// up waiting pays the cloud it went to) [fraction].
+    pub network_spend_share: f64,
+    /// GPU-time its jobs bought on a cloud after giving up waiting at a network [GPU-h].
+    pub cloud_fallback_gpu_hours: f64,
+    /// Their spend there [USD].
+    pub cloud_fallback_usd: f64,
     /// Its jobs by the venue chosen, keyed by venue name.
     pub jobs_by_venue: BTreeMap<String, u64>,
+    /// GPU-time served by each venue (fallbacks not included), keyed by venue name [GPU-h].
+    pub gpu_hours_by_venue: BTreeMap<String, f64>,
+    /// Spend at each venue (fallbacks not included), keyed by venue name [USD].
+    pub spend_usd_by_venue: BTreeMap<String, f64>,
 }

@@ -128,7 +128,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         let bounded = c.spec.capacity_gpus.is_some();
         let spend = c
             .state
-            .take(draw.gpus, (now, finish), price, bounded, run.failed);
+            .take((w, draw.gpus), (now, finish), price, bounded, run.failed);
         let hours = draw.gpus as f64 * to_hours(finish - now);
         c.epoch.0 += hours;
         c.epoch.1 += spend;

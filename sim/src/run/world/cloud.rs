@@ -37,14 +37,21 @@ pub(super) struct CloudState {
     pub priced_spend_usd: Vec<f64>,
     /// Finish time of every job [µs], to count those done by the end.
     pub(super) finishes: Vec<SimTime>,
+    /// GPU-time rented [GPU-h] and spend [USD] by workload.
+    pub by_workload: Vec<(f64, f64)>,
 }
 
 impl CloudState {
-    /// An empty cloud in a world of `venues` venues; `failures_rng` draws its hosts'
-    /// failures when they fail.
-    pub fn new(venues: usize, failures_rng: Option<Box<StreamRng>>) -> CloudState {
+    /// An empty cloud in a world of `venues` venues and `workloads` workloads;
+    /// `failures_rng` draws its hosts' failures when they fail.
+    pub fn new(
+        venues: usize,
+        workloads: usize,
+        failures_rng: Option<Box<StreamRng>>,
+    ) -> CloudState {
         CloudState {
             failures_rng,
+            by_workload: vec![(0.0, 0.0); workloads],
             equivalent_usd: vec![0.0; venues],
             priced_spend_usd: vec![0.0; venues],
             ..CloudState::default()
@@ -68,7 +75,7 @@ impl CloudState {
     /// `failed` ends at `finish` without being done.
     pub fn take(
         &mut self,
-        gpus: u16,
+        (workload, gpus): (usize, u16),
         (now, finish): (SimTime, SimTime),
         usd_per_gpu_hour: f64,
         bounded: bool,
@@ -79,6 +86,8 @@ impl CloudState {
         self.jobs += 1;
         self.gpu_hours += hours;
         self.spend_usd += spend;
+        self.by_workload[workload].0 += hours;
+        self.by_workload[workload].1 += spend;
         if failed {
             self.failed += 1;
         } else {
@@ -106,21 +115,22 @@ mod tests {
 
     #[test]
     pub(super) fn a_bounded_cloud_takes_jobs_while_it_has_gpus() {
-        let mut c = CloudState::new(1, None);
+        let mut c = CloudState::new(1, 1, None);
         assert!(c.has_room(Some(8), 8, 0));
-        c.take(8, (0, 2 * HOUR), 3.0, true, false);
+        c.take((0, 8), (0, 2 * HOUR), 3.0, true, false);
         assert!(!c.has_room(Some(8), 1, HOUR));
         assert!(c.has_room(None, 1, HOUR));
         // Free again once the job ends.
         assert!(c.has_room(Some(8), 8, 2 * HOUR));
         assert!((c.spend_usd - 8.0 * 2.0 * 3.0).abs() < 1e-9);
         assert!((c.gpu_hours - 16.0).abs() < 1e-9);
-        c.take(2, (2 * HOUR, 10 * HOUR), 3.0, true, false);
+        c.take((0, 2), (2 * HOUR, 10 * HOUR), 3.0, true, false);
         assert_eq!(c.close(5 * HOUR), 1);
         assert_eq!(c.completed, 1);
         // A failed job is paid for and neither completed nor running.
-        c.take(1, (5 * HOUR, 6 * HOUR), 3.0, true, true);
+        c.take((0, 1), (5 * HOUR, 6 * HOUR), 3.0, true, true);
         assert_eq!(c.close(20 * HOUR), 0);
         assert_eq!((c.completed, c.failed), (2, 1));
+        assert_eq!(c.by_workload, [(c.gpu_hours, c.spend_usd)]);
     }
 }

@@ -71,10 +71,11 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
 
     /// What a job that gives up waiting at a network pays instead, per workload: the
     /// cheapest unlimited cloud venue for its work at `now` (its price over its speed
-    /// on the cloud's cheapest GPU for it) [USD per reference GPU-s].
+    /// on the cloud's cheapest GPU for it) [USD per reference GPU-s], with that GPU's
+    /// speed [ratio to reference].
     pub(super) fn set_fallbacks(&self, slots: &mut [Slot<'a, S>], now: SimTime) {
         let sc = self.sc;
-        let rates: Vec<f64> = sc
+        let fallbacks: Vec<(f64, f64)> = sc
             .workloads
             .iter()
             .map(|wl| {
@@ -84,24 +85,27 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
                     .filter_map(|v| match &v.kind {
                         VenueKind::Cloud(k) if k.capacity_gpus.is_none() => {
                             cheapest_cloud_gpu(sc, wl, k, now)
-                                .map(|(_, speed, price)| price / speed / 3600.0)
+                                .map(|(_, speed, price)| (price / speed / 3600.0, speed))
                         }
                         _ => None,
                     })
-                    .fold(f64::INFINITY, f64::min)
+                    .fold(
+                        (f64::INFINITY, f64::NAN),
+                        |a, b| if b.0 < a.0 { b } else { a },
+                    )
             })
             .collect();
         for s in slots.iter_mut() {
             if let Slot::Network(n) = s {
                 let model = &mut n.sim.model;
-                model.fallback_usd_per_ref_gpu_s = rates
+                model.fallback_cloud = fallbacks
                     .iter()
                     .zip(&model.workloads)
-                    .map(|(&r, w)| {
-                        if r.is_finite() {
-                            r
+                    .map(|(&f, w)| {
+                        if f.0.is_finite() {
+                            f
                         } else {
-                            w.cloud_usd_per_ref_gpu_s
+                            (w.cloud_usd_per_ref_gpu_s, w.cloud_speed)
                         }
                     })
                     .collect();

@@ -28,6 +28,9 @@ pub(super) struct Totals {
     pub(super) in_flight: u64,
     pub(super) events: u64,
     pub(super) tokens: Vec<TokenSections>,
+    /// What each venue served of each workload: `served[workload][venue]` = (GPU-time
+    /// [GPU-h], spend [USD]); a network's jobs that fell back to a cloud are not in it.
+    pub(super) served: Vec<Vec<(f64, f64)>>,
 }
 
 impl<'a, S: RecordSink> WorldRun<'a, S> {
@@ -51,6 +54,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             in_flight: 0,
             events: demand.arrivals,
             tokens: Vec::new(),
+            served: vec![vec![(0.0, 0.0); slots.len()]; sc.workloads.len()],
         };
         let wall_s = started.elapsed().as_secs_f64();
         // The cloud venues every network's savings are measured against.
@@ -67,8 +71,8 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         for (v, s) in slots.iter_mut().enumerate() {
             let who = (self.world.venues[v].name.as_str(), routed[v], total_jobs);
             venues.push(match s {
-                Slot::Network(n) => self.network_entry(who, n, &clouds, &mut sum, wall_s),
-                Slot::Cloud(c) => self.cloud_entry(who, v, c, &mut sum.counters),
+                Slot::Network(n) => self.network_entry((who, v), n, &clouds, &mut sum, wall_s),
+                Slot::Cloud(c) => self.cloud_entry(who, v, c, &mut sum),
             });
         }
         // Paybacks are per network (each venue's providers' rows have theirs).
@@ -88,7 +92,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
             wall_s,
         });
         summary.venues = venues;
-        summary.workload_venues = self.workload_venues(&sum.by_workload);
+        summary.workload_venues = self.workload_venues(&sum);
         summary
     }
 
@@ -96,7 +100,7 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
     /// providers and figures added to `sum`.
     pub(super) fn network_entry(
         &self,
-        who: (&str, u64, u64),
+        (who, v): ((&str, u64, u64), usize),
         n: &mut Network<'a, S>,
         clouds: &[(&str, &CloudVenue)],
         sum: &mut Totals,
@@ -107,8 +111,14 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         let world = &mut n.sim.model;
         let vs = summarize(n.sc, world, venue_events, wall_s);
         sum.counters.absorb(&world.ledger().counters);
-        for (a, b) in sum.by_workload.iter_mut().zip(&world.ledger().by_workload) {
+        for ((a, b), served) in sum
+            .by_workload
+            .iter_mut()
+            .zip(&world.ledger().by_workload)
+            .zip(&mut sum.served)
+        {
             a.absorb(b);
+            served[v] = (b.gpu_hours, b.spend_usd);
         }
         sum.in_flight += vs.jobs.jobs_in_flight;
         sum.totals.gpus += vs.run.gpus;
@@ -148,9 +158,13 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
         who: (&str, u64, u64),
         v: usize,
         c: &mut Cloud<'a>,
-        counters: &mut Counters,
+        sum: &mut Totals,
     ) -> VenueSummary {
         let running = c.state.close(self.sc.duration);
+        for (served, &by) in sum.served.iter_mut().zip(&c.state.by_workload) {
+            served[v] = by;
+        }
+        let counters = &mut sum.counters;
         counters.jobs.submitted += c.state.jobs;
         counters.jobs.to_cloud += c.state.jobs;
         counters.jobs.interrupted += c.state.interrupted;
@@ -179,35 +193,56 @@ impl<'a, S: RecordSink> WorldRun<'a, S> {
 }
 
 impl<S> WorldRun<'_, S> {
-    /// Where each workload's jobs went; `on_networks`: the networks' counts of each
-    /// workload, added up (the jobs that started there).
-    pub(super) fn workload_venues(&self, on_networks: &[WorkloadCounters]) -> Vec<WorkloadVenues> {
+    /// Where each workload's jobs went, from the world's totals `sum`: by the venue
+    /// chosen, and net of fallbacks by the jobs started, GPU-time and spend.
+    pub(super) fn workload_venues(&self, sum: &Totals) -> Vec<WorkloadVenues> {
+        let is_network: Vec<bool> = self
+            .world
+            .venues
+            .iter()
+            .map(|v| matches!(v.kind, VenueKind::Network(_)))
+            .collect();
+        let names = || self.world.venues.iter().map(|v| v.name.clone());
         self.sc
             .workloads
             .iter()
             .zip(&self.routed_by_workload)
-            .zip(on_networks)
-            .map(|((wl, by_venue), started)| {
+            .zip(sum.by_workload.iter().zip(&sum.served))
+            .map(|((wl, by_venue), (on_networks, served))| {
                 let jobs: u64 = by_venue.iter().sum();
                 let to_networks: u64 = by_venue
                     .iter()
-                    .zip(&self.world.venues)
-                    .filter(|(_, v)| matches!(v.kind, VenueKind::Network(_)))
+                    .zip(&is_network)
+                    .filter(|(_, n)| **n)
                     .map(|(n, _)| n)
                     .sum();
+                let fallback = (
+                    on_networks.cloud_fallback_gpu_hours,
+                    on_networks.cloud_fallback_usd,
+                );
+                let share = |part: fn(&(f64, f64)) -> f64| {
+                    let all: f64 = served.iter().map(part).sum::<f64>() + part(&fallback);
+                    let networks: f64 = served
+                        .iter()
+                        .zip(&is_network)
+                        .filter(|(_, n)| **n)
+                        .map(|(s, _)| part(s))
+                        .sum();
+                    networks / all
+                };
                 WorkloadVenues {
                     workload: wl.name.clone(),
                     jobs,
                     network_share: to_networks as f64 / jobs as f64,
                     cloud_share: (jobs - to_networks) as f64 / jobs as f64,
-                    network_share_started: started.started as f64 / jobs as f64,
-                    jobs_by_venue: self
-                        .world
-                        .venues
-                        .iter()
-                        .zip(by_venue)
-                        .map(|(v, &n)| (v.name.clone(), n))
-                        .collect(),
+                    network_share_started: on_networks.started as f64 / jobs as f64,
+                    network_gpu_hour_share: share(|s| s.0),
+                    network_spend_share: share(|s| s.1),
+                    cloud_fallback_gpu_hours: fallback.0,
+                    cloud_fallback_usd: fallback.1,
+                    jobs_by_venue: names().zip(by_venue.iter().copied()).collect(),
+                    gpu_hours_by_venue: names().zip(served.iter().map(|s| s.0)).collect(),
+                    spend_usd_by_venue: names().zip(served.iter().map(|s| s.1)).collect(),
                 }
             })
             .collect()

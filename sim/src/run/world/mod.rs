@@ -40,7 +40,12 @@ const HOST_FAILURE_STREAM: u64 = 16_100;
 
 /// Cloud venue `index` at run time, with its own stream of host failures when its
 /// hosts fail.
-fn cloud_slot(seed: u64, index: usize, k: &CloudVenue, venues: usize) -> Cloud<'_> {
+fn cloud_slot(
+    seed: u64,
+    index: usize,
+    k: &CloudVenue,
+    (venues, workloads): (usize, usize),
+) -> Cloud<'_> {
     let failures_rng = k.host_failures.as_ref().map(|_| {
         Box::new(stream_rng(
             seed,
@@ -49,7 +54,7 @@ fn cloud_slot(seed: u64, index: usize, k: &CloudVenue, venues: usize) -> Cloud<'
     });
     Cloud {
         spec: k,
-        state: CloudState::new(venues, failures_rng),
+        state: CloudState::new(venues, workloads, failures_rng),
         epoch: (0.0, 0.0),
     }
 }
@@ -94,7 +99,12 @@ pub fn run_world<S: RecordSink>(
             (VenueKind::Network(_), Some(vsc)) => {
                 Slot::Network(Box::new(network(vsc, &v.name, &shared, opts.jobs_log)))
             }
-            (VenueKind::Cloud(k), _) => Slot::Cloud(cloud_slot(sc.seed, i, k, world.venues.len())),
+            (VenueKind::Cloud(k), _) => Slot::Cloud(cloud_slot(
+                sc.seed,
+                i,
+                k,
+                (world.venues.len(), sc.workloads.len()),
+            )),
             (VenueKind::Network(_), None) => unreachable!("every network has its scenario"),
         })
         .collect();
