@@ -292,6 +292,12 @@ fn verification_section(doc: &mut Document, summary: &Summary) {
             usd(summary.verification.replication_equivalent_usd),
             summary.verification.replication_equivalent_usd / summary.money.consumer_spend_usd,
         ));
+        doc.paragraph(format!(
+            "Refereed replication instead (Gensyn's Verde: two replicas on reproducible kernels, a referee recomputing the first disputed operator) would cost {} ({:.2}x the verified bill) and accept the {} of jobs whose two replicas both cheat alike.",
+            usd(summary.verification.verde_equivalent_usd),
+            summary.verification.verde_equivalent_usd / summary.money.consumer_spend_usd,
+            pct(summary.verification.verde_accepted_cheat_fraction),
+        ));
     }
 }
 

@@ -5,7 +5,9 @@
 //! sweep's files only (no date, no timing), so the same runs give the same bytes.
 
 mod doc;
+mod interval;
 mod run;
+mod sensitivity;
 mod table;
 
 use std::path::Path;
@@ -14,10 +16,12 @@ use flopmarket_sim::sweep::{ParamValue, Study, Sweep};
 use serde_json::Value;
 
 pub use doc::{BEGIN, END, find_doc, rewrite_block, update_doc};
+pub use interval::{share_interval, wilson};
 pub use run::{
     STUDIES_DIR, StudyOptions, StudyOutcome, StudyRunError, all_studies, run_study, stem,
     study_file,
 };
+pub use sensitivity::{SensitivityTable, sensitivity_block, sensitivity_figures};
 pub use table::{figures_document, format_cell, table};
 
 use crate::sweep::{COMPLETE_MARKER, t975};
@@ -82,6 +86,19 @@ impl Cell {
             ci_hi: mean + half,
         }
     }
+
+    /// The statistics of a share metric's `values` (scaled by `scale`; non-finite ones
+    /// left out) from runs with `trials` trials in all: the mean and its Wilson score
+    /// interval ([`share_interval`]), scaled back.
+    pub fn of_share(values: &[f64], trials: Option<f64>, of: usize, scale: f64) -> Cell {
+        let shares: Vec<f64> = values.iter().map(|v| v / scale).collect();
+        let (lo, hi) = share_interval(&shares, trials);
+        Cell {
+            ci_lo: lo * scale,
+            ci_hi: hi * scale,
+            ..Cell::of(values, of)
+        }
+    }
 }
 
 /// One row of a study's table: an arm's axis values and one [`Cell`] per metric.
@@ -100,8 +117,10 @@ pub struct ArmFigures {
 /// an error naming the study, the metric, its path and the run.
 pub fn figures(sweep: &Sweep, study: &Study, dir: &Path) -> Result<Vec<ArmFigures>, StudyError> {
     let mut arms: Vec<ArmFigures> = Vec::new();
+    // values[arm][metric]: one figure per replicate; trials[arm][metric]: their sum.
     let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
-    for spec in sweep.runs() {
+    let mut trials: Vec<Vec<f64>> = Vec::new();
+    for (spec, summary) in summaries(sweep, dir)? {
         if spec.arm == arms.len() {
             arms.push(ArmFigures {
                 arm: spec.arm,
@@ -109,20 +128,77 @@ pub fn figures(sweep: &Sweep, study: &Study, dir: &Path) -> Result<Vec<ArmFigure
                 cells: Vec::new(),
             });
             values.push(vec![Vec::new(); study.metrics.len()]);
+            trials.push(vec![0.0; study.metrics.len()]);
         }
-        let path = dir.join("runs").join(&spec.id).join(COMPLETE_MARKER);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            StudyError::Input(format!(
-                "study `{}`: run {} has no readable {} ({e}); run the study again",
-                sweep.name,
-                spec.id,
-                path.display()
-            ))
-        })?;
-        let summary: Value = serde_json::from_str(&text)
-            .map_err(|e| StudyError::Input(format!("{}: {e}", path.display())))?;
+        let row = metric_values(sweep, study, &spec, &summary)?;
+        for (m, x) in row.into_iter().enumerate() {
+            values[spec.arm][m].push(x);
+        }
         for (m, metric) in study.metrics.iter().enumerate() {
-            let x = metric.value(&summary).map_err(|why| {
+            if let Some(Some(count)) = &metric.share {
+                trials[spec.arm][m] += count.number(&summary).map_err(|why| {
+                    StudyError::Input(format!(
+                        "study `{}`: metric `{}`'s count `{}` in run {}'s summary.json: {why}",
+                        sweep.name, metric.name, count.text, spec.id
+                    ))
+                })?;
+            }
+        }
+    }
+    for ((arm, per_metric), arm_trials) in arms.iter_mut().zip(values).zip(trials) {
+        arm.cells = per_metric
+            .iter()
+            .zip(&study.metrics)
+            .zip(arm_trials)
+            .map(|((v, metric), n)| match &metric.share {
+                None => Cell::of(v, sweep.replicates),
+                Some(count) => {
+                    Cell::of_share(v, count.as_ref().map(|_| n), sweep.replicates, metric.scale)
+                }
+            })
+            .collect();
+    }
+    Ok(arms)
+}
+
+/// Every run of `sweep` with its summary.json, read from sweep directory `dir`, in run
+/// order.
+pub(crate) fn summaries(
+    sweep: &Sweep,
+    dir: &Path,
+) -> Result<Vec<(flopmarket_sim::sweep::RunSpec, Value)>, StudyError> {
+    sweep
+        .runs()
+        .into_iter()
+        .map(|spec| {
+            let path = dir.join("runs").join(&spec.id).join(COMPLETE_MARKER);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                StudyError::Input(format!(
+                    "study `{}`: run {} has no readable {} ({e}); run the study again",
+                    sweep.name,
+                    spec.id,
+                    path.display()
+                ))
+            })?;
+            let summary: Value = serde_json::from_str(&text)
+                .map_err(|e| StudyError::Input(format!("{}: {e}", path.display())))?;
+            Ok((spec, summary))
+        })
+        .collect()
+}
+
+/// Each of the study's metrics in one run's summary; a share outside [0, 1] is an error.
+pub(crate) fn metric_values(
+    sweep: &Sweep,
+    study: &Study,
+    spec: &flopmarket_sim::sweep::RunSpec,
+    summary: &Value,
+) -> Result<Vec<f64>, StudyError> {
+    study
+        .metrics
+        .iter()
+        .map(|metric| {
+            let x = metric.value(summary).map_err(|why| {
                 let minus = metric
                     .minus
                     .as_ref()
@@ -136,16 +212,16 @@ pub fn figures(sweep: &Sweep, study: &Study, dir: &Path) -> Result<Vec<ArmFigure
                     sweep.name, metric.name, metric.path.text, spec.id
                 ))
             })?;
-            values[spec.arm][m].push(x);
-        }
-    }
-    for (arm, per_metric) in arms.iter_mut().zip(values) {
-        arm.cells = per_metric
-            .iter()
-            .map(|v| Cell::of(v, sweep.replicates))
-            .collect();
-    }
-    Ok(arms)
+            let share = x / metric.scale;
+            if metric.share.is_some() && share.is_finite() && !(0.0..=1.0 + 1e-12).contains(&share) {
+                return Err(StudyError::Input(format!(
+                    "study `{}`: metric `{}` is a share (interval = \"share\") but run {} gives {share} before its scale",
+                    sweep.name, metric.name, spec.id
+                )));
+            }
+            Ok(x)
+        })
+        .collect()
 }
 
 #[cfg(test)]

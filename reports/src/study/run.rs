@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use flopmarket_sim::ScenarioError;
 use flopmarket_sim::sweep::{Study, Sweep};
 
-use super::{StudyError, figures, figures_document, find_doc, rewrite_block, table, update_doc};
+use super::{
+    StudyError, figures, figures_document, find_doc, rewrite_block, sensitivity_block,
+    sensitivity_figures, table, update_doc,
+};
 use crate::sweep::{ExecError, ExecOptions, SweepEvents, SweepOutcome, execute};
 
 /// Where a study name is looked up and `--all` finds studies (from the current directory).
@@ -199,7 +202,40 @@ pub fn run_study(
     }
 
     let arms = figures(&sweep, &study, &out)?;
-    let block = table(&sweep, &study, &arms, &command_line(file, opts.small));
+    let mut block = table(&sweep, &study, &arms, &command_line(file, opts.small));
+    if let Some(sens) = sweep.sensitivity() {
+        let dir = out.join("sensitivity");
+        let note = format!("{text}\n# the study's sensitivity analysis\n");
+        let o = execute(&sens, &note, &dir, &exec, events).map_err(|e| match e {
+            ExecError::Scenario(e) => StudyRunError::Scenario(e),
+            other => StudyRunError::Exec(other),
+        })?;
+        if o.failed > 0 {
+            return Err(StudyRunError::RunsFailed {
+                failed: o.failed,
+                done: o.done,
+                out: dir,
+            });
+        }
+        if let Some(t) = sensitivity_figures(&sweep, &study, &dir)? {
+            let s = study
+                .sensitivity
+                .as_ref()
+                .expect("a sensitivity sweep has its table");
+            let arm = arms
+                .get(s.arm)
+                .map(|a| {
+                    let values: Vec<String> = a
+                        .params
+                        .iter()
+                        .map(|p| format!("{} = {}", p.name, p.text.trim_matches('"')))
+                        .collect();
+                    format!("{} ({})", s.arm, values.join(", "))
+                })
+                .unwrap_or_default();
+            block.push_str(&sensitivity_block(&t, &study, &arm));
+        }
+    }
     let figures_md = out.join("figures.md");
     std::fs::write(&figures_md, figures_document(&study, &block))
         .map_err(io(format!("writing {}", figures_md.display())))?;

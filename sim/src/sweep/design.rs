@@ -5,7 +5,8 @@
 
 use rand::RngExt;
 
-use super::spec::{Axis, DesignKind, Domain, ParamValue, Sweep};
+use super::axis::{Axis, Domain, ParamValue, from_toml, from_unit};
+use super::spec::{DesignKind, Sweep};
 use crate::base::rng::{StreamId, StreamKind, StreamRng, stream_rng};
 
 /// Stream index base of the design's per-axis streams.
@@ -15,6 +16,49 @@ pub(super) fn arms(sweep: &Sweep) -> Vec<Vec<ParamValue>> {
     match sweep.design {
         DesignKind::Grid => grid(&sweep.axes),
         DesignKind::Random | DesignKind::LatinHypercube => sampled(sweep),
+        DesignKind::Morris { levels } => {
+            let k = sweep.axes.len();
+            let t = super::indices::morris_trajectories(k, sweep.samples, levels, sweep.seed);
+            on_axes(sweep, super::indices::morris_points(&t, levels))
+        }
+        DesignKind::Sobol => {
+            let k = sweep.axes.len();
+            on_axes(
+                sweep,
+                super::indices::sobol_points(k, sweep.samples, sweep.seed),
+            )
+        }
+    }
+}
+
+/// Points of the unit cube as the axes' values.
+fn on_axes(sweep: &Sweep, points: Vec<Vec<f64>>) -> Vec<Vec<ParamValue>> {
+    points
+        .into_iter()
+        .map(|u| {
+            sweep
+                .axes
+                .iter()
+                .zip(u)
+                .map(|(a, u)| from_unit(a, u))
+                .collect()
+        })
+        .collect()
+}
+
+/// The number of design points of `design` over `axes` (`samples` for a sampled one).
+pub(super) fn count(design: DesignKind, samples: usize, axes: &[Axis]) -> usize {
+    match design {
+        DesignKind::Grid => axes
+            .iter()
+            .map(|a| match &a.domain {
+                Domain::Values(v) => v.len(),
+                Domain::Range { steps, .. } => steps.unwrap_or(2).max(1),
+            })
+            .product(),
+        DesignKind::Random | DesignKind::LatinHypercube => samples,
+        DesignKind::Morris { .. } => samples * (axes.len() + 1),
+        DesignKind::Sobol => samples * (axes.len() + 2),
     }
 }
 
@@ -91,84 +135,10 @@ fn lhs_unit(rng: &mut StreamRng, n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// The axis value at quantile `u` in [0, 1] of its domain.
-pub(super) fn value_at(axis: &Axis, u: f64) -> ParamValue {
-    from_unit(axis, u)
-}
-
-fn from_unit(axis: &Axis, u: f64) -> ParamValue {
-    match &axis.domain {
-        Domain::Values(values) => {
-            let i = ((u * values.len() as f64) as usize).min(values.len() - 1);
-            from_toml(axis, &values[i])
-        }
-        Domain::Range {
-            min,
-            max,
-            log,
-            integer,
-            unit,
-            ..
-        } => {
-            let mut x = if *log {
-                (min.ln() + u * (max.ln() - min.ln())).exp()
-            } else {
-                min + u * (max - min)
-            };
-            if *integer {
-                x = x.round();
-            }
-            let number = format_number(x);
-            let text = match unit {
-                Some(unit) => format!("\"{number}{unit}\""),
-                None => number,
-            };
-            ParamValue {
-                name: axis.name.clone(),
-                path: axis.path.clone(),
-                text,
-                number: x,
-            }
-        }
-    }
-}
-
-/// Shortest text that reads back as `x` (integers without a fraction).
-fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
-fn from_toml(axis: &Axis, value: &toml::Value) -> ParamValue {
-    let number = match value {
-        toml::Value::Integer(i) => *i as f64,
-        toml::Value::Float(f) => *f,
-        toml::Value::Boolean(b) => f64::from(u8::from(*b)),
-        toml::Value::String(s) => leading_number(s),
-        _ => f64::NAN,
-    };
-    ParamValue {
-        name: axis.name.clone(),
-        path: axis.path.clone(),
-        text: value.to_string(),
-        number,
-    }
-}
-
-/// The number a string starts with (`"3.5d"` gives 3.5), NaN when none.
-fn leading_number(s: &str) -> f64 {
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '_'))
-        .unwrap_or(s.len());
-    s[..end].replace('_', "").parse().unwrap_or(f64::NAN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sweep::axis::{format_number, leading_number};
     use rand::SeedableRng;
 
     #[test]

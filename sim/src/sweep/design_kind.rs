@@ -1,4 +1,5 @@
-//! How a sweep chooses its design points: a grid, random draws or a Latin hypercube.
+//! How a sweep chooses its design points: a grid, random draws or a Latin hypercube (or,
+//! for a study's sensitivity analysis, Morris trajectories or Saltelli's design).
 
 /// How design points are chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,6 +10,14 @@ pub enum DesignKind {
     Random,
     /// Latin hypercube: stratified draws, one per stratum per axis.
     LatinHypercube,
+    /// Morris trajectories on a grid of `levels` levels (a study's sensitivity analysis;
+    /// [`crate::sweep::indices`]).
+    Morris {
+        /// Grid levels (even).
+        levels: usize,
+    },
+    /// Saltelli's design for Sobol indices (a study's sensitivity analysis).
+    Sobol,
 }
 
 impl DesignKind {
@@ -28,6 +37,8 @@ impl DesignKind {
             DesignKind::Grid => "grid",
             DesignKind::Random => "random",
             DesignKind::LatinHypercube => "lhs",
+            DesignKind::Morris { .. } => "morris",
+            DesignKind::Sobol => "sobol",
         }
     }
 }

@@ -28,12 +28,16 @@
 //! unit = "d"
 //! ```
 
+mod axis;
+mod axis_check;
 mod design;
 mod design_kind;
 pub mod fit;
 pub mod fit_search;
+pub mod indices;
 mod path;
 pub mod raw;
+pub mod sensitivity;
 mod shard;
 mod spec;
 pub mod study;
@@ -44,6 +48,7 @@ use std::path::Path;
 pub use fit::{Evaluation, FitError, FitParam, FitSpec, Problem};
 pub use fit_search::{FitResult, FittedValue, fit};
 pub use path::{MetricPath, NAME_FIELDS};
+pub use sensitivity::Sensitivity;
 pub use shard::Shard;
 pub use spec::{
     Axis, DesignKind, Domain, Keep, ParamValue, RunSpec, Sweep, SweepError, replicate_seed,
@@ -95,6 +100,36 @@ impl Sweep {
         runs
     }
 
+    /// The sweep of the study's sensitivity analysis: the study's base with its
+    /// overrides, its arm's values and the analysis's own, the analysis's parameters as
+    /// axes of its design; summaries only. `None` without one.
+    pub fn sensitivity(&self) -> Option<Sweep> {
+        let s = self.study.as_ref()?.sensitivity.as_ref()?;
+        let arm = self.arms().into_iter().nth(s.arm)?;
+        let mut set = self.set.clone();
+        for (p, axis) in arm.iter().zip(&self.axes) {
+            set.push(format!("{}={}", p.path, p.text));
+            set.extend(axis.also.iter().map(|a| format!("{a}={}", p.text)));
+        }
+        set.extend(s.set.iter().cloned());
+        Some(Sweep {
+            name: format!("{}-sensitivity", self.name),
+            set,
+            design: s.design,
+            samples: s.samples,
+            replicates: s.replicates,
+            keep: spec::Keep {
+                epochs: false,
+                providers: false,
+                jobs: false,
+                venues: false,
+            },
+            axes: s.parameters.clone(),
+            study: None,
+            ..self.clone()
+        })
+    }
+
     /// The CI-sized sweep of a study: its `small` overrides after the sweep's, and its
     /// replicates and samples where it gives them. The sweep itself without a study.
     pub fn small(&self) -> Sweep {
@@ -103,6 +138,9 @@ impl Sweep {
             small.set.extend(study.small.set.iter().cloned());
             small.replicates = study.small.replicates.unwrap_or(self.replicates);
             small.samples = study.small.samples.unwrap_or(self.samples);
+            if let Some(s) = small.study.as_mut().and_then(|st| st.sensitivity.as_mut()) {
+                s.samples = s.small_samples;
+            }
         }
         small
     }

@@ -257,6 +257,8 @@ mod tests {
             per: Some(MetricPath::parse("jobs_completed").unwrap()),
             scale: 100.0,
             unit: "%".into(),
+            share: None,
+            half_width: None,
         };
         assert_eq!(m.value(&summary()), Ok(30.0));
         let m = StudyMetric {

@@ -85,6 +85,35 @@ pub struct RawStudy {
     pub metrics: Sp<Vec<Sp<RawMetric>>>,
     /// What `--small` changes.
     pub small: Option<Sp<RawSmall>>,
+    /// A global sensitivity analysis around one arm (`[study.sensitivity]`).
+    pub sensitivity: Option<Sp<RawSensitivity>>,
+}
+
+/// `[study.sensitivity]`: a Morris screening or Sobol indices over named parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSensitivity {
+    /// `morris` or `sobol`.
+    pub method: Sp<String>,
+    /// Trajectories (morris) or base rows (sobol).
+    pub samples: Sp<i64>,
+    /// Grid levels of a Morris design (even, >= 2) [default 4].
+    pub levels: Option<Sp<i64>>,
+    /// Seeds per design point (common random numbers across points) [default 1].
+    pub replicates: Option<Sp<i64>>,
+    /// The arm of the study's design whose settings the analysis varies around, from 0
+    /// [default 0].
+    pub arm: Option<Sp<i64>>,
+    /// Overrides applied after the sweep's and the arm's (e.g. a shorter horizon).
+    #[serde(default)]
+    pub set: Vec<Sp<String>>,
+    /// The study's metrics to analyse, by name [default: all].
+    pub metrics: Option<Sp<Vec<Sp<String>>>>,
+    /// Samples with `--small` [default 2].
+    pub small_samples: Option<Sp<i64>>,
+    /// The parameters, each a range (`path`, `min`, `max`, optional `log`, `name`,
+    /// `also`, `unit`, `integer`), as `[[axes]]` entries of a sampled design.
+    pub parameters: Sp<Vec<Sp<RawAxis>>>,
 }
 
 /// One entry of `metrics`.
@@ -103,6 +132,15 @@ pub struct RawMetric {
     pub per: Option<Sp<String>>,
     /// Multiply by this (after `per`) [default 1].
     pub scale: Option<Sp<f64>>,
+    /// `"t"` (Student-t interval of the mean, the default) or `"share"` (the figure
+    /// before `scale` is a fraction in [0, 1]: a Wilson score interval that stays in it).
+    pub interval: Option<Sp<String>>,
+    /// A share's trials in one run (a second path, e.g. the workload's jobs): bounds
+    /// the share's interval below by the binomial spread of the trials pooled.
+    pub count: Option<Sp<String>>,
+    /// The interval half-width the study's conclusions need, in the metric's unit: the
+    /// table says whether the replicates reach it and how many would.
+    pub half_width: Option<Sp<f64>>,
 }
 
 /// `small`: the CI-sized study.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub use super::axis::{Axis, Domain, ParamValue};
 pub use super::design_kind::DesignKind;
 use super::study::Study;
 use crate::base::rng::splitmix64;
@@ -37,41 +38,6 @@ impl Default for Keep {
     }
 }
 
-/// One varying parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Axis {
-    /// Label used in tables (a column name).
-    pub name: String,
-    /// Dotted scenario path, as for `--set`.
-    pub path: String,
-    /// More paths set to the same value.
-    pub also: Vec<String>,
-    /// Where the values come from.
-    pub domain: Domain,
-}
-
-/// The values an axis can take.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Domain {
-    /// Explicit values (categorical when sampled).
-    Values(Vec<toml::Value>),
-    /// A continuous range; `steps` grid points in grid designs.
-    Range {
-        /// Lowest value.
-        min: f64,
-        /// Highest value.
-        max: f64,
-        /// Grid points (grid designs only).
-        steps: Option<usize>,
-        /// Evenly spaced in log space.
-        log: bool,
-        /// Rounded to integers.
-        integer: bool,
-        /// Duration unit appended to the value (`"d"`), written as a TOML string.
-        unit: Option<String>,
-    },
-}
-
 /// A validated sweep.
 #[derive(Debug, Clone)]
 pub struct Sweep {
@@ -99,20 +65,6 @@ pub struct Sweep {
     pub axes: Vec<Axis>,
     /// `[study]`, in a study file (`flopmarket study`); `None` in a plain sweep file.
     pub study: Option<Study>,
-}
-
-/// The value an axis takes at one design point: the TOML text given to `--set`, and a
-/// number for tables and charts (NaN when the value is not numeric).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamValue {
-    /// Axis label.
-    pub name: String,
-    /// Dotted path.
-    pub path: String,
-    /// TOML text of the value.
-    pub text: String,
-    /// Numeric value (durations in the axis unit); NaN when not a number.
-    pub number: f64,
 }
 
 /// One run of the sweep: a design point ("arm") and a replicate.

@@ -25,6 +25,7 @@ use crate::scenario::Scenario;
 use crate::scenario::ScenarioError as SweepError;
 use crate::sweep::path::MetricPath;
 use crate::sweep::raw::{RawMetric, RawSmall, RawStudy};
+use crate::sweep::sensitivity::{Context, Sensitivity};
 
 /// A validated `[study]` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,8 @@ pub struct Study {
     pub metrics: Vec<StudyMetric>,
     /// What `--small` changes.
     pub small: Small,
+    /// Its global sensitivity analysis (`[study.sensitivity]`), if any.
+    pub sensitivity: Option<Sensitivity>,
 }
 
 /// One column of a study's table: a figure of each run's summary.json.
@@ -57,6 +60,12 @@ pub struct StudyMetric {
     pub scale: f64,
     /// Unit shown in the column header ("" when none).
     pub unit: String,
+    /// The figure before `scale` is a share in [0, 1] (`interval = "share"`): its
+    /// interval is a Wilson score interval; `Some(count)`: with the trials of a run at
+    /// that path.
+    pub share: Option<Option<MetricPath>>,
+    /// The interval half-width the conclusions need [the metric's unit].
+    pub half_width: Option<f64>,
 }
 
 impl StudyMetric {
@@ -95,7 +104,7 @@ pub(super) fn validate(
     raw: &Sp<RawStudy>,
     design: DesignKind,
     base: (&str, &str),
-    set: &[String],
+    (set, arms): (&[String], usize),
 ) -> Res<Study> {
     let s = raw.get();
     let text = |v: &Sp<String>, what: &str| -> Res<String> {
@@ -129,12 +138,27 @@ pub(super) fn validate(
         None => Small::default(),
         Some(sp) => self::small(loc, sp.get(), design, base, set)?,
     };
+    let names: Vec<String> = metrics.iter().map(|m| m.name.clone()).collect();
+    let sensitivity = match &s.sensitivity {
+        None => None,
+        Some(sp) => Some(crate::sweep::sensitivity::validate(
+            loc,
+            sp,
+            &Context {
+                base,
+                set,
+                arms,
+                metric_names: &names,
+            },
+        )?),
+    };
     Ok(Study {
         title,
         question,
         doc,
         metrics,
         small,
+        sensitivity,
     })
 }
 
@@ -170,6 +194,27 @@ fn metric(loc: &Locator, m: &RawMetric) -> Res<StudyMetric> {
         let span = m.unit.as_ref().map_or(m.name.span(), Sp::span);
         return Err(loc.error(span, "expected a unit without `|`"));
     }
+    let count = m.count.as_ref().map(|p| path(loc, p)).transpose()?;
+    let share = match m.interval.as_ref().map(|i| (i, i.get().as_str())) {
+        None | Some((_, "t")) => {
+            if let Some(c) = &m.count {
+                return Err(loc.error(c.span(), "count applies to interval = \"share\""));
+            }
+            None
+        }
+        Some((_, "share")) => Some(count),
+        Some((i, other)) => {
+            return Err(loc.error(
+                i.span(),
+                format!("interval `{other}`: expected \"t\" or \"share\""),
+            ));
+        }
+    };
+    let half_width = match &m.half_width {
+        None => None,
+        Some(v) if v.get().is_finite() && *v.get() > 0.0 => Some(*v.get()),
+        Some(v) => return Err(loc.error(v.span(), "expected a finite half_width > 0")),
+    };
     Ok(StudyMetric {
         name,
         path: path(loc, &m.path)?,
@@ -177,6 +222,8 @@ fn metric(loc: &Locator, m: &RawMetric) -> Res<StudyMetric> {
         per: m.per.as_ref().map(|p| path(loc, p)).transpose()?,
         scale,
         unit,
+        share,
+        half_width,
     })
 }
 

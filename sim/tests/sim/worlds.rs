@@ -228,7 +228,7 @@ fn logit_demand_splits_every_workload_and_tends_to_the_cheapest() {
             w.network_share
         );
     }
-    let (cheapest, _) = at(&[]);
+    let (cheapest, _) = at(&["choice.model=\"cheapest\""]);
     let (steep, _) = at(&[
         "choice.model=\"logit\"",
         "choice.price_coefficient={ inference = 1e7, training = 1e7, rendering = 1e7, batch = 1e7 }",

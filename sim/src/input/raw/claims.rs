@@ -79,4 +79,13 @@ pub struct RawVerification {
     /// Copies in the replication baseline. Default 7.
     #[serde(default)]
     pub replication: Option<u32>,
+    /// Refereed-replication baseline (Gensyn's Verde): extra time of reproducible
+    /// (deterministic) kernels on each of its two replicas [fraction]. Default 0.3 (E).
+    #[serde(default)]
+    pub verde_repops_overhead: Option<f64>,
+    /// Refereed-replication baseline: what a dispute costs (bisection to the first
+    /// diverging step and operator, the referee recomputing it), as a fraction of the
+    /// job's plain work [fraction]. Default 0.01 (E).
+    #[serde(default)]
+    pub verde_dispute_fraction: Option<f64>,
 }

@@ -159,6 +159,12 @@ pub struct VerificationFigures {
     pub verification_overhead_usd: f64,
     /// What the same work would cost with n-way replication instead [USD].
     pub replication_equivalent_usd: f64,
+    /// What the same work would cost with refereed replication instead (Verde: two
+    /// replicas on reproducible kernels, a referee on disagreement) [USD].
+    pub verde_equivalent_usd: f64,
+    /// The share of jobs whose cheating refereed replication would accept (both
+    /// replicas cheating alike) [fraction]; 0 without verification.
+    pub verde_accepted_cheat_fraction: f64,
 }
 
 impl VerificationFigures {
@@ -179,6 +185,12 @@ impl VerificationFigures {
             replication_equivalent_usd: sc.verification.map_or(0.0, |v| {
                 spend_usd / (1.0 + v.overhead) * v.replication as f64
             }),
+            verde_equivalent_usd: sc.verification.map_or(0.0, |v| {
+                v.verde_equivalent_usd(spend_usd / (1.0 + v.overhead))
+            }),
+            verde_accepted_cheat_fraction: sc
+                .verification
+                .map_or(0.0, |v| v.verde_accepted_cheats()),
         }
     }
 }
@@ -291,6 +303,8 @@ impl TokenSections {
                 verification_jackpots: 0.0,
                 verification_overhead_usd: 0.0,
                 replication_equivalent_usd: 0.0,
+                verde_equivalent_usd: 0.0,
+                verde_accepted_cheat_fraction: 0.0,
             },
             bme: BmeFigures {
                 bme_min_collateral_ratio: f64::NAN,

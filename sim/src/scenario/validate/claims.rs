@@ -14,6 +14,14 @@ pub const DEFAULT_SLASH_FRACTION: f64 = 1.0;
 pub const DEFAULT_JACKPOT_SHARE: f64 = 0.5;
 /// Copies in the replication baseline when absent.
 pub const DEFAULT_REPLICATION: u32 = 7;
+/// Extra time of reproducible kernels in the refereed baseline when absent (E: Gensyn
+/// describes RepOps as fixing the order of floating-point operations; no overhead
+/// figure was found, so it is varied in the study) [fraction].
+pub const DEFAULT_VERDE_REPOPS_OVERHEAD: f64 = 0.3;
+/// A dispute's cost in the refereed baseline when absent, as a fraction of the job's
+/// plain work (E: the referee recomputes one operator of one step; the parties re-run
+/// to the diverging step's checkpoint) [fraction].
+pub const DEFAULT_VERDE_DISPUTE_FRACTION: f64 = 0.01;
 
 /// A claim: a known metric, a finite range (within [0, 1] for fractions), an existing
 /// cohort if it names one, a known GPU model where the metric takes one (and must, for
@@ -145,6 +153,12 @@ pub(super) fn verification(c: &Check, v: &Sp<RawVerification>) -> Res<Verificati
         slash_fraction: r.slash_fraction.unwrap_or(DEFAULT_SLASH_FRACTION),
         jackpot_share: r.jackpot_share.unwrap_or(DEFAULT_JACKPOT_SHARE),
         replication: r.replication.unwrap_or(DEFAULT_REPLICATION),
+        verde_repops_overhead: r
+            .verde_repops_overhead
+            .unwrap_or(DEFAULT_VERDE_REPOPS_OVERHEAD),
+        verde_dispute_fraction: r
+            .verde_dispute_fraction
+            .unwrap_or(DEFAULT_VERDE_DISPUTE_FRACTION),
     };
     let ok = (0.0..10.0).contains(&out.overhead)
         && unit(out.cheater_fraction)
@@ -152,9 +166,11 @@ pub(super) fn verification(c: &Check, v: &Sp<RawVerification>) -> Res<Verificati
         && unit(out.verify_probability)
         && unit(out.slash_fraction)
         && unit(out.jackpot_share)
-        && out.replication >= 1;
+        && out.replication >= 1
+        && (0.0..10.0).contains(&out.verde_repops_overhead)
+        && (0.0..=1.0).contains(&out.verde_dispute_fraction);
     if !ok {
-        return Err(c.err(v.span(), "verification: expected overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
+        return Err(c.err(v.span(), "verification: expected overhead and verde_repops_overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
     }
     Ok(out)
 }
