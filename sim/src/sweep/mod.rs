@@ -139,7 +139,9 @@ impl Sweep {
             small.replicates = study.small.replicates.unwrap_or(self.replicates);
             small.samples = study.small.samples.unwrap_or(self.samples);
             if let Some(s) = small.study.as_mut().and_then(|st| st.sensitivity.as_mut()) {
+                // The CI size wins over the analysis's own overrides (its horizon).
                 s.samples = s.small_samples;
+                s.set.extend(study.small.set.iter().cloned());
             }
         }
         small

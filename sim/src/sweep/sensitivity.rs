@@ -211,7 +211,7 @@ fn parameters(
 mod tests {
     use crate::sweep::{DesignKind, Sweep};
 
-    const STUDY: &str = "[sweep]\nname = \"t\"\nbase = \"gensyn\"\nset = [\"scenario.duration=2d\"]\nreplicates = 3\n\n[[axes]]\npath = \"verification.cheater_fraction\"\nvalues = [0.0, 0.1]\n\n[study]\ntitle = \"T\"\nquestion = \"Q?\"\ndoc = \"docs/t.md\"\nmetrics = [\n  { name = \"cheats\", path = \"verification_cheats\" },\n  { name = \"spend\", path = \"consumer_spend_usd\" },\n]\n\n[study.sensitivity]\nmethod = \"morris\"\nsamples = 3\narm = 1\nmetrics = [\"spend\"]\nparameters = [\n  { name = \"take\", path = \"market.take_rate\", min = 0.05, max = 0.2 },\n  { name = \"mtbf\", path = \"providers.0.availability.mtbf.mean\", min = 5, max = 50, log = true, unit = \"d\" },\n]\n";
+    const STUDY: &str = "[sweep]\nname = \"t\"\nbase = \"gensyn\"\nset = [\"scenario.duration=2d\"]\nreplicates = 3\n\n[[axes]]\npath = \"verification.cheater_fraction\"\nvalues = [0.0, 0.1]\n\n[study]\ntitle = \"T\"\nquestion = \"Q?\"\ndoc = \"docs/t.md\"\nmetrics = [\n  { name = \"cheats\", path = \"verification_cheats\" },\n  { name = \"spend\", path = \"consumer_spend_usd\" },\n]\nsmall = { set = [\"scenario.duration=1d\"] }\n\n[study.sensitivity]\nmethod = \"morris\"\nsamples = 3\narm = 1\nmetrics = [\"spend\"]\nparameters = [\n  { name = \"take\", path = \"market.take_rate\", min = 0.05, max = 0.2 },\n  { name = \"mtbf\", path = \"providers.0.availability.mtbf.mean\", min = 5, max = 50, log = true, unit = \"d\" },\n]\n";
 
     fn parse(text: &str) -> Result<Sweep, crate::scenario::ScenarioError> {
         Sweep::parse(text, "s.toml", std::path::Path::new("."))
@@ -238,8 +238,10 @@ mod tests {
                 "{r:?}"
             );
         }
-        // --small: fewer trajectories.
-        assert_eq!(sweep.small().sensitivity().unwrap().runs().len(), 2 * 3);
+        // --small: fewer trajectories, and the CI size's overrides last.
+        let small = sweep.small().sensitivity().unwrap();
+        assert_eq!(small.runs().len(), 2 * 3);
+        assert_eq!(small.set.last().map(String::as_str), Some("scenario.duration=1d"));
     }
 
     #[test]
@@ -247,37 +249,37 @@ mod tests {
         let cases = [
             (
                 STUDY.replace("\"morris\"", "\"fast\""),
-                "s.toml:21:10:",
+                "s.toml:22:10:",
                 "expected \"morris\" or \"sobol\"",
             ),
             (
                 STUDY.replace("samples = 3", "samples = 1"),
-                "s.toml:22:11:",
+                "s.toml:23:11:",
                 "samples >= 2",
             ),
             (
                 STUDY.replace("arm = 1", "arm = 2"),
-                "s.toml:23:7:",
+                "s.toml:24:7:",
                 "0 to 1",
             ),
             (
                 STUDY.replace("[\"spend\"]", "[\"spent\"]"),
-                "s.toml:24:12:",
+                "s.toml:25:12:",
                 "no metric `spent`",
             ),
             (
                 STUDY.replace("market.take_rate", "market.take_rat"),
-                "s.toml:26:27:",
+                "s.toml:27:27:",
                 "does not apply",
             ),
             (
                 STUDY.replace("min = 0.05, max = 0.2", "values = [0.1]"),
-                "s.toml:26:3:",
+                "s.toml:27:3:",
                 "is a range",
             ),
             (
                 STUDY.replace("samples = 3\n", "samples = 3\nlevels = 3\n"),
-                "s.toml:23:10:",
+                "s.toml:24:10:",
                 "even number of levels",
             ),
         ];
