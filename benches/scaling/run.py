@@ -4,13 +4,19 @@ so utilization stays put), and as the whole network grows with `--scale k` (supp
 entry caps and demand together) from k = 1 to a million GPUs, with peak memory from
 /usr/bin/time -v.
 
-Usage: python3 benches/scaling/run.py [--quick] [--cli] [--network-only]
+Usage: python3 benches/scaling/run.py [--quick] [--cli] [--network-only] [--hugepages]
 By default each point runs `flopmarket-gate run akash --set ...` (the simulator alone,
 records dropped: build it with .ci/gate or benches/peers/run.sh); with --cli it runs
 `target/release/flopmarket run akash --set ... --quiet --out TMP` (Polars outputs
 included; `cargo build --release` first). Writes benches/scaling/scaling.csv and, when
 matplotlib is importable (`pip install -r benches/scaling/requirements.txt`),
 benches/scaling.svg and benches/scaling.png. Prints a Markdown table.
+
+Each point also records the process's user CPU time (`cpu_ns_per_event` in the network
+series): on a shared machine, time waiting for a core inflates the wall time, not it.
+--hugepages runs every point with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc 2.35+:
+the heap asks for transparent huge pages, fewer TLB misses on records touched at
+random; the kernel's transparent_hugepage must be "madvise" or "always").
 """
 
 import csv
@@ -26,6 +32,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.join(ROOT, "target", "release", "flopmarket")
 GATE = os.path.join(ROOT, "target", "gate", "release", "flopmarket-gate")
 CLI = "--cli" in sys.argv
+ENV = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1") if "--hugepages" in sys.argv \
+    else None
 HERE = os.path.join(ROOT, "benches", "scaling")
 
 with open(os.path.join(ROOT, "scenarios", "akash.toml"), "rb") as f:
@@ -45,21 +53,23 @@ def rate_sets(factor):
 
 
 def timed(cmd):
-    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, env=ENV)
     if p.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{p.stderr[-3000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr).group(1)
     parts = [float(x) for x in wall.split(":")]
-    return p.stdout, rss_kb, sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+    user_s = float(re.search(r"User time \(seconds\): (\S+)", p.stderr).group(1))
+    return p.stdout, rss_kb, sum(v * 60 ** i for i, v in enumerate(reversed(parts))), user_s
 
 
 def run_scaled(k):
     """A simulated year of `akash --scale k` (the gate's `akash-scaled k 365`)."""
-    stdout, rss_kb, process_s = timed([GATE, "akash-scaled", str(k), "365", "--time"])
+    stdout, rss_kb, process_s, user_s = timed([GATE, "akash-scaled", str(k), "365", "--time"])
     s = json.loads(stdout.strip().splitlines()[-1])
     s["events"] = s["units"]
-    return {"scale": k, "gpus": s["gpus"], **row(s, rss_kb, process_s)}
+    return {"scale": k, "gpus": s["gpus"], **row(s, rss_kb, process_s),
+            "cpu_ns_per_event": round(1e9 * user_s / s["events"], 1)}
 
 
 # --scale factors of the network series; the last makes a network of about a million GPUs
@@ -67,7 +77,7 @@ def run_scaled(k):
 NETWORK_SCALES = [1, 3, 10, 30, 50, 100, 527]
 NETWORK_COLS = ["scale", "gpus", "providers", "jobs", "events", "sim_wall_s",
                 "process_wall_s", "events_per_s", "ns_per_event", "peak_rss_mb",
-                "utilization", "jobs_in_flight"]
+                "utilization", "jobs_in_flight", "cpu_ns_per_event"]
 
 
 def network(quick):
@@ -82,12 +92,12 @@ def network(quick):
         w.writerows(rows)
     base = rows[0]["ns_per_event"]
     print("| --scale k | GPUs | providers | jobs | events | sim wall [s] | events/s | "
-          "ns/event | vs k=1 | peak RSS [MB] | utilization |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "ns/event | vs k=1 | CPU ns/event | peak RSS [MB] | utilization |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['scale']} | {r['gpus']:,} | {r['providers']:,} | {r['jobs']:,} | "
               f"{r['events']:,} | {r['sim_wall_s']:.2f} | {r['events_per_s'] / 1e6:.2f}M | "
-              f"{r['ns_per_event']} | {r['ns_per_event'] / base:.2f}x | "
+              f"{r['ns_per_event']} | {r['ns_per_event'] / base:.2f}x | {r['cpu_ns_per_event']} | "
               f"{r['peak_rss_mb']:,.0f} | {r['utilization']:.2f} |")
     return rows
 
@@ -98,13 +108,13 @@ def run(sets):
         cmd = [BIN, "run", "akash", "--quiet", "--out", out]
         for s in sets:
             cmd += ["--set", s]
-        _, rss_kb, process_s = timed(cmd)
+        _, rss_kb, process_s, _ = timed(cmd)
         with open(os.path.join(out, "summary.json")) as f:
             s = json.load(f)
         subprocess.run(["rm", "-rf", out])
         s["jobs"] = s["jobs_submitted"]
     else:
-        stdout, rss_kb, process_s = timed([GATE, "run", "akash"] + sets + ["--time"])
+        stdout, rss_kb, process_s, _ = timed([GATE, "run", "akash"] + sets + ["--time"])
         s = json.loads(stdout.strip().splitlines()[-1])
         s["events"] = s["units"]
     return row(s, rss_kb, process_s)

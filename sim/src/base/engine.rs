@@ -11,6 +11,21 @@ pub trait Model {
 
     /// Handles `event` at time `now` [µs]; schedules follow-up events on `queue`.
     fn handle(&mut self, now: SimTime, event: Self::Event, queue: &mut Scheduler<Self::Event>);
+
+    /// A hint: `next` is probably the event after the one about to be handled. A model
+    /// whose state outgrows the caches asks the memory for the records `next` will touch
+    /// (`base::prefetch`), so they arrive while the current event is handled. Must not
+    /// change any state the simulation reads; the default does nothing.
+    #[inline(always)]
+    fn prefetch(&self, _next: &Self::Event) {}
+
+    /// Whether to call [`Model::prefetch`] (looking at the next event costs a few
+    /// instructions an event: worth it only when the model's records outgrow the
+    /// caches). The default: no.
+    #[inline(always)]
+    fn prefetching(&self) -> bool {
+        false
+    }
 }
 
 /// The handle a model uses to schedule events; it knows the current time.
@@ -90,10 +105,21 @@ impl<M: Model> Simulation<M> {
         let Some((t, event)) = self.scheduler.queue.pop() else {
             return false;
         };
+        self.prefetch_next();
         self.scheduler.now = t;
         self.model.handle(t, event, &mut self.scheduler);
         self.events += 1;
         true
+    }
+
+    /// Lets the model ask for the next event's records, when it wants to.
+    #[inline(always)]
+    fn prefetch_next(&self) {
+        if self.model.prefetching()
+            && let Some(next) = self.scheduler.queue.peek_next()
+        {
+            self.model.prefetch(next);
+        }
     }
 
     /// Moves the clock to `now` [µs] (never back) and calls `f` with the model and its
@@ -112,6 +138,7 @@ impl<M: Model> Simulation<M> {
     pub fn run_until(&mut self, until: SimTime) -> u64 {
         let start = self.events;
         while let Some((t, event)) = self.scheduler.queue.pop_until(until) {
+            self.prefetch_next();
             self.scheduler.now = t;
             self.model.handle(t, event, &mut self.scheduler);
             self.events += 1;

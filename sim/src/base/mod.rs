@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod engine;
 pub mod mm1;
+pub mod prefetch;
 pub mod queue;
 pub mod rng;
 pub mod theory;

@@ -31,6 +31,8 @@ pub enum Event {
         job: u32,
         /// Job generation when scheduled.
         generation: u32,
+        /// Its (first) host: only a hint, for prefetching its record.
+        provider: ProviderId,
     },
     /// A running job completes.
     JobFinish {
@@ -38,6 +40,8 @@ pub enum Event {
         job: u32,
         /// Job generation when scheduled.
         generation: u32,
+        /// Its (first) host: only a hint, for prefetching its record.
+        provider: ProviderId,
     },
     /// A waiting job runs out of patience.
     PatienceExpired {
@@ -63,6 +67,7 @@ pub enum Event {
 
 mod build;
 mod lease;
+mod prefetch;
 mod queue;
 
 /// One job as its consumer submits it: drawn from its workload's size distribution or
@@ -155,6 +160,9 @@ pub struct World<'s, S: RecordSink> {
     /// the speed of that cloud's GPU on the job [ratio to reference]; empty in a
     /// single-network run (the scenario's cloud baseline).
     pub(crate) fallback_cloud: Vec<(f64, f64)>,
+    /// Whether the records outgrew the caches, so the engine should prefetch the next
+    /// event's (updated at each epoch's end; [`World::hot_bytes`]).
+    prefetching: bool,
 }
 
 impl<S: RecordSink> World<'_, S> {
@@ -307,6 +315,7 @@ impl<S: RecordSink> World<'_, S> {
                 Event::LeaseStart {
                     job: slot,
                     generation,
+                    provider: m.bid.provider,
                 },
             );
         }
@@ -369,6 +378,7 @@ impl<S: RecordSink> World<'_, S> {
     }
 
     fn epoch_end(&mut self, now: SimTime, q: &mut Scheduler<Event>) {
+        self.update_prefetching();
         let waiting = self
             .jobs
             .live_slots()
@@ -435,13 +445,21 @@ impl<S: RecordSink> Model for World<'_, S> {
     fn handle(&mut self, now: SimTime, event: Event, q: &mut Scheduler<Event>) {
         match event {
             Event::Arrival(w) => self.arrival(w, now, q),
-            Event::LeaseStart { job, generation } => {
+            Event::LeaseStart {
+                job, generation, ..
+            } => {
                 if self.jobs.is_current(job, generation) {
                     self.start_lease(job, now, q);
                 }
             }
-            Event::JobFinish { job, generation } => {
+            Event::JobFinish {
+                job, generation, ..
+            } => {
                 if self.jobs.is_current(job, generation) {
+                    // The release searches the host's job slots after settling: ask for
+                    // its spill now (the record itself was prefetched with the event).
+                    let pid = self.jobs.get(job).provider;
+                    self.providers[pid as usize].jobs.prefetch_spill();
                     let gpu = self.jobs.get(job).gpu;
                     self.finish(job, now, q);
                     self.drain_waiting(gpu, now, q);
@@ -461,5 +479,15 @@ impl<S: RecordSink> Model for World<'_, S> {
             Event::ProviderUp(p) => self.provider_up(p, now, q),
             Event::EpochEnd => self.epoch_end(now, q),
         }
+    }
+    #[inline(always)]
+    fn prefetching(&self) -> bool {
+        self.prefetching
+    }
+
+    /// The next event's records (`world/prefetch.rs`).
+    #[inline(always)]
+    fn prefetch(&self, next: &Event) {
+        self.prefetch_event(next);
     }
 }

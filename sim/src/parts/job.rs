@@ -232,10 +232,23 @@ impl JobSlab {
         &mut self.jobs[slot as usize]
     }
 
+    /// Asks the memory for `slot`'s record (a hint: see `base::prefetch`).
+    #[inline(always)]
+    pub fn prefetch(&self, slot: u32) {
+        if let Some(job) = self.jobs.get(slot as usize) {
+            crate::base::prefetch::prefetch(job);
+        }
+    }
+
     /// Whether `slot` holds a job of generation `generation`.
     pub fn is_current(&self, slot: u32, generation: u32) -> bool {
         let job = &self.jobs[slot as usize];
         job.generation == generation && job.state != JobState::Free
+    }
+
+    /// Slots, live or free (what the slab's records take: this times a `Job`'s size).
+    pub fn slots(&self) -> usize {
+        self.jobs.len()
     }
 
     /// Live jobs.

@@ -8,6 +8,9 @@ use crate::base::time::{NEVER, SimTime, from_secs, to_hours};
 use crate::data::catalog::{Catalog, GpuId};
 use crate::parts::cohort::{Cohort, Interconnect, Pricing};
 
+mod host_jobs;
+pub use host_jobs::HostJobs;
+
 /// Index of a provider in the world.
 pub type ProviderId = u32;
 
@@ -128,114 +131,6 @@ pub struct Provider {
     pub cost: ProviderCost,
     /// The host's churn stream.
     pub churn_rng: StreamRng,
-}
-
-/// The job slots on a host, in the order a `Vec` with `push` and `swap_remove` would
-/// keep them (settlement and churn visit them in that order, so sums and draws are
-/// unchanged): the first [`HostJobs::INLINE`] live in the provider record's first cache
-/// line (unused places hold `u32::MAX`, which is never a slot), the rest, on hosts with
-/// more jobs than that, in a boxed spill list. A release then finds its slot without a
-/// cache miss on a separate buffer. 32 bytes.
-#[derive(Debug, Clone)]
-#[repr(C)]
-pub struct HostJobs {
-    inline: [u32; HostJobs::INLINE],
-    #[expect(
-        clippy::box_collection,
-        reason = "8 bytes in the record's first cache line where a Vec takes 24"
-    )]
-    spill: Option<Box<Vec<u32>>>,
-}
-
-impl Default for HostJobs {
-    fn default() -> Self {
-        HostJobs {
-            inline: [Self::EMPTY; Self::INLINE],
-            spill: None,
-        }
-    }
-}
-
-impl HostJobs {
-    /// Slots kept inside the record.
-    pub const INLINE: usize = 6;
-    /// An unused inline place.
-    const EMPTY: u32 = u32::MAX;
-
-    fn inline_len(&self) -> usize {
-        self.inline
-            .iter()
-            .position(|&s| s == Self::EMPTY)
-            .unwrap_or(Self::INLINE)
-    }
-
-    fn spill_len(&self) -> usize {
-        self.spill.as_ref().map_or(0, |v| v.len())
-    }
-
-    /// Number of jobs.
-    pub fn len(&self) -> usize {
-        self.inline_len() + self.spill_len()
-    }
-
-    /// Whether the host has no job.
-    pub fn is_empty(&self) -> bool {
-        self.inline[0] == Self::EMPTY
-    }
-
-    /// The `k`-th slot (`k < len()`).
-    pub fn get(&self, k: usize) -> u32 {
-        match (k.checked_sub(Self::INLINE), &self.spill) {
-            (None, _) => self.inline[k],
-            (Some(j), Some(spill)) => spill[j],
-            (Some(_), None) => Self::EMPTY,
-        }
-    }
-
-    /// Appends `slot`.
-    #[inline(always)]
-    pub fn push(&mut self, slot: u32) {
-        debug_assert!(slot != Self::EMPTY);
-        let n = self.inline_len();
-        if n < Self::INLINE {
-            self.inline[n] = slot;
-        } else {
-            self.spill.get_or_insert_with(Default::default).push(slot);
-        }
-    }
-
-    /// Removes `slot` if present, moving the last slot into its place (`Vec::swap_remove`).
-    #[inline(always)]
-    pub fn remove(&mut self, slot: u32) {
-        let n = self.len();
-        let Some(i) = (0..n).find(|&k| self.get(k) == slot) else {
-            return;
-        };
-        let last = match self.spill.as_mut().and_then(|v| v.pop()) {
-            Some(last) => last,
-            None => std::mem::replace(&mut self.inline[n - 1], Self::EMPTY),
-        };
-        if i < n - 1 {
-            match (i.checked_sub(Self::INLINE), self.spill.as_mut()) {
-                (None, _) => self.inline[i] = last,
-                (Some(j), Some(spill)) => spill[j] = last,
-                (Some(_), None) => {}
-            }
-        }
-    }
-
-    /// Removes every slot (keeps the spill's storage).
-    pub fn clear(&mut self) {
-        self.inline = [Self::EMPTY; Self::INLINE];
-        if let Some(spill) = self.spill.as_mut() {
-            spill.clear();
-        }
-    }
-
-    /// The slots in order.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.len()).map(|k| self.get(k))
-    }
 }
 
 /// A provider's token rewards.

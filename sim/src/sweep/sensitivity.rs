@@ -241,7 +241,10 @@ mod tests {
         // --small: fewer trajectories, and the CI size's overrides last.
         let small = sweep.small().sensitivity().unwrap();
         assert_eq!(small.runs().len(), 2 * 3);
-        assert_eq!(small.set.last().map(String::as_str), Some("scenario.duration=1d"));
+        assert_eq!(
+            small.set.last().map(String::as_str),
+            Some("scenario.duration=1d")
+        );
     }
 
     #[test]

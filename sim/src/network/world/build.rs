@@ -90,7 +90,7 @@ impl<'s, S: RecordSink> World<'s, S> {
         schedule(sc.epoch.min(sc.duration), Event::EpochEnd);
         let mut ledger = Ledger::new(sc, &providers);
         ledger.counters.orders.providers_unlisted = unlisted;
-        World {
+        let mut world = World {
             sc,
             market,
             providers,
@@ -110,6 +110,9 @@ impl<'s, S: RecordSink> World<'s, S> {
             watch: Vec::new(),
             touched: Vec::new(),
             fallback_cloud: Vec::new(),
-        }
+            prefetching: false,
+        };
+        world.update_prefetching();
+        world
     }
 }

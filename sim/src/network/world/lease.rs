@@ -37,6 +37,7 @@ impl<S: RecordSink> World<'_, S> {
             Event::JobFinish {
                 job: slot,
                 generation,
+                provider: pid,
             },
         );
         self.ledger.lease_started(job.gpu);

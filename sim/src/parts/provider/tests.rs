@@ -12,17 +12,19 @@ fn hot_fields_lead_the_record() {
     assert_eq!(offset_of!(Provider, totals), 64);
     assert_eq!(offset_of!(Provider, epoch), 128);
     assert_eq!(size_of::<ProviderTotals>(), 64);
+    assert_eq!(size_of::<HostJobs>(), 32);
+    assert_eq!(size_of::<host_jobs::Spill>(), 64);
 }
 
 /// The inline list keeps a `Vec`'s order under any mix of pushes and swap-removes,
-/// below and beyond its inline places.
+/// below and beyond its inline places and its spill's head.
 #[test]
 fn host_jobs_keep_the_order_of_a_vec() {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
     let (mut jobs, mut want) = (HostJobs::default(), Vec::<u32>::new());
     for step in 0..20_000u32 {
-        if want.is_empty() || (want.len() < 14 && rng.random_bool(0.55)) {
+        if want.is_empty() || (want.len() < 24 && rng.random_bool(0.55)) {
             jobs.push(step);
             want.push(step);
         } else {
