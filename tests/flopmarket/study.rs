@@ -28,10 +28,14 @@ fn study(file: &Path, out: &Path, extra: &[&str]) -> Output {
 }
 
 /// The table rows of a generated block (header and alignment rows left out).
+/// The rows of the block's first table (the figures per arm; a sensitivity table may
+/// follow after a blank line).
 fn rows(block: &str) -> Vec<&str> {
     block
         .lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
+        .skip_while(|l| !l.starts_with("| "))
+        .take_while(|l| l.starts_with("| "))
+        .filter(|l| !l.starts_with("| ---"))
         .skip(1)
         .collect()
 }
@@ -56,7 +60,7 @@ fn verified_training_small_writes_one_row_per_arm_and_leaves_the_doc_alone() {
         "{figures}"
     );
     // No cheaters, no cheats; the cheating arms have some.
-    let cheats = |row: &str| row.split(" | ").nth(7).unwrap().to_string();
+    let cheats = |row: &str| row.split(" | ").nth(9).unwrap().to_string();
     assert_eq!(cheats(rows[0]), "0 [0, 0]");
     assert_ne!(cheats(rows[11]), "0 [0, 0]");
     assert_eq!(
@@ -65,6 +69,15 @@ fn verified_training_small_writes_one_row_per_arm_and_leaves_the_doc_alone() {
         "--small never touches docs/"
     );
     assert!(out.join("runs").is_dir() && out.join("report.md").is_file());
+    // Its sensitivity analysis: 2 trajectories of 6 points at CI size, one table row per
+    // analysed metric and parameter.
+    assert!(figures.contains("**What decides the answer**"), "{figures}");
+    assert_eq!(std::fs::read_dir(out.join("sensitivity/runs")).unwrap().count(), 12);
+    let sensitivity_rows = figures
+        .lines()
+        .filter(|l| l.starts_with("| verification_share ["))
+        .count();
+    assert_eq!(sensitivity_rows, 5, "{figures}");
 }
 
 const SWEEP: &str = r#"[sweep]

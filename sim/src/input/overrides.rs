@@ -72,10 +72,12 @@ pub fn set_path(doc: &mut DocumentMut, path: &str, value: Value) -> Result<(), S
     Ok(())
 }
 
-/// Where the path walk stands: a plain item, or a table inside an array of tables.
+/// Where the path walk stands: a plain item, a table inside an array of tables, or an
+/// inline table inside an inline array (`price_changes = [{ at = .., factor = .. }]`).
 enum Cursor<'a> {
     Item(&'a mut Item),
     Table(&'a mut toml_edit::Table),
+    Inline(&'a mut toml_edit::InlineTable),
 }
 
 impl<'a> Cursor<'a> {
@@ -83,20 +85,30 @@ impl<'a> Cursor<'a> {
         match self {
             Cursor::Item(item) => item.as_table_like_mut(),
             Cursor::Table(table) => Some(table),
+            Cursor::Inline(table) => Some(table),
         }
     }
 
-    /// Moves one path segment down: a key of a table or an index of an array of tables.
+    /// Moves one path segment down: a key of a table or an index of an array of tables
+    /// (or of an inline array of inline tables).
     fn step(self, key: &str) -> Result<Cursor<'a>, String> {
         if let Ok(index) = key.parse::<usize>() {
-            let Cursor::Item(Item::ArrayOfTables(array)) = self else {
-                return Err("is not an array of tables".into());
+            let out_of_range = |len: usize| format!("index {index} out of range (there are {len})");
+            return match self {
+                Cursor::Item(Item::ArrayOfTables(array)) => {
+                    let len = array.len();
+                    array.get_mut(index).map(Cursor::Table).ok_or_else(|| out_of_range(len))
+                }
+                Cursor::Item(Item::Value(Value::Array(array))) => {
+                    let len = array.len();
+                    match array.get_mut(index) {
+                        Some(Value::InlineTable(t)) => Ok(Cursor::Inline(t)),
+                        Some(_) => Err(format!("element {index} is not a table")),
+                        None => Err(out_of_range(len)),
+                    }
+                }
+                _ => Err("is not an array of tables".into()),
             };
-            let len = array.len();
-            return array
-                .get_mut(index)
-                .map(Cursor::Table)
-                .ok_or_else(|| format!("index {index} out of range (there are {len})"));
         }
         let table = self.table().ok_or_else(|| "is not a table".to_string())?;
         table
@@ -134,6 +146,15 @@ mod tests {
         .unwrap();
         assert!(out.contains("duration = \"30d\""), "{out}");
         assert!(out.lines().nth(5).unwrap().contains("count = 7"), "{out}");
+    }
+
+    #[test]
+    fn reaches_into_an_inline_array_of_tables() {
+        let src = "[[venues]]\nname = \"a\"\nprice_changes = [{ at = \"2026-07-01\", factor = 0.7 }]\n";
+        let out = apply_overrides(src, &["venues.0.price_changes.0.factor=1.25".into()]).unwrap();
+        assert!(out.contains("factor = 1.25"), "{out}");
+        let e = apply_overrides(src, &["venues.0.price_changes.1.factor=1".into()]).unwrap_err();
+        assert!(e.to_string().contains("out of range"), "{e}");
     }
 
     #[test]
