@@ -29,6 +29,14 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// For the Python package (python/flopmarket/_cli.py): one JSON object per line on
+    /// stdout (events, the outcome, an error) instead of messages and progress bars.
+    #[arg(long, global = true, hide = true)]
+    pub json: bool,
+    /// With --json, for sweep and study: start no more runs once this file exists (runs
+    /// under way finish).
+    #[arg(long, global = true, hide = true, value_name = "FILE")]
+    pub cancel_file: Option<PathBuf>,
 }
 
 /// Output file format for tables.
@@ -49,7 +57,8 @@ pub enum Command {
     /// manifest.json, as one unit (a reader finds the previous complete run or this one).
     #[command(after_help = EXAMPLES)]
     Run {
-        /// Scenario file, or the name of a built-in scenario (`flopmarket list` shows them).
+        /// Scenario file, or the name of a built-in scenario (`flopmarket list` shows them);
+        /// `-`: TOML text on standard input.
         scenario: String,
         /// Master seed (overrides scenario.seed).
         #[arg(long)]
@@ -111,7 +120,8 @@ pub enum Command {
     /// Run a sweep file (parameter grid or samples x replicates) in parallel; resumable and
     /// shardable. Each run is written to DIR/runs/<id>/ as it finishes.
     Sweep {
-        /// Sweep file (TOML; see scenarios/sweeps/).
+        /// Sweep file (TOML; see scenarios/sweeps/); `-`: TOML text on standard input
+        /// (a relative `base` then names a file from the current directory).
         file: PathBuf,
         /// Output directory [default: out/sweeps/<sweep name>].
         #[arg(long)]

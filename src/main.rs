@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod machine;
 
 use clap::Parser;
 
@@ -19,6 +20,7 @@ fn main() {
             std::process::exit(code);
         }
     };
+    machine::set(cli.json, cli.cancel_file.clone());
     let result = match cli.command {
         cli::Command::Run {
             scenario,
@@ -112,6 +114,9 @@ fn main() {
         cli::Command::Reference { out, sim_src } => commands::reference::reference(&out, sim_src),
     };
     if let Err(e) = result {
+        if machine::on() {
+            machine::emit(&serde_json::json!({ "error": machine::error_json(&e) }));
+        }
         eprintln!("error: {e:#}");
         std::process::exit(exit::code_for(&e));
     }

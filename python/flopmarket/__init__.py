@@ -8,24 +8,32 @@ results as Polars frames::
     r.summary["savings_pct"]                         # [%] vs the cloud baseline
     r.epochs.filter(pl.col("gpu_model") == "all")   # one row per epoch
 
-The tables have the columns and dtypes of the CLI's Parquet files (docs/guide/outputs.md);
+The tables have the columns and dtypes of the CLI's Parquet files (docs/guide/outputs.md),
+handed over by the extension through the Arrow C stream interface without a copy;
 units are in the column names and in docs/guide/outputs.md's summary.json table: ``_usd`` [USD],
 ``_h`` [hours since the start], ``_s`` [seconds], ``gpu_hours_*`` [GPU-hours],
 ``usd_per_gpu_hour`` [USD per GPU-hour], fractions in [0, 1].
+
+Runs, their summaries and tables need only this package. What writes files
+(:meth:`Run.write`, :func:`sweep`, :func:`study`, :func:`report`) is done by the
+``flopmarket`` command line (``$FLOPMARKET_BIN``, else on ``PATH``), so the files are
+exactly the CLI's: see ``flopmarket._cli``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import sys
+import zlib
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import polars as pl
 
-from . import _native
+from . import _cli, _native
 from ._native import ScenarioError
 
 __all__ = [
@@ -76,8 +84,13 @@ class Run:
     Attributes are computed on first access and kept.
     """
 
-    def __init__(self, native: Union["_native.NativeRun", "_native.NativeRunFiles"]) -> None:
+    def __init__(
+        self,
+        native: Union["_native.NativeRun", "_RunFiles"],
+        request: Optional["_Request"] = None,
+    ) -> None:
         self._native = native
+        self._request = request
         self._summary: Optional[Dict[str, Any]] = None
         self._tables: Dict[str, Optional[pl.DataFrame]] = {}
 
@@ -94,7 +107,9 @@ class Run:
     def _table(self, name: str) -> Optional[pl.DataFrame]:
         if name not in self._tables:
             data = self._native.table(name)
-            self._tables[name] = None if data is None else pl.read_parquet(io.BytesIO(data))
+            # An Arrow stream (`__arrow_c_stream__`) from the extension, or a frame read
+            # from a run directory.
+            self._tables[name] = data if data is None or isinstance(data, pl.DataFrame) else pl.DataFrame(data)
         return self._tables[name]
 
     def table(self, name: str) -> Optional[pl.DataFrame]:
@@ -157,10 +172,29 @@ class Run:
         one, never a mix, and is untouched when writing fails (``OSError``). ``format``:
         ``"parquet"``, ``"csv"`` or ``"both"``. A non-empty ``dir`` that holds no run is
         refused (``ValueError``) unless ``into_existing=True``: then only the run's own
-        files are written there. Returns the paths written."""
-        if not isinstance(self._native, _native.NativeRun):
+        files are written there. Returns the paths written.
+
+        The ``flopmarket`` command line writes them (``$FLOPMARKET_BIN``, else on ``PATH``;
+        ``FileNotFoundError`` without it): it runs the same scenario, overrides, scale and
+        seed again (runs are deterministic) and writes its own files."""
+        if self._request is None:
             raise TypeError("a run read from its files is already written; copy its directory")
-        return [Path(p) for p in self._native.write(os.fspath(dir), format, into_existing)]
+        if format not in ("parquet", "csv", "both"):
+            raise ValueError(f"format `{format}`: expected parquet, csv or both")
+        req = self._request
+        args = ["run", "-" if req.text is not None else req.scenario, "--quiet"]
+        args += ["--seed", str(self.summary["seed"]), "--max-memory", "0"]
+        for s in req.set:
+            args += ["--set", s]
+        if req.scale is not None:
+            args += ["--scale", repr(float(req.scale))]
+        if req.jobs_log:
+            args.append("--jobs-log")
+        args += ["--format", format, "--out", os.fspath(dir)]
+        if into_existing:
+            args.append("--into-existing")
+        out = _cli.call("Run.write", args, stdin=req.text)
+        return [Path(p) for p in out["written"]]
 
     def __repr__(self) -> str:
         s = self.summary
@@ -201,14 +235,128 @@ def run(
 
     The GIL is released while the simulation runs.
     """
-    native = _native.run(
-        os.fspath(scenario), seed, _overrides(set), jobs_log, max_memory, scale
-    )
-    result = Run(native)
+    name = os.fspath(scenario)
+    overrides = _overrides(set)
+    native = _native.run(name, _read_series, seed, overrides, jobs_log, max_memory, scale)
+    result = Run(native, _Request(name, overrides, jobs_log, scale))
     violations = result.violations
     if violations:
         raise RuntimeError("conservation check failed: " + "; ".join(violations))
     return result
+
+
+class _Request:
+    """What a run was asked for, so that :meth:`Run.write` can hand it to the CLI."""
+
+    def __init__(
+        self, scenario: str, set: List[str], jobs_log: bool, scale: Optional[float]
+    ) -> None:
+        is_text = "\n" in scenario or scenario.lstrip().startswith("[")
+        self.scenario = scenario
+        self.text: Optional[str] = scenario if is_text else None
+        self.set = set
+        self.jobs_log = jobs_log
+        self.scale = scale
+
+
+def _read_series(
+    path: str, date_column: str, value_column: str
+) -> Tuple[List[str], Optional[List[Optional[str]]], Optional[List[Optional[str]]]]:
+    """A Parquet observed series' column names and its date and value cells as text
+    (``None`` for a column the file lacks): the extension's reader of ``[[observed]]``
+    Parquet files."""
+    frame = pl.read_parquet(path)
+
+    def cells(column: str) -> Optional[List[Optional[str]]]:
+        if column not in frame.columns:
+            return None
+        return frame.get_column(column).cast(pl.String).to_list()
+
+    return frame.columns, cells(date_column), cells(value_column)
+
+
+_TABLES = ("epochs", "providers", "jobs", "venues", "observed")
+
+
+def _check_file(dir: Path, name: str, entry: Dict[str, Any], data: bytes) -> Optional[str]:
+    """Why ``name`` does not match its manifest entry (size, CRC-32, SHA-256, Parquet
+    rows), or ``None``: the checks of the CLI's reader, with its messages."""
+    for key in ("bytes", "crc32"):
+        if not isinstance(entry.get(key), int):
+            return f"manifest.json: no {key} recorded for {name}"
+    if len(data) != entry["bytes"]:
+        return f"{name}: {len(data)} bytes where {entry['bytes']} were written"
+    if zlib.crc32(data) != entry["crc32"]:
+        return f"{name}: contents differ from what was written (CRC-32)"
+    if "sha256" in entry and hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        return f"{name}: contents differ from what was written (SHA-256)"
+    if "rows" in entry:
+        try:
+            rows = pl.read_parquet(io.BytesIO(data)).height
+        except Exception as e:  # noqa: BLE001 - the message names the file
+            return f"{name}: unreadable Parquet footer: {e}"
+        if rows != entry["rows"]:
+            return f"{name}: {rows} rows where {entry['rows']} were written"
+    return None
+
+
+def _verify_run_dir(dir: Path) -> Tuple[str, Dict[str, bytes]]:
+    """The run id and the files of the run directory ``dir`` after checking each against
+    ``manifest.json`` (as the CLI's report does); ``ValueError`` names the first that does
+    not match."""
+    path = dir / "manifest.json"
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise ValueError(
+            f"{dir}: no manifest.json: not a run directory written by flopmarket run or Run.write"
+        ) from None
+    except OSError as e:
+        raise ValueError(f"{path}: {e}") from None
+    try:
+        manifest = json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"{path}: not a manifest: {e}") from None
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict):
+        raise ValueError(f"{path}: not a manifest (no file list)")
+    run_id = str(manifest.get("run_id", "?"))
+    read: Dict[str, bytes] = {}
+    for name, entry in files.items():
+        try:
+            data = (dir / name).read_bytes()
+        except OSError as e:
+            why: Optional[str] = f"{name}: {e}"
+        else:
+            why = _check_file(dir, name, entry, data)
+            read[name] = data
+        if why is not None:
+            raise ValueError(
+                f"{dir}: {why}: the directory does not hold the files its manifest.json lists "
+                f"(run {run_id}): it mixes files of different runs or was changed after it was "
+                "written; run the scenario again to replace it"
+            )
+    return run_id, read
+
+
+class _RunFiles:
+    """A run directory read back: summary.json's text and its tables as frames."""
+
+    def __init__(self, files: Dict[str, bytes]) -> None:
+        self._files = files
+
+    def summary_json(self) -> str:
+        return self._files["summary.json"].decode()
+
+    def violations(self) -> List[str]:
+        # A directory that was written adds up (its run's checks were done then).
+        return []
+
+    def table(self, name: str) -> Optional[pl.DataFrame]:
+        if name not in _TABLES:
+            raise ValueError(f"no table `{name}`: {', '.join(_TABLES[:-1])} or observed")
+        data = self._files.get(f"{name}.parquet")
+        return None if data is None else pl.read_parquet(io.BytesIO(data))
 
 
 def read_run(dir: PathLike) -> Run:
@@ -217,7 +365,14 @@ def read_run(dir: PathLike) -> Run:
     file against its ``manifest.json``. Raises ``ValueError`` naming the first file that
     does not match (the directory mixes two runs' files, or was changed), or when ``dir``
     holds no manifest."""
-    return Run(_native.read_run(os.fspath(dir)))
+    path = Path(os.fspath(dir))
+    run_id, files = _verify_run_dir(path)
+    if "summary.json" not in files:
+        raise ValueError(f"{path}: manifest.json lists no summary.json")
+    # Checked once more after reading: a writer that replaced the directory meanwhile shows.
+    if _verify_run_dir(path)[0] != run_id:
+        raise ValueError(f"{path}: replaced by another run while it was read; read it again")
+    return Run(_RunFiles(files))
 
 
 def validate(scenario: PathLike, set: Overrides = None) -> Dict[str, Any]:
@@ -226,7 +381,7 @@ def validate(scenario: PathLike, set: Overrides = None) -> Dict[str, Any]:
     ``workloads``, ``jobs_per_hour`` [jobs/h at the start], ``seed``, ``venues`` (a
     world's, as "name (kind)") and ``text`` (the CLI's lines). Raises
     :class:`ScenarioError` when it is malformed."""
-    return dict(_native.validate(os.fspath(scenario), _overrides(set)))
+    return dict(_native.validate(os.fspath(scenario), _read_series, _overrides(set)))
 
 
 def scenarios() -> List[str]:
@@ -322,7 +477,7 @@ def sweep(
     threads: Optional[int] = None,
     out: Optional[PathLike] = None,
     resume: bool = False,
-    progress: bool = True,
+    progress: Union[bool, Callable[[int, int], Any]] = True,
     shard: Union[str, Tuple[int, int], None] = None,
 ) -> SweepResult:
     """Runs every run of a sweep on ``threads`` workers (default: all cores) with the
@@ -336,43 +491,65 @@ def sweep(
         threads: worker threads; ``None``: all cores.
         out: the sweep directory; ``None``: ``out/sweeps/<name>``.
         resume: skip runs already complete there.
-        progress: show a progress bar (tqdm.auto when installed: a widget in Jupyter).
+        progress: show a progress bar (tqdm.auto when installed: a widget in Jupyter);
+            or a function called every 100 ms with (runs done, runs to do): an exception
+            it raises cancels the runs not yet started and is raised once the running
+            ones have finished.
         shard: run only shard ``i`` of ``n`` (``"i/n"`` or ``(i, n)``: the runs whose
             index mod n is i), as ``--shard``; a sharded sweep writes no report
             (``report(out)`` once every shard is done).
 
     Returns a :class:`SweepResult`; failed runs do not raise (see ``failed`` and
     ``failures``). Raises :class:`ScenarioError` for a malformed sweep or base scenario,
-    ``ValueError`` when ``out`` holds a different sweep. The GIL is released while runs
-    execute; Ctrl-C stops starting runs and raises ``KeyboardInterrupt`` once the running
-    ones have finished.
+    ``ValueError`` when ``out`` holds a different sweep. The ``flopmarket`` command line
+    runs it (``FileNotFoundError`` without one; see :meth:`Run.write`); Ctrl-C stops
+    starting runs and raises ``KeyboardInterrupt`` once the running ones have finished.
     """
-    path: Optional[str] = None
-    text: Optional[str] = None
     if isinstance(sweep, Mapping):
-        text = _native.json_to_toml(json.dumps(sweep))
+        text: Optional[str] = _native.json_to_toml(json.dumps(sweep))
     elif isinstance(sweep, str) and ("\n" in sweep or sweep.lstrip().startswith("[")):
         text = sweep
     else:
-        path = os.fspath(sweep)
+        text = None
     if isinstance(shard, tuple):
         shard = f"{shard[0]}/{shard[1]}"
-    bar = _ProgressBar() if progress else None
+    args = ["sweep", "-" if text is not None else os.fspath(sweep), "--quiet"]  # type: ignore[arg-type]
+    if out is not None:
+        args += ["--out", os.fspath(out)]
+    if threads is not None:
+        args += ["--threads", str(threads)]
+    if resume:
+        args.append("--resume")
+    if shard is not None:
+        args += ["--shard", shard]
+    bar = _ProgressBar() if progress is True else None
+    callback = progress if callable(progress) else bar
     try:
-        outcome = _native.sweep(
-            path,
-            text,
-            os.getcwd(),
-            None if out is None else os.fspath(out),
-            threads,
-            resume,
-            bar,
-            shard,
-        )
+        outcome = _executed("flopmarket.sweep", args, text, callback)
     finally:
         if bar is not None:
             bar.close()
     return SweepResult(outcome)
+
+
+def _executed(
+    what: str, args: List[str], stdin: Optional[str], progress: _cli.Progress
+) -> Dict[str, Any]:
+    """Runs a sweep or a study through the CLI; its outcome with ``failures`` and
+    ``notes`` gathered from the events."""
+    events: List[Dict[str, Any]] = []
+    outcome = dict(_cli.call(what, args, stdin=stdin, progress=progress, events=events)["outcome"])
+    outcome["failures"] = [
+        (e["finished"], e["error"]) for e in events if "finished" in e and e["error"] is not None
+    ]
+    notes = []
+    for e in events:
+        if "damaged" in e:
+            notes.append(f"run {e['damaged']}: marked complete but {e['why']}; running it again")
+        elif "unrecorded" in e:
+            notes.append(f"{e['unrecorded']}: cannot record failure: {e['why']}")
+    outcome["notes"] = notes
+    return outcome
 
 
 class StudyResult(SweepResult):
@@ -404,17 +581,19 @@ def study(
     full size with ``write_doc``, into the write-up's generated block. ``small``: the
     CI-sized study (the write-up is not touched). Raises :class:`ScenarioError` for a
     malformed study file, ``ValueError`` for a missing study, write-up or marker, and
-    ``RuntimeError`` when runs failed."""
+    ``RuntimeError`` when runs failed. The ``flopmarket`` command line runs it."""
+    args = ["study", os.fspath(study), "--quiet"]
+    if small:
+        args.append("--small")
+    if threads is not None:
+        args += ["--threads", str(threads)]
+    if out is not None:
+        args += ["--out", os.fspath(out)]
+    if not write_doc:
+        args.append("--no-write")
     bar = _ProgressBar() if progress else None
     try:
-        outcome = _native.study(
-            os.fspath(study),
-            small,
-            threads,
-            None if out is None else os.fspath(out),
-            write_doc,
-            bar,
-        )
+        outcome = _executed("flopmarket.study", args, None, bar)
     finally:
         if bar is not None:
             bar.close()
@@ -425,6 +604,9 @@ def report(dir: PathLike, out: Optional[PathLike] = None) -> List[Path]:
     """Writes the aggregate report of a sweep directory, or the report of one run
     directory, into ``out`` (default: ``dir`` for a sweep, ``dir/report`` for one run),
     as ``flopmarket report`` does; returns the paths written. Raises ``ValueError`` when
-    ``dir`` is neither, or when a run directory's files do not match its manifest."""
-    written = _native.report(os.fspath(dir), None if out is None else os.fspath(out))
-    return [Path(p) for p in written]
+    ``dir`` is neither, or when a run directory's files do not match its manifest. The
+    ``flopmarket`` command line writes it."""
+    args = ["report", os.fspath(dir), "--quiet"]
+    if out is not None:
+        args += ["--out", os.fspath(out)]
+    return [Path(p) for p in _cli.call("flopmarket.report", args)["written"]]

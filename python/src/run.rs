@@ -1,50 +1,50 @@
-//! `run`: one scenario, one seed, through the run pipeline
-//! (`flopmarket_reports::pipeline`, as the CLI's `run`), held in memory as a
-//! [`NativeRun`]: the summary, the tables (handed to Python as Parquet bytes, which
-//! polars reads with the CLI's schema), and `write` for the CLI's files. `read_run` reads
-//! a run directory back after checking it against its manifest; `validate` says what a
-//! scenario holds.
+//! `run`: one scenario, one seed, through the steps the CLI's `run` takes before and
+//! during the simulation (`flopmarket_tables::prepare`), held in memory as a
+//! [`NativeRun`]: the summary and the tables (handed to Python through the Arrow C stream
+//! interface, [`crate::arrow`], with the CLI's column names and dtypes). Files are the
+//! CLI's to write (`python/flopmarket/_cli.py`). `validate` says what a scenario holds.
 
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
-use flopmarket_reports::outputs::verify_run_dir;
-use flopmarket_reports::pipeline::{
-    self, Finished, Overview, PipelineError, RunRequest, ScenarioInput,
-};
-use flopmarket_reports::{
-    Format, OutputOptions, ReportContext, ReportError, RunFrames, parquet_bytes, resolve_observed,
-    summary_json, write_run_with,
-};
 use flopmarket_sim::Summary;
+use flopmarket_sim::data::series::{Row, SeriesError};
 use flopmarket_sim::scenario::builtins;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use flopmarket_tables::prepare::{self, Overview, PrepareError, RunRequest, ScenarioInput};
+use flopmarket_tables::{RunTables, Table, summary_json};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 
+use crate::arrow::NativeTable;
 use crate::errors::{no_panic, runtime, scenario_error};
 
-/// One finished run: summary, tables and the report's context.
+/// One finished run: summary and tables.
 #[pyclass(module = "flopmarket._native", frozen)]
 pub struct NativeRun {
     summary: Summary,
-    frames: RunFrames,
-    ctx: ReportContext,
+    epochs: Arc<Table>,
+    providers: Arc<Table>,
+    jobs: Option<Arc<Table>>,
+    venues: Option<Arc<Table>>,
 }
 
 impl NativeRun {
-    fn of(run: Finished) -> NativeRun {
+    fn of(summary: Summary, t: RunTables) -> NativeRun {
         NativeRun {
-            summary: run.summary,
-            frames: run.frames,
-            ctx: run.ctx,
+            summary,
+            epochs: Arc::new(t.epochs),
+            providers: Arc::new(t.providers),
+            jobs: t.jobs.map(Arc::new),
+            venues: t.venues.map(Arc::new),
         }
     }
 }
 
-fn pipeline_error(py: Python<'_>, e: PipelineError) -> PyErr {
+fn prepare_error(py: Python<'_>, e: PrepareError) -> PyErr {
     match e {
-        PipelineError::Scenario(e) => scenario_error(py, &e),
-        PipelineError::Input(m) => PyValueError::new_err(m),
+        PrepareError::Scenario(e) => scenario_error(py, &e),
+        PrepareError::Input(m) => PyValueError::new_err(m),
         other => runtime(other.to_string()),
     }
 }
@@ -65,12 +65,61 @@ fn input(scenario: &str) -> ScenarioInput<'_> {
     }
 }
 
-/// Runs a scenario (a built-in name, a path, or TOML text) without the GIL.
+/// The scenario's Parquet observed series, read by `read` (a Python function of
+/// `(path, date column, value column)` returning `(column names, dates, values)`, the
+/// cells as text or None; Python Polars reads the file): rows as the CLI's reader gives
+/// them (row r is "line" r + 2, the column its position).
+fn read_series<'a>(
+    read: &'a Py<PyAny>,
+) -> impl FnMut(&Path, &str, &str) -> Result<Vec<Row>, SeriesError> + 'a {
+    move |path, date_column, value_column| {
+        let whole = |message: String| SeriesError::At {
+            line: 1,
+            col: 1,
+            message,
+        };
+        type Cells = Option<Vec<Option<String>>>;
+        let (names, dates, values): (Vec<String>, Cells, Cells) = Python::attach(|py| {
+            read.call1(py, (path, date_column, value_column))
+                .and_then(|r| r.extract(py))
+                .map_err(|e| whole(format!("not a readable Parquet file: {e}")))
+        })?;
+        let position = |column: &str, cells: Cells| {
+            let index = names.iter().position(|n| n == column);
+            match (index, cells) {
+                (Some(i), Some(cells)) => Ok((i + 1, cells)),
+                _ => Err(SeriesError::MissingColumn {
+                    column: column.to_string(),
+                    found: names.clone(),
+                }),
+            }
+        };
+        let (date_col, dates) = position(date_column, dates)?;
+        let (value_col, values) = position(value_column, values)?;
+        Ok(dates
+            .into_iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (date, value))| Row {
+                line: i + 2,
+                date_col,
+                date: date.unwrap_or_default(),
+                value_col,
+                value: value.unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+/// Runs a scenario (a built-in name, a path, or TOML text) without the GIL; Parquet
+/// observed series are read by `read_series` (see [`read_series`]).
 #[pyfunction]
-#[pyo3(signature = (scenario, seed=None, set=Vec::new(), jobs_log=false, max_memory=None, scale=None))]
+#[pyo3(signature = (scenario, read_series, seed=None, set=Vec::new(), jobs_log=false, max_memory=None, scale=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     py: Python<'_>,
     scenario: String,
+    read_series: Py<PyAny>,
     seed: Option<u64>,
     set: Vec<String>,
     jobs_log: bool,
@@ -85,11 +134,16 @@ pub fn run(
         max_memory,
         ..RunRequest::new(input(&scenario))
     };
-    let outcome =
-        py.detach(|| no_panic(|| pipeline::prepare(&req)?.run(|_| {}).map(NativeRun::of)));
+    let outcome = py.detach(|| {
+        no_panic(|| {
+            let prepared = prepare::prepare(&req, &mut self::read_series(&read_series))?;
+            let result = prepared.simulate(|_| {});
+            Ok::<_, PrepareError>(NativeRun::of(result.summary, result.sink.into_tables()))
+        })
+    });
     match outcome {
         Ok(Ok(run)) => Ok(run),
-        Ok(Err(e)) => Err(pipeline_error(py, e)),
+        Ok(Err(e)) => Err(prepare_error(py, e)),
         Err(panic) => Err(runtime(panic)),
     }
 }
@@ -97,17 +151,18 @@ pub fn run(
 /// What a scenario (with overrides) holds, as a dict; raises `ScenarioError` when it is
 /// malformed.
 #[pyfunction]
-#[pyo3(signature = (scenario, set=Vec::new()))]
+#[pyo3(signature = (scenario, read_series, set=Vec::new()))]
 pub fn validate<'py>(
     py: Python<'py>,
     scenario: String,
+    read_series: Py<PyAny>,
     set: Vec<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let loaded = py
         .detach(|| {
             no_panic(|| {
-                let mut sc = pipeline::load(input(&scenario), &set)?;
-                resolve_observed(&mut sc)?;
+                let mut sc = prepare::load(input(&scenario), &set)?;
+                sc.resolve_observed(self::read_series(&read_series))?;
                 Ok::<_, flopmarket_sim::ScenarioError>(Overview::of(&sc))
             })
         })
@@ -146,138 +201,21 @@ impl NativeRun {
         self.summary.invariant_violations()
     }
 
-    /// Table `name` ("epochs", "providers", "jobs", "venues") as the bytes of its Parquet
-    /// file; None for "jobs" without the jobs log and for "venues" outside a multi-venue
-    /// world.
-    fn table<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let frames = &self.frames;
-        let frame = match name {
-            "epochs" => Some(&frames.epochs),
-            "providers" => Some(&frames.providers),
-            "jobs" => frames.jobs.as_ref(),
-            "venues" => frames.venues.as_ref(),
+    /// Table `name` ("epochs", "providers", "jobs", "venues") as an Arrow stream
+    /// (`__arrow_c_stream__`) with the CLI's columns and dtypes; None for "jobs" without
+    /// the jobs log and for "venues" outside a multi-venue world.
+    fn table(&self, name: &str) -> PyResult<Option<NativeTable>> {
+        let table = match name {
+            "epochs" => Some(&self.epochs),
+            "providers" => Some(&self.providers),
+            "jobs" => self.jobs.as_ref(),
+            "venues" => self.venues.as_ref(),
             other => {
                 return Err(PyValueError::new_err(format!(
                     "no table `{other}`: epochs, providers, jobs or venues"
                 )));
             }
         };
-        let Some(frame) = frame else { return Ok(None) };
-        let mut frame = frame.clone();
-        let path = PathBuf::from(format!("{name}.parquet"));
-        let bytes = py
-            .detach(|| no_panic(|| parquet_bytes(&mut frame, &path).map_err(|e| e.to_string())))
-            .map_err(runtime)?
-            .map_err(runtime)?;
-        Ok(Some(PyBytes::new(py, &bytes)))
-    }
-
-    /// Writes the CLI's files into `dir` with `format` ("parquet", "csv", "both") as one
-    /// unit; returns the paths written. `into_existing`: allow a non-empty directory that
-    /// holds no run (only the run's own files are written there).
-    #[pyo3(signature = (dir, format, into_existing=false))]
-    fn write(
-        &self,
-        py: Python<'_>,
-        dir: PathBuf,
-        format: &str,
-        into_existing: bool,
-    ) -> PyResult<Vec<PathBuf>> {
-        let format = Format::from_name(format).ok_or_else(|| {
-            PyValueError::new_err(format!("format `{format}`: expected parquet, csv or both"))
-        })?;
-        let opts = OutputOptions {
-            format,
-            into_existing,
-        };
-        py.detach(|| {
-            no_panic(|| write_run_with(&dir, &self.summary, self.frames.clone(), &opts, &self.ctx))
-        })
-        .map_err(runtime)?
-        .map_err(|e| {
-            let msg = format!("writing outputs to {}: {e}", dir.display());
-            match e {
-                ReportError::Refused(_) => PyValueError::new_err(msg),
-                _ => PyOSError::new_err(msg),
-            }
-        })
-    }
-}
-
-/// A run directory read back: summary.json's text and each table's Parquet bytes, read
-/// after the directory was checked against its manifest.
-#[pyclass(module = "flopmarket._native", frozen)]
-pub struct NativeRunFiles {
-    summary: String,
-    tables: Vec<(String, Vec<u8>)>,
-}
-
-#[pymethods]
-impl NativeRunFiles {
-    /// The text of summary.json.
-    fn summary_json(&self) -> String {
-        self.summary.clone()
-    }
-
-    /// A directory that was written adds up (its run's checks were done then).
-    fn violations(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    /// Table `name` as its Parquet file's bytes; None when the directory has no such
-    /// Parquet file.
-    fn table<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        if !matches!(
-            name,
-            "epochs" | "providers" | "jobs" | "venues" | "observed"
-        ) {
-            return Err(PyValueError::new_err(format!(
-                "no table `{name}`: epochs, providers, jobs, venues or observed"
-            )));
-        }
-        Ok(self
-            .tables
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, b)| PyBytes::new(py, b)))
-    }
-}
-
-/// Reads the run directory `dir` (from `flopmarket run` or `Run.write`) after checking
-/// every file against its manifest; `ValueError` names the first file that does not
-/// match, or says the directory holds no run.
-#[pyfunction]
-pub fn read_run(py: Python<'_>, dir: PathBuf) -> PyResult<NativeRunFiles> {
-    py.detach(|| no_panic(|| read_dir(&dir)))
-        .map_err(runtime)?
-        .map_err(PyValueError::new_err)
-}
-
-fn read_dir(dir: &std::path::Path) -> Result<NativeRunFiles, String> {
-    let Some(run) = verify_run_dir(dir)? else {
-        return Err(format!(
-            "{}: no manifest.json: not a run directory written by flopmarket run or Run.write",
-            dir.display()
-        ));
-    };
-    let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
-    };
-    let summary = String::from_utf8(read("summary.json")?)
-        .map_err(|e| format!("{}: {e}", dir.join("summary.json").display()))?;
-    let mut tables = Vec::new();
-    for name in ["epochs", "providers", "jobs", "venues", "observed"] {
-        let file = format!("{name}.parquet");
-        if run.files.contains(&file) {
-            tables.push((name.to_string(), read(&file)?));
-        }
-    }
-    // Read once more after reading: a writer that replaced the directory meanwhile shows.
-    match verify_run_dir(dir)? {
-        Some(again) if again.run_id == run.run_id => Ok(NativeRunFiles { summary, tables }),
-        _ => Err(format!(
-            "{}: replaced by another run while it was read; read it again",
-            dir.display()
-        )),
+        Ok(table.map(|t| NativeTable::new(t.clone())))
     }
 }

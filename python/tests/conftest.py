@@ -1,9 +1,9 @@
 """Fixtures: the repository root and the flopmarket CLI to compare the package with.
 
 The CLI is ``$FLOPMARKET_BIN`` (``.ci/run`` sets it), else ``target/debug/flopmarket``
-(under ``$CARGO_TARGET_DIR`` when set) as ``cargo build`` or ``cargo test`` leave it;
-tests that compare with it are skipped when neither exists and ``$FLOPMARKET_BIN`` is
-unset.
+(under ``$CARGO_TARGET_DIR`` when set) as ``cargo build`` or ``cargo test`` leave it, and
+the package writes files through the same one; tests that compare with it or write files
+are skipped when neither exists and ``$FLOPMARKET_BIN`` is unset.
 """
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ def _cli_path() -> Path:
         return Path(os.environ["FLOPMARKET_BIN"])
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     return target / "debug" / "flopmarket"
+
+
+# The package writes files through the CLI ($FLOPMARKET_BIN, else `flopmarket` on PATH):
+# point it at the one the tests compare with.
+if "FLOPMARKET_BIN" not in os.environ and _cli_path().exists():
+    os.environ["FLOPMARKET_BIN"] = str(_cli_path())
 
 
 @pytest.fixture(scope="session")

@@ -70,19 +70,19 @@ def test_a_scenario_too_big_for_the_memory_limit_is_a_value_error():
         fm.run("akash", max_memory=1024)
 
 
-def test_report_of_a_directory_that_is_not_a_run_is_a_value_error(tmp_path):
+def test_report_of_a_directory_that_is_not_a_run_is_a_value_error(cli, tmp_path):
     with pytest.raises(ValueError):
         fm.report(tmp_path / "nothing-here")
 
 
-def test_a_bad_sweep_raises_scenario_error_with_its_location(tmp_path):
+def test_a_bad_sweep_raises_scenario_error_with_its_location(cli, tmp_path):
     text = '[sweep]\nname = "bad"\nbase = "akash"\nreplicates = 0\n'
     with pytest.raises(fm.ScenarioError) as info:
         fm.sweep(text, out=tmp_path / "s", progress=False)
     assert info.value.file == "<sweep>" and info.value.line is not None
 
 
-def test_a_sweep_axis_path_the_scenario_lacks_is_an_error(tmp_path):
+def test_a_sweep_axis_path_the_scenario_lacks_is_an_error(cli, tmp_path):
     spec = {
         "sweep": {"name": "bad", "base": "mmc", "replicates": 1, "seed": 1},
         "axes": [{"path": "market.no_such_key", "values": [1, 2]}],

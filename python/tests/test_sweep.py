@@ -10,7 +10,9 @@ import polars as pl
 import pytest
 
 import flopmarket as fm
-from flopmarket import _native
+
+# Sweeps, studies, reports and Run.write are the CLI's (flopmarket._cli).
+pytestmark = pytest.mark.usefixtures("cli")
 
 SWEEP = """[sweep]
 name = "py-tiny"
@@ -111,10 +113,7 @@ def test_a_directory_of_another_sweep_is_refused(tmp_path):
 
 def test_progress_reaches_every_run(tmp_path):
     calls = []
-    _native.sweep(
-        None, SWEEP, str(tmp_path), str(tmp_path / "s"), 2, False,
-        lambda done, total: calls.append((done, total)),
-    )
+    fm.sweep(SWEEP, threads=2, out=tmp_path / "s", progress=lambda d, t: calls.append((d, t)))
     assert calls and calls[-1] == (4, 4)
     assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:]))
 
@@ -124,7 +123,7 @@ def test_an_exception_in_the_progress_callback_stops_the_sweep(tmp_path):
         raise KeyError("stop")
 
     with pytest.raises(KeyError):
-        _native.sweep(None, SWEEP, str(tmp_path), str(tmp_path / "s"), 1, False, boom)
+        fm.sweep(SWEEP, threads=1, out=tmp_path / "s", progress=boom)
 
 
 def test_a_failed_run_is_reported_not_raised(tmp_path, monkeypatch):

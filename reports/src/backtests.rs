@@ -132,7 +132,7 @@ pub fn resolve_observed(
     sc.resolve_observed(read_parquet_series)
 }
 
-fn read_parquet_series(
+pub(crate) fn read_parquet_series(
     path: &std::path::Path,
     date_column: &str,
     value_column: &str,

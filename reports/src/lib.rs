@@ -1,7 +1,8 @@
 //! flopmarket-reports: the edge where a run's records become files.
 //!
 //! - [`FrameSink`] collects the simulator's records ([`flopmarket_sim::RecordSink`]) into
-//!   column vectors and turns them into Polars frames ([`RunFrames`]).
+//!   column vectors (`flopmarket_tables`, the one schema of the tables, without Polars)
+//!   and turns them into Polars frames ([`RunFrames`]).
 //! - [`pipeline`]: one run from a scenario's name to its frames, shared by the CLI, the
 //!   Python package and the sweep executor.
 //! - [`write_run`] writes `summary.json`, the frames as Parquet and/or CSV, the human
@@ -20,7 +21,6 @@ mod atomic;
 mod backtests;
 mod chart_files;
 mod charts;
-mod columns;
 mod context;
 mod document;
 mod error;
@@ -44,6 +44,6 @@ pub use backtests::resolve_observed;
 pub use context::{DECODE_7B_BYTES_PER_TOKEN, ReportContext, UnitThroughput};
 pub use error::ReportError;
 pub use outputs::OutputOptions;
-pub use sink::{FrameSink, RunFrames};
+pub use sink::{FrameSink, RunFrames, frame};
 pub use table::csv_to_parquet;
 pub use write::{Format, parquet_bytes, summary_json, write_run, write_run_with};

@@ -1,19 +1,21 @@
-//! [`FrameSink`]: a [`RecordSink`] that stores records column-wise and hands them over as
-//! Polars frames.
+//! [`FrameSink`]: a [`RecordSink`] that stores records column-wise
+//! ([`flopmarket_tables::TableSink`], the one schema of the tables) and hands them over
+//! as Polars frames.
 
 use flopmarket_sim::RecordSink;
 use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
-use polars::prelude::{DataFrame, DataType, PolarsResult, TimeUnit};
+use flopmarket_tables::{Table, TableSink, Values};
+use polars::prelude::{Column, DataFrame, DataType, PolarsResult, TimeUnit};
 
-use crate::columns::{EpochColumns, JobColumns, ProviderColumns, VenueColumn, VenueEpochColumns};
 use crate::error::ReportError;
 
-/// The tables of one run, as Polars frames. Column names are the record field names, in
-/// declaration order; `Option` fields are nullable; u64 -> UInt64, u32 -> UInt32,
-/// f64 -> Float64, String -> String, bool -> Boolean; every `date` is a `Datetime(ms)`
-/// in UTC (null when the scenario names no start). In a multi-venue world
-/// ([`RecordSink::set_venue`] called), the epochs, providers and jobs frames start with a
-/// `venue` String column; a single-network run's frames have none.
+/// The tables of one run, as Polars frames: [`flopmarket_tables::RunTables`] column for
+/// column. Column names are the record field names, in declaration order; `Option` fields
+/// are nullable; u64 -> UInt64, u32 -> UInt32, f64 -> Float64, String -> String,
+/// bool -> Boolean; every `date` is a `Datetime(ms)` in UTC (null when the scenario names
+/// no start). In a multi-venue world ([`RecordSink::set_venue`] called), the epochs,
+/// providers and jobs frames start with a `venue` String column; a single-network run's
+/// frames have none.
 #[derive(Debug, Clone)]
 pub struct RunFrames {
     /// One row per epoch and GPU model, plus one `gpu_model = "all"` row per epoch (per
@@ -30,18 +32,12 @@ pub struct RunFrames {
 
 /// Collects a run's records into one column builder per output table.
 #[derive(Debug, Default, Clone)]
-pub struct FrameSink {
-    epochs: EpochColumns,
-    providers: ProviderColumns,
-    jobs: JobColumns,
-    venue_epochs: VenueEpochColumns,
-    /// Venue names seen, in order of first [`RecordSink::set_venue`].
-    venue_names: Vec<String>,
-    /// Index into `venue_names` of the venue the next rows belong to.
-    venue: Option<u32>,
-    epoch_venues: VenueColumn,
-    provider_venues: VenueColumn,
-    job_venues: VenueColumn,
+pub struct FrameSink(TableSink);
+
+impl From<TableSink> for FrameSink {
+    fn from(sink: TableSink) -> FrameSink {
+        FrameSink(sink)
+    }
 }
 
 impl FrameSink {
@@ -52,53 +48,20 @@ impl FrameSink {
 
     /// Rows received so far: (epochs, providers, jobs).
     pub fn rows(&self) -> (usize, usize, usize) {
-        (self.epochs.len(), self.providers.len(), self.jobs.len())
+        self.0.rows()
     }
 
     /// The collected tables as frames.
     pub fn into_frames(self) -> Result<RunFrames, ReportError> {
-        let names = &self.venue_names;
-        let jobs = if self.jobs.len() == 0 {
-            None
-        } else {
-            let frame = self
-                .jobs
-                .into_frame()
-                .and_then(|f| self.job_venues.prepend_to(f, names))
-                .map_err(ReportError::polars("building the jobs frame"))?;
-            Some(frame)
+        let t = self.0.into_tables();
+        let frame = |table: Table, what: &str| {
+            frame(table).map_err(ReportError::polars(format!("building the {what} frame")))
         };
-        let venues = if self.venue_epochs.len() == 0 {
-            None
-        } else {
-            let mut frame = self
-                .venue_epochs
-                .into_frame()
-                .map_err(ReportError::polars("building the venues frame"))?;
-            dates_as_datetime(&mut frame)
-                .map_err(ReportError::polars("typing the venues' date column"))?;
-            Some(frame)
-        };
-        let mut epochs = self
-            .epochs
-            .into_frame()
-            .map_err(ReportError::polars("building the epochs frame"))?;
-        dates_as_datetime(&mut epochs)
-            .map_err(ReportError::polars("typing the epochs' date column"))?;
-        let epochs = self
-            .epoch_venues
-            .prepend_to(epochs, names)
-            .map_err(ReportError::polars("adding the epochs' venue column"))?;
-        let providers = self
-            .providers
-            .into_frame()
-            .and_then(|f| self.provider_venues.prepend_to(f, names))
-            .map_err(ReportError::polars("building the providers frame"))?;
         Ok(RunFrames {
-            epochs,
-            providers,
-            jobs,
-            venues,
+            epochs: frame(t.epochs, "epochs")?,
+            providers: frame(t.providers, "providers")?,
+            jobs: t.jobs.map(|j| frame(j, "jobs")).transpose()?,
+            venues: t.venues.map(|v| frame(v, "venues")).transpose()?,
         })
     }
 }
@@ -111,121 +74,116 @@ pub(crate) fn date_type() -> DataType {
     DataType::Datetime(TimeUnit::Milliseconds, None)
 }
 
-/// The `date` column of the epochs or venues frame ([`EpochRecord::date`],
-/// [`VenueEpochRecord::date`]) typed as [`date_type`].
-fn dates_as_datetime(frame: &mut DataFrame) -> PolarsResult<()> {
-    let date = frame.column("date")?.cast(&date_type())?;
-    frame.with_column(date)?;
-    Ok(())
+/// A table as a frame: the same columns, names and values, each [`Values`] variant as
+/// its Polars dtype ([`flopmarket_tables::DType::polars_name`]).
+pub fn frame(table: Table) -> PolarsResult<DataFrame> {
+    let columns = table
+        .columns
+        .into_iter()
+        .map(|c| {
+            let name = c.name.into();
+            Ok(match c.values {
+                Values::U32(v) => Column::new(name, v),
+                Values::OptU32(v) => Column::new(name, v),
+                Values::U64(v) => Column::new(name, v),
+                Values::OptU64(v) => Column::new(name, v),
+                Values::OptI64(v) => Column::new(name, v),
+                Values::F64(v) => Column::new(name, v),
+                Values::OptF64(v) => Column::new(name, v),
+                Values::Str(v) => Column::new(name, v),
+                Values::OptStr(v) => Column::new(name, v),
+                Values::Bool(v) => Column::new(name, v),
+                Values::DateMs(v) => Column::new(name, v).cast(&date_type())?,
+            })
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(table.rows, columns)
 }
 
 impl RecordSink for FrameSink {
     fn epoch(&mut self, record: &EpochRecord) {
-        self.epochs.push(record);
-        self.epoch_venues.push(self.venue);
+        self.0.epoch(record);
     }
 
     fn provider(&mut self, record: &ProviderRecord) {
-        self.providers.push(record);
-        self.provider_venues.push(self.venue);
+        self.0.provider(record);
     }
 
     fn job(&mut self, record: &JobRecord) {
-        self.jobs.push(record);
-        self.job_venues.push(self.venue);
+        self.0.job(record);
     }
 
     fn set_venue(&mut self, venue: &str) {
-        let index = match self.venue_names.iter().position(|v| v == venue) {
-            Some(i) => i,
-            None => {
-                self.venue_names.push(venue.to_string());
-                self.venue_names.len() - 1
-            }
-        };
-        self.venue = Some(index as u32);
+        self.0.set_venue(venue);
     }
 
     fn venue_epoch(&mut self, record: &VenueEpochRecord) {
-        self.venue_epochs.push(record);
+        self.0.venue_epoch(record);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flopmarket_tables::DType;
 
+    /// Every column of every table, with a venue column, through both schemas: the frame's
+    /// names and dtypes are the table's, and its values are too (nulls where `None`).
     #[test]
-    fn empty_sink_gives_empty_typed_frames_and_no_jobs() {
-        let frames = FrameSink::new().into_frames().unwrap();
-        assert_eq!(frames.epochs.height(), 0);
-        assert_eq!(frames.epochs.width(), EpochColumns::NAMES.len());
-        assert_eq!(frames.providers.width(), ProviderColumns::NAMES.len());
-        assert!(frames.jobs.is_none());
-        assert!(frames.venues.is_none());
+    fn frames_have_the_tables_names_dtypes_and_nulls() {
+        let mut sink = TableSink::new();
+        sink.set_venue("akash");
+        let epoch = EpochRecord {
+            date: Some(86_400_000),
+            gpu_model: "H100".into(),
+            jobs_submitted: Some(3),
+            ..EpochRecord::default()
+        };
+        sink.epoch(&epoch);
+        sink.epoch(&EpochRecord::default());
+        let tables = sink.clone().into_tables();
+        let frames = FrameSink::from(sink).into_frames().unwrap();
+        let t = &tables.epochs;
+        let f = &frames.epochs;
+        assert_eq!(f.height(), t.rows);
+        for (c, s) in t.columns.iter().zip(f.columns()) {
+            assert_eq!(s.name().as_str(), c.name);
+            assert_eq!(
+                format!("{}", s.dtype()).to_lowercase(),
+                expected(c.values.dtype()),
+                "{}",
+                c.name
+            );
+            let nulls = match &c.values {
+                Values::OptU64(v) => v.iter().filter(|x| x.is_none()).count(),
+                Values::OptF64(v) => v.iter().filter(|x| x.is_none()).count(),
+                Values::OptStr(v) => v.iter().filter(|x| x.is_none()).count(),
+                Values::DateMs(v) | Values::OptI64(v) => v.iter().filter(|x| x.is_none()).count(),
+                Values::OptU32(v) => v.iter().filter(|x| x.is_none()).count(),
+                _ => 0,
+            };
+            assert_eq!(s.null_count(), nulls, "{}", c.name);
+        }
+        assert_eq!(
+            f.column("venue").unwrap().str().unwrap().get(1),
+            Some("akash")
+        );
+        assert_eq!(
+            f.column("jobs_submitted").unwrap().u64().unwrap().get(0),
+            Some(3)
+        );
     }
 
-    #[test]
-    fn venue_rows_make_a_venues_frame_and_set_venue_a_venue_column() {
-        let mut sink = FrameSink::new();
-        sink.venue_epoch(&VenueEpochRecord {
-            epoch: 0,
-            t_start_h: 0.0,
-            t_end_h: 24.0,
-            date: None,
-            venue: "aws".into(),
-            kind: "cloud".into(),
-            jobs_routed: 1,
-            demand_share: 1.0,
-            gpu_hours: 2.0,
-            spend_usd: 3.0,
-            providers: 0,
-            gpus: 0,
-            providers_in: 0,
-            providers_out: 0,
-            return_usd_per_gpu_hour: f64::NAN,
-        });
-        let frames = sink.into_frames().unwrap();
-        let venues = frames.venues.expect("a venues frame");
-        let names: Vec<&str> = venues
-            .get_column_names()
-            .iter()
-            .map(|n| n.as_str())
-            .collect();
-        assert_eq!(names, VenueEpochColumns::NAMES);
-        assert_eq!(venues.column("date").unwrap().dtype(), &date_type());
-        // A venue row alone does not add a venue column to the other tables.
-        assert_eq!(frames.epochs.width(), EpochColumns::NAMES.len());
-    }
-
-    #[test]
-    fn column_names_follow_record_declaration_order() {
-        // serde_json::to_string writes struct fields in declaration order.
-        let text = serde_json::to_string(&flopmarket_sim::data::records::JobRecord {
-            job_id: 0,
-            workload: String::new(),
-            kind: String::new(),
-            gpus: 0,
-            size_ref_gpu_h: 0.0,
-            submitted_h: 0.0,
-            first_start_h: None,
-            end_h: None,
-            wait_s: None,
-            waited: false,
-            status: String::new(),
-            provider_id: None,
-            gpu_model: None,
-            price_usd_per_gpu_hour: None,
-            spend_usd: 0.0,
-            cloud_spend_usd: 0.0,
-            cloud_equivalent_usd: 0.0,
-            restarts: 0,
-        })
-        .unwrap();
-        let positions: Vec<usize> = JobColumns::NAMES
-            .iter()
-            .map(|n| text.find(&format!("\"{n}\":")).expect(n))
-            .collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    /// Polars' printed dtype of a [`DType`], lower case.
+    fn expected(d: DType) -> String {
+        match d {
+            DType::DatetimeMs => "datetime[ms]".into(),
+            DType::UInt32 => "u32".into(),
+            DType::UInt64 => "u64".into(),
+            DType::Int64 => "i64".into(),
+            DType::Float64 => "f64".into(),
+            DType::String => "str".into(),
+            DType::Boolean => "bool".into(),
+        }
     }
 }

@@ -148,12 +148,7 @@ pub fn write_run_with(
 /// Pretty JSON of the summary with a trailing newline, checked to parse back: the text of
 /// `summary.json`.
 pub fn summary_json(summary: &Summary) -> Result<String, ReportError> {
-    let mut text =
-        serde_json::to_string_pretty(summary).map_err(|error| ReportError::Json { error })?;
-    serde_json::from_str::<serde_json::Value>(&text)
-        .map_err(|error| ReportError::Json { error })?;
-    text.push('\n');
-    Ok(text)
+    flopmarket_tables::summary_json(summary).map_err(|error| ReportError::Json { error })
 }
 
 /// Parquet with explicit, deterministic settings; columns are encoded on Polars' thread

@@ -12,7 +12,9 @@ pub fn report(dir: &Path, out: Option<PathBuf>, quiet: bool) -> anyhow::Result<(
         SweepReportError::Input(msg) => anyhow::Error::new(BadInput(msg)),
         other => anyhow::Error::new(other),
     })?;
-    if !quiet {
+    if crate::machine::on() {
+        crate::machine::emit(&serde_json::json!({ "written": written }));
+    } else if !quiet {
         for p in &written {
             println!("wrote {}", p.display());
         }

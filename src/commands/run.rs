@@ -1,6 +1,6 @@
 //! `flopmarket run`: one scenario, one seed, every output file.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -37,13 +37,25 @@ pub fn run(
     set: &[String],
     opts: Options,
 ) -> anyhow::Result<()> {
+    let mut text = String::new();
+    let input = if scenario == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the scenario from standard input")?;
+        ScenarioInput::Text {
+            text: &text,
+            file: "<string>",
+        }
+    } else {
+        ScenarioInput::Named(scenario)
+    };
     let req = RunRequest {
         set,
         scale: opts.scale,
         seed,
         jobs_log: opts.jobs_log,
         max_memory: opts.max_memory,
-        ..RunRequest::new(ScenarioInput::Named(scenario))
+        ..RunRequest::new(input)
     };
     let prepared = pipeline::prepare(&req).map_err(pipeline_error)?;
     let out = out.unwrap_or_else(|| PathBuf::from("out").join(&prepared.scenario.name));
@@ -64,7 +76,9 @@ pub fn run(
         .write(&out, &output)
         .with_context(|| format!("writing outputs to {}", out.display()))?;
     let (sc, summary) = (&run.scenario, &run.summary);
-    if !opts.quiet {
+    if crate::machine::on() {
+        crate::machine::emit(&serde_json::json!({ "written": written }));
+    } else if !opts.quiet {
         println!(
             "{}: {} jobs ({} completed, {} to cloud, {} dropped, {} failed), utilization {:.1} %, savings vs {} {:.1} %",
             sc.name,

@@ -9,8 +9,9 @@ use flopmarket_reports::study::{
     StudyOptions, StudyRunError, all_studies, run_study, stem, study_file,
 };
 
-use super::sweep::{Terminal, progress_bar};
+use super::sweep::{Terminal, outcome_json, progress_bar};
 use crate::exit::BadInput;
+use crate::machine::{self, JsonEvents};
 
 /// Options of `flopmarket study`.
 #[derive(Debug, Clone)]
@@ -71,6 +72,16 @@ fn one(file: &Path, out: Option<PathBuf>, args: &StudyArgs) -> anyhow::Result<()
         out,
         no_write: args.no_write,
     };
+    if machine::on() {
+        let o = run_study(file, &opts, &JsonEvents).map_err(study_error)?;
+        let mut outcome = outcome_json(&o.sweep, &o.out);
+        outcome["name"] = o.name.into();
+        outcome["figures"] = serde_json::json!(o.figures_md);
+        outcome["doc"] = serde_json::json!(o.doc);
+        outcome["doc_updated"] = o.doc_updated.into();
+        machine::emit(&serde_json::json!({ "outcome": outcome }));
+        return Ok(());
+    }
     let events = Terminal {
         bar: progress_bar(args.quiet),
         quiet: args.quiet,

@@ -3,15 +3,16 @@
 //! The executor is `flopmarket_reports::sweep::execute` (Python's `flopmarket.sweep` uses
 //! it too); this file draws its progress and prints its messages.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use flopmarket_reports::sweep::{ExecError, ExecOptions, SweepEvents, execute};
+use flopmarket_reports::sweep::{ExecError, ExecOptions, SweepEvents, SweepOutcome, execute};
 use flopmarket_sim::sweep::{Shard, Sweep};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::exit::BadInput;
+use crate::machine::{self, JsonEvents};
 
 /// Options of `flopmarket sweep`.
 #[derive(Debug, Clone)]
@@ -63,15 +64,37 @@ impl SweepEvents for Terminal {
     }
 }
 
+/// The sweep of `file` and its text; `-`: TOML on standard input, named `<sweep>` in
+/// errors, its relative `base` read from the current directory.
+fn load(file: &Path) -> anyhow::Result<(Sweep, String)> {
+    if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the sweep from standard input")?;
+        return Ok((Sweep::parse(&text, "<sweep>", Path::new("."))?, text));
+    }
+    let sweep = Sweep::load(file)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok((sweep, text))
+}
+
+/// The outcome as `--json` prints it (`flopmarket.SweepResult` reads it).
+pub(crate) fn outcome_json(o: &SweepOutcome, out: &Path) -> serde_json::Value {
+    serde_json::json!({
+        "out": out, "total": o.total, "done": o.done, "failed": o.failed,
+        "skipped": o.skipped, "threads": o.threads, "wall_s": o.wall_s, "report": o.report,
+    })
+}
+
 /// Runs the sweep.
 pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
-    let sweep = Sweep::load(&args.file)?;
+    let (sweep, text) = load(&args.file)?;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out/sweeps").join(&sweep.name));
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("reading {}", args.file.display()))?;
     let opts = ExecOptions {
         threads: args.threads,
         shard: args.shard,
@@ -80,6 +103,12 @@ pub fn sweep(args: SweepArgs) -> anyhow::Result<()> {
         no_report: args.no_report,
         max_memory: None,
     };
+    if machine::on() {
+        let outcome = execute(&sweep, &text, &out, &opts, &JsonEvents)
+            .map_err(|e| exec_error(e, &args.file))?;
+        machine::emit(&serde_json::json!({ "outcome": outcome_json(&outcome, &out) }));
+        return Ok(());
+    }
     let events = Terminal {
         bar: progress_bar(args.quiet),
         quiet: args.quiet,

@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod fit;
+mod machine;
 mod outputs;
 mod study;
 mod sweep;

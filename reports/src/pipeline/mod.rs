@@ -9,70 +9,18 @@
 //! ([`write_run_with`](crate::write_run_with)); a sweep writes its run files itself
 //! (`sweep::write_sweep_run`). What each caller prints or raises is its own.
 
-mod overview;
-
 use std::path::{Path, PathBuf};
 
 use flopmarket_sim::base::time::SimTime;
-use flopmarket_sim::{RunOptions, Scenario, ScenarioError, Summary};
-use sha2::{Digest, Sha256};
+use flopmarket_sim::{Scenario, ScenarioError, Summary};
+use flopmarket_tables::prepare::{self as light, PrepareError};
+pub use flopmarket_tables::prepare::{Overview, RunRequest, ScenarioInput, load};
 
-pub use overview::Overview;
-
+use crate::ReportContext;
 use crate::error::ReportError;
 use crate::outputs::OutputOptions;
 use crate::sink::{FrameSink, RunFrames};
 use crate::write::write_run_with;
-use crate::{ReportContext, resolve_observed};
-
-/// Where a run's scenario comes from.
-#[derive(Debug, Clone, Copy)]
-pub enum ScenarioInput<'a> {
-    /// A file if one exists at this path, else a built-in scenario of this name
-    /// (`Scenario::load_named`).
-    Named(&'a str),
-    /// Scenario TOML text; `file` names it in errors (a sweep's base scenario, or text
-    /// handed to the Python package).
-    Text {
-        /// The TOML.
-        text: &'a str,
-        /// Its name in errors, e.g. `<string>`.
-        file: &'a str,
-    },
-}
-
-/// What to run.
-#[derive(Debug, Clone, Copy)]
-pub struct RunRequest<'a> {
-    /// The scenario.
-    pub scenario: ScenarioInput<'a>,
-    /// `--set path=value` overrides, applied before validation.
-    pub set: &'a [String],
-    /// Scale supply and demand K-fold (`--scale`); `None`: as written.
-    pub scale: Option<f64>,
-    /// The run's seed; `None`: the scenario's own.
-    pub seed: Option<u64>,
-    /// Keep one row per job.
-    pub jobs_log: bool,
-    /// Memory limit [B] (0 = none); `None`: `$FLOPMARKET_MAX_MEMORY`, else what is
-    /// available now.
-    pub max_memory: Option<u64>,
-}
-
-impl<'a> RunRequest<'a> {
-    /// The scenario as written: no overrides, no scaling, its own seed, no jobs log,
-    /// the default memory limit.
-    pub fn new(scenario: ScenarioInput<'a>) -> RunRequest<'a> {
-        RunRequest {
-            scenario,
-            set: &[],
-            scale: None,
-            seed: None,
-            jobs_log: false,
-            max_memory: None,
-        }
-    }
-}
 
 /// Why a run could not be prepared, run or written.
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +38,18 @@ pub enum PipelineError {
     Frames(ReportError),
 }
 
-/// A validated scenario ready to run, with what identifies it.
+impl From<PrepareError> for PipelineError {
+    fn from(e: PrepareError) -> PipelineError {
+        match e {
+            PrepareError::Scenario(e) => PipelineError::Scenario(e),
+            PrepareError::Input(m) => PipelineError::Input(m),
+            other => PipelineError::Input(other.to_string()),
+        }
+    }
+}
+
+/// A validated scenario ready to run, with what identifies it
+/// ([`flopmarket_tables::prepare::Prepared`], whose steps have no Polars).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// The scenario, overrides, scale and seed applied.
@@ -102,60 +61,19 @@ pub struct Prepared {
     pub jobs_log: bool,
 }
 
-/// Loads, scales, resolves and checks the scenario of `req` (every step before the
-/// simulation).
+/// Loads, scales, resolves (Parquet observed series read with Polars) and checks the
+/// scenario of `req` (every step before the simulation).
 pub fn prepare(req: &RunRequest<'_>) -> Result<Prepared, PipelineError> {
-    let mut sc = load(req.scenario, req.set)?;
-    if let Some(k) = req.scale {
-        sc.scale(k).map_err(PipelineError::Input)?;
-    }
-    resolve_observed(&mut sc)?;
-    if let Some(seed) = req.seed {
-        sc.seed = seed;
-    }
-    crate::sweep::check_memory(&sc, req.jobs_log, req.max_memory).map_err(PipelineError::Input)?;
+    let p = light::prepare(req, &mut crate::backtests::read_parquet_series)?;
     Ok(Prepared {
-        digest: scenario_digest(req),
-        scenario: sc,
-        jobs_log: req.jobs_log,
+        scenario: p.scenario,
+        digest: p.digest,
+        jobs_log: p.jobs_log,
     })
 }
 
-/// The scenario of `input` with overrides `set`, validated.
-pub fn load(input: ScenarioInput<'_>, set: &[String]) -> Result<Scenario, ScenarioError> {
-    match input {
-        ScenarioInput::Named(name) => Scenario::load_named(name, set),
-        ScenarioInput::Text { text, file } => Scenario::parse(text, file, set),
-    }
-}
-
-/// SHA-256 (hex) of the scenario's text, each override and the scale factor.
-fn scenario_digest(req: &RunRequest<'_>) -> String {
-    let mut h = Sha256::new();
-    match req.scenario {
-        ScenarioInput::Text { text, .. } => h.update(text.as_bytes()),
-        ScenarioInput::Named(name) => {
-            let path = Path::new(name);
-            match (path.is_file(), flopmarket_sim::scenario::builtin(name)) {
-                (false, Some((_, text))) => h.update(text.as_bytes()),
-                _ => h.update(std::fs::read(path).unwrap_or_default()),
-            }
-        }
-    }
-    for s in req.set {
-        h.update(b"\n--set ");
-        h.update(s.as_bytes());
-    }
-    if let Some(k) = req.scale {
-        h.update(format!("\n--scale {k}").as_bytes());
-    }
-    hex(&h.finalize())
-}
-
 /// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(crate) use flopmarket_tables::hex;
 
 /// A finished run: its summary, tables and the report's context.
 #[derive(Debug, Clone)]
@@ -185,11 +103,10 @@ impl Prepared {
     /// Simulates the scenario (`progress` gets the simulated time as it advances) and
     /// builds its frames.
     pub fn simulate(&self, progress: impl FnMut(SimTime)) -> Result<Simulated, PipelineError> {
-        let opts = RunOptions {
-            jobs_log: self.jobs_log,
-        };
-        let result = flopmarket_sim::run(&self.scenario, FrameSink::new(), opts, progress);
-        let frames = result.sink.into_frames().map_err(PipelineError::Frames)?;
+        let result = light::simulate(&self.scenario, self.jobs_log, progress);
+        let frames = FrameSink::from(result.sink)
+            .into_frames()
+            .map_err(PipelineError::Frames)?;
         Ok(Simulated {
             summary: result.summary,
             frames,

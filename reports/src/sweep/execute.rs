@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use flopmarket_sim::run::memory::MemoryEstimate;
 use flopmarket_sim::sweep::{RunSpec, Shard, Sweep};
 use flopmarket_sim::{Scenario, ScenarioError};
 use rayon::prelude::*;
@@ -314,24 +313,7 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// Refuses a scenario whose estimated memory exceeds the limit: `flag`'s, else
 /// `FLOPMARKET_MAX_MEMORY`'s, else the memory available now; 0 = no limit. The error is
 /// the message for the user (bad input: exit 2 in the CLI).
-pub fn check_memory(sc: &Scenario, jobs_log: bool, flag: Option<u64>) -> Result<(), String> {
-    let limit = match flag {
-        Some(limit) => Some(limit),
-        None => match std::env::var("FLOPMARKET_MAX_MEMORY") {
-            Ok(text) => Some(
-                flopmarket_sim::run::memory::parse_bytes(&text)
-                    .map_err(|e| format!("FLOPMARKET_MAX_MEMORY: {e}"))?,
-            ),
-            Err(_) => flopmarket_sim::run::memory::available_bytes(),
-        },
-    };
-    match limit {
-        Some(limit) if limit > 0 => MemoryEstimate::of(sc, jobs_log)
-            .check(limit)
-            .map_err(|e| format!("{}: {e}", sc.name)),
-        _ => Ok(()),
-    }
-}
+pub use flopmarket_tables::check_memory;
 
 /// Creates `out`, and records the sweep file, the base scenario and the report context in
 /// it. A directory that holds a different sweep is refused.

@@ -1,10 +1,12 @@
 //! Column builders: one `Vec` per record field, in declaration order, so a run's records
-//! are stored column-wise as they arrive and become a [`DataFrame`] without a copy of
-//! whole records. The record is destructured exhaustively: a field added to a record in
-//! the simulator fails to compile here until it gets its column.
+//! are stored column-wise as they arrive and become a [`Table`] without a copy of whole
+//! records. The record is destructured exhaustively: a field added to a record in the
+//! simulator fails to compile here until it gets its column (and its type an
+//! [`IntoValues`]).
 
 use flopmarket_sim::data::records::{EpochRecord, JobRecord, ProviderRecord, VenueEpochRecord};
-use polars::prelude::{Column, DataFrame, PolarsResult};
+
+use crate::column::{Column, IntoValues, Table, Values};
 
 /// Declares a column builder for a record type; field names become column names.
 macro_rules! columns {
@@ -33,9 +35,15 @@ macro_rules! columns {
                 self.rows
             }
 
-            /// The frame: one column per field, `Option` fields nullable.
-            pub(crate) fn into_frame(self) -> PolarsResult<DataFrame> {
-                DataFrame::new(self.rows, vec![$(Column::new(stringify!($field).into(), self.$field)),+])
+            /// The table: one column per field, `Option` fields nullable.
+            pub(crate) fn into_table(self) -> Table {
+                Table {
+                    rows: self.rows,
+                    columns: vec![$(Column {
+                        name: stringify!($field),
+                        values: self.$field.into_values(),
+                    }),+],
+                }
             }
         }
     };
@@ -186,18 +194,24 @@ impl VenueColumn {
         }
     }
 
-    /// Puts a `venue` String column first in `frame` when any row had a venue; leaves it
-    /// as it is otherwise.
-    pub(crate) fn prepend_to(self, frame: DataFrame, names: &[String]) -> PolarsResult<DataFrame> {
+    /// Puts a nullable `venue` String column first in `table` when any row had a venue;
+    /// leaves it as it is otherwise.
+    pub(crate) fn prepend_to(self, table: Table, names: &[String]) -> Table {
         let Some(rows) = self.rows else {
-            return Ok(frame);
+            return table;
         };
-        let values: Vec<Option<&str>> = rows
+        let values: Vec<Option<String>> = rows
             .iter()
-            .map(|v| v.map(|i| names[i as usize].as_str()))
+            .map(|v| v.map(|i| names[i as usize].clone()))
             .collect();
-        let mut columns = vec![Column::new("venue".into(), values)];
-        columns.extend(frame.into_columns());
-        DataFrame::new(rows.len(), columns)
+        let mut columns = vec![Column {
+            name: "venue",
+            values: Values::OptStr(values),
+        }];
+        columns.extend(table.columns);
+        Table {
+            rows: rows.len(),
+            columns,
+        }
     }
 }
