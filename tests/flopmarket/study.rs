@@ -72,7 +72,12 @@ fn verified_training_small_writes_one_row_per_arm_and_leaves_the_doc_alone() {
     // Its sensitivity analysis: 2 trajectories of 6 points at CI size, one table row per
     // analysed metric and parameter.
     assert!(figures.contains("**What decides the answer**"), "{figures}");
-    assert_eq!(std::fs::read_dir(out.join("sensitivity/runs")).unwrap().count(), 12);
+    assert_eq!(
+        std::fs::read_dir(out.join("sensitivity/runs"))
+            .unwrap()
+            .count(),
+        12
+    );
     let sensitivity_rows = figures
         .lines()
         .filter(|l| l.starts_with("| verification_share ["))

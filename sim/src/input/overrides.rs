@@ -97,7 +97,10 @@ impl<'a> Cursor<'a> {
             return match self {
                 Cursor::Item(Item::ArrayOfTables(array)) => {
                     let len = array.len();
-                    array.get_mut(index).map(Cursor::Table).ok_or_else(|| out_of_range(len))
+                    array
+                        .get_mut(index)
+                        .map(Cursor::Table)
+                        .ok_or_else(|| out_of_range(len))
                 }
                 Cursor::Item(Item::Value(Value::Array(array))) => {
                     let len = array.len();
@@ -150,7 +153,8 @@ mod tests {
 
     #[test]
     fn reaches_into_an_inline_array_of_tables() {
-        let src = "[[venues]]\nname = \"a\"\nprice_changes = [{ at = \"2026-07-01\", factor = 0.7 }]\n";
+        let src =
+            "[[venues]]\nname = \"a\"\nprice_changes = [{ at = \"2026-07-01\", factor = 0.7 }]\n";
         let out = apply_overrides(src, &["venues.0.price_changes.0.factor=1.25".into()]).unwrap();
         assert!(out.contains("factor = 1.25"), "{out}");
         let e = apply_overrides(src, &["venues.0.price_changes.1.factor=1".into()]).unwrap_err();

@@ -143,13 +143,28 @@ impl Choice {
         if let Some(h) = self.loyal_home(job, quotes, home, draws.0) {
             return Some(h);
         }
-        let costs: Vec<Option<f64>> = quotes.iter().map(|q| self.expected_cost(job, q)).collect();
-        let p = crate::parts::logit::probabilities(
-            &costs,
+        // On the stack for a world of up to 16 venues (every arrival draws one).
+        const ON_STACK: usize = 16;
+        let n = quotes.len();
+        let (mut costs, mut p) = ([None; ON_STACK], [0.0; ON_STACK]);
+        let (mut costs_heap, mut p_heap) = (Vec::new(), Vec::new());
+        let (costs, p) = if n <= ON_STACK {
+            (&mut costs[..n], &mut p[..n])
+        } else {
+            costs_heap.resize(n, None);
+            p_heap.resize(n, 0.0);
+            (&mut costs_heap[..], &mut p_heap[..])
+        };
+        for (c, q) in costs.iter_mut().zip(quotes) {
+            *c = self.expected_cost(job, q);
+        }
+        crate::parts::logit::probabilities_into(
+            costs,
             logit.coefficient(kind),
             &logit.venue_constant,
+            p,
         );
-        crate::parts::logit::draw(&p, draws.1)
+        crate::parts::logit::draw(p, draws.1)
     }
 
     /// The home venue when the job stays loyal (`loyal_draw` uniform in [0, 1) below

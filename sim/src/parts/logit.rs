@@ -47,35 +47,40 @@ impl Logit {
 /// Choice probabilities from expected costs (`None`: the venue cannot take the job),
 /// the price coefficient and the venues' constants; all zeros when no venue can.
 pub fn probabilities(costs: &[Option<f64>], beta: f64, constants: &[f64]) -> Vec<f64> {
+    let mut p = vec![0.0; costs.len()];
+    probabilities_into(costs, beta, constants, &mut p);
+    p
+}
+
+/// [`probabilities`] written into `out` (as long as `costs`), without allocating: a
+/// world draws a venue for every arrival.
+pub fn probabilities_into(costs: &[Option<f64>], beta: f64, constants: &[f64], out: &mut [f64]) {
     let min = costs
         .iter()
         .flatten()
         .copied()
         .fold(f64::INFINITY, f64::min);
     if !min.is_finite() {
-        return vec![0.0; costs.len()];
+        out.fill(0.0);
+        return;
     }
     let utility = |i: usize, c: f64| {
         let relative = if min > 0.0 { c / min - 1.0 } else { 0.0 };
         constants.get(i).copied().unwrap_or(0.0) - beta * relative
     };
-    let utilities: Vec<Option<f64>> = costs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| c.map(|c| utility(i, c)))
-        .collect();
+    // Utilities first (minus infinity where the venue cannot take the job: weight 0).
+    for (i, (o, c)) in out.iter_mut().zip(costs).enumerate() {
+        *o = c.map_or(f64::NEG_INFINITY, |c| utility(i, c));
+    }
     // Subtract the largest utility before exponentiating (no overflow at any beta).
-    let top = utilities
-        .iter()
-        .flatten()
-        .copied()
-        .fold(f64::NEG_INFINITY, f64::max);
-    let weights: Vec<f64> = utilities
-        .iter()
-        .map(|u| u.map_or(0.0, |u| (u - top).exp()))
-        .collect();
-    let total: f64 = weights.iter().sum();
-    weights.iter().map(|w| w / total).collect()
+    let top = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    for (o, c) in out.iter_mut().zip(costs) {
+        *o = if c.is_some() { (*o - top).exp() } else { 0.0 };
+    }
+    let total: f64 = out.iter().sum();
+    for o in out.iter_mut() {
+        *o /= total;
+    }
 }
 
 /// The venue a uniform draw `u` in [0, 1) picks from `probabilities`; `None` when all
