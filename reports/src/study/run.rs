@@ -184,39 +184,14 @@ pub fn run_study(
         threads: opts.threads,
         ..ExecOptions::default()
     };
-    let outcome = execute(&sweep, &text, &out, &exec, events).map_err(|e| match e {
-        ExecError::Scenario(e) => StudyRunError::Scenario(e),
-        ExecError::OtherSweep(dir) => StudyRunError::Input(format!(
-            "{} holds the results of a different sweep (its sweep.toml differs from {}); use another --out",
-            dir.display(),
-            file.display()
-        )),
-        other => StudyRunError::Exec(other),
-    })?;
-    if outcome.failed > 0 {
-        return Err(StudyRunError::RunsFailed {
-            failed: outcome.failed,
-            done: outcome.done,
-            out,
-        });
-    }
+    let outcome = execute_all(&sweep, &text, &out, (&exec, events), file)?;
 
     let arms = figures(&sweep, &study, &out)?;
     let mut block = table(&sweep, &study, &arms, &command_line(file, opts.small));
     if let Some(sens) = sweep.sensitivity() {
         let dir = out.join("sensitivity");
         let note = format!("{text}\n# the study's sensitivity analysis\n");
-        let o = execute(&sens, &note, &dir, &exec, events).map_err(|e| match e {
-            ExecError::Scenario(e) => StudyRunError::Scenario(e),
-            other => StudyRunError::Exec(other),
-        })?;
-        if o.failed > 0 {
-            return Err(StudyRunError::RunsFailed {
-                failed: o.failed,
-                done: o.done,
-                out: dir,
-            });
-        }
+        execute_all(&sens, &note, &dir, (&exec, events), file)?;
         if let Some(t) = sensitivity_figures(&sweep, &study, &dir)? {
             let s = study
                 .sensitivity
@@ -253,6 +228,34 @@ pub fn run_study(
         doc_updated,
         afresh,
     })
+}
+
+/// Executes `sweep` (whose file text is `text`) into `out`; a failed run, or a
+/// directory holding another sweep (`file`'s), is an error.
+fn execute_all(
+    sweep: &Sweep,
+    text: &str,
+    out: &Path,
+    (exec, events): (&ExecOptions, &dyn SweepEvents),
+    file: &Path,
+) -> Result<SweepOutcome, StudyRunError> {
+    let outcome = execute(sweep, text, out, exec, events).map_err(|e| match e {
+        ExecError::Scenario(e) => StudyRunError::Scenario(e),
+        ExecError::OtherSweep(dir) => StudyRunError::Input(format!(
+            "{} holds the results of a different sweep (its sweep.toml differs from {}); use another --out",
+            dir.display(),
+            file.display()
+        )),
+        other => StudyRunError::Exec(other),
+    })?;
+    if outcome.failed > 0 {
+        return Err(StudyRunError::RunsFailed {
+            failed: outcome.failed,
+            done: outcome.done,
+            out: out.to_path_buf(),
+        });
+    }
+    Ok(outcome)
 }
 
 /// `target/studies/<name>` (the study file's name), emptied first when it holds another
