@@ -170,7 +170,7 @@ pub(super) fn verification(c: &Check, v: &Sp<RawVerification>) -> Res<Verificati
         && (0.0..10.0).contains(&out.verde_repops_overhead)
         && (0.0..=1.0).contains(&out.verde_dispute_fraction);
     if !ok {
-        return Err(c.err(v.span(), "verification: expected overhead and verde_repops_overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
+        return Err(c.err(v.span(), "verification: expected overhead in [0, 10), verde_repops_overhead in [0, 10), cheat_skip in [0, 1), other fractions in [0, 1], replication >= 1"));
     }
     Ok(out)
 }
