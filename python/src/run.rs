@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use flopmarket_sim::Summary;
-use flopmarket_sim::data::series::{Row, SeriesError};
+use flopmarket_sim::data::series::{Row, SeriesError, rows_of_columns};
 use flopmarket_sim::scenario::builtins;
 use flopmarket_tables::prepare::{self, Overview, PrepareError, RunRequest, ScenarioInput};
 use flopmarket_tables::{RunTables, Table, summary_json};
@@ -94,20 +94,10 @@ fn read_series<'a>(
                 }),
             }
         };
-        let (date_col, dates) = position(date_column, dates)?;
-        let (value_col, values) = position(value_column, values)?;
-        Ok(dates
-            .into_iter()
-            .zip(values)
-            .enumerate()
-            .map(|(i, (date, value))| Row {
-                line: i + 2,
-                date_col,
-                date: date.unwrap_or_default(),
-                value_col,
-                value: value.unwrap_or_default(),
-            })
-            .collect())
+        Ok(rows_of_columns(
+            position(date_column, dates)?,
+            position(value_column, values)?,
+        ))
     }
 }
 

@@ -4,6 +4,7 @@
 
 use flopmarket_sim::Summary;
 use flopmarket_sim::base::calendar::Instant;
+use flopmarket_sim::data::series::rows_of_columns;
 use flopmarket_sim::parts::observed::{Comparison, Row, SeriesError};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 
@@ -171,20 +172,7 @@ pub(crate) fn read_parquet_series(
                 .collect();
             Ok((index + 1, values))
         };
-    let (date_col, dates) = text(date_column)?;
-    let (value_col, values) = text(value_column)?;
-    Ok(dates
-        .into_iter()
-        .zip(values)
-        .enumerate()
-        .map(|(i, (date, value))| Row {
-            line: i + 2,
-            date_col,
-            date: date.unwrap_or_default(),
-            value_col,
-            value: value.unwrap_or_default(),
-        })
-        .collect())
+    Ok(rows_of_columns(text(date_column)?, text(value_column)?))
 }
 
 #[cfg(test)]

@@ -59,6 +59,27 @@ pub struct Row {
     pub value: String,
 }
 
+/// The rows of a series read as two columns of text cells (a Parquet file, read by
+/// whoever can): `(position from 1, cells)` of the date and the value column; row r is
+/// "line" r + 2 (after a header), an empty cell reads as "".
+pub fn rows_of_columns(
+    (date_col, dates): (usize, Vec<Option<String>>),
+    (value_col, values): (usize, Vec<Option<String>>),
+) -> Vec<Row> {
+    dates
+        .into_iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (date, value))| Row {
+            line: i + 2,
+            date_col,
+            date: date.unwrap_or_default(),
+            value_col,
+            value: value.unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// Which rows of a series file count: those whose cell in `column` is one of `values`
 /// (a file that mixes kinds of figures, such as totals, averages and bounds).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use crate::sweep::raw::RawAxis;
 
 type Res<T> = Result<T, SweepError>;
 
-fn positive(loc: &Locator, v: &Sp<i64>, expected: &str) -> Res<usize> {
+/// A count >= 1, else an error at it saying what was `expected`.
+pub(super) fn positive(loc: &Locator, v: &Sp<i64>, expected: &str) -> Res<usize> {
     match usize::try_from(*v.get()) {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(loc.error(v.span(), format!("expected {expected}"))),

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::axis::Axis;
-use super::axis_check::{axis, try_on_base};
+use super::axis_check::{axis, positive, try_on_base};
 use super::spec::{DesignKind, Keep, Sweep, SweepError, resolve_base};
 use crate::input::error::Locator;
 use crate::input::spanned::Sp;
@@ -153,13 +153,6 @@ fn axes(
         axes.push(axis);
     }
     Ok(axes)
-}
-
-fn positive(loc: &Locator, v: &Sp<i64>, expected: &str) -> Res<usize> {
-    match usize::try_from(*v.get()) {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(loc.error(v.span(), format!("expected {expected}"))),
-    }
 }
 
 fn keep(loc: &Locator, raw: &Option<Sp<Vec<Sp<String>>>>) -> Res<Keep> {

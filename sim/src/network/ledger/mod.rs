@@ -159,7 +159,8 @@ impl Ledger {
         if job.state != JobState::Running || now <= job.paid_until {
             return;
         }
-        let lease = job.price_usd_per_gpu_hour * job.gpus as f64 * to_hours(now - job.paid_until);
+        let hours = to_hours(now - job.paid_until);
+        let lease = job.price_usd_per_gpu_hour * job.gpus as f64 * hours;
         // A start fee (linear pricing) is paid with the first settlement of the lease.
         let start_fee = std::mem::take(&mut job.start_fee_due_usd);
         self.counters.money.start_fees_usd += start_fee;
@@ -209,7 +210,7 @@ impl Ledger {
         self.token.payment_usd_pending += token_usd;
         self.counters.money.token_payments_usd += token_usd;
         let w = &mut self.by_workload[job.workload as usize];
-        w.gpu_hours += gpus * to_hours(now - job.paid_until);
+        w.gpu_hours += gpus * hours;
         w.spend_usd += amount;
         job.paid_until = now;
         job.spend_usd += amount;
