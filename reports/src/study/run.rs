@@ -192,7 +192,7 @@ pub fn run_study(
         let dir = out.join("sensitivity");
         let note = format!("{text}\n# the study's sensitivity analysis\n");
         execute_all(&sens, &note, &dir, (&exec, events), file)?;
-        if let Some(t) = sensitivity_figures(&sweep, &study, &dir)? {
+        if let Some(t) = sensitivity_figures(sens, &study, &dir)? {
             let s = study
                 .sensitivity
                 .as_ref()

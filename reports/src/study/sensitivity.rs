@@ -31,15 +31,16 @@ pub struct SensitivityTable {
     pub metrics: Vec<(usize, Vec<Indices>)>,
 }
 
-/// The indices of the study's sensitivity analysis, read from its runs' summaries in
-/// `dir` (the study's `<out>/sensitivity`); `None` when the study has none. Each
-/// design point's figure is its mean over replicates.
+/// The indices of the study's sensitivity analysis, the sweep `sweep`
+/// ([`Sweep::sensitivity`] of the study's), read from its runs' summaries in `dir` (the
+/// study's `<out>/sensitivity`); `None` when the study has none. Each design point's
+/// figure is its mean over replicates.
 pub fn sensitivity_figures(
-    study_sweep: &Sweep,
+    sweep: Sweep,
     study: &Study,
     dir: &Path,
 ) -> Result<Option<SensitivityTable>, StudyError> {
-    let (Some(sweep), Some(s)) = (study_sweep.sensitivity(), study.sensitivity.as_ref()) else {
+    let Some(s) = study.sensitivity.as_ref() else {
         return Ok(None);
     };
     let points = sweep.arms().len();
