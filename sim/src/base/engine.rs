@@ -6,8 +6,8 @@ use crate::base::time::SimTime;
 
 /// A model driven by the engine. `handle` is called once per event, in time order.
 pub trait Model {
-    /// The model's event type, usually a small `enum`.
-    type Event;
+    /// The model's event type, usually a small `enum` (copied in and out of the queue).
+    type Event: Copy;
 
     /// Handles `event` at time `now` [µs]; schedules follow-up events on `queue`.
     fn handle(&mut self, now: SimTime, event: Self::Event, queue: &mut Scheduler<Self::Event>);
@@ -35,7 +35,7 @@ pub struct Scheduler<E> {
     queue: EventQueue<E>,
 }
 
-impl<E> Scheduler<E> {
+impl<E: Copy> Scheduler<E> {
     /// Current simulated time [µs].
     pub fn now(&self) -> SimTime {
         self.now

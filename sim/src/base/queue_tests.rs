@@ -164,3 +164,39 @@ fn interleaved_pushes_and_pops_match_a_binary_heap() {
     }
     assert!(q.pop().is_none() && q.is_empty());
 }
+
+/// Whenever [`EventQueue::peek_next`] names an event, it is the one the next pop
+/// returns (the engine prefetches its records), through every level of the buckets.
+#[test]
+fn peek_next_names_the_next_pop() {
+    let mut rng = stream_rng(14, StreamId::new(StreamKind::Custom, 4));
+    let mut q = EventQueue::new();
+    let mut seq = 0u64;
+    let mut named = 0;
+    for _ in 0..2_000 {
+        q.push(rng.random_range(0..1u64 << 40), seq);
+        seq += 1;
+    }
+    for _ in 0..200_000 {
+        let hint = q.peek_next().copied();
+        let (t, e) = q.pop().expect("pending");
+        if let Some(h) = hint {
+            assert_eq!(h, e);
+            named += 1;
+        }
+        for _ in 0..rng.random_range(0..3u32) {
+            let delay = match rng.random_range(0..3u32) {
+                0 => rng.random_range(0..4u64),
+                1 => rng.random_range(0..1u64 << 20),
+                _ => rng.random_range(0..1u64 << 40),
+            };
+            q.push(t + delay, seq);
+            seq += 1;
+        }
+        if q.len() < 50 {
+            q.push(t + 1, seq);
+            seq += 1;
+        }
+    }
+    assert!(named > 100_000, "{named}");
+}
