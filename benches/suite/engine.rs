@@ -34,7 +34,7 @@ pub fn bench(c: &mut Criterion) {
             BenchmarkId::new("radix_heap", pending),
             &pending,
             |b, &n| {
-                let mut q = EventQueue::with_capacity(n);
+                let mut q = EventQueue::new();
                 for i in 0..n {
                     q.push(d[i % d.len()], i as u32);
                 }

@@ -40,7 +40,7 @@ fn main() {
         let mut radix = Vec::new();
         let mut binary = Vec::new();
         for _ in 0..ROUNDS {
-            let mut q = EventQueue::with_capacity(n);
+            let mut q = EventQueue::new();
             for i in 0..n {
                 q.push(d[i % d.len()], i as u32);
             }

@@ -73,7 +73,7 @@ impl<M: Model> Simulation<M> {
             model,
             scheduler: Scheduler {
                 now: 0,
-                queue: EventQueue::with_capacity(1024),
+                queue: EventQueue::new(),
             },
             events: 0,
         }

@@ -109,7 +109,8 @@ fn insertion_point<E>(list: &[Entry<E>], time: SimTime) -> usize {
 }
 
 impl<E: Copy> EventQueue<E> {
-    /// An empty queue.
+    /// An empty queue (its small list has room for [`SMALL_MAX`] + 1; the buckets grow as
+    /// they are used).
     pub fn new() -> Self {
         Self {
             buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
@@ -123,14 +124,6 @@ impl<E: Copy> EventQueue<E> {
             popped: 0,
             len: 0,
         }
-    }
-
-    /// An empty queue with room for about `n` pending events in the small list (its
-    /// buckets grow as they are used).
-    pub fn with_capacity(n: usize) -> Self {
-        let mut q = Self::new();
-        q.small.reserve(n.min(SMALL_MAX + 1));
-        q
     }
 
     /// Number of pending events.
@@ -227,7 +220,9 @@ impl<E: Copy> EventQueue<E> {
     #[inline(never)]
     fn move_to_small_list(&mut self) {
         // Earliest first, each bucket in scheduling order; times differ across buckets.
-        let mut all: Vec<Entry<E>> = self.early.drain(..).rev().collect();
+        // The small list is empty while the buckets are in use: its storage is reused.
+        let mut all = std::mem::take(&mut self.small);
+        all.extend(self.early.drain(..).rev());
         // Only the lowest bucket can be part drained (`head`).
         let mut skip = std::mem::take(&mut self.head);
         while let Some(b) = self.lowest() {
@@ -237,8 +232,8 @@ impl<E: Copy> EventQueue<E> {
         }
         // A stable sort keeps scheduling order among equal times; then latest first.
         all.sort_by_key(|e| e.time);
-        self.small.clear();
-        self.small.extend(all.into_iter().rev());
+        all.reverse();
+        self.small = all;
         self.small_mode = true;
     }
 
@@ -251,13 +246,13 @@ impl<E: Copy> EventQueue<E> {
         if b < RADIX || self.buckets[b].len() == 1 {
             return Some(b);
         }
-        self.redistribute(b)
+        Some(self.redistribute(b))
     }
 
     /// Spreads bucket `b` (level 1 or more, two or more entries) into lower levels
-    /// around its earliest time.
+    /// around its earliest time; returns the level-0 bucket that now holds it.
     #[inline(never)]
-    fn redistribute(&mut self, b: usize) -> Option<usize> {
+    fn redistribute(&mut self, b: usize) -> usize {
         let mut moving = std::mem::take(&mut self.buckets[b]);
         self.unmark(b);
         self.last = moving
@@ -273,7 +268,7 @@ impl<E: Copy> EventQueue<E> {
         if moving.capacity() <= KEEP_CAPACITY {
             self.buckets[b] = moving;
         }
-        Some(bucket_of(self.last, self.last))
+        bucket_of(self.last, self.last)
     }
 
     /// Removes the earliest entry of settled bucket `b` (see [`Self::settle`]).

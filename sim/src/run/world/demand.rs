@@ -26,7 +26,7 @@ impl Demand {
         let mut states: Vec<WorkloadState> = (0..sc.workloads.len())
             .map(|i| WorkloadState::new(sc, i, |_, _| None))
             .collect();
-        let mut queue = EventQueue::with_capacity(64);
+        let mut queue = EventQueue::new();
         for (i, s) in states.iter_mut().enumerate() {
             if let Some(t) = s.next_arrival(&sc.workloads[i], 0, sc.duration) {
                 queue.push(t, i as u16);
